@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+/// A single-use token sent by e-mail. Only the SHA-256 of the token is stored.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "login_tokens")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub purpose: String,
+    #[sea_orm(unique)]
+    pub token_hash: String,
+    /// For an e-mail change: the address that becomes the account's once confirmed.
+    pub new_email: Option<String>,
+    pub expires_at: DateTimeUtc,
+    pub used_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

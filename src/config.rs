@@ -1,0 +1,206 @@
+//! Settings from `TEILHABE_*` environment variables, each with a default that serves a newcomer.
+
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
+
+use thiserror::Error;
+
+/// A configuration value that cannot be used. Start-up stops with this message.
+#[derive(Debug, Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Address the HTTP server binds to. Port 0 picks a free port (tests).
+    pub bind: SocketAddr,
+    /// Public URL of the site, used in links in e-mails and for the `Secure` cookie flag.
+    pub base_url: url::Url,
+    /// Holds the SQLite database, the generated secret key and (without SMTP) the mail files.
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// At least 32 characters. Unset: a key is generated once and kept in the data dir.
+    pub secret_key: Option<String>,
+    /// A tracing filter such as `info` or `teilhabe=debug,info`.
+    pub log: String,
+    /// `smtp://`, `smtps://` or `smtp://…?tls=required`. Unset: mail goes to files in `data/mail`.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub mail_reply_to: Option<String>,
+    /// A mail that failed this many times stays visible as failed and is not retried by itself.
+    pub mail_max_attempts: u32,
+    /// Wait before the first retry; each further retry waits twice as long.
+    pub mail_retry_base: Duration,
+    /// How often the background worker looks for due work.
+    pub worker_interval: Duration,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_proxy_headers: bool,
+    /// Times are shown in this zone.
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Settings {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can pass their own values.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let bind: SocketAddr = parse(&get, "TEILHABE_BIND", "127.0.0.1:8080")?;
+        let default_base = format!("http://{bind}");
+        let base_url: url::Url = parse(&get, "TEILHABE_BASE_URL", &default_base)?;
+        if !matches!(base_url.scheme(), "http" | "https") {
+            return Err(ConfigError {
+                var: "TEILHABE_BASE_URL",
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        let data_dir = PathBuf::from(get("TEILHABE_DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database_url = get("TEILHABE_DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("teilhabe.db").display())
+        });
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+            return Err(ConfigError {
+                var: "TEILHABE_DATABASE_URL",
+                message: "must be a sqlite:// or postgres:// URL".into(),
+            });
+        }
+        let secret_key = get("TEILHABE_SECRET_KEY");
+        if let Some(key) = &secret_key
+            && key.len() < 32
+        {
+            return Err(ConfigError {
+                var: "TEILHABE_SECRET_KEY",
+                message: "must be at least 32 characters long".into(),
+            });
+        }
+        let smtp_url = get("TEILHABE_SMTP_URL");
+        if let Some(smtp) = &smtp_url
+            && url::Url::parse(smtp).is_err()
+        {
+            return Err(ConfigError {
+                var: "TEILHABE_SMTP_URL",
+                message: format!("'{smtp}' is not a URL such as smtp://user:pass@host:587"),
+            });
+        }
+        let mail_from = get("TEILHABE_MAIL_FROM")
+            .unwrap_or_else(|| format!("Teilhabe <noreply@{}>", base_url.host_str().unwrap_or("localhost")));
+        check_mailbox("TEILHABE_MAIL_FROM", &mail_from)?;
+        let mail_reply_to = get("TEILHABE_MAIL_REPLY_TO");
+        if let Some(reply_to) = &mail_reply_to {
+            check_mailbox("TEILHABE_MAIL_REPLY_TO", reply_to)?;
+        }
+        let mail_max_attempts: u32 = parse(&get, "TEILHABE_MAIL_MAX_ATTEMPTS", "8")?;
+        if mail_max_attempts == 0 {
+            return Err(ConfigError {
+                var: "TEILHABE_MAIL_MAX_ATTEMPTS",
+                message: "must be at least 1".into(),
+            });
+        }
+        let mail_retry_base = Duration::from_secs(parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?);
+        let worker_interval =
+            Duration::from_millis(parse(&get, "TEILHABE_WORKER_INTERVAL_MS", "5000")?);
+        let trust_proxy_headers = parse(&get, "TEILHABE_TRUST_PROXY_HEADERS", "false")?;
+        let time_zone = parse(&get, "TEILHABE_TIME_ZONE", "Europe/Berlin")?;
+        Ok(Self {
+            bind,
+            base_url,
+            data_dir,
+            database_url,
+            secret_key,
+            log: get("TEILHABE_LOG").unwrap_or_else(|| "info".into()),
+            smtp_url,
+            mail_from,
+            mail_reply_to,
+            mail_max_attempts,
+            mail_retry_base,
+            worker_interval,
+            trust_proxy_headers,
+            time_zone,
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// Cookies get the `Secure` flag when the site is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// An absolute URL for `path` (which starts with `/`), for links in e-mails.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+}
+
+fn parse<T: FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: &str,
+) -> Result<T, ConfigError> {
+    let raw = get(var).unwrap_or_else(|| default.to_string());
+    raw.trim().parse().map_err(|_| ConfigError {
+        var,
+        message: format!("'{raw}' is not a valid value (default: {default})"),
+    })
+}
+
+fn check_mailbox(var: &'static str, value: &str) -> Result<(), ConfigError> {
+    value
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| ())
+        .map_err(|_| ConfigError {
+            var,
+            message: format!("'{value}' is not an address such as Teilhabe <noreply@example.org>"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let vars: Vec<(String, String)> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_serve_a_newcomer_on_local_sqlite() -> Result<(), ConfigError> {
+        let s = settings(&[])?;
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(s.database_url.starts_with("sqlite://./data/teilhabe.db"));
+        assert!(s.smtp_url.is_none());
+        assert!(!s.secure_cookies());
+        Ok(())
+    }
+
+    #[test]
+    fn an_invalid_value_names_its_variable() {
+        let err = settings(&[("TEILHABE_BIND", "not-an-address")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_BIND"));
+        let err = settings(&[("TEILHABE_SECRET_KEY", "short")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_SECRET_KEY"));
+        let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();
+        assert_eq!(err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")), Some(true));
+    }
+
+    #[test]
+    fn https_base_url_makes_cookies_secure() -> Result<(), ConfigError> {
+        let s = settings(&[("TEILHABE_BASE_URL", "https://teilhabe.example.org")])?;
+        assert!(s.secure_cookies());
+        assert_eq!(s.absolute_url("/account/login"), "https://teilhabe.example.org/account/login");
+        Ok(())
+    }
+}

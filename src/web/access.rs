@@ -1,0 +1,58 @@
+//! Role checks for the staff area. Every `/manage` route is registered from the table in
+//! `routes.rs` together with the access it needs, and this middleware enforces it before the
+//! handler runs: anonymous visitors are sent to the login page, signed-in users without the role
+//! get 403.
+
+use actix_web::{
+    Error, HttpMessage, ResponseError,
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    middleware::Next,
+};
+use serde::Serialize;
+
+use crate::{
+    accounts::service::CurrentUser,
+    error::AppError,
+    web::context::{RequestContext, see_other},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Access {
+    /// Any coordinator, moderator or admin. Handlers narrow this to the municipalities the user
+    /// works for.
+    Staff,
+    /// Instance administrators only.
+    Admin,
+}
+
+impl Access {
+    pub fn allows(self, user: &CurrentUser) -> bool {
+        match self {
+            Access::Staff => user.is_staff(),
+            Access::Admin => user.is_admin(),
+        }
+    }
+}
+
+pub async fn require(
+    access: Access,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let user = req.extensions().get::<RequestContext>().and_then(|c| c.user.clone());
+    match user {
+        None => {
+            let target = match req.query_string() {
+                "" => req.path().to_string(),
+                q => format!("{}?{}", req.path(), q),
+            };
+            let next_param = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
+            Ok(req.into_response(see_other(&format!("/account/login?{next_param}"))))
+        }
+        Some(user) if !access.allows(&user) => {
+            Ok(req.into_response(AppError::Forbidden.error_response()))
+        }
+        Some(_) => Ok(next.call(req).await?.map_into_boxed_body()),
+    }
+}

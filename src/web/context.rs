@@ -1,0 +1,319 @@
+//! Who is asking, in which language, with which CSRF token: resolved once per request by
+//! `load_context` and read by handlers through the `Ctx` extractor.
+
+use std::future::{Ready, ready};
+
+use actix_session::{Session, SessionExt};
+use actix_web::{
+    Error, FromRequest, HttpMessage, HttpRequest, HttpResponse,
+    body::MessageBody,
+    cookie::{Cookie, SameSite, time::Duration as CookieDuration},
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    http::{StatusCode, header},
+    middleware::Next,
+    web,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::{
+    accounts::service::{self as accounts, CurrentUser},
+    error::{AppError, AppResult},
+    secrets,
+    state::AppState,
+    web::{
+        i18n::{self, Lang},
+        render,
+    },
+};
+
+const SESSION_USER: &str = "uid";
+const SESSION_VERSION: &str = "sv";
+const SESSION_CSRF: &str = "csrf";
+const SESSION_FLASH: &str = "flash";
+pub const LANG_COOKIE: &str = "lang";
+
+/// What `load_context` found out about the request.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf_token: String,
+}
+
+/// Resolves user, language and CSRF token and keeps them in the request's extensions.
+pub async fn load_context(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+    let session = req.get_session();
+
+    let mut user = None;
+    if let (Some(id), Some(version)) = (
+        session.get::<uuid::Uuid>(SESSION_USER).ok().flatten(),
+        session.get::<i32>(SESSION_VERSION).ok().flatten(),
+    ) {
+        user = accounts::session_user(&state.db, id, version).await.map_err(AppError::from)?;
+        if user.is_none() {
+            // The account is gone or its password changed since this session began.
+            session.remove(SESSION_USER);
+            session.remove(SESSION_VERSION);
+        }
+    }
+
+    let query_lang = web::Query::<LangQuery>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.lang.as_deref().and_then(Lang::parse));
+    if let (Some(lang), Some(u)) = (query_lang, user.as_mut())
+        && u.language != lang
+    {
+        accounts::set_language(&state.db, u.id, lang).await.map_err(AppError::from)?;
+        u.language = lang;
+    }
+    let lang = query_lang
+        .or(user.as_ref().map(|u| u.language))
+        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .or_else(|| {
+            req.headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default();
+
+    let csrf_token = match session.get::<String>(SESSION_CSRF).ok().flatten() {
+        Some(token) => token,
+        None => {
+            let token = secrets::random_token(32);
+            session.insert(SESSION_CSRF, &token).map_err(AppError::from)?;
+            token
+        }
+    };
+
+    req.extensions_mut().insert(RequestContext { lang, user, csrf_token });
+    let mut res = next.call(req).await?;
+    if let Some(lang) = query_lang {
+        let secure = state.settings.secure_cookies();
+        let cookie = Cookie::build(LANG_COOKIE, lang.code())
+            .path("/")
+            .http_only(true)
+            .secure(secure)
+            .same_site(SameSite::Lax)
+            .max_age(CookieDuration::days(365))
+            .finish();
+        res.response_mut().add_cookie(&cookie).map_err(|e| AppError::Internal(e.into()))?;
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The CSRF token the session holds (used by the CSRF check).
+pub fn session_csrf_token(session: &Session) -> Option<String> {
+    session.get::<String>(SESSION_CSRF).ok().flatten()
+}
+
+pub fn request_context(req: &HttpRequest) -> Option<RequestContext> {
+    req.extensions().get::<RequestContext>().cloned()
+}
+
+/// A message shown once on the next rendered page.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Flash {
+    pub kind: FlashKind,
+    /// A translation key.
+    pub key: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FlashKind {
+    Success,
+    Info,
+    Error,
+}
+
+/// Handler-side view of the request: language, user, session and rendering.
+pub struct Ctx {
+    pub state: web::Data<AppState>,
+    pub lang: Lang,
+    pub user: Option<CurrentUser>,
+    pub csrf_token: String,
+    pub session: Session,
+    req: HttpRequest,
+}
+
+impl FromRequest for Ctx {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let ctx = (|| {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
+            let rc = request_context(req)
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request context missing")))?;
+            Ok::<_, AppError>(Ctx {
+                state,
+                lang: rc.lang,
+                user: rc.user,
+                csrf_token: rc.csrf_token,
+                session: req.get_session(),
+                req: req.clone(),
+            })
+        })();
+        ready(ctx.map_err(Error::from))
+    }
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    /// The signed-in user, or `AppError::Forbidden` (routes that need a login send anonymous
+    /// visitors to the login page before this is reached).
+    pub fn require_user(&self) -> AppResult<&CurrentUser> {
+        self.user.as_ref().ok_or(AppError::Forbidden)
+    }
+
+    pub fn client_ip(&self) -> String {
+        crate::web::client::ip(&self.req, &self.state.settings)
+    }
+
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
+    pub fn flash(&self, kind: FlashKind, key: &str) -> AppResult<()> {
+        let mut messages: Vec<Flash> = self.session.get(SESSION_FLASH)?.unwrap_or_default();
+        messages.push(Flash { kind, key: key.to_string() });
+        self.session.insert(SESSION_FLASH, messages)?;
+        Ok(())
+    }
+
+    /// Starts a signed-in session. The session is renewed so a token planted before login is void.
+    pub fn sign_in(&mut self, user_id: uuid::Uuid, session_version: i32) -> AppResult<()> {
+        self.session.renew();
+        self.session.insert(SESSION_USER, user_id)?;
+        self.session.insert(SESSION_VERSION, session_version)?;
+        Ok(())
+    }
+
+    pub fn sign_out(&self) {
+        self.session.purge();
+    }
+
+    /// Renders `template` with status 200.
+    pub fn render(&self, template: &str, title_key: &str, page: Value) -> AppResult<HttpResponse> {
+        self.render_status(StatusCode::OK, template, title_key, page)
+    }
+
+    pub fn render_status(
+        &self,
+        status: StatusCode,
+        template: &str,
+        title_key: &str,
+        page: Value,
+    ) -> AppResult<HttpResponse> {
+        let flash: Vec<Flash> = self.session.get(SESSION_FLASH)?.unwrap_or_default();
+        if !flash.is_empty() {
+            self.session.remove(SESSION_FLASH);
+        }
+        let body = render_page(
+            &self.state,
+            &self.req,
+            &RequestContext {
+                lang: self.lang,
+                user: self.user.clone(),
+                csrf_token: self.csrf_token.clone(),
+            },
+            template,
+            &self.t(title_key),
+            page,
+            &flash,
+        )?;
+        Ok(render::html(status, body))
+    }
+}
+
+/// A 303 redirect, the answer to a successful form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+}
+
+/// Only same-site paths are followed after login, so a link cannot send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// Renders a page inside the base layout. Also used for error pages, which have no `Ctx`.
+pub fn render_page(
+    state: &AppState,
+    req: &HttpRequest,
+    rc: &RequestContext,
+    template: &str,
+    title: &str,
+    page: Value,
+    flash: &[Flash],
+) -> AppResult<String> {
+    let lang = rc.lang;
+    let lang_links: Vec<Value> = Lang::ALL
+        .iter()
+        .map(|l| {
+            json!({
+                "code": l.code(),
+                "name": i18n::t(*l, &format!("language-name-{}", l.code())),
+                "href": with_lang(req, *l),
+                "current": *l == lang,
+            })
+        })
+        .collect();
+    let flash: Vec<Value> = flash
+        .iter()
+        .map(|f| json!({ "kind": f.kind, "text": i18n::t(lang, &f.key) }))
+        .collect();
+    let user = rc.user.as_ref().map(|u| {
+        json!({
+            "name": u.display_name.clone().unwrap_or_else(|| u.email.clone()),
+            "is_staff": u.is_staff(),
+            "is_admin": u.is_admin(),
+        })
+    });
+    let data = json!({
+        "lang": lang.code(),
+        "title": title,
+        "template": template,
+        "csrf_token": rc.csrf_token,
+        "user": user,
+        "flash": flash,
+        "lang_links": lang_links,
+        "path": req.path(),
+        "page": page,
+    });
+    Ok(state.templates.render(template, &data)?)
+}
+
+/// The current URL with `lang` set, for the language switch (a plain link, no script).
+fn with_lang(req: &HttpRequest, lang: Lang) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "lang");
+    pairs.push(("lang".into(), lang.code().into()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("{}?{}", req.path(), query)
+}

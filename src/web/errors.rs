@@ -1,0 +1,86 @@
+//! Turns every error status that no page rendered on purpose into a localized error page, or into
+//! JSON under `/api`.
+
+use actix_web::{
+    HttpResponse,
+    body::{EitherBody, MessageBody},
+    dev::ServiceResponse,
+    http::{StatusCode, header},
+    middleware::{ErrorHandlerResponse, ErrorHandlers},
+    web,
+};
+use serde_json::json;
+
+use crate::{
+    state::AppState,
+    web::{
+        context::{RequestContext, render_page},
+        i18n::{self, Lang},
+        render::{self, RenderedPage},
+    },
+};
+
+pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
+    ErrorHandlers::new().default_handler(error_page)
+}
+
+/// Status codes with their own texts in the locale files; others use the generic 500 texts
+/// (server errors) or 400 texts (client errors).
+fn text_key(status: StatusCode) -> u16 {
+    match status.as_u16() {
+        code @ (400 | 403 | 404 | 405 | 413 | 422 | 429 | 500) => code,
+        code if code >= 500 => 500,
+        _ => 400,
+    }
+}
+
+fn error_page<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.response().extensions().get::<RenderedPage>().is_some() {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let retry_after = old.headers().get(header::RETRY_AFTER).cloned();
+    let rc = req.extensions().get::<RequestContext>().cloned();
+    let lang = rc.as_ref().map(|c| c.lang).unwrap_or(Lang::De);
+    let key = text_key(status);
+    let title = i18n::t(lang, &format!("error-{key}-title"));
+    let text = i18n::t(lang, &format!("error-{key}-text"));
+
+    let mut new = if req.path().starts_with("/api/") {
+        HttpResponse::build(status).json(json!({ "error": { "status": status.as_u16(), "message": text } }))
+    } else {
+        let page = match (req.app_data::<web::Data<AppState>>(), rc) {
+            (Some(state), Some(rc)) => render_page(
+                state,
+                &req,
+                &rc,
+                "errors/error",
+                &title,
+                json!({ "status": status.as_u16(), "title": title, "text": text }),
+                &[],
+            )
+            .ok(),
+            _ => None,
+        };
+        // Without a request context (it failed before one existed) a bare page still says what
+        // happened.
+        let body = page.unwrap_or_else(|| {
+            format!(
+                "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{}</title><h1>{}</h1><p>{}</p></html>",
+                lang.code(),
+                handlebars::html_escape(&title),
+                handlebars::html_escape(&title),
+                handlebars::html_escape(&text)
+            )
+        });
+        render::html(status, body)
+    };
+    if let Some(value) = retry_after {
+        new.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    let res = ServiceResponse::new(req, new).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(res.map_body(|_, b| EitherBody::right(b))))
+}

@@ -1,0 +1,63 @@
+//! Form errors as templates show them: a message per field and a summary at the top of the form
+//! that links to each field. Messages are translation keys until rendered.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use validator::ValidationErrors;
+
+use crate::web::i18n::{self, Lang};
+
+#[derive(Debug, Default)]
+pub struct FormErrors {
+    /// (field, translation key), in form order.
+    entries: Vec<(String, String)>,
+}
+
+impl FormErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds an error unless the field already has one (one message per field is clearer).
+    pub fn add(&mut self, field: &str, key: &str) {
+        if !self.entries.iter().any(|(f, _)| f == field) {
+            self.entries.push((field.to_string(), key.to_string()));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Takes validator's errors in the order of `fields`; each error's code is its translation key.
+    pub fn from_validation(errors: &ValidationErrors, fields: &[&str]) -> Self {
+        let mut out = Self::new();
+        let by_field = errors.field_errors();
+        for field in fields {
+            if let Some(list) = by_field.get(*field)
+                && let Some(first) = list.first()
+            {
+                out.add(field, &first.code);
+            }
+        }
+        out
+    }
+
+    /// `{ "fields": {name: message}, "summary": [{field, message}] }` for the templates.
+    pub fn view(&self, lang: Lang) -> Value {
+        let mut fields = Map::new();
+        let mut summary = Vec::new();
+        for (field, key) in &self.entries {
+            let message = i18n::t(lang, key);
+            fields.insert(field.clone(), Value::String(message.clone()));
+            summary.push(SummaryItem { field: field.clone(), message });
+        }
+        serde_json::json!({ "fields": fields, "summary": summary })
+    }
+}
+
+#[derive(Serialize)]
+struct SummaryItem {
+    field: String,
+    message: String,
+}

@@ -1,0 +1,14 @@
+//! Web plumbing shared by all feature slices.
+
+pub mod access;
+pub mod client;
+pub mod context;
+pub mod csrf;
+pub mod errors;
+pub mod forms;
+pub mod i18n;
+pub mod logging;
+pub mod rate_limit;
+pub mod render;
+pub mod security;
+pub mod static_files;

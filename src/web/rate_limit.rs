@@ -1,0 +1,105 @@
+//! Fixed-window rate limits kept in the database, so they hold across several instances behind a
+//! load balancer and across restarts. Buckets are keyed hashes: no address or e-mail is stored.
+
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::{db::placeholders, error::AppError, secrets::Keys};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: i32,
+    pub window_seconds: i64,
+}
+
+/// Login attempts from one address.
+pub const LOGIN_PER_IP: Limit = Limit { name: "login-ip", max: 30, window_seconds: 15 * 60 };
+/// Failed logins for one account, whatever the address: stops password guessing on a person.
+pub const LOGIN_FAILURES_PER_ACCOUNT: Limit =
+    Limit { name: "login-account", max: 5, window_seconds: 15 * 60 };
+pub const REGISTER_PER_IP: Limit = Limit { name: "register-ip", max: 10, window_seconds: 60 * 60 };
+/// Reset and magic-link mails: per address and per recipient, so nobody's inbox is flooded.
+pub const MAIL_LINK_PER_IP: Limit = Limit { name: "mail-link-ip", max: 10, window_seconds: 60 * 60 };
+pub const MAIL_LINK_PER_ACCOUNT: Limit =
+    Limit { name: "mail-link-account", max: 3, window_seconds: 60 * 60 };
+
+/// Counts one hit for `subject` and tells whether it is still within the limit.
+pub async fn hit(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    limit: Limit,
+    subject: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    Ok(record(db, keys, limit, subject, now).await? <= limit.max)
+}
+
+/// Whether `subject` has already used up `limit`, without counting a hit.
+pub async fn exhausted(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    limit: Limit,
+    subject: &str,
+    now: i64,
+) -> Result<bool, AppError> {
+    let key = keys.keyed_hash(&[limit.name, subject]);
+    let backend = db.get_database_backend();
+    let sql = placeholders(backend, "SELECT hits FROM rate_limits WHERE key = $1 AND window_start > $2");
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [key.into(), (now - limit.window_seconds).into()],
+        ))
+        .await?;
+    let hits: i32 = match row {
+        Some(row) => row.try_get("", "hits")?,
+        None => 0,
+    };
+    Ok(hits >= limit.max)
+}
+
+pub fn too_many(limit: Limit) -> AppError {
+    AppError::TooManyRequests { retry_after_seconds: limit.window_seconds as u64 }
+}
+
+async fn record(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    limit: Limit,
+    subject: &str,
+    now: i64,
+) -> Result<i32, AppError> {
+    let key = keys.keyed_hash(&[limit.name, subject]);
+    let backend = db.get_database_backend();
+    // One statement, so concurrent hits on several instances all count.
+    let sql = placeholders(
+        backend,
+        "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
+         ON CONFLICT (key) DO UPDATE SET \
+           hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
+           window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+         RETURNING hits",
+    );
+    let row = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [key.into(), now.into(), (now - limit.window_seconds).into()],
+        ))
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("rate limit upsert returned no row")))?;
+    Ok(row.try_get("", "hits")?)
+}
+
+/// Deletes counters whose window has long passed.
+pub async fn prune(db: &impl ConnectionTrait, now: i64) -> Result<(), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, "DELETE FROM rate_limits WHERE window_start < $1"),
+        [(now - 24 * 60 * 60).into()],
+    ))
+    .await?;
+    Ok(())
+}
