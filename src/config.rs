@@ -61,7 +61,10 @@ impl Settings {
         }
         let data_dir = PathBuf::from(get("TEILHABE_DATA_DIR").unwrap_or_else(|| "./data".into()));
         let database_url = get("TEILHABE_DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("teilhabe.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("teilhabe.db").display()
+            )
         });
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
             return Err(ConfigError {
@@ -87,8 +90,12 @@ impl Settings {
                 message: format!("'{smtp}' is not a URL such as smtp://user:pass@host:587"),
             });
         }
-        let mail_from = get("TEILHABE_MAIL_FROM")
-            .unwrap_or_else(|| format!("Teilhabe <noreply@{}>", base_url.host_str().unwrap_or("localhost")));
+        let mail_from = get("TEILHABE_MAIL_FROM").unwrap_or_else(|| {
+            format!(
+                "Teilhabe <noreply@{}>",
+                base_url.host_str().unwrap_or("localhost")
+            )
+        });
         check_mailbox("TEILHABE_MAIL_FROM", &mail_from)?;
         let mail_reply_to = get("TEILHABE_MAIL_REPLY_TO");
         if let Some(reply_to) = &mail_reply_to {
@@ -101,7 +108,8 @@ impl Settings {
                 message: "must be at least 1".into(),
             });
         }
-        let mail_retry_base = Duration::from_secs(parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?);
+        let mail_retry_base =
+            Duration::from_secs(parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?);
         let worker_interval =
             Duration::from_millis(parse(&get, "TEILHABE_WORKER_INTERVAL_MS", "5000")?);
         let trust_proxy_headers = parse(&get, "TEILHABE_TRUST_PROXY_HEADERS", "false")?;
@@ -170,8 +178,10 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let vars: Vec<(String, String)> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
     }
 
@@ -193,14 +203,20 @@ mod tests {
         let err = settings(&[("TEILHABE_SECRET_KEY", "short")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_SECRET_KEY"));
         let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();
-        assert_eq!(err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")), Some(true));
+        assert_eq!(
+            err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")),
+            Some(true)
+        );
     }
 
     #[test]
     fn https_base_url_makes_cookies_secure() -> Result<(), ConfigError> {
         let s = settings(&[("TEILHABE_BASE_URL", "https://teilhabe.example.org")])?;
         assert!(s.secure_cookies());
-        assert_eq!(s.absolute_url("/account/login"), "https://teilhabe.example.org/account/login");
+        assert_eq!(
+            s.absolute_url("/account/login"),
+            "https://teilhabe.example.org/account/login"
+        );
         Ok(())
     }
 }

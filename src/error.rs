@@ -50,7 +50,10 @@ impl ResponseError for AppError {
             tracing::error!(error = %self, "request failed");
         }
         let mut res = HttpResponse::build(status);
-        if let AppError::TooManyRequests { retry_after_seconds } = self {
+        if let AppError::TooManyRequests {
+            retry_after_seconds,
+        } = self
+        {
             res.insert_header(("Retry-After", retry_after_seconds.to_string()));
         }
         res.finish()

@@ -1,1 +1,15 @@
-
+pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod notifications;
+pub mod rounds;
+pub mod routes;
+pub mod secrets;
+pub mod startup;
+pub mod state;
+pub mod web;

@@ -33,7 +33,10 @@ impl Keys {
     pub fn from_secret(secret: &[u8]) -> Self {
         let cookie = derive::<64>(secret, b"teilhabe cookie key");
         let hmac = derive::<32>(secret, b"teilhabe hmac key");
-        Self { cookie: actix_web::cookie::Key::from(&cookie), hmac }
+        Self {
+            cookie: actix_web::cookie::Key::from(&cookie),
+            hmac,
+        }
     }
 
     /// A keyed hash of `parts`, hex-encoded: the same input always gives the same value, but the
@@ -54,7 +57,8 @@ fn unreachable_key() -> HmacSha256 {
 }
 
 fn derive<const N: usize>(secret: &[u8], purpose: &[u8]) -> [u8; N] {
-    let mut mac = HmacSha512::new_from_slice(secret).unwrap_or_else(|_| unreachable!("any key length"));
+    let mut mac =
+        HmacSha512::new_from_slice(secret).unwrap_or_else(|_| unreachable!("any key length"));
     mac.update(purpose);
     let bytes = mac.finalize().into_bytes();
     let mut out = [0u8; N];
@@ -65,7 +69,11 @@ fn derive<const N: usize>(secret: &[u8], purpose: &[u8]) -> [u8; N] {
 fn load_or_create_secret_file(path: &Path) -> anyhow::Result<String> {
     if let Ok(existing) = fs::read_to_string(path) {
         let existing = existing.trim().to_string();
-        anyhow::ensure!(existing.len() >= 32, "{} is too short; delete it to make a new one", path.display());
+        anyhow::ensure!(
+            existing.len() >= 32,
+            "{} is too short; delete it to make a new one",
+            path.display()
+        );
         return Ok(existing);
     }
     if let Some(dir) = path.parent() {
@@ -79,7 +87,9 @@ fn load_or_create_secret_file(path: &Path) -> anyhow::Result<String> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
     file.write_all(secret.as_bytes())?;
     tracing::info!(path = %path.display(), "generated a new secret key");
     Ok(secret)
@@ -88,7 +98,8 @@ fn load_or_create_secret_file(path: &Path) -> anyhow::Result<String> {
 /// `bytes` random bytes from the operating system, URL-safe base64 encoded.
 pub fn random_token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).unwrap_or_else(|e| panic!("the operating system has no randomness: {e}"));
+    getrandom::fill(&mut buf)
+        .unwrap_or_else(|e| panic!("the operating system has no randomness: {e}"));
     URL_SAFE_NO_PAD.encode(buf)
 }
 

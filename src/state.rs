@@ -37,6 +37,7 @@ impl Clock {
 
     /// Moves the application's time forward (tests only need this).
     pub fn advance(&self, by: chrono::Duration) {
-        self.offset_seconds.fetch_add(by.num_seconds(), Ordering::Relaxed);
+        self.offset_seconds
+            .fetch_add(by.num_seconds(), Ordering::Relaxed);
     }
 }

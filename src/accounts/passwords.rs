@@ -12,7 +12,8 @@ pub const MAX_LENGTH: usize = 1024;
 
 /// Compared against when an e-mail address is unknown, so the answer takes as long as for a
 /// known one and does not tell which addresses have accounts.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash("not a real password at all").unwrap_or_default());
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash("not a real password at all").unwrap_or_default());
 
 pub fn hash(password: &str) -> anyhow::Result<String> {
     Argon2::default()
@@ -27,9 +28,25 @@ pub fn verify(password: &str, stored: Option<&str>) -> bool {
         return false;
     };
     match PasswordHash::new(stored) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
+}
+
+/// `hash` on the blocking pool: argon2 is deliberately slow and must not stall the request workers.
+pub async fn hash_off_thread(password: &str) -> anyhow::Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash(&password)).await?
+}
+
+/// `verify` on the blocking pool.
+pub async fn verify_off_thread(password: &str, stored: Option<&str>) -> bool {
+    let (password, stored) = (password.to_string(), stored.map(str::to_string));
+    tokio::task::spawn_blocking(move || verify(&password, stored.as_deref()))
+        .await
+        .unwrap_or(false)
 }
 
 /// The translation key of the first rule `password` breaks, if any.
@@ -62,8 +79,14 @@ mod tests {
 
     #[test]
     fn new_passwords_must_be_long_and_not_the_email() {
-        assert_eq!(check_new("kurz", "a@b.de"), Some("error-password-too-short"));
-        assert_eq!(check_new("Anna@Example.org", "anna@example.org"), Some("error-password-is-email"));
+        assert_eq!(
+            check_new("kurz", "a@b.de"),
+            Some("error-password-too-short")
+        );
+        assert_eq!(
+            check_new("Anna@Example.org", "anna@example.org"),
+            Some("error-password-is-email")
+        );
         assert_eq!(check_new("ein langes Passwort", "a@b.de"), None);
     }
 }

@@ -16,7 +16,11 @@ pub struct Entry<'a> {
     pub summary: Value,
 }
 
-pub async fn record(db: &impl ConnectionTrait, at: DateTime<Utc>, entry: Entry<'_>) -> Result<(), DbErr> {
+pub async fn record(
+    db: &impl ConnectionTrait,
+    at: DateTime<Utc>,
+    entry: Entry<'_>,
+) -> Result<(), DbErr> {
     audit_log::ActiveModel {
         id: Set(Uuid::now_v7()),
         actor_id: Set(entry.actor_id),

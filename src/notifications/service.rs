@@ -17,7 +17,7 @@ pub const QUEUED: &str = "queued";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
 
-/// A mail to send: `kind` names the templates `emails/{kind}` (HTML) and `emails/{kind}.txt`
+/// A mail to send: `kind` names the templates `emails/{kind}.hbs` (HTML) and `emails/{kind}.txt.hbs`
 /// and the subject `mail-{kind}-subject`.
 pub struct Email<'a> {
     pub to: &'a str,
@@ -28,7 +28,11 @@ pub struct Email<'a> {
 
 /// Renders `email` in the recipient's language and stores it for delivery. Call it inside the
 /// transaction of the change that causes the mail, then `wake` after the commit.
-pub async fn enqueue(db: &impl ConnectionTrait, state: &AppState, email: Email<'_>) -> Result<(), AppError> {
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    email: Email<'_>,
+) -> Result<(), AppError> {
     let now = state.clock.now();
     let context = json!({
         "lang": email.lang.code(),
@@ -36,10 +40,19 @@ pub async fn enqueue(db: &impl ConnectionTrait, state: &AppState, email: Email<'
         "data": email.data,
     });
     let subject = i18n::t(email.lang, &format!("mail-{}-subject", email.kind));
-    let body_html = state.templates.render(&format!("emails/{}", email.kind), &context)?;
-    let body_text = state.templates.render_text(&format!("emails/{}.txt", email.kind), &context)?;
+    let body_html = state
+        .templates
+        .render(&format!("emails/{}", email.kind), &context)?;
+    let body_text = state
+        .templates
+        .render_text(&format!("emails/{}", email.kind), &context)?;
     let id = Uuid::new_v4();
-    let host = state.settings.base_url.host_str().unwrap_or("localhost").to_string();
+    let host = state
+        .settings
+        .base_url
+        .host_str()
+        .unwrap_or("localhost")
+        .to_string();
     mail_outbox::ActiveModel {
         id: Set(id),
         message_id: Set(format!("{}@{}", id, host)),
@@ -57,7 +70,11 @@ pub async fn enqueue(db: &impl ConnectionTrait, state: &AppState, email: Email<'
     }
     .insert(db)
     .await?;
-    tracing::info!(kind = email.kind, domain = recipient_domain(email.to), "mail queued");
+    tracing::info!(
+        kind = email.kind,
+        domain = recipient_domain(email.to),
+        "mail queued"
+    );
     Ok(())
 }
 
@@ -109,12 +126,19 @@ pub async fn page(
 
 /// Puts a mail back in the queue for immediate delivery with a fresh count of attempts.
 /// Returns false when there is no such mail or it was already sent.
-pub async fn retry_now(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn retry_now(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = mail_outbox::Entity::update_many()
         .col_expr(mail_outbox::Column::Status, QUEUED.into())
         .col_expr(mail_outbox::Column::Attempts, 0.into())
         .col_expr(mail_outbox::Column::NextAttemptAt, now.into())
-        .col_expr(mail_outbox::Column::LockedUntil, Option::<DateTime<Utc>>::None.into())
+        .col_expr(
+            mail_outbox::Column::LockedUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
         .filter(mail_outbox::Column::Id.eq(id))
         .filter(mail_outbox::Column::Status.ne(SENT))
         .exec(db)

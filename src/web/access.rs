@@ -1,4 +1,4 @@
-//! Role checks for the staff area. Every `/manage` route is registered from the table in
+//! Access checks: signed-in pages and the staff area. Every `/manage` route is registered from the table in
 //! `routes.rs` together with the access it needs, and this middleware enforces it before the
 //! handler runs: anonymous visitors are sent to the login page, signed-in users without the role
 //! get 403.
@@ -19,6 +19,8 @@ use crate::{
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Access {
+    /// Anyone with an account (their own profile and data).
+    SignedIn,
     /// Any coordinator, moderator or admin. Handlers narrow this to the municipalities the user
     /// works for.
     Staff,
@@ -29,6 +31,7 @@ pub enum Access {
 impl Access {
     pub fn allows(self, user: &CurrentUser) -> bool {
         match self {
+            Access::SignedIn => true,
             Access::Staff => user.is_staff(),
             Access::Admin => user.is_admin(),
         }
@@ -40,7 +43,10 @@ pub async fn require(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let user = req.extensions().get::<RequestContext>().and_then(|c| c.user.clone());
+    let user = req
+        .extensions()
+        .get::<RequestContext>()
+        .and_then(|c| c.user.clone());
     match user {
         None => {
             let target = match req.query_string() {

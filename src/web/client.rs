@@ -10,12 +10,17 @@ pub fn ip(req: &HttpRequest, settings: &Settings) -> String {
     {
         return strip_port(forwarded).to_string();
     }
-    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn strip_port(addr: &str) -> &str {
     match addr.parse::<std::net::SocketAddr>() {
-        Ok(_) => addr.rsplit_once(':').map(|(ip, _)| ip.trim_matches(['[', ']'])).unwrap_or(addr),
+        Ok(_) => addr
+            .rsplit_once(':')
+            .map(|(ip, _)| ip.trim_matches(['[', ']']))
+            .unwrap_or(addr),
         Err(_) => addr,
     }
 }

@@ -57,7 +57,9 @@ pub async fn load_context(
         session.get::<uuid::Uuid>(SESSION_USER).ok().flatten(),
         session.get::<i32>(SESSION_VERSION).ok().flatten(),
     ) {
-        user = accounts::session_user(&state.db, id, version).await.map_err(AppError::from)?;
+        user = accounts::session_user(&state.db, id, version)
+            .await
+            .map_err(AppError::from)?;
         if user.is_none() {
             // The account is gone or its password changed since this session began.
             session.remove(SESSION_USER);
@@ -71,7 +73,9 @@ pub async fn load_context(
     if let (Some(lang), Some(u)) = (query_lang, user.as_mut())
         && u.language != lang
     {
-        accounts::set_language(&state.db, u.id, lang).await.map_err(AppError::from)?;
+        accounts::set_language(&state.db, u.id, lang)
+            .await
+            .map_err(AppError::from)?;
         u.language = lang;
     }
     let lang = query_lang
@@ -89,12 +93,18 @@ pub async fn load_context(
         Some(token) => token,
         None => {
             let token = secrets::random_token(32);
-            session.insert(SESSION_CSRF, &token).map_err(AppError::from)?;
+            session
+                .insert(SESSION_CSRF, &token)
+                .map_err(AppError::from)?;
             token
         }
     };
 
-    req.extensions_mut().insert(RequestContext { lang, user, csrf_token });
+    req.extensions_mut().insert(RequestContext {
+        lang,
+        user,
+        csrf_token,
+    });
     let mut res = next.call(req).await?;
     if let Some(lang) = query_lang {
         let secure = state.settings.secure_cookies();
@@ -105,7 +115,9 @@ pub async fn load_context(
             .same_site(SameSite::Lax)
             .max_age(CookieDuration::days(365))
             .finish();
-        res.response_mut().add_cookie(&cookie).map_err(|e| AppError::Internal(e.into()))?;
+        res.response_mut()
+            .add_cookie(&cookie)
+            .map_err(|e| AppError::Internal(e.into()))?;
     }
     Ok(res)
 }
@@ -196,7 +208,10 @@ impl Ctx {
 
     pub fn flash(&self, kind: FlashKind, key: &str) -> AppResult<()> {
         let mut messages: Vec<Flash> = self.session.get(SESSION_FLASH)?.unwrap_or_default();
-        messages.push(Flash { kind, key: key.to_string() });
+        messages.push(Flash {
+            kind,
+            key: key.to_string(),
+        });
         self.session.insert(SESSION_FLASH, messages)?;
         Ok(())
     }
@@ -206,6 +221,9 @@ impl Ctx {
         self.session.renew();
         self.session.insert(SESSION_USER, user_id)?;
         self.session.insert(SESSION_VERSION, session_version)?;
+        // A fresh CSRF token too: one learned before login is worth nothing after it.
+        self.csrf_token = secrets::random_token(32);
+        self.session.insert(SESSION_CSRF, &self.csrf_token)?;
         Ok(())
     }
 
@@ -248,7 +266,9 @@ impl Ctx {
 
 /// A 303 redirect, the answer to a successful form post.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
 }
 
 /// Only same-site paths are followed after login, so a link cannot send people elsewhere.

@@ -61,7 +61,10 @@ pub async fn verify_csrf(
         _ => false,
     };
     if !valid {
-        tracing::warn!(route = req.path(), "request refused: CSRF token missing or wrong");
+        tracing::warn!(
+            route = req.path(),
+            "request refused: CSRF token missing or wrong"
+        );
         return Ok(reject(req, AppError::CsrfRejected));
     }
     Ok(next.call(req).await?.map_into_boxed_body())

@@ -2,7 +2,7 @@
 //! JSON under `/api`.
 
 use actix_web::{
-    HttpResponse,
+    HttpMessage, HttpResponse,
     body::{EitherBody, MessageBody},
     dev::ServiceResponse,
     http::{StatusCode, header},
@@ -50,7 +50,8 @@ fn error_page<B: MessageBody + 'static>(
     let text = i18n::t(lang, &format!("error-{key}-text"));
 
     let mut new = if req.path().starts_with("/api/") {
-        HttpResponse::build(status).json(json!({ "error": { "status": status.as_u16(), "message": text } }))
+        HttpResponse::build(status)
+            .json(json!({ "error": { "status": status.as_u16(), "message": text } }))
     } else {
         let page = match (req.app_data::<web::Data<AppState>>(), rc) {
             (Some(state), Some(rc)) => render_page(
@@ -82,5 +83,7 @@ fn error_page<B: MessageBody + 'static>(
         new.headers_mut().insert(header::RETRY_AFTER, value);
     }
     let res = ServiceResponse::new(req, new).map_into_boxed_body();
-    Ok(ErrorHandlerResponse::Response(res.map_body(|_, b| EitherBody::right(b))))
+    Ok(ErrorHandlerResponse::Response(
+        res.map_body(|_, b| EitherBody::right(b)),
+    ))
 }

@@ -50,7 +50,10 @@ impl FormErrors {
         for (field, key) in &self.entries {
             let message = i18n::t(lang, key);
             fields.insert(field.clone(), Value::String(message.clone()));
-            summary.push(SummaryItem { field: field.clone(), message });
+            summary.push(SummaryItem {
+                field: field.clone(),
+                message,
+            });
         }
         serde_json::json!({ "fields": fields, "summary": summary })
     }

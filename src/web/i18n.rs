@@ -16,8 +16,8 @@ static_loader! {
     };
 }
 
-const DE: LanguageIdentifier = langid!("de");
-const EN: LanguageIdentifier = langid!("en");
+static DE: LanguageIdentifier = langid!("de");
+static EN: LanguageIdentifier = langid!("en");
 
 /// A language the interface is translated into.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -53,7 +53,9 @@ impl Lang {
         let mut best: Option<(Lang, f32)> = None;
         for item in header.split(',') {
             let mut parts = item.split(';');
-            let Some(lang) = parts.next().and_then(Lang::parse) else { continue };
+            let Some(lang) = parts.next().and_then(Lang::parse) else {
+                continue;
+            };
             let quality = parts
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.parse::<f32>().ok())
@@ -80,7 +82,7 @@ pub fn lookup(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option
     }
     let args: HashMap<Cow<'static, str>, FluentValue> = args
         .iter()
-        .map(|(name, value)| (Cow::Owned(name.to_string()), value.clone().into_static()))
+        .map(|(name, value)| (Cow::Owned(name.to_string()), value.into_owned()))
         .collect();
     LOCALES.try_lookup_with_args(lang.id(), key, &args)
 }
@@ -113,10 +115,19 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(Lang::from_accept_language("en-GB,en;q=0.9,de;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr-FR,fr;q=0.9,de;q=0.5,en;q=0.4"), Some(Lang::De));
+        assert_eq!(
+            Lang::from_accept_language("en-GB,en;q=0.9,de;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,fr;q=0.9,de;q=0.5,en;q=0.4"),
+            Some(Lang::De)
+        );
         assert_eq!(Lang::from_accept_language("tr, ar;q=0.5"), None);
-        assert_eq!(Lang::from_accept_language("de;q=0, en;q=0.1"), Some(Lang::En));
+        assert_eq!(
+            Lang::from_accept_language("de;q=0, en;q=0.1"),
+            Some(Lang::En)
+        );
     }
 
     #[test]

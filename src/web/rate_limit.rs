@@ -13,15 +13,33 @@ pub struct Limit {
 }
 
 /// Login attempts from one address.
-pub const LOGIN_PER_IP: Limit = Limit { name: "login-ip", max: 30, window_seconds: 15 * 60 };
+pub const LOGIN_PER_IP: Limit = Limit {
+    name: "login-ip",
+    max: 30,
+    window_seconds: 15 * 60,
+};
 /// Failed logins for one account, whatever the address: stops password guessing on a person.
-pub const LOGIN_FAILURES_PER_ACCOUNT: Limit =
-    Limit { name: "login-account", max: 5, window_seconds: 15 * 60 };
-pub const REGISTER_PER_IP: Limit = Limit { name: "register-ip", max: 10, window_seconds: 60 * 60 };
+pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
+    name: "login-account",
+    max: 5,
+    window_seconds: 15 * 60,
+};
+pub const REGISTER_PER_IP: Limit = Limit {
+    name: "register-ip",
+    max: 10,
+    window_seconds: 60 * 60,
+};
 /// Reset and magic-link mails: per address and per recipient, so nobody's inbox is flooded.
-pub const MAIL_LINK_PER_IP: Limit = Limit { name: "mail-link-ip", max: 10, window_seconds: 60 * 60 };
-pub const MAIL_LINK_PER_ACCOUNT: Limit =
-    Limit { name: "mail-link-account", max: 3, window_seconds: 60 * 60 };
+pub const MAIL_LINK_PER_IP: Limit = Limit {
+    name: "mail-link-ip",
+    max: 10,
+    window_seconds: 60 * 60,
+};
+pub const MAIL_LINK_PER_ACCOUNT: Limit = Limit {
+    name: "mail-link-account",
+    max: 3,
+    window_seconds: 60 * 60,
+};
 
 /// Counts one hit for `subject` and tells whether it is still within the limit.
 pub async fn hit(
@@ -44,7 +62,10 @@ pub async fn exhausted(
 ) -> Result<bool, AppError> {
     let key = keys.keyed_hash(&[limit.name, subject]);
     let backend = db.get_database_backend();
-    let sql = placeholders(backend, "SELECT hits FROM rate_limits WHERE key = $1 AND window_start > $2");
+    let sql = placeholders(
+        backend,
+        "SELECT hits FROM rate_limits WHERE key = $1 AND window_start > $2",
+    );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -60,7 +81,9 @@ pub async fn exhausted(
 }
 
 pub fn too_many(limit: Limit) -> AppError {
-    AppError::TooManyRequests { retry_after_seconds: limit.window_seconds as u64 }
+    AppError::TooManyRequests {
+        retry_after_seconds: limit.window_seconds as u64,
+    }
 }
 
 async fn record(

@@ -32,7 +32,10 @@ impl Templates {
     pub fn load(time_zone: chrono_tz::Tz) -> anyhow::Result<Self> {
         let html = registry(time_zone, true)?;
         let text = registry(time_zone, false)?;
-        Ok(Self { html: Arc::new(html), text: Arc::new(text) })
+        Ok(Self {
+            html: Arc::new(html),
+            text: Arc::new(text),
+        })
     }
 
     pub fn render(&self, name: &str, data: &impl Serialize) -> Result<String, RenderError> {
@@ -50,7 +53,11 @@ impl Templates {
             .html
             .get_templates()
             .keys()
-            .filter(|n| !n.starts_with("layouts/") && !n.starts_with("partials/") && !n.starts_with("emails/"))
+            .filter(|n| {
+                !n.starts_with("layouts/")
+                    && !n.starts_with("partials/")
+                    && !n.starts_with("emails/")
+            })
             .cloned()
             .collect();
         names.sort();
@@ -67,20 +74,29 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
         hb.register_escape_fn(handlebars::no_escape);
         hb.register_embed_templates_with_extension::<TemplateFiles>(".txt.hbs")?;
     }
-    let escape_fn: fn(&str) -> String =
-        if escape { handlebars::html_escape } else { |s: &str| s.to_string() };
+    let escape_fn: fn(&str) -> String = if escape {
+        handlebars::html_escape
+    } else {
+        |s: &str| s.to_string()
+    };
     hb.register_helper(
         "t",
         Box::new(
-            move |h: &Helper, _: &Handlebars, ctx: &Context, _: &mut RenderContext, out: &mut dyn Output| {
-                translate_helper(h, ctx, escape_fn, out)
-            },
+            move |h: &Helper,
+                  _: &Handlebars,
+                  ctx: &Context,
+                  _: &mut RenderContext,
+                  out: &mut dyn Output| { translate_helper(h, ctx, escape_fn, out) },
         ),
     );
     hb.register_helper(
         "date",
         Box::new(
-            move |h: &Helper, _: &Handlebars, ctx: &Context, _: &mut RenderContext, out: &mut dyn Output| {
+            move |h: &Helper,
+                  _: &Handlebars,
+                  ctx: &Context,
+                  _: &mut RenderContext,
+                  out: &mut dyn Output| {
                 date_helper(h, ctx, time_zone, escape_fn, out)
             },
         ),
@@ -143,11 +159,19 @@ fn date_helper(
         .param(0)
         .and_then(|p| p.value().as_str())
         .ok_or_else(|| RenderErrorReason::ParamNotFoundForIndex("date", 0))?;
-    let pattern = h.param(1).and_then(|p| p.value().as_str()).unwrap_or("format-datetime");
+    let pattern = h
+        .param(1)
+        .and_then(|p| p.value().as_str())
+        .unwrap_or("format-datetime");
     let at = chrono::DateTime::parse_from_rfc3339(raw)
         .map_err(|e| RenderErrorReason::Other(format!("date '{raw}': {e}")))?
         .with_timezone(&chrono::Utc);
-    out.write(&escape(&i18n::format_datetime(lang_of(ctx), tz, at, pattern)))?;
+    out.write(&escape(&i18n::format_datetime(
+        lang_of(ctx),
+        tz,
+        at,
+        pattern,
+    )))?;
     Ok(())
 }
 

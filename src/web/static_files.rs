@@ -11,14 +11,19 @@ struct StaticFiles;
 
 pub async fn serve(req: HttpRequest, path: web::Path<String>) -> AppResult<HttpResponse> {
     let file = StaticFiles::get(&path).ok_or(AppError::NotFound)?;
-    let etag = format!("\"{}\"", crate::secrets::hex(&file.metadata.sha256_hash()[..16]));
+    let etag = format!(
+        "\"{}\"",
+        crate::secrets::hex(&file.metadata.sha256_hash()[..16])
+    );
     let cached = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == etag);
     if cached {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
     }
     Ok(HttpResponse::Ok()
         .content_type(file.metadata.mimetype())

@@ -1,0 +1,7 @@
+//! Accounts: registration, sign-in (password or e-mailed link), verification, reset, profile,
+//! data export and deletion; staff roles and invitations.
+
+pub mod forms;
+pub mod handlers;
+pub mod passwords;
+pub mod service;

@@ -1,0 +1,34 @@
+use serde::Deserialize;
+use validator::Validate;
+
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct MunicipalityForm {
+    #[serde(default)]
+    #[validate(length(min = 2, max = 120, code = "error-municipality-name-length"))]
+    pub name: String,
+    #[serde(default)]
+    #[validate(length(min = 2, max = 60, code = "error-slug-invalid"))]
+    pub slug: String,
+    #[serde(default)]
+    pub min_group_size: String,
+}
+
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct InviteForm {
+    #[serde(default)]
+    #[validate(
+        email(code = "error-email-invalid"),
+        length(max = 254, code = "error-email-invalid")
+    )]
+    pub email: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub municipality_id: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UserSearch {
+    pub q: Option<String>,
+    pub page: Option<u64>,
+}

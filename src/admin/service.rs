@@ -1,0 +1,150 @@
+use chrono::{DateTime, Utc};
+use entity::{audit_log, municipalities, users};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::audit::service::{self as audit, Entry};
+
+/// The smallest group size a municipality may set: below three, a published count can point at
+/// a person.
+pub const MIN_GROUP_SIZE_FLOOR: i32 = 3;
+pub const DEFAULT_MIN_GROUP_SIZE: i32 = 5;
+
+/// A slug is lower-case letters, digits and single hyphens, as it appears in URLs.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+pub async fn all_municipalities(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<municipalities::Model>, DbErr> {
+    municipalities::Entity::find()
+        .order_by_asc(municipalities::Column::Name)
+        .all(db)
+        .await
+}
+
+pub async fn municipality_page(
+    db: &impl ConnectionTrait,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<municipalities::Model>, u64), DbErr> {
+    let paginator = municipalities::Entity::find()
+        .order_by_asc(municipalities::Column::Name)
+        .paginate(db, per_page);
+    let pages = paginator.num_pages().await?;
+    Ok((paginator.fetch_page(page).await?, pages))
+}
+
+pub async fn find_municipality(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<municipalities::Model>, DbErr> {
+    municipalities::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
+    Ok(municipalities::Entity::find()
+        .filter(municipalities::Column::Slug.eq(slug))
+        .count(db)
+        .await?
+        > 0)
+}
+
+pub struct NewMunicipality<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub min_group_size: i32,
+}
+
+pub async fn create_municipality(
+    db: &impl ConnectionTrait,
+    actor: Option<Uuid>,
+    new: NewMunicipality<'_>,
+    now: DateTime<Utc>,
+) -> Result<municipalities::Model, DbErr> {
+    let created = municipalities::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        slug: Set(new.slug.to_string()),
+        name: Set(new.name.trim().to_string()),
+        min_group_size: Set(new.min_group_size),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: actor,
+            municipality_id: Some(created.id),
+            action: "municipality.created",
+            target_type: "municipality",
+            target_id: Some(created.id.to_string()),
+            summary: json!({ "after": { "name": created.name, "slug": created.slug, "min_group_size": created.min_group_size } }),
+        },
+    )
+    .await?;
+    Ok(created)
+}
+
+/// One audit entry as the log page shows it.
+#[derive(Serialize)]
+pub struct AuditRow {
+    pub created_at: String,
+    pub actor: Option<String>,
+    pub municipality: Option<String>,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    pub summary: String,
+}
+
+/// A page of the audit log with actor addresses and municipality names, in three queries.
+pub async fn audit_page(
+    db: &impl ConnectionTrait,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<AuditRow>, u64), DbErr> {
+    let (entries, pages) = audit::page(db, page, per_page).await?;
+    let actor_ids: Vec<Uuid> = entries.iter().filter_map(|e| e.actor_id).collect();
+    let municipality_ids: Vec<Uuid> = entries.iter().filter_map(|e| e.municipality_id).collect();
+    let actors = users::Entity::find()
+        .filter(users::Column::Id.is_in(actor_ids))
+        .all(db)
+        .await?;
+    let places = municipalities::Entity::find()
+        .filter(municipalities::Column::Id.is_in(municipality_ids))
+        .all(db)
+        .await?;
+    let rows = entries
+        .into_iter()
+        .map(|e: audit_log::Model| AuditRow {
+            created_at: e.created_at.to_rfc3339(),
+            actor: e
+                .actor_id
+                .and_then(|id| actors.iter().find(|u| u.id == id))
+                .map(|u| u.email.clone()),
+            municipality: e
+                .municipality_id
+                .and_then(|id| places.iter().find(|m| m.id == id))
+                .map(|m| m.name.clone()),
+            action: e.action,
+            target_type: e.target_type,
+            target_id: e.target_id,
+            summary: e.summary,
+        })
+        .collect();
+    Ok((rows, pages))
+}

@@ -1,0 +1,132 @@
+//! The command line: `serve` (the default), `migrate`, `admin create`, `demo`.
+
+use clap::{Parser, Subcommand};
+use sea_orm::TransactionTrait;
+
+use crate::{
+    accounts::service::{self as accounts, Role},
+    admin::service::{self as admin, DEFAULT_MIN_GROUP_SIZE, NewMunicipality},
+    config::Settings,
+    secrets,
+    startup::{self, Application},
+    web::i18n::Lang,
+};
+
+/// Teilhabe: the participation platform of a municipal poverty-prevention strategy.
+///
+/// Configuration comes from TEILHABE_* environment variables (see README.md).
+#[derive(Debug, Parser)]
+#[command(name = "teilhabe", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load realistic demo data: a municipality with a coordinator and a moderator.
+    Demo,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an administrator (or make an existing account one) and print a one-time link to set
+    /// the password.
+    Create {
+        /// The administrator's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
+}
+
+pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            println!("Teilhabe: {}", app.state().settings.base_url);
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            startup::prepare(settings).await?;
+            println!("Database is up to date.");
+        }
+        Command::Admin {
+            command: AdminCommand::Create { email },
+        } => {
+            anyhow::ensure!(
+                validator::ValidateEmail::validate_email(&email),
+                "--email: '{email}' is not an e-mail address"
+            );
+            let state = startup::prepare(settings).await?;
+            let txn = state.db.begin().await?;
+            let link = accounts::create_admin(&txn, &state, &email).await?;
+            txn.commit().await?;
+            println!(
+                "Administrator {}: set the password within 7 days at\n{link}",
+                accounts::normalize_email(&email)
+            );
+        }
+        Command::Demo => demo(settings).await?,
+    }
+    Ok(())
+}
+
+/// Demo content: the fictional "Musterstadt" with a coordinator and a moderator whose passwords
+/// are generated and printed. Running it again changes nothing. Later features add their demo
+/// content (strategy, rounds, surveys, ideas, workshops) here.
+async fn demo(settings: Settings) -> anyhow::Result<()> {
+    let state = startup::prepare(settings).await?;
+    if admin::slug_taken(&state.db, "musterstadt").await? {
+        println!("The demo data is already loaded.");
+        return Ok(());
+    }
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    let place = admin::create_municipality(
+        &txn,
+        None,
+        NewMunicipality {
+            name: "Musterstadt",
+            slug: "musterstadt",
+            min_group_size: DEFAULT_MIN_GROUP_SIZE,
+        },
+        now,
+    )
+    .await?;
+    let mut logins = Vec::new();
+    for (email, name, role) in [
+        (
+            "koordination@musterstadt.example",
+            "Sabine Kaya (Planungskoordination)",
+            Role::Coordinator,
+        ),
+        (
+            "moderation@musterstadt.example",
+            "Jonas Albrecht (Moderation)",
+            Role::Moderator,
+        ),
+    ] {
+        let user = accounts::ensure_user(&txn, email, Lang::De, now).await?;
+        let password = secrets::random_token(12);
+        accounts::store_password(&txn, user.id, &password).await?;
+        accounts::mark_verified(&txn, user.id, now).await?;
+        accounts::update_profile(&txn, user.id, Some(name.to_string()), Lang::De).await?;
+        accounts::grant_role(&txn, user.id, role, Some(place.id), None, now).await?;
+        logins.push((email, password));
+    }
+    txn.commit().await?;
+    println!("Demo municipality: {} ({})", place.name, place.slug);
+    for (email, password) in logins {
+        println!("  sign in as {email} with password {password}");
+    }
+    Ok(())
+}

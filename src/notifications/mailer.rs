@@ -1,0 +1,72 @@
+//! Delivery of one stored mail through lettre: SMTP when configured, `.eml` files otherwise.
+
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, MultiPart},
+};
+
+use crate::config::Settings;
+
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Writes each mail as `<id>.eml` into the data dir's `mail/` folder.
+    File(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// What the outbox row holds, as the mailer needs it.
+pub struct OutgoingMail<'a> {
+    pub message_id: &'a str,
+    pub recipient: &'a str,
+    pub subject: &'a str,
+    pub body_text: &'a str,
+    pub body_html: &'a str,
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        match &settings.smtp_url {
+            // The URL decides the security: smtps:// is TLS, smtp://…?tls=required is STARTTLS.
+            Some(url) => Ok(Mailer::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("TEILHABE_SMTP_URL: {e}"))?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            )),
+            None => {
+                let dir = settings.mail_dir();
+                std::fs::create_dir_all(&dir)?;
+                Ok(Mailer::File(AsyncFileTransport::<Tokio1Executor>::new(dir)))
+            }
+        }
+    }
+
+    pub async fn send(&self, settings: &Settings, mail: &OutgoingMail<'_>) -> anyhow::Result<()> {
+        let message = build_message(settings, mail)?;
+        match self {
+            Mailer::Smtp(transport) => {
+                transport.send(message).await?;
+            }
+            Mailer::File(transport) => {
+                transport.send(message).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn build_message(settings: &Settings, mail: &OutgoingMail<'_>) -> anyhow::Result<Message> {
+    let from: Mailbox = settings.mail_from.parse()?;
+    let to: Mailbox = mail.recipient.parse()?;
+    let mut builder = Message::builder()
+        .message_id(Some(format!("<{}>", mail.message_id)))
+        .from(from)
+        .to(to)
+        .subject(mail.subject);
+    if let Some(reply_to) = &settings.mail_reply_to {
+        builder = builder.reply_to(reply_to.parse()?);
+    }
+    let body =
+        MultiPart::alternative_plain_html(mail.body_text.to_string(), mail.body_html.to_string());
+    Ok(builder.multipart(body)?)
+}

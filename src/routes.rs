@@ -1,0 +1,135 @@
+//! The whole URL map in one place. Staff routes are declared in one table with the access each
+//! needs; the access check is attached from that table, and the access-matrix test walks it, so
+//! a new staff route cannot be added without both.
+
+use actix_web::{
+    guard,
+    http::Method,
+    middleware::from_fn,
+    web::{self, ServiceConfig},
+};
+
+use crate::{
+    accounts::handlers as accounts,
+    admin::handlers as admin,
+    health,
+    notifications::handlers as outbox,
+    rounds::handlers as rounds,
+    web::{
+        access::{self, Access},
+        static_files,
+    },
+};
+
+/// A staff route as the access-matrix test sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct StaffRoute {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+macro_rules! staff_routes {
+    ($($method:ident $path:literal $access:ident => $handler:path;)*) => {
+        /// Every route under `/manage` with the access it needs.
+        pub const STAFF_ROUTES: &[StaffRoute] = &[
+            $(StaffRoute { method: stringify!($method), path: $path, access: Access::$access },)*
+        ];
+
+        fn staff(cfg: &mut ServiceConfig) {
+            $(
+                cfg.service(
+                    web::resource($path)
+                        .guard(guard::Method(Method::$method))
+                        .wrap(from_fn(|req, next| access::require(Access::$access, req, next)))
+                        .to($handler),
+                );
+            )*
+        }
+    };
+}
+
+staff_routes! {
+    GET "/manage" Staff => admin::dashboard;
+    GET "/manage/municipalities" Admin => admin::municipalities;
+    POST "/manage/municipalities" Admin => admin::create_municipality;
+    GET "/manage/users" Admin => admin::users;
+    POST "/manage/users/invite" Admin => admin::invite;
+    POST "/manage/roles/{id}/revoke" Admin => admin::revoke;
+    GET "/manage/audit" Admin => admin::audit;
+    GET "/manage/outbox" Admin => outbox::outbox;
+    POST "/manage/outbox/{id}/retry" Admin => outbox::retry;
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.route("/", web::get().to(rounds::home))
+        .route("/healthz", web::get().to(health::check))
+        .route("/static/{path:.*}", web::get().to(static_files::serve))
+        .service(
+            web::scope("/account")
+                .route("/register", web::get().to(accounts::register_form))
+                .route("/register", web::post().to(accounts::register))
+                .route("/check-mail", web::get().to(accounts::check_mail))
+                .route("/verify/{token}", web::get().to(accounts::verify_page))
+                .route("/verify/{token}", web::post().to(accounts::verify))
+                .route("/login", web::get().to(accounts::login_form))
+                .route("/login", web::post().to(accounts::login))
+                .route("/logout", web::post().to(accounts::logout))
+                .route("/magic", web::get().to(accounts::magic_form))
+                .route("/magic", web::post().to(accounts::magic_request))
+                .route("/magic/{token}", web::get().to(accounts::magic_page))
+                .route("/magic/{token}", web::post().to(accounts::magic_login))
+                .route("/reset", web::get().to(accounts::reset_request_form))
+                .route("/reset", web::post().to(accounts::reset_request))
+                .route("/reset/{token}", web::get().to(accounts::reset_form))
+                .route("/reset/{token}", web::post().to(accounts::reset))
+                .service(
+                    signed_in("/profile")
+                        .route(web::get().to(accounts::profile_form))
+                        .route(web::post().to(accounts::profile)),
+                )
+                .service(
+                    signed_in("/password")
+                        .route(web::get().to(accounts::password_form))
+                        .route(web::post().to(accounts::change_password)),
+                )
+                .service(
+                    signed_in("/email")
+                        .route(web::get().to(accounts::email_form))
+                        .route(web::post().to(accounts::request_email_change)),
+                )
+                .route(
+                    "/email/{token}",
+                    web::get().to(accounts::email_confirm_page),
+                )
+                .route(
+                    "/email/{token}",
+                    web::post().to(accounts::confirm_email_change),
+                )
+                .service(
+                    signed_in("/delete")
+                        .route(web::get().to(accounts::delete_form))
+                        .route(web::post().to(accounts::delete)),
+                )
+                .route("/deleted", web::get().to(accounts::deleted))
+                .service(signed_in("/data").route(web::get().to(accounts::data_export))),
+        )
+        .configure(staff);
+}
+
+/// A resource for signed-in people: anonymous visitors are sent to the login page first.
+fn signed_in(
+    path: &str,
+) -> actix_web::Resource<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<actix_web::body::BoxBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    web::resource(path).wrap(from_fn(|req, next| {
+        access::require(Access::SignedIn, req, next)
+    }))
+}
