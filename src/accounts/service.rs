@@ -187,8 +187,10 @@ fn user_lang(user: &users::Model) -> Lang {
     Lang::parse(&user.language).unwrap_or_default()
 }
 
-/// Creates a token for `user_id` and returns it; only its hash is stored. Earlier unused tokens of
-/// the same purpose stop working, so only the newest link in someone's inbox is valid.
+/// Creates a token for `user_id` and returns it; only its hash is stored. A new password or
+/// e-mail-change link voids the earlier ones, so an old link found in a mailbox cannot take over
+/// the account; verification and sign-in links stay valid until they expire, so whichever mail
+/// someone opens first works.
 pub async fn issue_token(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -197,13 +199,15 @@ pub async fn issue_token(
     new_email: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<String, DbErr> {
-    login_tokens::Entity::update_many()
-        .col_expr(login_tokens::Column::UsedAt, Some(now).into())
-        .filter(login_tokens::Column::UserId.eq(user_id))
-        .filter(login_tokens::Column::Purpose.eq(purpose.as_str()))
-        .filter(login_tokens::Column::UsedAt.is_null())
-        .exec(db)
-        .await?;
+    if matches!(purpose, TokenPurpose::Password | TokenPurpose::EmailChange) {
+        login_tokens::Entity::update_many()
+            .col_expr(login_tokens::Column::UsedAt, Some(now).into())
+            .filter(login_tokens::Column::UserId.eq(user_id))
+            .filter(login_tokens::Column::Purpose.eq(purpose.as_str()))
+            .filter(login_tokens::Column::UsedAt.is_null())
+            .exec(db)
+            .await?;
+    }
     let token = secrets::random_token(32);
     login_tokens::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -102,10 +102,36 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
         ),
     );
     hb.register_helper("concat", Box::new(concat));
+    hb.register_helper("field_error", Box::new(FieldError));
     Ok(hb)
 }
 
 handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
+
+/// `(field_error "email")`: the page's message for a form field, or null. Strict mode refuses a
+/// plain lookup of a field without an error, so forms ask through this helper.
+struct FieldError;
+
+impl handlebars::HelperDef for FieldError {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<handlebars::ScopedJson<'rc>, RenderError> {
+        let name = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("field_error", 0))?;
+        let message = ctx
+            .data()
+            .pointer(&format!("/page/errors/fields/{name}"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        Ok(handlebars::ScopedJson::Derived(message))
+    }
+}
 
 fn lang_of(ctx: &Context) -> Lang {
     ctx.data()

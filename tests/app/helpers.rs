@@ -1,0 +1,363 @@
+//! Starts the real application on port 0 with its own fresh database (SQLite in a temporary data
+//! dir, or a new PostgreSQL database when `TEST_DATABASE_URL` is set) and drives it like a
+//! browser: a cookie jar, forms with their CSRF token, redirects looked at one by one.
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use actix_web::dev::ServerHandle;
+use base64::Engine;
+use reqwest::{StatusCode, redirect::Policy};
+use sea_orm::{ConnectionTrait, Database};
+use teilhabe::{config::Settings, startup::Application, state::AppState};
+use tempfile::TempDir;
+
+pub type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub data_dir: PathBuf,
+    pub vars: HashMap<String, String>,
+    handle: ServerHandle,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    _dir: std::sync::Arc<TempDir>,
+}
+
+/// A fresh application with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// A fresh application; `extra` overrides settings (`TEILHABE_*` names).
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}")));
+    let mut vars: HashMap<String, String> = HashMap::new();
+    vars.insert("TEILHABE_BIND".into(), "127.0.0.1:0".into());
+    vars.insert("TEILHABE_DATA_DIR".into(), dir.path().display().to_string());
+    vars.insert(
+        "TEILHABE_DATABASE_URL".into(),
+        fresh_database_url(dir.path()).await,
+    );
+    vars.insert("TEILHABE_WORKER_INTERVAL_MS".into(), "100".into());
+    vars.insert("TEILHABE_MAIL_RETRY_SECONDS".into(), "1".into());
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    start(vars, dir).await
+}
+
+/// Starts another application over the same data dir and database as `app` (after `app.stop()`).
+pub async fn restart(app: TestApp) -> TestApp {
+    let (vars, dir, client) = (app.vars.clone(), app._dir.clone(), app.client.clone());
+    app.stop().await;
+    let mut next = start(vars, dir).await;
+    next.client = client;
+    next
+}
+
+async fn start(vars: HashMap<String, String>, dir: std::sync::Arc<TempDir>) -> TestApp {
+    let lookup = vars.clone();
+    let settings = Settings::from_lookup(move |name| lookup.get(name).cloned())
+        .unwrap_or_else(|e| panic!("test settings: {e}"));
+    let app = Application::build(settings)
+        .await
+        .unwrap_or_else(|e| panic!("building the app: {e:#}"));
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    let handle = app.handle();
+    let server = tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: new_client(),
+        state,
+        data_dir: dir.path().to_path_buf(),
+        vars,
+        handle,
+        server,
+        _dir: dir,
+    }
+}
+
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("http client: {e}"))
+}
+
+/// SQLite in the data dir, or a new database on the PostgreSQL server of `TEST_DATABASE_URL`.
+async fn fresh_database_url(data_dir: &Path) -> String {
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        return format!(
+            "sqlite://{}?mode=rwc",
+            data_dir.join("teilhabe.db").display()
+        );
+    };
+    let name = format!("teilhabe_t_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(&base)
+        .await
+        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL: {e}"));
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap_or_else(|e| panic!("creating {name}: {e}"));
+    let _ = admin.close().await;
+    let mut url = url::Url::parse(&base).unwrap_or_else(|e| panic!("TEST_DATABASE_URL: {e}"));
+    url.set_path(&name);
+    url.to_string()
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut req = self.client.get(self.url(path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        page(
+            req.send()
+                .await
+                .unwrap_or_else(|e| panic!("GET {path}: {e}")),
+        )
+        .await
+    }
+
+    /// Posts `fields` to `action` with the CSRF token of the form page `form_path`, as a browser
+    /// submitting that form would.
+    pub async fn submit(&self, form_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let form = self.get(form_path).await;
+        let token =
+            csrf_token(&form.body).unwrap_or_else(|| panic!("no CSRF token on {form_path}"));
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(action, &all).await
+    }
+
+    /// Posts exactly `fields` (no token added).
+    pub async fn post_raw(&self, action: &str, fields: &[(&str, &str)]) -> Page {
+        let res = self
+            .client
+            .post(self.url(action))
+            .form(fields)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("POST {action}: {e}"));
+        page(res).await
+    }
+
+    /// Stops the server gracefully, as SIGTERM would, and waits for it and its worker.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.server.await;
+    }
+
+    /// Waits until a mail to `to` whose text contains `needle` is in `data/mail`, and returns its
+    /// decoded text.
+    pub async fn wait_for_mail(&self, to: &str, needle: &str) -> String {
+        for _ in 0..100 {
+            if let Some(mail) = mails_to(&self.data_dir.join("mail"), to)
+                .into_iter()
+                .find(|m| m.contains(needle))
+            {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to} containing {needle:?} arrived");
+    }
+
+    /// Registers, verifies and signs in a resident; returns the address.
+    pub async fn signed_in_resident(&self, email: &str) -> String {
+        let password = "ein sicheres Passwort";
+        let res = self
+            .submit(
+                "/account/register",
+                "/account/register",
+                &[
+                    ("email", email),
+                    ("display_name", ""),
+                    ("password", password),
+                    ("password_confirm", password),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "registration failed: {}",
+            res.body
+        );
+        let mail = self.wait_for_mail(email, "/account/verify/").await;
+        let link = link_path(&mail, "/account/verify/");
+        let res = self.submit(&link, &link, &[]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        self.login(email, password).await;
+        email.to_string()
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Page {
+        let res = self
+            .submit(
+                "/account/login",
+                "/account/login",
+                &[("email", email), ("password", password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "login failed: {}",
+            res.body
+        );
+        res
+    }
+
+    /// An admin account signed in on this app's client.
+    pub async fn signed_in_admin(&self, email: &str) {
+        let link = {
+            let txn = sea_orm::TransactionTrait::begin(&self.state.db)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let link = teilhabe::accounts::service::create_admin(&txn, &self.state, email)
+                .await
+                .unwrap_or_else(|e| panic!("create admin: {e}"));
+            txn.commit().await.unwrap_or_else(|e| panic!("{e}"));
+            link
+        };
+        let path = link_path(&link, "/account/reset/");
+        let password = "Admin-Passwort lang genug";
+        let res = self
+            .submit(
+                &path,
+                &path,
+                &[("password", password), ("password_confirm", password)],
+            )
+            .await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "setting the admin password failed: {}",
+            res.body
+        );
+    }
+}
+
+async fn page(res: reqwest::Response) -> Page {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let location = headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = res.text().await.unwrap_or_default();
+    Page {
+        status,
+        location,
+        body,
+        headers,
+    }
+}
+
+/// The value of the first `csrf_token` field on a page.
+pub fn csrf_token(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let rest = &html[at..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The path of the first link in `text` that starts with `prefix` (such as `/account/verify/`).
+pub fn link_path(text: &str, prefix: &str) -> String {
+    let start = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in:\n{text}"));
+    let token: String = text[start + prefix.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    format!("{prefix}{token}")
+}
+
+/// The decoded contents of every mail file in `dir` addressed to `to`.
+pub fn mails_to(dir: &Path, to: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .map(|raw| decode_mail(&raw))
+        .filter(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(to)))
+        .collect()
+}
+
+/// Undoes quoted-printable and base64 transfer encodings well enough to read links and words.
+pub fn decode_mail(raw: &str) -> String {
+    let unfolded = raw.replace("=\r\n", "").replace("=\n", "");
+    let mut out = String::new();
+    let mut base64_run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 16
+            && let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(run.as_bytes())
+        {
+            out.push_str(&String::from_utf8_lossy(&bytes));
+            out.push('\n');
+        }
+        run.clear();
+    };
+    for line in unfolded.lines() {
+        let looks_base64 = line.len() >= 16
+            && line
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '/' || c == '=');
+        if looks_base64 {
+            base64_run.push_str(line);
+            continue;
+        }
+        flush(&mut base64_run, &mut out);
+        out.push_str(&decode_quoted_printable(line));
+        out.push('\n');
+    }
+    flush(&mut base64_run, &mut out);
+    out
+}
+
+fn decode_quoted_printable(line: &str) -> String {
+    let bytes = line.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Some(v) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

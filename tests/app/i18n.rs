@@ -1,0 +1,253 @@
+use std::{collections::BTreeSet, path::Path};
+
+use reqwest::StatusCode;
+use serde_json::json;
+use teilhabe::{
+    notifications::service::{Email, enqueue},
+    web::i18n::Lang,
+};
+
+use crate::helpers::{TestResult, link_path, new_client, spawn_app};
+
+#[tokio::test]
+async fn the_language_follows_the_query_then_the_cookie_then_accept_language() -> TestResult {
+    let app = spawn_app().await;
+    let res = app.get("/").await;
+    assert!(res.body.contains("<html lang=\"de\">"), "German by default");
+    assert!(res.body.contains("Reden Sie mit!"));
+
+    let res = app
+        .get_with("/", &[("Accept-Language", "en-GB,en;q=0.9")])
+        .await;
+    assert!(res.body.contains("<html lang=\"en\">"));
+    assert!(res.body.contains("Have your say!"));
+
+    let res = app.get("/?lang=en").await;
+    assert!(res.body.contains("<html lang=\"en\">"));
+    // The choice is remembered in a cookie and beats the browser's header.
+    let res = app
+        .get_with("/account/login", &[("Accept-Language", "de")])
+        .await;
+    assert!(res.body.contains("<html lang=\"en\">"));
+    assert!(res.body.contains("Sign in"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_signed_in_users_language_setting_wins_on_every_device() -> TestResult {
+    let mut app = spawn_app().await;
+    app.signed_in_resident("mia@example.org").await;
+    app.get("/?lang=en").await;
+    app.client = new_client();
+    app.login("mia@example.org", "ein sicheres Passwort").await;
+    let res = app.get_with("/", &[("Accept-Language", "de")]).await;
+    assert!(
+        res.body.contains("<html lang=\"en\">"),
+        "the setting was stored with the account"
+    );
+    Ok(())
+}
+
+fn locale_keys(dir: &Path) -> BTreeSet<String> {
+    let mut keys = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        for line in text.lines() {
+            let Some((key, _)) = line.split_once(" =") else {
+                continue;
+            };
+            if !key.is_empty() && !key.starts_with([' ', '#', '*', '[']) {
+                keys.insert(format!(
+                    "{}:{key}",
+                    path.file_name()
+                        .and_then(|f| f.to_str())
+                        .unwrap_or_default()
+                ));
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_german_key_exists_in_english_and_the_other_way_round() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let de = locale_keys(&root.join("de"));
+    let en = locale_keys(&root.join("en"));
+    assert!(de.len() > 100, "the German locale has its keys");
+    let only_de: Vec<_> = de.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&de).collect();
+    assert!(only_de.is_empty(), "missing in en: {only_de:?}");
+    assert!(only_en.is_empty(), "missing in de: {only_en:?}");
+}
+
+/// Visits a page that renders each page template, in both languages, as the role that sees it.
+/// Strict mode turns any missing value or translation into an error, so 200 means it rendered.
+#[tokio::test]
+async fn every_page_template_renders_in_both_languages() -> TestResult {
+    let mut app = spawn_app().await;
+    let mut covered = BTreeSet::new();
+    let mut visit = |template: &str| {
+        covered.insert(template.to_string());
+    };
+
+    for lang in ["de", "en"] {
+        app.client = new_client();
+        app.get(&format!("/?lang={lang}")).await;
+        let anonymous = [
+            ("rounds/home", "/", StatusCode::OK),
+            ("accounts/register", "/account/register", StatusCode::OK),
+            ("accounts/login", "/account/login", StatusCode::OK),
+            ("accounts/magic", "/account/magic", StatusCode::OK),
+            ("accounts/reset_request", "/account/reset", StatusCode::OK),
+            ("accounts/check_mail", "/account/check-mail", StatusCode::OK),
+            ("accounts/deleted", "/account/deleted", StatusCode::OK),
+            (
+                "accounts/link_invalid",
+                "/account/verify/unbekannt",
+                StatusCode::GONE,
+            ),
+            ("errors/error", "/gibt-es-nicht", StatusCode::NOT_FOUND),
+        ];
+        for (template, path, status) in anonymous {
+            let res = app.get(path).await;
+            assert_eq!(res.status, status, "{lang} {path}");
+            assert!(
+                res.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visit(template);
+        }
+        // A fresh magic link shows the confirmation page.
+        let email = format!("nora-{lang}@example.org");
+        app.signed_in_resident(&email).await;
+        app.submit("/account/magic", "/account/magic", &[("email", &email)])
+            .await;
+        let mail = app.wait_for_mail(&email, "/account/magic/").await;
+        assert_eq!(
+            app.get(&link_path(&mail, "/account/magic/")).await.status,
+            StatusCode::OK
+        );
+        visit("accounts/confirm_link");
+        for (template, path) in [
+            ("accounts/profile", "/account/profile"),
+            ("accounts/password", "/account/password"),
+            ("accounts/email", "/account/email"),
+            ("accounts/delete", "/account/delete"),
+        ] {
+            assert_eq!(app.get(path).await.status, StatusCode::OK, "{lang} {path}");
+            visit(template);
+        }
+
+        app.client = new_client();
+        app.get(&format!("/?lang={lang}")).await;
+        app.signed_in_admin(&format!("admin-{lang}@example.org"))
+            .await;
+        visit("accounts/reset");
+        // The account was created in German; choosing the language stores it with the account.
+        app.get(&format!("/manage?lang={lang}")).await;
+        app.submit(
+            "/manage/municipalities",
+            "/manage/municipalities",
+            &[
+                ("name", "Beispielstadt"),
+                ("slug", &format!("beispiel-{lang}")),
+                ("min_group_size", "5"),
+            ],
+        )
+        .await;
+        for (template, path) in [
+            ("admin/dashboard", "/manage"),
+            ("admin/municipalities", "/manage/municipalities"),
+            ("admin/users", "/manage/users"),
+            ("admin/audit", "/manage/audit"),
+            ("notifications/outbox", "/manage/outbox"),
+        ] {
+            let res = app.get(path).await;
+            assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
+            assert!(
+                res.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visit(template);
+        }
+    }
+    let templates: BTreeSet<String> = app.state.templates.page_names().into_iter().collect();
+    let missing: Vec<_> = templates.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "page templates no test renders: {missing:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
+    let app = spawn_app().await;
+    let data = json!({
+        "url": "https://teilhabe.example/x", "login_url": "https://teilhabe.example/l",
+        "reset_url": "https://teilhabe.example/r", "minutes": 30, "days": 7,
+        "new_email": "neu@example.org", "role": "Koordination", "municipality": "Musterstadt",
+    });
+    let kinds = [
+        "verify",
+        "account_exists",
+        "magic",
+        "reset",
+        "email_change",
+        "email_change_notice",
+        "invite",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/emails");
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&root)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".txt.hbs"))
+                .map(str::to_string)
+        })
+        .collect();
+    assert_eq!(
+        on_disk,
+        kinds.iter().map(|k| k.to_string()).collect(),
+        "the test knows every mail"
+    );
+    for lang in Lang::ALL {
+        for kind in kinds {
+            enqueue(
+                &app.state.db,
+                &app.state,
+                Email {
+                    to: "probe@example.org",
+                    lang,
+                    kind,
+                    data: data.clone(),
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{kind} in {lang:?}: {e}"));
+        }
+    }
+    let rows = teilhabe::notifications::service::page(&app.state.db, None, 0, 50)
+        .await?
+        .0;
+    assert_eq!(rows.len(), kinds.len() * 2);
+    for row in rows {
+        assert!(
+            !row.subject.starts_with("mail-"),
+            "subject translated: {}",
+            row.subject
+        );
+        assert!(
+            row.body_html.contains("https://teilhabe.example/")
+                || row.body_html.contains("neu@example.org")
+        );
+        assert!(
+            !row.body_text.contains("&amp;") && !row.body_text.contains("<p>"),
+            "the text part is plain"
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! The integration suite: the real application over HTTP, on SQLite or (with
+//! `TEST_DATABASE_URL`) PostgreSQL.
+
+mod access;
+mod accounts;
+mod admin;
+mod helpers;
+mod i18n;
+mod mail;
+mod web;
