@@ -51,7 +51,12 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let bind: SocketAddr = parse(&get, "TEILHABE_BIND", "127.0.0.1:8080")?;
-        let default_base = format!("http://{bind}");
+        // Links in mails must point somewhere a browser can reach, not at 0.0.0.0.
+        let default_base = if bind.ip().is_unspecified() {
+            format!("http://127.0.0.1:{}", bind.port())
+        } else {
+            format!("http://{bind}")
+        };
         let base_url: url::Url = parse(&get, "TEILHABE_BASE_URL", &default_base)?;
         if !matches!(base_url.scheme(), "http" | "https") {
             return Err(ConfigError {
@@ -66,7 +71,10 @@ impl Settings {
                 data_dir.join("teilhabe.db").display()
             )
         });
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             return Err(ConfigError {
                 var: "TEILHABE_DATABASE_URL",
                 message: "must be a sqlite:// or postgres:// URL".into(),
@@ -83,7 +91,7 @@ impl Settings {
         }
         let smtp_url = get("TEILHABE_SMTP_URL");
         if let Some(smtp) = &smtp_url
-            && url::Url::parse(smtp).is_err()
+            && !url::Url::parse(smtp).is_ok_and(|u| matches!(u.scheme(), "smtp" | "smtps"))
         {
             return Err(ConfigError {
                 var: "TEILHABE_SMTP_URL",
@@ -108,10 +116,23 @@ impl Settings {
                 message: "must be at least 1".into(),
             });
         }
-        let mail_retry_base =
-            Duration::from_secs(parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?);
-        let worker_interval =
-            Duration::from_millis(parse(&get, "TEILHABE_WORKER_INTERVAL_MS", "5000")?);
+        let mail_retry_base = Duration::from_secs(bounded(
+            parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?,
+            "TEILHABE_MAIL_RETRY_SECONDS",
+            1..=86_400,
+        )?);
+        let worker_interval = Duration::from_millis(bounded(
+            parse(&get, "TEILHABE_WORKER_INTERVAL_MS", "5000")?,
+            "TEILHABE_WORKER_INTERVAL_MS",
+            50..=3_600_000,
+        )?);
+        let log = get("TEILHABE_LOG").unwrap_or_else(|| "info".into());
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&log) {
+            return Err(ConfigError {
+                var: "TEILHABE_LOG",
+                message: format!("'{log}': {e}"),
+            });
+        }
         let trust_proxy_headers = parse(&get, "TEILHABE_TRUST_PROXY_HEADERS", "false")?;
         let time_zone = parse(&get, "TEILHABE_TIME_ZONE", "Europe/Berlin")?;
         Ok(Self {
@@ -120,7 +141,7 @@ impl Settings {
             data_dir,
             database_url,
             secret_key,
-            log: get("TEILHABE_LOG").unwrap_or_else(|| "info".into()),
+            log,
             smtp_url,
             mail_from,
             mail_reply_to,
@@ -163,6 +184,21 @@ fn parse<T: FromStr>(
     })
 }
 
+fn bounded(
+    value: u64,
+    var: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(ConfigError {
+            var,
+            message: format!("{value} is outside {}..={}", range.start(), range.end()),
+        })
+    }
+}
+
 fn check_mailbox(var: &'static str, value: &str) -> Result<(), ConfigError> {
     value
         .parse::<lettre::message::Mailbox>()
@@ -202,6 +238,12 @@ mod tests {
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_BIND"));
         let err = settings(&[("TEILHABE_SECRET_KEY", "short")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_SECRET_KEY"));
+        let err = settings(&[("TEILHABE_SMTP_URL", "http://mail.example")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_SMTP_URL"));
+        let err = settings(&[("TEILHABE_WORKER_INTERVAL_MS", "0")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_WORKER_INTERVAL_MS"));
+        let err = settings(&[("TEILHABE_LOG", "teilhabe=lauter")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_LOG"));
         let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();
         assert_eq!(
             err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")),

@@ -91,6 +91,8 @@ pub fn new_client() -> reqwest::Client {
         .unwrap_or_else(|e| panic!("http client: {e}"))
 }
 
+static STALE_DATABASES_DROPPED: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
+
 /// SQLite in the data dir, or a new database on the PostgreSQL server of `TEST_DATABASE_URL`.
 async fn fresh_database_url(data_dir: &Path) -> String {
     let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
@@ -103,6 +105,27 @@ async fn fresh_database_url(data_dir: &Path) -> String {
     let admin = Database::connect(&base)
         .await
         .unwrap_or_else(|e| panic!("TEST_DATABASE_URL: {e}"));
+    // The first test of a run drops the databases earlier runs left behind; the lock makes the
+    // others wait, so no database of this run is dropped.
+    let mut cleaned = STALE_DATABASES_DROPPED.lock().await;
+    if !*cleaned {
+        let stale = admin
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT datname FROM pg_database WHERE datname LIKE 'teilhabe\\_t\\_%'",
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("listing test databases: {e}"));
+        for row in stale {
+            let old: String = row.try_get("", "datname").unwrap_or_else(|e| panic!("{e}"));
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
+                .await
+                .unwrap_or_else(|e| panic!("dropping {old}: {e}"));
+        }
+        *cleaned = true;
+    }
+    drop(cleaned);
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await
