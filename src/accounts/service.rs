@@ -76,15 +76,6 @@ impl CurrentUser {
     pub fn is_staff(&self) -> bool {
         !self.roles.is_empty()
     }
-
-    /// Whether the user holds `role` in `municipality` (admins act everywhere).
-    pub fn has_role_in(&self, role: Role, municipality: Uuid) -> bool {
-        self.is_admin()
-            || self
-                .roles
-                .iter()
-                .any(|r| r.role == role && r.municipality_id == Some(municipality))
-    }
 }
 
 /// What one-time tokens are for, and how long each kind lives.

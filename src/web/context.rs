@@ -202,10 +202,6 @@ impl Ctx {
         crate::web::client::ip(&self.req, &self.state.settings)
     }
 
-    pub fn request(&self) -> &HttpRequest {
-        &self.req
-    }
-
     pub fn flash(&self, kind: FlashKind, key: &str) -> AppResult<()> {
         let mut messages: Vec<Flash> = self.session.get(SESSION_FLASH)?.unwrap_or_default();
         messages.push(Flash {

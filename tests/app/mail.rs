@@ -56,7 +56,7 @@ async fn a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_w
         &app.state.db,
         &app.state,
         Email {
-            to: "ömer@example.org",
+            to: "oemer@example.org",
             lang: Lang::De,
             kind: "magic",
             data: json!({ "url": "https://teilhabe.example/account/magic/abc", "minutes": 30 }),
@@ -81,7 +81,9 @@ async fn a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_w
     }
     assert!(failed_once, "the worker tried and recorded the failure");
 
-    let maildir = tempfile::tempdir()?;
+    // aiosmtpd's Mailbox creates the maildir (tmp/, new/, cur/) only when the folder is new.
+    let scratch = tempfile::tempdir()?;
+    let maildir = scratch.path().join("maildir");
     let mut smtpd = tokio::process::Command::new("/usr/bin/python3")
         .args([
             "-m",
@@ -92,28 +94,50 @@ async fn a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_w
             "-c",
             "aiosmtpd.handlers.Mailbox",
         ])
-        .arg(maildir.path())
+        .arg(&maildir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()?;
 
+    // Once the server accepts connections, move the application's clock past the backoff
+    // instead of waiting for it.
+    let mut listening = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            listening = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(listening, "the SMTP test server did not start");
+    app.state.clock.advance(chrono::Duration::hours(1));
+    outbox::wake(&app.state);
+
     let mut delivered = false;
     for _ in 0..150 {
-        if maildir_count(maildir.path()) >= 1 {
+        if maildir_count(&maildir) >= 1 {
             delivered = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(delivered, "delivered after the server came up");
+    let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;
+    assert!(
+        delivered,
+        "delivered after the server came up: {:?}",
+        rows.first()
+    );
     // Give a duplicate every chance to appear.
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(maildir_count(maildir.path()), 1, "exactly once");
+    assert_eq!(maildir_count(&maildir), 1, "exactly once");
     let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;
     assert_eq!(rows[0].status, SENT);
 
-    let file = std::fs::read_dir(maildir.path().join("new"))?
+    let file = std::fs::read_dir(maildir.join("new"))?
         .next()
         .ok_or("no mail file")??;
     let raw = std::fs::read_to_string(file.path())?;
