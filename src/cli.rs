@@ -1,7 +1,6 @@
 //! The command line: `serve` (the default), `migrate`, `admin create`, `demo`.
 
 use clap::{Parser, Subcommand};
-use sea_orm::TransactionTrait;
 
 use crate::{
     accounts::service::{self as accounts, Role},
@@ -67,7 +66,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
                 "--email: '{email}' is not an e-mail address"
             );
             let state = startup::prepare(settings).await?;
-            let txn = state.db.begin().await?;
+            let txn = crate::db::begin_write(&state.db).await?;
             let link = accounts::create_admin(&txn, &state, &email).await?;
             txn.commit().await?;
             println!(
@@ -90,7 +89,7 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
         return Ok(());
     }
     let now = state.clock.now();
-    let txn = state.db.begin().await?;
+    let txn = crate::db::begin_write(&state.db).await?;
     let place = admin::create_municipality(
         &txn,
         None,

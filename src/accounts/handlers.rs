@@ -2,7 +2,6 @@
 //! token, so mail scanners that prefetch links do not use it up.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use validator::Validate;
@@ -122,7 +121,13 @@ pub async fn register(ctx: Ctx, form: web::Form<RegisterForm>) -> AppResult<Http
             &errors,
         );
     }
-    let txn = ctx.state.db.begin().await?;
+    // A registration mails the address (a confirmation or "you already have an account"), so the
+    // per-recipient limit applies too; over it, the answer stays the same and nothing is sent.
+    let email = service::normalize_email(&form.email);
+    if !within(&ctx, rate_limit::MAIL_LINK_PER_ACCOUNT, &email).await? {
+        return Ok(see_other("/account/check-mail"));
+    }
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::register(
         &txn,
         &ctx.state,
@@ -184,9 +189,11 @@ pub async fn verify_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRe
 }
 
 pub async fn verify(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
-    if !service::verify_email(&ctx.state.db, &token, ctx.state.clock.now()).await? {
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    if !service::verify_email(&txn, &token, ctx.state.clock.now()).await? {
         return invalid_link(&ctx);
     }
+    txn.commit().await?;
     ctx.flash(FlashKind::Success, "verify-done")?;
     Ok(see_other("/account/login"))
 }
@@ -217,16 +224,10 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
     let values = json!({ "email": form.email, "next": next });
     let mut errors = FormErrors::new();
     let email = service::normalize_email(&form.email);
-    let now = ctx.state.clock.now().timestamp();
-    let account_locked = rate_limit::exhausted(
-        &ctx.state.db,
-        &ctx.state.keys,
-        rate_limit::LOGIN_FAILURES_PER_ACCOUNT,
-        &email,
-        now,
-    )
-    .await?;
-    if account_locked || !within(&ctx, rate_limit::LOGIN_PER_IP, &ctx.client_ip()).await? {
+    // Attempts count before the password is checked, so parallel guesses cannot all slip in
+    // under the limit; a successful sign-in clears the count.
+    let within_account = within(&ctx, rate_limit::LOGIN_PER_ACCOUNT, &email).await?;
+    if !within_account || !within(&ctx, rate_limit::LOGIN_PER_IP, &ctx.client_ip()).await? {
         errors.add("email", "error-too-many-attempts");
         let mut res = form_page(
             &ctx,
@@ -239,13 +240,20 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
         res.headers_mut().insert(
             actix_web::http::header::RETRY_AFTER,
             actix_web::http::header::HeaderValue::from(
-                rate_limit::LOGIN_FAILURES_PER_ACCOUNT.window_seconds,
+                rate_limit::LOGIN_PER_ACCOUNT.window_seconds,
             ),
         );
         return Ok(res);
     }
     match service::check_login(&ctx.state.db, &email, &form.password).await? {
         LoginOutcome::SignedIn(user) => {
+            rate_limit::clear(
+                &ctx.state.db,
+                &ctx.state.keys,
+                rate_limit::LOGIN_PER_ACCOUNT,
+                &email,
+            )
+            .await?;
             service::record_login(&ctx.state.db, user.id, ctx.state.clock.now()).await?;
             ctx.sign_in(user.id, user.session_version)?;
             if let Some(lang) = Lang::parse(&user.language) {
@@ -256,7 +264,7 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
         }
         LoginOutcome::Unverified(user) => {
             if within(&ctx, rate_limit::MAIL_LINK_PER_ACCOUNT, &email).await? {
-                let txn = ctx.state.db.begin().await?;
+                let txn = crate::db::begin_write(&ctx.state.db).await?;
                 service::send_verification(&txn, &ctx.state, &user).await?;
                 txn.commit().await?;
                 notifications::wake(&ctx.state);
@@ -272,7 +280,6 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
             )
         }
         LoginOutcome::WrongCredentials => {
-            within(&ctx, rate_limit::LOGIN_FAILURES_PER_ACCOUNT, &email).await?;
             errors.add("email", "login-error-wrong");
             form_page(
                 &ctx,
@@ -287,6 +294,9 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
 }
 
 pub async fn logout(ctx: Ctx) -> AppResult<HttpResponse> {
+    if let Some(user) = &ctx.user {
+        service::end_sessions(&ctx.state.db, user.id).await?;
+    }
     ctx.sign_out();
     Ok(see_other("/"))
 }
@@ -354,7 +364,7 @@ async fn mail_link_request(
     // Over the per-address limit the answer is the same, so it does not reveal the account.
     let email = service::normalize_email(&form.email);
     if within(&ctx, rate_limit::MAIL_LINK_PER_ACCOUNT, &email).await? {
-        let txn = ctx.state.db.begin().await?;
+        let txn = crate::db::begin_write(&ctx.state.db).await?;
         service::send_mail_link(&txn, &ctx.state, &email, link).await?;
         txn.commit().await?;
         notifications::wake(&ctx.state);
@@ -369,10 +379,12 @@ pub async fn magic_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRes
 
 pub async fn magic_login(mut ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
     let now = ctx.state.clock.now();
-    let Some(user) = service::use_magic_link(&ctx.state.db, &token, now).await? else {
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let Some(user) = service::use_magic_link(&txn, &token, now).await? else {
         return invalid_link(&ctx);
     };
-    service::record_login(&ctx.state.db, user.id, now).await?;
+    service::record_login(&txn, user.id, now).await?;
+    txn.commit().await?;
     ctx.sign_in(user.id, user.session_version)?;
     ctx.flash(FlashKind::Success, "login-done")?;
     Ok(see_other("/"))
@@ -427,10 +439,11 @@ pub async fn reset(
             &errors,
         );
     }
-    let Some(user) = service::reset_password(&ctx.state.db, &token, &form.password, now).await?
-    else {
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let Some(user) = service::reset_password(&txn, &token, &form.password, now).await? else {
         return invalid_link(&ctx);
     };
+    txn.commit().await?;
     ctx.sign_in(user.id, user.session_version)?;
     ctx.flash(FlashKind::Success, "reset-done")?;
     Ok(see_other("/account/profile"))
@@ -571,7 +584,7 @@ pub async fn request_email_change(
             &errors,
         );
     }
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::request_email_change(&txn, &ctx.state, user, &form.email).await?;
     txn.commit().await?;
     notifications::wake(&ctx.state);
@@ -592,7 +605,10 @@ pub async fn email_confirm_page(ctx: Ctx, token: web::Path<String>) -> AppResult
 }
 
 pub async fn confirm_email_change(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
-    match service::confirm_email_change(&ctx.state.db, &token, ctx.state.clock.now()).await? {
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let outcome = service::confirm_email_change(&txn, &token, ctx.state.clock.now()).await?;
+    txn.commit().await?;
+    match outcome {
         EmailChange::Changed => {
             ctx.flash(FlashKind::Success, "email-confirm-done")?;
             Ok(see_other(if ctx.user.is_some() {
@@ -628,7 +644,7 @@ pub async fn delete(ctx: Ctx, form: web::Form<DeleteForm>) -> AppResult<HttpResp
             &errors,
         );
     }
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::delete_account(&txn, user.id, ctx.state.clock.now()).await?;
     txn.commit().await?;
     ctx.sign_out();

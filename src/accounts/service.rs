@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{audit_log, login_tokens, municipalities, role_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, Set, sea_query::ExprTrait,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -448,8 +448,24 @@ pub async fn use_magic_link(
     let Some(found) = consume_token(db, token, TokenPurpose::Magic, now).await? else {
         return Ok(None);
     };
-    mark_verified(db, found.user_id, now).await?;
-    users::Entity::find_by_id(found.user_id).one(db).await
+    let Some(user) = users::Entity::find_by_id(found.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    if user.email_verified_at.is_none() {
+        // Whoever registered this unconfirmed account may not own the mailbox: the password they
+        // chose must not outlive the owner's first sign-in.
+        users::Entity::update_many()
+            .col_expr(users::Column::PasswordHash, Option::<String>::None.into())
+            .col_expr(
+                users::Column::SessionVersion,
+                (user.session_version + 1).into(),
+            )
+            .filter(users::Column::Id.eq(user.id))
+            .exec(db)
+            .await?;
+    }
+    mark_verified(db, user.id, now).await?;
+    users::Entity::find_by_id(user.id).one(db).await
 }
 
 /// Sets a new password through a reset or invitation link. Other sessions end.
@@ -481,6 +497,20 @@ pub async fn store_password(
     active.password_hash = Set(Some(passwords::hash_off_thread(password).await?));
     active.session_version = Set(version);
     Ok(active.update(db).await?)
+}
+
+/// Ends every session of the account (signing out on one device signs out on all: a copied
+/// cookie from a shared computer stops working).
+pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), DbErr> {
+    users::Entity::update_many()
+        .col_expr(
+            users::Column::SessionVersion,
+            sea_orm::sea_query::Expr::col(users::Column::SessionVersion).add(1),
+        )
+        .filter(users::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn verify_password(
@@ -590,6 +620,13 @@ pub async fn delete_account(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
+    if let Some(email) = email_of(db, user_id).await? {
+        // Mail not yet sent (or kept as failed) to the person goes with the account.
+        entity::mail_outbox::Entity::delete_many()
+            .filter(entity::mail_outbox::Column::Recipient.eq(email))
+            .exec(db)
+            .await?;
+    }
     users::Entity::delete_by_id(user_id).exec(db).await?;
     audit::record(
         db,
@@ -751,7 +788,9 @@ pub async fn invite(
     )
     .await?;
     let role_name = crate::web::i18n::t(user_lang(&user), &format!("role-{}", role.as_str()));
-    let data = if user.password_hash.is_none() {
+    // An unconfirmed account's password may have been set by someone else: the invitee sets
+    // their own.
+    let data = if user.password_hash.is_none() || user.email_verified_at.is_none() {
         let token = issue_token(db, user.id, TokenPurpose::Password, INVITE_TTL, None, now).await?;
         json!({
             "role": role_name,

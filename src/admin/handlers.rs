@@ -1,5 +1,4 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
-use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use validator::Validate;
@@ -101,7 +100,7 @@ pub async fn create_municipality(
         return municipalities_page(&ctx, 0, StatusCode::UNPROCESSABLE_ENTITY, values, &errors)
             .await;
     };
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::create_municipality(
         &txn,
         Some(admin.id),
@@ -205,7 +204,7 @@ pub async fn invite(ctx: Ctx, form: web::Form<InviteForm>) -> AppResult<HttpResp
         )
         .await;
     };
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     let outcome =
         accounts::invite(&txn, &ctx.state, admin, &form.email, role, &municipality).await?;
     txn.commit().await?;
@@ -219,7 +218,7 @@ pub async fn invite(ctx: Ctx, form: web::Form<InviteForm>) -> AppResult<HttpResp
 
 pub async fn revoke(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let admin = ctx.require_user()?;
-    let txn = ctx.state.db.begin().await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     if !accounts::revoke(&txn, &ctx.state, admin, id.into_inner()).await? {
         return Err(AppError::NotFound);
     }

@@ -78,7 +78,7 @@ pub async fn retry(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let admin = ctx.require_user()?;
     let now = ctx.state.clock.now();
     let id = id.into_inner();
-    let txn = sea_orm::TransactionTrait::begin(&ctx.state.db).await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
     if !service::retry_now(&txn, id, now).await? {
         return Err(AppError::NotFound);
     }

@@ -5,7 +5,10 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    Statement, sea_query::Expr,
+};
 use tokio::{sync::watch, task::JoinHandle};
 use uuid::Uuid;
 
@@ -25,7 +28,8 @@ const BATCH: i64 = 10;
 /// How long a claim holds; a worker that dies mid-send releases its mails after this.
 const LEASE: chrono::Duration = chrono::Duration::minutes(10);
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(15 * 60);
-/// Sent mails hold links and addresses: they are kept for a month to answer "did it go out?".
+/// Sent and failed mails hold links and addresses: they are kept for a month to answer "did it go
+/// out?" and then deleted.
 const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
 
 pub fn spawn(
@@ -75,7 +79,9 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, DbE
         if batch.is_empty() {
             return Ok(sent);
         }
+        let mut untried: Vec<Uuid> = batch.iter().map(|m| m.id).collect();
         for mail in batch {
+            untried.retain(|id| *id != mail.id);
             let outgoing = OutgoingMail {
                 message_id: &mail.message_id,
                 recipient: &mail.recipient,
@@ -104,7 +110,9 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, DbE
                         "mail delivery failed"
                     );
                     if !failed {
-                        // The transport is likely down: leave the rest for the next round.
+                        // The transport is likely down: hand the rest back untouched for the next
+                        // round, so mails never tried do not use up attempts.
+                        release(&state.db, &untried).await?;
                         return Ok(sent);
                     }
                 }
@@ -138,6 +146,25 @@ async fn claim(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<Clai
     rows.iter()
         .map(|row| Claimed::from_query_result(row, ""))
         .collect()
+}
+
+async fn release(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    entity::mail_outbox::Entity::update_many()
+        .col_expr(
+            entity::mail_outbox::Column::LockedUntil,
+            Option::<DateTime<Utc>>::None.into(),
+        )
+        .col_expr(
+            entity::mail_outbox::Column::Attempts,
+            sea_orm::sea_query::ExprTrait::sub(Expr::col(entity::mail_outbox::Column::Attempts), 1),
+        )
+        .filter(entity::mail_outbox::Column::Id.is_in(ids.to_vec()))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 async fn mark_sent(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr> {
@@ -189,7 +216,10 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
             backend,
             placeholders(
                 backend,
-                &format!("DELETE FROM mail_outbox WHERE status = '{SENT}' AND sent_at < $1"),
+                &format!(
+                    "DELETE FROM mail_outbox WHERE (status = '{SENT}' AND sent_at < $1) \
+                     OR (status = '{FAILED}' AND created_at < $1)"
+                ),
             ),
             [(now - KEEP_SENT).into()],
         ))

@@ -5,8 +5,17 @@ use actix_web::HttpRequest;
 use crate::config::Settings;
 
 pub fn ip(req: &HttpRequest, settings: &Settings) -> String {
+    // The right-most X-Forwarded-For entry is the one our proxy appended; the ones before it are
+    // whatever the client chose to send.
     if settings.trust_proxy_headers
-        && let Some(forwarded) = req.connection_info().realip_remote_addr()
+        && let Some(forwarded) = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .last()
     {
         return strip_port(forwarded).to_string();
     }

@@ -270,7 +270,13 @@ pub fn see_other(location: &str) -> HttpResponse {
 /// Only same-site paths are followed after login, so a link cannot send people elsewhere.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                // Browsers drop tabs and newlines, which would turn "/\t/host" into "//host".
+                && !path.chars().any(char::is_control) =>
+        {
             path.to_string()
         }
         _ => "/".to_string(),

@@ -61,10 +61,8 @@ pub async fn verify_csrf(
         _ => false,
     };
     if !valid {
-        tracing::warn!(
-            route = req.path(),
-            "request refused: CSRF token missing or wrong"
-        );
+        // Not the path: it may hold a one-time token from an e-mailed link.
+        tracing::warn!("request refused: CSRF token missing or wrong");
         return Ok(reject(req, AppError::CsrfRejected));
     }
     Ok(next.call(req).await?.map_into_boxed_body())

@@ -18,8 +18,9 @@ pub const LOGIN_PER_IP: Limit = Limit {
     max: 30,
     window_seconds: 15 * 60,
 };
-/// Failed logins for one account, whatever the address: stops password guessing on a person.
-pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
+/// Login attempts for one account, whatever the address: stops password guessing on a person.
+/// A successful login clears the count.
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
     name: "login-account",
     max: 5,
     window_seconds: 15 * 60,
@@ -52,32 +53,21 @@ pub async fn hit(
     Ok(record(db, keys, limit, subject, now).await? <= limit.max)
 }
 
-/// Whether `subject` has already used up `limit`, without counting a hit.
-pub async fn exhausted(
+/// Forgets the hits of `subject`, as after a successful login.
+pub async fn clear(
     db: &impl ConnectionTrait,
     keys: &Keys,
     limit: Limit,
     subject: &str,
-    now: i64,
-) -> Result<bool, AppError> {
-    let key = keys.keyed_hash(&[limit.name, subject]);
+) -> Result<(), AppError> {
     let backend = db.get_database_backend();
-    let sql = placeholders(
+    db.execute_raw(Statement::from_sql_and_values(
         backend,
-        "SELECT hits FROM rate_limits WHERE key = $1 AND window_start > $2",
-    );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [key.into(), (now - limit.window_seconds).into()],
-        ))
-        .await?;
-    let hits: i32 = match row {
-        Some(row) => row.try_get("", "hits")?,
-        None => 0,
-    };
-    Ok(hits >= limit.max)
+        placeholders(backend, "DELETE FROM rate_limits WHERE key = $1"),
+        [keys.keyed_hash(&[limit.name, subject]).into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 pub fn too_many(limit: Limit) -> AppError {

@@ -144,5 +144,8 @@ async fn signed_in_pages_send_anonymous_visitors_to_the_login_and_back() -> Test
         .get("/account/login?next=https%3A%2F%2Fevil.example")
         .await;
     assert!(login.body.contains("name=\"next\" value=\"/\""));
+    // Browsers drop the tab, which would make "//evil.example" of it.
+    let login = app.get("/account/login?next=%2F%09%2Fevil.example").await;
+    assert!(login.body.contains("name=\"next\" value=\"/\""));
     Ok(())
 }

@@ -491,3 +491,71 @@ async fn an_email_change_takes_effect_only_after_the_new_address_confirms() -> T
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn signing_out_ends_the_sessions_on_other_devices_too() -> TestResult {
+    let mut app = spawn_app().await;
+    app.signed_in_resident("olga@example.org").await;
+    let shared_computer = app.client.clone();
+    app.client = new_client();
+    app.login("olga@example.org", "ein sicheres Passwort").await;
+    let res = app.submit("/account/profile", "/account/logout", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    app.client = shared_computer;
+    assert_eq!(
+        app.get("/account/profile").await.status,
+        StatusCode::SEE_OTHER
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_password_set_by_whoever_registered_an_unconfirmed_address_dies_with_the_owners_magic_link()
+-> TestResult {
+    let mut app = spawn_app().await;
+    // Someone registers an address that is not theirs and never confirms it.
+    let res = app
+        .submit(
+            "/account/register",
+            "/account/register",
+            &[
+                ("email", "petra@example.org"),
+                ("display_name", ""),
+                ("password", "Passwort des Fremden"),
+                ("password_confirm", "Passwort des Fremden"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // The owner signs in with a link from her mailbox.
+    app.client = new_client();
+    app.submit(
+        "/account/magic",
+        "/account/magic",
+        &[("email", "petra@example.org")],
+    )
+    .await;
+    let mail = app
+        .wait_for_mail("petra@example.org", "/account/magic/")
+        .await;
+    let link = link_path(&mail, "/account/magic/");
+    assert_eq!(
+        app.submit(&link, &link, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.get("/account/profile").await.status, StatusCode::OK);
+    // The stranger's password no longer opens the account.
+    app.client = new_client();
+    let res = app
+        .submit(
+            "/account/login",
+            "/account/login",
+            &[
+                ("email", "petra@example.org"),
+                ("password", "Passwort des Fremden"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    Ok(())
+}

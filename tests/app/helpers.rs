@@ -258,7 +258,7 @@ impl TestApp {
     /// An admin account signed in on this app's client.
     pub async fn signed_in_admin(&self, email: &str) {
         let link = {
-            let txn = sea_orm::TransactionTrait::begin(&self.state.db)
+            let txn = teilhabe::db::begin_write(&self.state.db)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             let link = teilhabe::accounts::service::create_admin(&txn, &self.state, email)
