@@ -5,7 +5,7 @@ use validator::Validate;
 
 #[derive(Debug, Default, Deserialize, Validate)]
 pub struct RegisterForm {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     #[validate(
         email(code = "error-email-invalid"),
         length(max = 254, code = "error-email-invalid")
@@ -32,7 +32,7 @@ pub struct LoginForm {
 /// The address for a sign-in link or a password reset.
 #[derive(Debug, Default, Deserialize, Validate)]
 pub struct EmailForm {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     #[validate(
         email(code = "error-email-invalid"),
         length(max = 254, code = "error-email-invalid")
@@ -69,7 +69,7 @@ pub struct ChangePasswordForm {
 
 #[derive(Debug, Default, Deserialize, Validate)]
 pub struct ChangeEmailForm {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     #[validate(
         email(code = "error-email-invalid"),
         length(max = 254, code = "error-email-invalid")

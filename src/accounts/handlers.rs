@@ -87,8 +87,7 @@ pub async fn register_form(ctx: Ctx) -> AppResult<HttpResponse> {
 }
 
 pub async fn register(ctx: Ctx, form: web::Form<RegisterForm>) -> AppResult<HttpResponse> {
-    let mut form = form.into_inner();
-    form.email = form.email.trim().to_string();
+    let form = form.into_inner();
     let values = json!({ "email": form.email, "display_name": form.display_name });
     let mut errors = match form.validate() {
         Ok(()) => FormErrors::new(),
@@ -330,13 +329,8 @@ pub async fn reset_request(ctx: Ctx, form: web::Form<EmailForm>) -> AppResult<Ht
     mail_link_request(ctx, form.into_inner(), MailLink::Reset).await
 }
 
-async fn mail_link_request(
-    ctx: Ctx,
-    mut form: EmailForm,
-    link: MailLink,
-) -> AppResult<HttpResponse> {
+async fn mail_link_request(ctx: Ctx, form: EmailForm, link: MailLink) -> AppResult<HttpResponse> {
     let (template, title) = mail_link_template(link);
-    form.email = form.email.trim().to_string();
     let values = json!({ "email": form.email });
     if let Err(e) = form.validate() {
         let errors = FormErrors::from_validation(&e, &["email"]);
@@ -550,8 +544,7 @@ pub async fn request_email_change(
     form: web::Form<ChangeEmailForm>,
 ) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
-    let mut form = form.into_inner();
-    form.email = form.email.trim().to_string();
+    let form = form.into_inner();
     let values = json!({ "email": form.email });
     let mut errors = match form.validate() {
         Ok(()) => FormErrors::new(),

@@ -15,7 +15,7 @@ pub struct MunicipalityForm {
 
 #[derive(Debug, Default, Deserialize, Validate)]
 pub struct InviteForm {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     #[validate(
         email(code = "error-email-invalid"),
         length(max = 254, code = "error-email-invalid")

@@ -174,8 +174,7 @@ async fn users_page(
 
 pub async fn invite(ctx: Ctx, form: web::Form<InviteForm>) -> AppResult<HttpResponse> {
     let admin = ctx.require_user()?;
-    let mut form = form.into_inner();
-    form.email = form.email.trim().to_string();
+    let form = form.into_inner();
     let values =
         json!({ "email": form.email, "role": form.role, "municipality_id": form.municipality_id });
     let mut errors = match form.validate() {

@@ -1,7 +1,7 @@
 //! Form errors as templates show them: a message per field and a summary at the top of the form
 //! that links to each field. Messages are translation keys until rendered.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use validator::ValidationErrors;
 
@@ -63,4 +63,10 @@ impl FormErrors {
 struct SummaryItem {
     field: String,
     message: String,
+}
+
+/// `#[serde(deserialize_with = "crate::web::forms::trimmed")]`: drops the spaces people paste
+/// around addresses, before validation sees the value and before it is shown back.
+pub fn trimmed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    Ok(String::deserialize(deserializer)?.trim().to_string())
 }
