@@ -12,4 +12,5 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod state;
+pub mod strategy;
 pub mod web;

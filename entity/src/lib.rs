@@ -2,9 +2,17 @@
 //! them to its own view models.
 
 pub mod audit_log;
+pub mod fields_of_action;
+pub mod goals;
 pub mod login_tokens;
 pub mod mail_outbox;
+pub mod measures;
 pub mod municipalities;
 pub mod rate_limits;
 pub mod role_assignments;
+pub mod round_goals;
+pub mod round_subscriptions;
+pub mod round_target_groups;
+pub mod rounds;
+pub mod strategies;
 pub mod users;

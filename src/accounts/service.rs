@@ -76,6 +76,34 @@ impl CurrentUser {
     pub fn is_staff(&self) -> bool {
         !self.roles.is_empty()
     }
+
+    pub fn is_coordinator_somewhere(&self) -> bool {
+        self.roles.iter().any(|r| r.role == Role::Coordinator)
+    }
+
+    /// Whether this person may change what belongs to `municipality_id`: its coordinators and
+    /// instance admins.
+    pub fn coordinates(&self, municipality_id: Uuid) -> bool {
+        self.is_admin()
+            || self
+                .roles
+                .iter()
+                .any(|r| r.role == Role::Coordinator && r.municipality_id == Some(municipality_id))
+    }
+
+    /// The municipalities whose staff area this person sees: `None` means all (admins).
+    pub fn coordinated_municipalities(&self) -> Option<Vec<Uuid>> {
+        if self.is_admin() {
+            return None;
+        }
+        Some(
+            self.roles
+                .iter()
+                .filter(|r| r.role == Role::Coordinator)
+                .filter_map(|r| r.municipality_id)
+                .collect(),
+        )
+    }
 }
 
 /// What one-time tokens are for, and how long each kind lives.

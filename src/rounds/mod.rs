@@ -1,4 +1,5 @@
-//! Participation rounds. Until the rounds themselves exist (see the strategy-and-rounds issue),
-//! the home page explains in plain language what will appear here.
+//! Participation rounds: what coordinators launch, residents find on the home page, and surveys,
+//! idea boards and workshops plug into.
 
 pub mod handlers;
+pub mod service;

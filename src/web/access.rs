@@ -24,6 +24,9 @@ pub enum Access {
     /// Any coordinator, moderator or admin. Handlers narrow this to the municipalities the user
     /// works for.
     Staff,
+    /// Coordinators (of any municipality) and admins. Handlers narrow this to the municipalities
+    /// the user coordinates.
+    Coordinator,
     /// Instance administrators only.
     Admin,
 }
@@ -33,6 +36,7 @@ impl Access {
         match self {
             Access::SignedIn => true,
             Access::Staff => user.is_staff(),
+            Access::Coordinator => user.is_admin() || user.is_coordinator_somewhere(),
             Access::Admin => user.is_admin(),
         }
     }

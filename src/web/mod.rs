@@ -8,6 +8,7 @@ pub mod errors;
 pub mod forms;
 pub mod i18n;
 pub mod logging;
+pub mod markdown;
 pub mod pagination;
 pub mod rate_limit;
 pub mod render;

@@ -102,11 +102,31 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
         ),
     );
     hb.register_helper("concat", Box::new(concat));
+    if escape {
+        hb.register_helper("markdown", Box::new(markdown));
+    }
     hb.register_helper("field_error", Box::new(FieldError));
     Ok(hb)
 }
 
 handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
+
+/// `{{markdown text}}`: staff-written Markdown as sanitized HTML (written as it is, so the
+/// sanitizer, not the escaper, is what keeps it safe).
+fn markdown(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let source = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .unwrap_or_default();
+    out.write(&crate::web::markdown::to_safe_html(source))?;
+    Ok(())
+}
 
 /// `(field_error "email")`: the page's message for a form field, or null. Strict mode refuses a
 /// plain lookup of a field without an error, so forms ask through this helper.

@@ -1,0 +1,4 @@
+//! The municipality's poverty-prevention strategy: fields of action, goals and measures. Everyone
+//! reads it; the municipality's coordinators edit it.
+
+pub mod service;
