@@ -57,12 +57,35 @@ staff_routes! {
     POST "/manage/users/invite" Admin => admin::invite;
     POST "/manage/roles/{id}/revoke" Admin => admin::revoke;
     GET "/manage/audit" Admin => admin::audit;
+    GET "/manage/rounds" Coordinator => rounds::manage_list;
+    GET "/manage/rounds/new" Coordinator => rounds::new_form;
+    POST "/manage/rounds/new" Coordinator => rounds::create;
+    GET "/manage/rounds/{id}" Coordinator => rounds::edit_form;
+    POST "/manage/rounds/{id}" Coordinator => rounds::update;
+    GET "/manage/rounds/{id}/preview" Coordinator => rounds::preview;
+    POST "/manage/rounds/{id}/publish" Coordinator => rounds::publish;
+    POST "/manage/rounds/{id}/unschedule" Coordinator => rounds::unschedule;
+    POST "/manage/rounds/{id}/close" Coordinator => rounds::close;
+    POST "/manage/rounds/{id}/reopen" Coordinator => rounds::reopen;
+    POST "/manage/rounds/{id}/evaluate" Coordinator => rounds::evaluate;
     GET "/manage/outbox" Admin => outbox::outbox;
     POST "/manage/outbox/{id}/retry" Admin => outbox::retry;
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/", web::get().to(rounds::home))
+        .route("/rounds/{slug}", web::get().to(rounds::show))
+        .route("/subscribe", web::get().to(rounds::subscribe_form))
+        .route("/subscribe", web::post().to(rounds::subscribe))
+        .route("/subscribe/sent", web::get().to(rounds::subscribe_sent))
+        .route(
+            "/subscriptions/{id}/{purpose}/{signature}",
+            web::get().to(rounds::subscription_link_page),
+        )
+        .route(
+            "/subscriptions/{id}/{purpose}/{signature}",
+            web::post().to(rounds::subscription_link),
+        )
         .route("/healthz", web::get().to(health::check))
         .route("/static/{path:.*}", web::get().to(static_files::serve))
         .service(

@@ -1,4 +1,5 @@
-//! The background worker inside the server process: delivers queued mail and does housekeeping.
+//! The background worker inside the server process: opens and closes rounds when their period
+//! begins or ends, delivers queued mail and does housekeeping.
 //! Several instances may run it at once; a row is claimed with a lease in one statement (on
 //! PostgreSQL with `FOR UPDATE SKIP LOCKED`), so no two instances send the same mail.
 
@@ -40,6 +41,10 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut last_housekeeping: Option<Instant> = None;
         loop {
+            // Before delivery, so the mails of a round that just opened go out in this pass.
+            if let Err(e) = crate::rounds::service::advance_due(&state).await {
+                tracing::error!(error = %e, "opening or closing rounds failed");
+            }
             if let Err(e) = deliver_due(&state, &mailer).await {
                 tracing::error!(error = %e, "outbox round failed");
             }
@@ -209,6 +214,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     let now = state.clock.now();
     rate_limit::prune(&state.db, now.timestamp()).await?;
     accounts::purge_stale(&state.db, now).await?;
+    crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
     let backend = state.db.get_database_backend();
     state
         .db

@@ -239,6 +239,27 @@ impl Ctx {
         title_key: &str,
         page: Value,
     ) -> AppResult<HttpResponse> {
+        self.render_page_titled(status, template, &self.t(title_key), page)
+    }
+
+    /// Renders `template` with status 200 under a title that is content (a round's title), not a
+    /// translation key.
+    pub fn render_title(
+        &self,
+        template: &str,
+        title: &str,
+        page: Value,
+    ) -> AppResult<HttpResponse> {
+        self.render_page_titled(StatusCode::OK, template, title, page)
+    }
+
+    fn render_page_titled(
+        &self,
+        status: StatusCode,
+        template: &str,
+        title: &str,
+        page: Value,
+    ) -> AppResult<HttpResponse> {
         let flash: Vec<Flash> = self.session.get(SESSION_FLASH)?.unwrap_or_default();
         if !flash.is_empty() {
             self.session.remove(SESSION_FLASH);
@@ -252,7 +273,7 @@ impl Ctx {
                 csrf_token: self.csrf_token.clone(),
             },
             template,
-            &self.t(title_key),
+            title,
             page,
             &flash,
         )?;

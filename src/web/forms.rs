@@ -70,3 +70,25 @@ struct SummaryItem {
 pub fn trimmed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     Ok(String::deserialize(deserializer)?.trim().to_string())
 }
+
+/// A form body that may repeat a field (`goal_ids=a&goal_ids=b`, as checkboxes send it), read
+/// into a `Vec`. actix's `web::Form` cannot do that.
+pub struct HtmlForm<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for HtmlForm<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let body = actix_web::web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            serde_html_form::from_bytes::<T>(&body)
+                .map(HtmlForm)
+                .map_err(|_| crate::error::AppError::BadRequest.into())
+        })
+    }
+}

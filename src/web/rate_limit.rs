@@ -42,6 +42,18 @@ pub const MAIL_LINK_PER_ACCOUNT: Limit = Limit {
     window_seconds: 60 * 60,
 };
 
+/// Subscriptions to new rounds: per address and per recipient, as for mail links.
+pub const SUBSCRIBE_PER_IP: Limit = Limit {
+    name: "subscribe-ip",
+    max: 10,
+    window_seconds: 60 * 60,
+};
+pub const SUBSCRIBE_PER_RECIPIENT: Limit = Limit {
+    name: "subscribe-recipient",
+    max: 3,
+    window_seconds: 60 * 60,
+};
+
 /// Counts one hit for `subject` and tells whether it is still within the limit.
 pub async fn hit(
     db: &impl ConnectionTrait,

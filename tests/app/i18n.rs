@@ -109,6 +109,13 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
                 StatusCode::GONE,
             ),
             ("errors/error", "/gibt-es-nicht", StatusCode::NOT_FOUND),
+            ("rounds/subscribe", "/subscribe", StatusCode::OK),
+            ("rounds/subscribe_sent", "/subscribe/sent", StatusCode::OK),
+            (
+                "rounds/subscription_done",
+                "/subscriptions/00000000-0000-0000-0000-000000000000/confirm/00",
+                StatusCode::NOT_FOUND,
+            ),
         ];
         for (template, path, status) in anonymous {
             let res = app.get(path).await;
@@ -157,6 +164,54 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             ],
         )
         .await;
+        // A round, its goals and a subscription to it.
+        let place = teilhabe::admin::service::all_municipalities(&app.state.db)
+            .await?
+            .into_iter()
+            .find(|m| m.slug == format!("beispiel-{lang}"))
+            .unwrap_or_else(|| panic!("municipality created"));
+        let goals = crate::rounds::seed_goals(&app, place.id, &["Ziel"]).await;
+        let form = format!("/manage/rounds/new?municipality=beispiel-{lang}");
+        let round = crate::rounds::create_round(
+            &app,
+            &format!("beispiel-{lang}"),
+            &format!("Runde {lang}"),
+            "2026-01-01",
+            "2099-12-31",
+            goals[0],
+        )
+        .await;
+        app.submit(&round, &format!("{round}/publish"), &[]).await;
+        app.submit(
+            "/subscribe",
+            "/subscribe",
+            &[
+                ("municipality", &format!("beispiel-{lang}")),
+                ("email", &format!("abo-{lang}@example.org")),
+            ],
+        )
+        .await;
+        let mail = app
+            .wait_for_mail(&format!("abo-{lang}@example.org"), "/confirm/")
+            .await;
+        let confirm = crate::rounds::subscription_path(&mail, "confirm");
+        assert_eq!(app.get(&confirm).await.status, StatusCode::OK);
+        visit("rounds/subscription_action");
+        for (template, path) in [
+            ("rounds/manage_list", "/manage/rounds".to_string()),
+            ("rounds/manage_form", form),
+            ("rounds/show", format!("/rounds/runde-{lang}")),
+        ] {
+            let res = app.get(&path).await;
+            assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
+            visit(template);
+        }
+        if lang == "en" {
+            // Two municipalities now: a new round first asks which.
+            let res = app.get("/manage/rounds/new").await;
+            assert!(res.body.contains("Which municipality"), "{}", res.body);
+            visit("rounds/manage_choose");
+        }
         for (template, path) in [
             ("admin/dashboard", "/manage"),
             ("admin/municipalities", "/manage/municipalities"),
@@ -189,6 +244,8 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "url": "https://teilhabe.example/x", "login_url": "https://teilhabe.example/l",
         "reset_url": "https://teilhabe.example/r", "minutes": 30, "days": 7,
         "new_email": "neu@example.org", "role": "Koordination", "municipality": "Musterstadt",
+        "confirm_url": "https://teilhabe.example/c", "unsubscribe_url": "https://teilhabe.example/u",
+        "title": "Runde", "summary": "Kurz", "starts_on": "01.12.2026", "ends_on": "31.12.2026",
     });
     let kinds = [
         "verify",
@@ -198,6 +255,9 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "email_change",
         "email_change_notice",
         "invite",
+        "subscription_confirm",
+        "subscription_exists",
+        "round_opened",
     ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/emails");
     let on_disk: BTreeSet<String> = std::fs::read_dir(&root)?
