@@ -24,7 +24,10 @@ pub async fn dashboard(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.render(
         "admin/dashboard",
         "manage-title",
-        json!({ "is_admin": user.is_admin() }),
+        json!({
+            "is_admin": user.is_admin(),
+            "coordinates": user.is_admin() || user.is_coordinator_somewhere(),
+        }),
     )
 }
 

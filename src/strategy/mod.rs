@@ -3,4 +3,5 @@
 
 pub mod demo;
 pub mod forms;
+pub mod handlers;
 pub mod service;
