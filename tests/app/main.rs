@@ -7,4 +7,5 @@ mod admin;
 mod helpers;
 mod i18n;
 mod mail;
+mod strategy;
 mod web;
