@@ -47,7 +47,7 @@ fn options(ctx: &Ctx, values: &[&str], prefix: &str, selected: &str) -> Vec<Valu
         .map(|v| {
             json!({
                 "value": v,
-                "label": ctx.t(&format!("{prefix}{v}")),
+                "text": ctx.t(&format!("{prefix}{v}")),
                 "selected": *v == selected,
             })
         })
@@ -266,7 +266,7 @@ async fn strategies_page(
     let places: Vec<Value> = service::municipalities_for(db, scope.as_deref())
         .await?
         .iter()
-        .map(|m| json!({ "value": m.id, "label": m.name, "selected": m.id.to_string() == selected_place }))
+        .map(|m| json!({ "value": m.id, "text": m.name, "selected": m.id.to_string() == selected_place }))
         .collect();
     let statuses = options(
         ctx,

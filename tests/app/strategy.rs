@@ -250,6 +250,16 @@ async fn a_goal_shows_the_public_rounds_that_fed_it_and_counts_them() -> TestRes
     assert!(page.body.contains("href=\"/rounds/kita-umfrage\""));
     assert!(page.body.contains("href=\"/rounds/kita-werkstatt\""));
     assert!(page.body.contains("Ergebnisse veröffentlicht"));
+    let tz = app.state.settings.time_zone;
+    for day in [now, now + Duration::days(30)] {
+        let shown = teilhabe::web::i18n::format_datetime(
+            teilhabe::web::i18n::Lang::De,
+            tz,
+            day,
+            "format-date",
+        );
+        assert!(page.body.contains(&shown), "{shown} on the goal page");
+    }
     assert!(!page.body.contains("Noch geheim"), "drafts stay hidden");
     Ok(())
 }
@@ -402,7 +412,13 @@ async fn a_strategy_without_title_or_with_a_reversed_period_comes_back_with_mess
     assert!(res.body.contains("Mein getippter Text"));
     assert!(res.body.contains("value=\"2028\""));
     assert!(res.body.contains("value=\"2024\""));
-    assert!(res.body.contains("<option value=\"adopted\" selected>"));
+    assert!(
+        res.body
+            .contains("<option value=\"adopted\" selected>Beschlossen</option>")
+    );
+    assert!(res.body.contains(&format!(
+        "<option value=\"{place}\" selected>astadt</option>"
+    )));
     assert!(
         res.body.contains("href=\"#title\""),
         "the summary links the field"
@@ -516,7 +532,10 @@ async fn a_measure_with_a_bad_date_or_ending_before_it_starts_is_refused_with_th
     assert!(res.body.contains("value=\"Jobcoaching\""));
     assert!(res.body.contains("value=\"2026-06-01\""));
     assert!(res.body.contains("Läuft gut"));
-    assert!(res.body.contains("<option value=\"running\" selected>"));
+    assert!(
+        res.body
+            .contains("<option value=\"running\" selected>Läuft</option>")
+    );
 
     let res = app
         .submit(
@@ -856,5 +875,10 @@ async fn the_demo_strategy_is_seeded_once_with_its_fields_goals_and_measures() -
     for status in ["Geplant", "Läuft", "Abgeschlossen", "Gestoppt"] {
         assert!(page.contains(status), "{status}");
     }
+    assert!(
+        page.len() < 30_000,
+        "the whole strategy stays a small page: {} bytes",
+        page.len()
+    );
     Ok(())
 }
