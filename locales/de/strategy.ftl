@@ -8,6 +8,7 @@ strategy-goal-edit-title = Ziel bearbeiten
 strategy-measure-edit-title = Maßnahme bearbeiten
 
 # Öffentliche Seiten
+strategy-period-range = { $start }–{ $end }
 strategy-period = Zeitraum: { $period }
 strategy-status-draft = Entwurf
 strategy-status-adopted = Beschlossen

@@ -8,6 +8,7 @@ strategy-goal-edit-title = Edit goal
 strategy-measure-edit-title = Edit measure
 
 # Public pages
+strategy-period-range = { $start }–{ $end }
 strategy-period = Period: { $period }
 strategy-status-draft = Draft
 strategy-status-adopted = Adopted

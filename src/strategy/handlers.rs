@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{Datelike, NaiveDate};
 use entity::{goals, measures, strategies};
+use fluent_templates::fluent_bundle::FluentValue;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -21,6 +22,7 @@ use crate::{
     web::{
         context::{Ctx, FlashKind, see_other},
         forms::FormErrors,
+        i18n,
         pagination::{PER_PAGE, PageQuery, PageView},
     },
 };
@@ -54,8 +56,16 @@ fn options(ctx: &Ctx, values: &[&str], prefix: &str, selected: &str) -> Vec<Valu
         .collect()
 }
 
-fn period(s: &strategies::Model) -> String {
-    format!("{}–{}", s.period_start, s.period_end)
+/// A strategy's period, such as "2024–2028", in the locale's form.
+fn period(ctx: &Ctx, start: i32, end: i32) -> String {
+    i18n::t_args(
+        ctx.lang,
+        "strategy-period-range",
+        &[
+            ("start", FluentValue::from(start.to_string())),
+            ("end", FluentValue::from(end.to_string())),
+        ],
+    )
 }
 
 fn direction(form: &MoveForm) -> AppResult<Direction> {
@@ -128,7 +138,7 @@ pub async fn public_strategy(
             json!({
                 "href": format!("/strategies/{}?strategy={}", place.slug, s.id),
                 "title": s.title,
-                "period": period(s),
+                "period": period(&ctx, s.period_start, s.period_end),
                 "is_draft": s.status != ADOPTED,
             })
         })
@@ -167,7 +177,7 @@ pub async fn public_strategy(
             "municipality": place_view,
             "strategy": {
                 "title": s.title,
-                "period": period(s),
+                "period": period(&ctx, s.period_start, s.period_end),
                 "is_draft": s.status != ADOPTED,
                 "summary": s.summary,
                 "fields": fields,
@@ -207,7 +217,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             "municipality": { "name": place.name, "slug": place.slug },
             "strategy": {
                 "title": at.strategy.title,
-                "period": period(&at.strategy),
+                "period": period(&ctx, at.strategy.period_start, at.strategy.period_end),
                 "is_draft": at.strategy.status != ADOPTED,
                 "href": format!("/strategies/{}?strategy={}", place.slug, at.strategy.id),
             },
@@ -257,7 +267,7 @@ async fn strategies_page(
                 "id": r.id,
                 "title": r.title,
                 "municipality": r.municipality,
-                "period": format!("{}–{}", r.period_start, r.period_end),
+                "period": period(ctx, r.period_start, r.period_end),
                 "status_label": ctx.t(&format!("strategy-status-{}", r.status)),
             })
         })
