@@ -15,6 +15,7 @@ use crate::{
     health,
     notifications::handlers as outbox,
     rounds::handlers as rounds,
+    strategy::handlers as strategy,
     web::{
         access::{self, Access},
         static_files,
@@ -70,6 +71,24 @@ staff_routes! {
     POST "/manage/rounds/{id}/evaluate" Coordinator => rounds::evaluate;
     GET "/manage/outbox" Admin => outbox::outbox;
     POST "/manage/outbox/{id}/retry" Admin => outbox::retry;
+    GET "/manage/strategies" Coordinator => strategy::strategies;
+    POST "/manage/strategies" Coordinator => strategy::create_strategy;
+    GET "/manage/strategies/{id}" Coordinator => strategy::edit_strategy;
+    POST "/manage/strategies/{id}" Coordinator => strategy::update_strategy;
+    POST "/manage/strategies/{id}/fields" Coordinator => strategy::create_field;
+    GET "/manage/fields/{id}" Coordinator => strategy::edit_field;
+    POST "/manage/fields/{id}" Coordinator => strategy::update_field;
+    POST "/manage/fields/{id}/move" Coordinator => strategy::move_field;
+    POST "/manage/fields/{id}/goals" Coordinator => strategy::create_goal;
+    GET "/manage/goals/{id}" Coordinator => strategy::edit_goal;
+    POST "/manage/goals/{id}" Coordinator => strategy::update_goal;
+    POST "/manage/goals/{id}/move" Coordinator => strategy::move_goal;
+    POST "/manage/goals/{id}/archive" Coordinator => strategy::archive_goal;
+    POST "/manage/goals/{id}/restore" Coordinator => strategy::restore_goal;
+    POST "/manage/goals/{id}/measures" Coordinator => strategy::create_measure;
+    GET "/manage/measures/{id}" Coordinator => strategy::edit_measure;
+    POST "/manage/measures/{id}" Coordinator => strategy::update_measure;
+    POST "/manage/measures/{id}/move" Coordinator => strategy::move_measure;
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -88,6 +107,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         )
         .route("/healthz", web::get().to(health::check))
         .route("/static/{path:.*}", web::get().to(static_files::serve))
+        .route(
+            "/strategies/{slug}",
+            web::get().to(strategy::public_strategy),
+        )
+        .route("/goals/{id}", web::get().to(strategy::public_goal))
         .service(
             web::scope("/account")
                 .route("/register", web::get().to(accounts::register_form))

@@ -7,7 +7,7 @@ use teilhabe::{
     web::i18n::Lang,
 };
 
-use crate::helpers::{TestResult, link_path, new_client, spawn_app};
+use crate::helpers::{TestApp, TestResult, link_path, new_client, spawn_app};
 
 #[tokio::test]
 async fn the_language_follows_the_query_then_the_cookie_then_accept_language() -> TestResult {
@@ -227,6 +227,15 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             );
             visit(template);
         }
+        for (template, path) in strategy_pages(&app, lang).await {
+            let res = app.get(&path).await;
+            assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
+            assert!(
+                res.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visit(template);
+        }
     }
     let templates: BTreeSet<String> = app.state.templates.page_names().into_iter().collect();
     let missing: Vec<_> = templates.difference(&covered).collect();
@@ -235,6 +244,82 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
         "page templates no test renders: {missing:?}"
     );
     Ok(())
+}
+
+/// Builds a strategy with a field, a goal and a measure through the forms (as the signed-in admin,
+/// for the municipality `beispiel-{lang}`), and returns each strategy page with its template.
+async fn strategy_pages(app: &TestApp, lang: &str) -> Vec<(&'static str, String)> {
+    let slug = format!("beispiel-{lang}");
+    // Before there is a strategy, the public page says so.
+    let empty = app.get(&format!("/strategies/{slug}")).await;
+    assert_eq!(empty.status, StatusCode::OK, "{lang} empty strategy page");
+    assert!(empty.body.contains(&format!("<html lang=\"{lang}\">")));
+    let place = teilhabe::strategy::service::municipality_by_slug(&app.state.db, &slug)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("{slug} exists"))
+        .id
+        .to_string();
+    let res = app
+        .submit(
+            "/manage/strategies",
+            "/manage/strategies",
+            &[
+                ("municipality_id", &place),
+                ("title", "Strategie"),
+                ("period_start", "2024"),
+                ("period_end", "2028"),
+                ("status", "draft"),
+                ("summary", "**Gemeinsam**"),
+            ],
+        )
+        .await;
+    let strategy = res.location.unwrap_or_else(|| panic!("{}", res.body));
+    // The newest link of a kind on the parent's page is the one just created.
+    let created = |prefix: &str, page: &str| {
+        let at = page
+            .rfind(prefix)
+            .unwrap_or_else(|| panic!("no {prefix} link"));
+        format!(
+            "{prefix}{}",
+            &page[at + prefix.len()..at + prefix.len() + 36]
+        )
+    };
+    app.submit(
+        &strategy,
+        &format!("{strategy}/fields"),
+        &[("field_title", "Bildung")],
+    )
+    .await;
+    let field = created("/manage/fields/", &app.get(&strategy).await.body);
+    app.submit(
+        &field,
+        &format!("{field}/goals"),
+        &[("goal_title", "Kita"), ("goal_target_text", "Mehr")],
+    )
+    .await;
+    let goal = created("/manage/goals/", &app.get(&field).await.body);
+    app.submit(
+        &goal,
+        &format!("{goal}/measures"),
+        &[
+            ("measure_title", "Lotsinnen"),
+            ("measure_status", "running"),
+            ("measure_starts_on", "2026-01-01"),
+        ],
+    )
+    .await;
+    let measure = created("/manage/measures/", &app.get(&goal).await.body);
+    let public_goal = goal.replace("/manage/goals/", "/goals/");
+    vec![
+        ("strategy/manage_list", "/manage/strategies".to_string()),
+        ("strategy/manage_strategy", strategy),
+        ("strategy/manage_field", field),
+        ("strategy/manage_goal", goal),
+        ("strategy/manage_measure", measure),
+        ("strategy/show", format!("/strategies/{slug}")),
+        ("strategy/goal", public_goal),
+    ]
 }
 
 #[tokio::test]

@@ -8,4 +8,5 @@ mod helpers;
 mod i18n;
 mod mail;
 mod rounds;
+mod strategy;
 mod web;

@@ -1,0 +1,324 @@
+//! The strategy slice's forms: what the browser sends, and the checks that turn it into the
+//! service's input or into localized messages per field.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationErrors};
+
+use crate::{
+    strategy::service::{
+        FieldInput, GoalInput, MEASURE_STATUSES, MeasureInput, STRATEGY_STATUSES, StrategyInput,
+    },
+    web::forms::FormErrors,
+};
+
+/// The earliest and latest year a strategy period may name.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2100;
+
+/// Adds "missing" for an empty required text; length limits come from `validator`.
+fn require(errors: &mut FormErrors, field: &str, value: &str, key: &str) {
+    if value.trim().is_empty() {
+        errors.add(field, key);
+    }
+}
+
+/// Adds `validator`'s first message for `field`, so messages stay in the order of the form.
+fn checked(errors: &mut FormErrors, result: &Result<(), ValidationErrors>, field: &str) {
+    if let Err(e) = result
+        && let Some(first) = e.field_errors().get(field).and_then(|list| list.first())
+    {
+        errors.add(field, &first.code);
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct StrategyForm {
+    /// Only on the form that creates a strategy.
+    #[serde(default)]
+    pub municipality_id: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(length(max = 200, code = "strategy-error-title-too-long"))]
+    pub title: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub period_start: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub period_end: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    #[validate(length(max = 20000, code = "strategy-error-text-too-long"))]
+    pub summary: String,
+}
+
+impl StrategyForm {
+    /// A blank form for a new strategy, starting this year for five years.
+    pub fn blank(this_year: i32) -> Self {
+        Self {
+            period_start: this_year.to_string(),
+            period_end: (this_year + 4).to_string(),
+            status: "draft".into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn check(&self) -> Result<StrategyInput, FormErrors> {
+        self.check_after(FormErrors::new())
+    }
+
+    /// Checks the form after the caller's own checks found `errors` (they come first).
+    pub fn check_after(&self, mut errors: FormErrors) -> Result<StrategyInput, FormErrors> {
+        let result = self.validate();
+        require(
+            &mut errors,
+            "title",
+            &self.title,
+            "strategy-error-title-missing",
+        );
+        checked(&mut errors, &result, "title");
+        let start = parse_year(&self.period_start);
+        let end = parse_year(&self.period_end);
+        if start.is_none() {
+            errors.add("period_start", "strategy-error-year");
+        }
+        if end.is_none() {
+            errors.add("period_end", "strategy-error-year");
+        }
+        if let (Some(start), Some(end)) = (start, end)
+            && end < start
+        {
+            errors.add("period_end", "strategy-error-period-end-before-start");
+        }
+        if !STRATEGY_STATUSES.contains(&self.status.as_str()) {
+            errors.add("status", "strategy-error-status");
+        }
+        checked(&mut errors, &result, "summary");
+        match (start, end, errors.is_empty()) {
+            (Some(period_start), Some(period_end), true) => Ok(StrategyInput {
+                title: self.title.clone(),
+                period_start,
+                period_end,
+                status: self.status.clone(),
+                summary: self.summary.trim().to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn parse_year(s: &str) -> Option<i32> {
+    s.parse::<i32>()
+        .ok()
+        .filter(|y| (FIRST_YEAR..=LAST_YEAR).contains(y))
+}
+
+/// A field of action. The inputs are named `field_*` so the form can share a page with others.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct FieldForm {
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(length(max = 200, code = "strategy-error-title-too-long"))]
+    pub field_title: String,
+    #[serde(default)]
+    #[validate(length(max = 20000, code = "strategy-error-text-too-long"))]
+    pub field_description: String,
+}
+
+impl FieldForm {
+    pub fn check(&self) -> Result<FieldInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let result = self.validate();
+        require(
+            &mut errors,
+            "field_title",
+            &self.field_title,
+            "strategy-error-title-missing",
+        );
+        for field in ["field_title", "field_description"] {
+            checked(&mut errors, &result, field);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(FieldInput {
+            title: self.field_title.clone(),
+            description: self.field_description.trim().to_string(),
+        })
+    }
+}
+
+/// A goal, with inputs named `goal_*`.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct GoalForm {
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(length(max = 200, code = "strategy-error-title-too-long"))]
+    pub goal_title: String,
+    #[serde(default)]
+    #[validate(length(max = 20000, code = "strategy-error-text-too-long"))]
+    pub goal_description: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(length(max = 500, code = "strategy-error-target-too-long"))]
+    pub goal_target_text: String,
+}
+
+impl GoalForm {
+    pub fn check(&self) -> Result<GoalInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let result = self.validate();
+        require(
+            &mut errors,
+            "goal_title",
+            &self.goal_title,
+            "strategy-error-title-missing",
+        );
+        for field in ["goal_title", "goal_description", "goal_target_text"] {
+            checked(&mut errors, &result, field);
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(GoalInput {
+            title: self.goal_title.clone(),
+            description: self.goal_description.trim().to_string(),
+            target_text: Some(self.goal_target_text.clone()).filter(|t| !t.is_empty()),
+        })
+    }
+}
+
+/// A measure, with inputs named `measure_*`.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct MeasureForm {
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(length(max = 200, code = "strategy-error-title-too-long"))]
+    pub measure_title: String,
+    #[serde(default)]
+    #[validate(length(max = 20000, code = "strategy-error-text-too-long"))]
+    pub measure_description: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(length(max = 200, code = "strategy-error-responsible-too-long"))]
+    pub measure_responsible_body: String,
+    #[serde(default)]
+    pub measure_status: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub measure_starts_on: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub measure_ends_on: String,
+    #[serde(default)]
+    #[validate(length(max = 20000, code = "strategy-error-text-too-long"))]
+    pub measure_progress_note: String,
+}
+
+impl MeasureForm {
+    pub fn blank() -> Self {
+        Self {
+            measure_status: "planned".into(),
+            ..Self::default()
+        }
+    }
+
+    pub fn check(&self) -> Result<MeasureInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let result = self.validate();
+        require(
+            &mut errors,
+            "measure_title",
+            &self.measure_title,
+            "strategy-error-title-missing",
+        );
+        for field in [
+            "measure_title",
+            "measure_description",
+            "measure_responsible_body",
+        ] {
+            checked(&mut errors, &result, field);
+        }
+        if !MEASURE_STATUSES.contains(&self.measure_status.as_str()) {
+            errors.add("measure_status", "strategy-error-status");
+        }
+        let starts_on = parse_date(&self.measure_starts_on);
+        let ends_on = parse_date(&self.measure_ends_on);
+        if starts_on.is_err() {
+            errors.add("measure_starts_on", "strategy-error-date");
+        }
+        if ends_on.is_err() {
+            errors.add("measure_ends_on", "strategy-error-date");
+        }
+        if let (Ok(Some(start)), Ok(Some(end))) = (starts_on, ends_on)
+            && end < start
+        {
+            errors.add("measure_ends_on", "strategy-error-end-before-start");
+        }
+        checked(&mut errors, &result, "measure_progress_note");
+        match (starts_on, ends_on, errors.is_empty()) {
+            (Ok(starts_on), Ok(ends_on), true) => Ok(MeasureInput {
+                title: self.measure_title.clone(),
+                description: self.measure_description.trim().to_string(),
+                responsible_body: self.measure_responsible_body.clone(),
+                status: self.measure_status.clone(),
+                starts_on,
+                ends_on,
+                progress_note: self.measure_progress_note.trim().to_string(),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An empty date is no date; otherwise `2026-03-01` (what date inputs send), or `01.03.2026` and
+/// `01/03/2026` (what people type where the browser shows a plain text box).
+fn parse_date(s: &str) -> Result<Option<NaiveDate>, ()> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d.%m.%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map(Some)
+        .map_err(|_| ())
+}
+
+/// The up/down buttons of the ordered lists.
+#[derive(Debug, Default, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    pub direction: String,
+    /// `strategy` when the button sits on the strategy page; otherwise back to the parent's page.
+    #[serde(default)]
+    pub back: String,
+}
+
+/// `?strategy=` on the public page: which of several strategies to show.
+#[derive(Debug, Default, Deserialize)]
+pub struct StrategyQuery {
+    pub strategy: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_in_iso_and_german_form_and_empty_means_none() {
+        let expected = NaiveDate::from_ymd_opt(2026, 3, 1);
+        assert_eq!(parse_date("2026-03-01"), Ok(expected));
+        assert_eq!(parse_date("01.03.2026"), Ok(expected));
+        assert_eq!(parse_date("01/03/2026"), Ok(expected));
+        assert_eq!(parse_date(""), Ok(None));
+        assert_eq!(parse_date("März"), Err(()));
+    }
+
+    #[test]
+    fn a_period_that_ends_before_it_starts_is_refused() {
+        let form = StrategyForm {
+            title: "Strategie".into(),
+            period_start: "2028".into(),
+            period_end: "2024".into(),
+            status: "draft".into(),
+            ..StrategyForm::default()
+        };
+        let Err(errors) = form.check() else {
+            panic!("accepted a reversed period");
+        };
+        let view = errors.view(crate::web::i18n::Lang::De);
+        assert!(view["fields"]["period_end"].is_string());
+    }
+}
