@@ -32,7 +32,9 @@ pub enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
-    /// Load realistic demo data: a municipality with a coordinator and a moderator.
+    /// Load realistic demo data: a municipality with a coordinator and a moderator, its
+    /// strategy, and participation rounds in every state. Running it again adds only what is
+    /// missing.
     Demo,
 }
 
@@ -84,48 +86,67 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 /// content (strategy, rounds, surveys, ideas, workshops) here.
 async fn demo(settings: Settings) -> anyhow::Result<()> {
     let state = startup::prepare(settings).await?;
-    if admin::slug_taken(&state.db, "musterstadt").await? {
-        println!("The demo data is already loaded.");
-        return Ok(());
-    }
     let now = state.clock.now();
     let txn = crate::db::begin_write(&state.db).await?;
-    let place = admin::create_municipality(
-        &txn,
-        None,
-        NewMunicipality {
-            name: "Musterstadt",
-            slug: "musterstadt",
-            min_group_size: DEFAULT_MIN_GROUP_SIZE,
-        },
-        now,
-    )
-    .await?;
-    let mut logins = Vec::new();
-    for (email, name, role) in [
-        (
-            "koordination@musterstadt.example",
-            "Sabine Kaya (Planungskoordination)",
-            Role::Coordinator,
-        ),
-        (
-            "moderation@musterstadt.example",
-            "Jonas Albrecht (Moderation)",
-            Role::Moderator,
-        ),
-    ] {
-        let user = accounts::ensure_user(&txn, email, Lang::De, now).await?;
-        let password = secrets::random_token(12);
-        accounts::store_password(&txn, user.id, &password).await?;
-        accounts::mark_verified(&txn, user.id, now).await?;
-        accounts::update_profile(&txn, user.id, Some(name.to_string()), Lang::De).await?;
-        accounts::grant_role(&txn, user.id, role, Some(place.id), None, now).await?;
-        logins.push((email, password));
-    }
+    let place = match admin::all_municipalities(&txn)
+        .await?
+        .into_iter()
+        .find(|m| m.slug == "musterstadt")
+    {
+        Some(place) => {
+            println!("Demo municipality {} is already there.", place.name);
+            place
+        }
+        None => {
+            let place = admin::create_municipality(
+                &txn,
+                None,
+                NewMunicipality {
+                    name: "Musterstadt",
+                    slug: "musterstadt",
+                    min_group_size: DEFAULT_MIN_GROUP_SIZE,
+                },
+                now,
+            )
+            .await?;
+            println!("Demo municipality: {} ({})", place.name, place.slug);
+            for (email, name, role) in [
+                (
+                    "koordination@musterstadt.example",
+                    "Sabine Kaya (Planungskoordination)",
+                    Role::Coordinator,
+                ),
+                (
+                    "moderation@musterstadt.example",
+                    "Jonas Albrecht (Moderation)",
+                    Role::Moderator,
+                ),
+            ] {
+                let user = accounts::ensure_user(&txn, email, Lang::De, now).await?;
+                let password = secrets::random_token(12);
+                accounts::store_password(&txn, user.id, &password).await?;
+                accounts::mark_verified(&txn, user.id, now).await?;
+                accounts::update_profile(&txn, user.id, Some(name.to_string()), Lang::De).await?;
+                accounts::grant_role(&txn, user.id, role, Some(place.id), None, now).await?;
+                println!("  sign in as {email} with password {password}");
+            }
+            place
+        }
+    };
+    crate::strategy::demo::seed(&txn, place.id, now).await?;
+    let coordinator = accounts::find_by_email(&txn, "koordination@musterstadt.example").await?;
+    let coordinator = match coordinator {
+        Some(user) => accounts::session_user(&txn, user.id, user.session_version).await?,
+        None => None,
+    };
+    let rounds = match coordinator {
+        Some(coordinator) => {
+            crate::rounds::demo::seed(&txn, &state, &coordinator, place.id, now).await?
+        }
+        None => 0,
+    };
     txn.commit().await?;
-    println!("Demo municipality: {} ({})", place.name, place.slug);
-    for (email, password) in logins {
-        println!("  sign in as {email} with password {password}");
-    }
+    println!("  strategy: /strategies/{}", place.slug);
+    println!("  participation rounds added: {rounds}");
     Ok(())
 }

@@ -40,7 +40,7 @@ const ROUNDS: &[DemoRound] = &[
         groups: "Langzeitarbeitslose, Alleinerziehende",
         from: -10,
         to: 35,
-        goals: &[2, 3],
+        goals: &[3, 4],
         state: Status::Open,
         scheduled: false,
         evaluation: None,
@@ -88,7 +88,7 @@ const ROUNDS: &[DemoRound] = &[
         groups: "Alleinerziehende, Familien mit Kindern",
         from: -90,
         to: -20,
-        goals: &[0, 1],
+        goals: &[0, 2],
         state: Status::Closed,
         scheduled: false,
         evaluation: None,
@@ -100,7 +100,7 @@ const ROUNDS: &[DemoRound] = &[
         groups: "Seniorinnen und Senioren",
         from: -240,
         to: -180,
-        goals: &[11],
+        goals: &[8, 9],
         state: Status::Evaluated,
         scheduled: false,
         evaluation: Some(
@@ -109,6 +109,7 @@ const ROUNDS: &[DemoRound] = &[
     },
 ];
 
+/// Goal indices refer to the demo strategy's goals in strategy order (`strategy::demo`).
 /// Creates the demo rounds unless `municipality_id` already has rounds. Needs the strategy's
 /// goals (from the strategy demo) to tie the rounds to.
 pub async fn seed(
