@@ -711,3 +711,49 @@ async fn the_home_page_lists_open_rounds_first_filters_them_and_pages_through_th
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_demo_has_rounds_in_every_state_tied_to_the_demo_strategy() -> TestResult {
+    let app = spawn_app().await;
+    let place =
+        signed_in_coordinator(&app, "koordination@musterstadt.example", "musterstadt").await;
+    let db = &app.state.db;
+    let now = app.state.clock.now();
+    teilhabe::strategy::demo::seed(db, place, now).await?;
+    let user = teilhabe::accounts::service::find_by_email(db, "koordination@musterstadt.example")
+        .await?
+        .unwrap_or_else(|| panic!("coordinator"));
+    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
+        .await?
+        .unwrap_or_else(|| panic!("coordinator"));
+    let created = teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(created, 6);
+    let again = teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(again, 0, "seeding twice adds nothing");
+
+    let list = app.get("/manage/rounds").await;
+    for status in [
+        "Entwurf (2)",
+        "Läuft – machen Sie mit (2)",
+        "Beendet (1)",
+        "Ergebnis liegt vor (1)",
+    ] {
+        assert!(list.body.contains(status), "{status}");
+    }
+    let home = app.get("/").await;
+    assert!(home.body.contains("Gut ankommen im Job"));
+    assert!(home.body.contains("Einsamkeit im Alter"));
+    assert!(
+        !home.body.contains("Mobil ohne Auto"),
+        "drafts stay private"
+    );
+    let evaluated = app
+        .get("/rounds/einsamkeit-im-alter-gemeinsam-dagegen")
+        .await;
+    assert!(evaluated.body.contains("zwei neue Treffpunkte"));
+    Ok(())
+}
