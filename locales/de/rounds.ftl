@@ -45,7 +45,7 @@ subscribe-municipality = Ihre Kommune
 subscribe-municipality-choose = Bitte wählen
 subscribe-email = Ihre E-Mail-Adresse
 subscribe-email-hint = Sie bekommen zuerst eine E-Mail mit einem Link. Erst wenn Sie darauf klicken, schreiben wir Ihnen.
-subscribe-privacy = Wir speichern nur Ihre E-Mail-Adresse und Ihre Sprache, nur für diese Nachrichten. In jeder E-Mail steht ein Link zum Abmelden; dann löschen wir die Adresse sofort.
+subscribe-privacy = Wir speichern nur Ihre E-Mail-Adresse und Ihre Sprache, nur für diese Nachrichten. In jeder E-Mail steht ein Link zum Abmelden; dann löschen wir die Adresse sofort aus der Liste. Schon verschickte E-Mails löschen wir nach 30 Tagen.
 subscribe-button = Anmelden
 subscribe-sent-title = Bitte schauen Sie in Ihr Postfach
 subscribe-sent-text = Wir haben Ihnen eine E-Mail geschickt. Bitte klicken Sie auf den Link darin, um die Anmeldung zu bestätigen. Kommt keine E-Mail? Schauen Sie auch im Spam-Ordner nach.
@@ -58,7 +58,7 @@ unsubscribe-title = Abmelden
 unsubscribe-text = Möchten Sie keine E-Mails über neue Beteiligungen in { $municipality } mehr bekommen?
 unsubscribe-button = Ja, abmelden
 unsubscribed-title = Sie sind abgemeldet
-unsubscribed-text = Sie bekommen keine E-Mails mehr über neue Beteiligungen. Wir haben Ihre E-Mail-Adresse gelöscht.
+unsubscribed-text = Sie bekommen keine E-Mails mehr über neue Beteiligungen. Wir haben Ihre E-Mail-Adresse aus der Liste gelöscht.
 subscription-link-invalid-title = Dieser Link gilt nicht mehr
 subscription-link-invalid-text = Der Link ist abgelaufen oder unvollständig. Sie können sich einfach noch einmal anmelden.
 

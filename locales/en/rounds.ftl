@@ -45,7 +45,7 @@ subscribe-municipality = Your municipality
 subscribe-municipality-choose = Please choose
 subscribe-email = Your e-mail address
 subscribe-email-hint = First you get an e-mail with a link. We only write to you once you have clicked it.
-subscribe-privacy = We store only your e-mail address and your language, only for these messages. Every e-mail has a link to unsubscribe; then we delete the address at once.
+subscribe-privacy = We store only your e-mail address and your language, only for these messages. Every e-mail has a link to unsubscribe; then we delete the address from the list at once. E-mails already sent are deleted after 30 days.
 subscribe-button = Subscribe
 subscribe-sent-title = Please check your inbox
 subscribe-sent-text = We have sent you an e-mail. Please click the link in it to confirm. No e-mail? Please also look in your spam folder.
@@ -58,7 +58,7 @@ unsubscribe-title = Unsubscribe
 unsubscribe-text = Do you want to stop getting e-mails about new participation rounds in { $municipality }?
 unsubscribe-button = Yes, unsubscribe
 unsubscribed-title = You are unsubscribed
-unsubscribed-text = You will get no more e-mails about new participation rounds. We have deleted your e-mail address.
+unsubscribed-text = You will get no more e-mails about new participation rounds. We have deleted your e-mail address from the list.
 subscription-link-invalid-title = This link is no longer valid
 subscription-link-invalid-text = The link has expired or is incomplete. You can simply subscribe again.
 

@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::{municipalities, rounds};
+use sea_orm::SqlErr;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -528,7 +529,26 @@ pub async fn create(
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let round = service::create(&txn, &user, place.id, &input, ctx.state.clock.now()).await?;
+    let round = match service::create(&txn, &user, place.id, &input, ctx.state.clock.now()).await {
+        Ok(round) => round,
+        // Another coordinator took the slug a moment ago.
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            txn.rollback().await?;
+            let mut errors = FormErrors::new();
+            errors.add("slug", "error-slug-taken");
+            return form_page(
+                &ctx,
+                &place,
+                None,
+                &form,
+                "",
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        Err(error) => return Err(error.into()),
+    };
     txn.commit().await?;
     ctx.flash(FlashKind::Success, "round-created")?;
     Ok(see_other(&format!("/manage/rounds/{}", round.id)))
@@ -745,7 +765,30 @@ pub async fn update(
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    service::update(&txn, &user, &round, &input, ctx.state.clock.now()).await?;
+    // Decided on the round as it is now: the worker may have opened it since the form was read.
+    let current = service::find_for_update(&txn, round.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Err(error) = service::update(&txn, &user, &current, &input, ctx.state.clock.now()).await
+    {
+        txn.rollback().await?;
+        if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+            let mut errors = FormErrors::new();
+            errors.add("slug", "error-slug-taken");
+            let evaluation = current.evaluation_summary.clone().unwrap_or_default();
+            return form_page(
+                &ctx,
+                &place,
+                Some(&current),
+                &form,
+                &evaluation,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+        return Err(error.into());
+    }
     txn.commit().await?;
     ctx.flash(FlashKind::Success, "round-saved")?;
     Ok(see_other(&format!("/manage/rounds/{}", round.id)))
@@ -788,12 +831,15 @@ pub async fn evaluate(
 }
 
 async fn take(ctx: Ctx, id: Uuid, transition: Transition) -> AppResult<HttpResponse> {
-    let (user, round) = managed_round(&ctx, id).await?;
+    let (user, _) = managed_round(&ctx, id).await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let round = service::find_for_update(&txn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let evaluation = match &transition {
         Transition::Evaluate(text) => text.clone(),
         _ => round.evaluation_summary.clone().unwrap_or_default(),
     };
-    let txn = crate::db::begin_write(&ctx.state.db).await?;
     let result = service::transition(
         &txn,
         &ctx.state,

@@ -3,13 +3,16 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{municipalities, round_goals, round_subscriptions, round_target_groups, rounds};
+use entity::{
+    mail_outbox, municipalities, round_goals, round_subscriptions, round_target_groups, rounds,
+};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{Set, Unchanged},
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef,
     sea_query::Expr,
+    sea_query::OnConflict,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -141,6 +144,18 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<rounds::
     rounds::Entity::find_by_id(id).one(db).await
 }
 
+/// The round, locked for the rest of the transaction on PostgreSQL (on SQLite the write
+/// transaction already holds the database), so a change is decided on its current state.
+pub async fn find_for_update(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<rounds::Model>, DbErr> {
+    rounds::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(db)
+        .await
+}
+
 /// A round residents may see: drafts are for staff only.
 pub async fn find_public(
     db: &impl ConnectionTrait,
@@ -165,8 +180,13 @@ pub async fn slug_taken(
     Ok(query.count(db).await? > 0)
 }
 
-/// A free slug for a new round: `base`, else `base-2`, `base-3` …
+/// A free slug for a new round: `base`, else `base-2`, `base-3` … (the base is shortened so a
+/// suffix still fits the 60 characters a slug may have).
 pub async fn free_slug(db: &impl ConnectionTrait, base: &str) -> Result<String, DbErr> {
+    let base = base
+        .get(..base.len().min(55))
+        .unwrap_or(base)
+        .trim_end_matches('-');
     let taken: Vec<String> = rounds::Entity::find()
         .select_only()
         .column(rounds::Column::Slug)
@@ -482,7 +502,19 @@ async fn replace_links(
         .await?;
     }
     if !input.target_groups.is_empty() {
-        round_target_groups::Entity::insert_many(input.target_groups.iter().map(|tag| {
+        let spellings = existing_spellings(db, &input.target_groups).await?;
+        let mut tags: Vec<String> = input
+            .target_groups
+            .iter()
+            .map(|tag| {
+                spellings
+                    .get(&tag.to_lowercase())
+                    .cloned()
+                    .unwrap_or_else(|| tag.clone())
+            })
+            .collect();
+        tags.dedup();
+        round_target_groups::Entity::insert_many(tags.iter().map(|tag| {
             round_target_groups::ActiveModel {
                 round_id: Set(round_id),
                 tag: Set(tag.clone()),
@@ -492,6 +524,34 @@ async fn replace_links(
         .await?;
     }
     Ok(())
+}
+
+/// How tags that differ from `tags` only in case are already spelled on other rounds, keyed by
+/// lower case: a new "senioren" joins the existing "Senioren", so the filter on `/` lists one.
+async fn existing_spellings(
+    db: &impl ConnectionTrait,
+    tags: &[String],
+) -> Result<HashMap<String, String>, DbErr> {
+    let lowered: Vec<String> = tags.iter().map(|t| t.to_lowercase()).collect();
+    let rows: Vec<String> = round_target_groups::Entity::find()
+        .select_only()
+        .column(round_target_groups::Column::Tag)
+        .distinct()
+        .filter(sea_orm::sea_query::ExprTrait::is_in(
+            Expr::expr(sea_orm::sea_query::Func::lower(Expr::col(
+                round_target_groups::Column::Tag,
+            ))),
+            lowered,
+        ))
+        .order_by_asc(round_target_groups::Column::Tag)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut map = HashMap::new();
+    for tag in rows {
+        map.entry(tag.to_lowercase()).or_insert(tag);
+    }
+    Ok(map)
 }
 
 /// Saves a changed round. The slug only changes while the round is a draft: once published,
@@ -700,14 +760,22 @@ pub async fn transition(
                 round.id,
                 Status::Draft,
                 vec![(rounds::Column::ScheduledAt, Expr::value(now))],
-                Some(true),
+                Condition::all()
+                    .add(rounds::Column::ScheduledAt.is_null())
+                    .add(rounds::Column::StartsAt.gt(now)),
             )
             .await?;
             done.then_some(Outcome::Scheduled)
         }
-        Transition::Publish => open(db, state, round.id, now)
-            .await?
-            .then_some(Outcome::Opened),
+        Transition::Publish => open(
+            db,
+            state,
+            round.id,
+            now,
+            Condition::all().add(rounds::Column::ScheduledAt.is_null()),
+        )
+        .await?
+        .then_some(Outcome::Opened),
         Transition::Unschedule => conditional(
             db,
             round.id,
@@ -716,7 +784,7 @@ pub async fn transition(
                 rounds::Column::ScheduledAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
             )],
-            Some(false),
+            Condition::all().add(rounds::Column::ScheduledAt.is_not_null()),
         )
         .await?
         .then_some(Outcome::Unscheduled),
@@ -728,7 +796,7 @@ pub async fn transition(
                 (rounds::Column::Status, Expr::value(Status::Closed.as_str())),
                 (rounds::Column::ClosedAt, Expr::value(now)),
             ],
-            None,
+            Condition::all(),
         )
         .await?
         .then_some(Outcome::Closed),
@@ -744,7 +812,7 @@ pub async fn transition(
                     Expr::value(Option::<DateTime<Utc>>::None),
                 ),
             ],
-            None,
+            Condition::all().add(rounds::Column::EndsAt.gt(now)),
         )
         .await?
         .then_some(Outcome::Reopened),
@@ -771,7 +839,7 @@ pub async fn transition(
                         Expr::value(round.evaluated_at.unwrap_or(now)),
                     ),
                 ],
-                None,
+                Condition::all(),
             )
             .await?
             .then_some(Outcome::Evaluated)
@@ -798,47 +866,55 @@ pub async fn transition(
             },
             target_type: "round",
             target_id: Some(round.id.to_string()),
-            summary: json!({
-                "title": round.title,
-                "before": { "status": from },
-                "after": { "status": outcome.status_after(), "scheduled": outcome == Outcome::Scheduled },
-            }),
+            summary: {
+                let mut before = json!({
+                    "status": from,
+                    "scheduled": round.scheduled_at.is_some(),
+                });
+                let mut after = json!({
+                    "status": outcome.status_after(),
+                    "scheduled": outcome == Outcome::Scheduled,
+                });
+                if let Transition::Evaluate(text) = &transition {
+                    before["evaluation_summary"] = json!(round.evaluation_summary);
+                    after["evaluation_summary"] = json!(text.trim());
+                }
+                json!({ "title": round.title, "before": before, "after": after })
+            },
         },
     )
     .await?;
     Ok(Ok(outcome))
 }
 
-/// `UPDATE rounds SET … WHERE id = ? AND status = ?` (and, if asked, whether it is scheduled):
-/// true if this call changed the row.
+/// `UPDATE rounds SET … WHERE id = ? AND status = ? AND <also>`: true if this call changed the
+/// row. `also` repeats, inside the statement, whatever the decision was based on (the period,
+/// the release), so a decision made on a stale read cannot take effect.
 async fn conditional(
     db: &impl ConnectionTrait,
     id: Uuid,
     from: Status,
     set: Vec<(rounds::Column, Expr)>,
-    scheduled_is_null: Option<bool>,
+    also: Condition,
 ) -> Result<bool, DbErr> {
     let mut update = rounds::Entity::update_many()
         .filter(rounds::Column::Id.eq(id))
-        .filter(rounds::Column::Status.eq(from.as_str()));
-    match scheduled_is_null {
-        Some(true) => update = update.filter(rounds::Column::ScheduledAt.is_null()),
-        Some(false) => update = update.filter(rounds::Column::ScheduledAt.is_not_null()),
-        None => {}
-    }
+        .filter(rounds::Column::Status.eq(from.as_str()))
+        .filter(also);
     for (column, value) in set {
         update = update.col_expr(column, value);
     }
     Ok(update.exec(db).await?.rows_affected == 1)
 }
 
-/// Opens a draft round and tells the municipality's confirmed subscribers, in one transaction
-/// (the caller's). False if the round was no longer a draft.
+/// Opens a draft round whose period is running and tells the municipality's confirmed
+/// subscribers, in one transaction (the caller's). False if the round no longer qualifies.
 async fn open(
     db: &impl ConnectionTrait,
     state: &AppState,
     round_id: Uuid,
     now: DateTime<Utc>,
+    also: Condition,
 ) -> Result<bool, AppError> {
     let opened = conditional(
         db,
@@ -848,7 +924,8 @@ async fn open(
             (rounds::Column::Status, Expr::value(Status::Open.as_str())),
             (rounds::Column::OpenedAt, Expr::value(now)),
         ],
-        None,
+        also.add(rounds::Column::StartsAt.lte(now))
+            .add(rounds::Column::EndsAt.gt(now)),
     )
     .await?;
     if opened {
@@ -866,6 +943,7 @@ pub struct Advanced {
 
 /// Opens released drafts whose period has begun and closes open rounds whose period has ended.
 /// Safe to run on several instances at once: each change is conditional on the state it found.
+/// A round that fails is logged and left for the next pass; the others go ahead.
 pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
     let now = state.clock.now();
     let mut done = Advanced::default();
@@ -884,29 +962,11 @@ pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
         .all(&state.db)
         .await?;
     for (id, title, municipality_id) in due_to_open {
-        let txn = crate::db::begin_write(&state.db).await?;
-        if open(&txn, state, id, now).await? {
-            audit::record(
-                &txn,
-                now,
-                Entry {
-                    actor_id: None,
-                    municipality_id: Some(municipality_id),
-                    action: "round.open",
-                    target_type: "round",
-                    target_id: Some(id.to_string()),
-                    summary: json!({
-                        "title": title,
-                        "reason": "period began",
-                        "before": { "status": "draft" },
-                        "after": { "status": "open" },
-                    }),
-                },
-            )
-            .await?;
-            done.opened += 1;
+        match open_when_due(state, id, &title, municipality_id, now).await {
+            Ok(true) => done.opened += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(round = %id, error = %e, "opening a round failed"),
         }
-        txn.commit().await?;
     }
     let due_to_close: Vec<(Uuid, String, Uuid)> = rounds::Entity::find()
         .select_only()
@@ -921,45 +981,93 @@ pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
         .all(&state.db)
         .await?;
     for (id, title, municipality_id) in due_to_close {
-        let txn = crate::db::begin_write(&state.db).await?;
-        let closed = conditional(
-            &txn,
-            id,
-            Status::Open,
-            vec![
-                (rounds::Column::Status, Expr::value(Status::Closed.as_str())),
-                (rounds::Column::ClosedAt, Expr::value(now)),
-            ],
-            None,
-        )
-        .await?;
-        if closed {
-            audit::record(
-                &txn,
-                now,
-                Entry {
-                    actor_id: None,
-                    municipality_id: Some(municipality_id),
-                    action: "round.close",
-                    target_type: "round",
-                    target_id: Some(id.to_string()),
-                    summary: json!({
-                        "title": title,
-                        "reason": "period ended",
-                        "before": { "status": "open" },
-                        "after": { "status": "closed" },
-                    }),
-                },
-            )
-            .await?;
-            done.closed += 1;
+        match close_when_due(state, id, &title, municipality_id, now).await {
+            Ok(true) => done.closed += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(round = %id, error = %e, "closing a round failed"),
         }
-        txn.commit().await?;
     }
     if done.opened > 0 {
         crate::notifications::service::wake(state);
     }
     Ok(done)
+}
+
+async fn open_when_due(
+    state: &AppState,
+    id: Uuid,
+    title: &str,
+    municipality_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let released = Condition::all().add(rounds::Column::ScheduledAt.is_not_null());
+    let opened = open(&txn, state, id, now, released).await?;
+    if opened {
+        audit::record(
+            &txn,
+            now,
+            Entry {
+                actor_id: None,
+                municipality_id: Some(municipality_id),
+                action: "round.open",
+                target_type: "round",
+                target_id: Some(id.to_string()),
+                summary: json!({
+                    "title": title,
+                    "reason": "period began",
+                    "before": { "status": "draft" },
+                    "after": { "status": "open" },
+                }),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(opened)
+}
+
+async fn close_when_due(
+    state: &AppState,
+    id: Uuid,
+    title: &str,
+    municipality_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let closed = conditional(
+        &txn,
+        id,
+        Status::Open,
+        vec![
+            (rounds::Column::Status, Expr::value(Status::Closed.as_str())),
+            (rounds::Column::ClosedAt, Expr::value(now)),
+        ],
+        Condition::all().add(rounds::Column::EndsAt.lte(now)),
+    )
+    .await?;
+    if closed {
+        audit::record(
+            &txn,
+            now,
+            Entry {
+                actor_id: None,
+                municipality_id: Some(municipality_id),
+                action: "round.close",
+                target_type: "round",
+                target_id: Some(id.to_string()),
+                summary: json!({
+                    "title": title,
+                    "reason": "period ended",
+                    "before": { "status": "open" },
+                    "after": { "status": "closed" },
+                }),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(closed)
 }
 
 // ---- subscriptions to new rounds ----
@@ -999,37 +1107,44 @@ pub async fn subscribe(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let email = crate::accounts::service::normalize_email(email);
-    let existing = round_subscriptions::Entity::find()
+    // Insert-or-keep in one statement, so two requests at once cannot trip the unique index.
+    round_subscriptions::Entity::insert(round_subscriptions::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        municipality_id: Set(municipality.id),
+        email: Set(email.clone()),
+        language: Set(lang.code().into()),
+        confirmed_at: Set(None),
+        created_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            round_subscriptions::Column::MunicipalityId,
+            round_subscriptions::Column::Email,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    let subscription = round_subscriptions::Entity::find()
         .filter(round_subscriptions::Column::MunicipalityId.eq(municipality.id))
         .filter(round_subscriptions::Column::Email.eq(email.as_str()))
         .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("round subscription".into()))?;
+    let (id, confirmed) = (subscription.id, subscription.confirmed_at.is_some());
+    if !confirmed {
+        // A new confirmation mail gets the full time to be used, in the language asked for now.
+        // A confirmed subscription is left as it is: only its owner changes it.
+        round_subscriptions::ActiveModel {
+            id: Unchanged(id),
+            language: Set(lang.code().into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .update(db)
         .await?;
-    let (id, confirmed) = match existing {
-        Some(s) => {
-            round_subscriptions::ActiveModel {
-                id: Unchanged(s.id),
-                language: Set(lang.code().into()),
-                ..Default::default()
-            }
-            .update(db)
-            .await?;
-            (s.id, s.confirmed_at.is_some())
-        }
-        None => {
-            let id = Uuid::new_v4();
-            round_subscriptions::ActiveModel {
-                id: Set(id),
-                municipality_id: Set(municipality.id),
-                email: Set(email.clone()),
-                language: Set(lang.code().into()),
-                confirmed_at: Set(None),
-                created_at: Set(now),
-            }
-            .insert(db)
-            .await?;
-            (id, false)
-        }
-    };
+    }
     let kind = if confirmed {
         "subscription_exists"
     } else {
@@ -1075,9 +1190,15 @@ pub async fn confirm_subscription(
     Ok(result.rows_affected == 1)
 }
 
-/// Deletes the subscription: the address is gone with it.
+/// Deletes the subscription, and with it the address and any "new round" mail to it that is
+/// still waiting in the outbox (each carries this subscription's own unsubscribe link).
 pub async fn unsubscribe(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
     round_subscriptions::Entity::delete_by_id(id)
+        .exec(db)
+        .await?;
+    mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::Status.eq(crate::notifications::service::QUEUED))
+        .filter(mail_outbox::Column::BodyText.contains(format!("/subscriptions/{id}/")))
         .exec(db)
         .await?;
     Ok(())

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    rounds::forms::{first_day, last_day},
     rounds::service as rounds,
     strategy::{
         forms::{FieldForm, GoalForm, MeasureForm, MoveForm, StrategyForm, StrategyQuery},
@@ -197,16 +198,19 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
         .await?
         .ok_or(AppError::NotFound)?;
     let measures = service::measures_of(db, &[at.goal.id]).await?;
+    let tz = ctx.state.settings.time_zone;
+    let pattern = ctx.t("format-date");
     let rounds: Vec<Value> = rounds::public_rounds_for_goal(db, at.goal.id)
         .await?
         .into_iter()
         .map(|r| {
+            // A round's period is whole days: it ends at the start of the day after its last.
             json!({
                 "href": format!("/rounds/{}", r.slug),
                 "title": r.title,
                 "status_label": ctx.t(&format!("strategy-round-status-{}", r.status)),
-                "starts_at": r.starts_at.to_rfc3339(),
-                "ends_at": r.ends_at.to_rfc3339(),
+                "starts_on": first_day(tz, r.starts_at).format(&pattern).to_string(),
+                "ends_on": last_day(tz, r.ends_at).format(&pattern).to_string(),
             })
         })
         .collect();

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 pub const PER_PAGE: u64 = 25;
+/// No list pages further than this; a larger `?page=` would only make the offset overflow.
+pub const MAX_PAGE: u64 = 10_000;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PageQuery {
@@ -12,7 +14,7 @@ pub struct PageQuery {
 impl PageQuery {
     /// The 0-based index the database paginator wants.
     pub fn index(&self) -> u64 {
-        self.page.unwrap_or(1).max(1) - 1
+        self.page.unwrap_or(1).clamp(1, MAX_PAGE) - 1
     }
 }
 

@@ -757,3 +757,63 @@ async fn the_demo_has_rounds_in_every_state_tied_to_the_demo_strategy() -> TestR
     assert!(evaluated.body.contains("zwei neue Treffpunkte"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_goal_page_shows_the_rounds_that_feed_it_with_their_last_day() -> TestResult {
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@astadt.example", "astadt").await;
+    let goals = seed_goals(&app, place, &["Weniger Menschen sind langzeitarbeitslos"]).await;
+    let manage = create_round(
+        &app,
+        "astadt",
+        "Arbeit",
+        &day(&app, 0),
+        &day(&app, 9),
+        goals[0],
+    )
+    .await;
+    publish(&app, &manage).await;
+    let page = app.get(&format!("/goals/{}", goals[0])).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("/rounds/arbeit"));
+    let german = |iso: &str| {
+        NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+            .map(|d| d.format("%d.%m.%Y").to_string())
+            .unwrap_or_default()
+    };
+    assert!(page.body.contains(&german(&day(&app, 9))), "{}", page.body);
+    assert!(
+        !page.body.contains(&german(&day(&app, 10))),
+        "not the day after"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn target_groups_that_differ_only_in_case_are_one_group() -> TestResult {
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@astadt.example", "astadt").await;
+    let goals = seed_goals(&app, place, &["Ziel"]).await;
+    let form = "/manage/rounds/new?municipality=astadt";
+    for (title, groups) in [
+        ("Erste", "Alleinerziehende"),
+        ("Zweite", "alleinerziehende, Senioren"),
+    ] {
+        let mut fields = round_fields(title, &day(&app, 0), &day(&app, 9), &goals[0].to_string());
+        fields.retain(|(k, _)| k != "target_groups");
+        fields.push(("target_groups".into(), groups.into()));
+        let res = post_fields(&app, form, form, &fields).await;
+        publish(&app, &res.location.unwrap_or_default()).await;
+    }
+    let home = app.get("/").await;
+    assert_eq!(
+        home.body
+            .matches("<option value=\"Alleinerziehende\"")
+            .count(),
+        1
+    );
+    assert!(!home.body.contains("<option value=\"alleinerziehende\""));
+    let filtered = app.get("/?group=Alleinerziehende").await;
+    assert!(filtered.body.contains("Erste") && filtered.body.contains("Zweite"));
+    Ok(())
+}
