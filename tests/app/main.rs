@@ -1,6 +1,7 @@
 //! The integration suite: the real application over HTTP, on SQLite or (with
 //! `TEST_DATABASE_URL`) PostgreSQL.
 
+mod a11y;
 mod access;
 mod accounts;
 mod admin;
