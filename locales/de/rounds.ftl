@@ -148,3 +148,16 @@ error-round-evaluation-long = Der Text ist zu lang (höchstens 20.000 Zeichen).
 error-round-conflict = Jemand hat die Runde gerade geändert. Bitte prüfen Sie den Stand und versuchen Sie es noch einmal.
 error-email-missing = Bitte geben Sie Ihre E-Mail-Adresse ein.
 manage-coordination-heading = Koordination
+
+# Verwaltung: Verlauf einer Runde
+round-history-heading = Verlauf
+round-history-automatic = automatisch
+round-history-changed = Geändert: { $fields }
+round-history-round-create = Angelegt
+round-history-round-update = Bearbeitet
+round-history-round-schedule = Freigegeben, startet automatisch
+round-history-round-unschedule = Freigabe zurückgenommen
+round-history-round-open = Veröffentlicht
+round-history-round-close = Beendet
+round-history-round-reopen = Wieder geöffnet
+round-history-round-evaluate = Ergebnis veröffentlicht

@@ -148,3 +148,16 @@ error-round-evaluation-long = The text is too long (at most 20,000 characters).
 error-round-conflict = Someone has just changed the round. Please check its state and try again.
 error-email-missing = Please enter your e-mail address.
 manage-coordination-heading = Coordination
+
+# Staff: history of a round
+round-history-heading = History
+round-history-automatic = automatically
+round-history-changed = Changed: { $fields }
+round-history-round-create = Created
+round-history-round-update = Edited
+round-history-round-schedule = Released, starts automatically
+round-history-round-unschedule = Release taken back
+round-history-round-open = Published
+round-history-round-close = Ended
+round-history-round-reopen = Opened again
+round-history-round-evaluate = Results published

@@ -133,6 +133,28 @@ pub const RESET_TTL: Duration = Duration::hours(1);
 pub const INVITE_TTL: Duration = Duration::days(7);
 pub const EMAIL_CHANGE_TTL: Duration = Duration::hours(24);
 
+/// How staff appear to each other in histories: the display name, else the address.
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::Entity::find()
+        .filter(users::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                u.display_name.filter(|n| !n.is_empty()).unwrap_or(u.email),
+            )
+        })
+        .collect())
+}
+
 /// Addresses are compared and stored trimmed and lower-cased.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()

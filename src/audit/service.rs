@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
 use entity::audit_log;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -48,4 +49,21 @@ pub async fn page(
         .paginate(db, per_page);
     let pages = paginator.num_pages().await?;
     Ok((paginator.fetch_page(page).await?, pages))
+}
+
+/// The latest entries about one thing (a round, a goal), newest first.
+pub async fn for_target(
+    db: &impl ConnectionTrait,
+    target_type: &str,
+    target_id: &str,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, DbErr> {
+    audit_log::Entity::find()
+        .filter(audit_log::Column::TargetType.eq(target_type))
+        .filter(audit_log::Column::TargetId.eq(target_id))
+        .order_by_desc(audit_log::Column::CreatedAt)
+        .order_by_desc(audit_log::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
 }

@@ -454,6 +454,43 @@ async fn a_round_goes_from_open_to_closed_to_evaluated_and_never_back_to_open() 
             "{action} in {actions:?}"
         );
     }
+
+    // An edit after the evaluation: the slug stays, the history shows who changed what.
+    let mut fields = round_fields(
+        "Gesundheit für alle",
+        &day(&app, 0),
+        &day(&app, 10),
+        &goals[0].to_string(),
+    );
+    fields.retain(|(k, _)| k != "slug");
+    fields.push(("slug".into(), "neuer-name".into()));
+    let res = post_fields(&app, &manage, &manage, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(
+        app.get("/rounds/gesundheit")
+            .await
+            .body
+            .contains("Gesundheit für alle")
+    );
+    let page = app.get(&manage).await;
+    assert!(page.body.contains("Verlauf"));
+    assert!(page.body.contains("Geändert: Titel"), "{}", page.body);
+    for step in [
+        "Angelegt",
+        "Veröffentlicht",
+        "Beendet",
+        "Ergebnis veröffentlicht",
+    ] {
+        assert!(page.body.contains(step), "{step}");
+    }
+    assert!(page.body.contains("koordi@astadt.example"));
+    let updates = audit_summaries(&app, "round.update").await;
+    assert!(
+        updates
+            .iter()
+            .any(|s| s.contains("\"before\":{") && s.contains("Gesundheit für alle")),
+        "{updates:?}"
+    );
     Ok(())
 }
 
