@@ -987,10 +987,69 @@ pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
             Err(e) => tracing::error!(round = %id, error = %e, "closing a round failed"),
         }
     }
+    // A released draft whose whole period passed unopened (the server was down throughout)
+    // goes back to being a plain draft, so its coordinator sees it needs a new period.
+    let missed: Vec<(Uuid, Uuid)> = rounds::Entity::find()
+        .select_only()
+        .columns([rounds::Column::Id, rounds::Column::MunicipalityId])
+        .filter(rounds::Column::Status.eq(Status::Draft.as_str()))
+        .filter(rounds::Column::ScheduledAt.is_not_null())
+        .filter(rounds::Column::EndsAt.lte(now))
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    for (id, municipality_id) in missed {
+        if let Err(e) = unschedule_missed(state, id, municipality_id, now).await {
+            tracing::error!(round = %id, error = %e, "taking back a missed release failed");
+        }
+    }
     if done.opened > 0 {
         crate::notifications::service::wake(state);
     }
     Ok(done)
+}
+
+async fn unschedule_missed(
+    state: &AppState,
+    id: Uuid,
+    municipality_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let changed = conditional(
+        &txn,
+        id,
+        Status::Draft,
+        vec![(
+            rounds::Column::ScheduledAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )],
+        Condition::all()
+            .add(rounds::Column::ScheduledAt.is_not_null())
+            .add(rounds::Column::EndsAt.lte(now)),
+    )
+    .await?;
+    if changed {
+        audit::record(
+            &txn,
+            now,
+            Entry {
+                actor_id: None,
+                municipality_id: Some(municipality_id),
+                action: "round.unschedule",
+                target_type: "round",
+                target_id: Some(id.to_string()),
+                summary: json!({
+                    "reason": "period passed before it could open",
+                    "before": { "scheduled": true },
+                    "after": { "scheduled": false },
+                }),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
 }
 
 async fn open_when_due(

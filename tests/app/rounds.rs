@@ -854,3 +854,65 @@ async fn target_groups_that_differ_only_in_case_are_one_group() -> TestResult {
     assert!(filtered.body.contains("Erste") && filtered.body.contains("Zweite"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_confirmation_link_expires_after_a_week_and_subscribing_again_renews_it() -> TestResult {
+    let app = spawn_app().await;
+    signed_in_coordinator(&app, "koordi@astadt.example", "astadt").await;
+    subscribe(&app, "astadt", "spaet@example.org", "de").await;
+    let first = app.wait_for_mail("spaet@example.org", "/confirm/").await;
+    let confirm = subscription_path(&first, "confirm");
+    app.state.clock.advance(Duration::days(8));
+    let res = app.submit(&confirm, &confirm, &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("Dieser Link gilt nicht mehr"));
+
+    // Subscribing again sends a new mail whose link works for a full week again.
+    subscribe(&app, "astadt", "spaet@example.org", "de").await;
+    for _ in 0..50 {
+        if mails_to(&app.data_dir.join("mail"), "spaet@example.org").len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    app.state.clock.advance(Duration::days(6));
+    let res = app.submit(&confirm, &confirm, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Anmeldung bestätigt"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_released_round_whose_period_passed_unopened_becomes_a_plain_draft_again() -> TestResult {
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@astadt.example", "astadt").await;
+    let goals = seed_goals(&app, place, &["Ziel"]).await;
+    let manage = create_round(
+        &app,
+        "astadt",
+        "Verpasst",
+        &day(&app, 1),
+        &day(&app, 2),
+        goals[0],
+    )
+    .await;
+    publish(&app, &manage).await;
+    // The whole period passes in one jump, as if the server had been down throughout.
+    app.state.clock.advance(Duration::days(4));
+    teilhabe::rounds::service::advance_due(&app.state)
+        .await
+        .map_err(|e| e.to_string())?;
+    let page = app.get(&manage).await;
+    assert!(page.body.contains("Entwurf"));
+    assert!(
+        page.body.contains("badge--draft\">Entwurf</span>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Freigabe zurückgenommen – automatisch"));
+    assert_eq!(
+        app.get("/rounds/verpasst").await.status,
+        StatusCode::NOT_FOUND
+    );
+    Ok(())
+}
