@@ -278,6 +278,15 @@ pub async fn subscribe_sent(ctx: Ctx) -> AppResult<HttpResponse> {
 }
 
 /// The signed link from a mail, checked. Unknown, expired and forged links look the same.
+/// The two things a subscription link can do.
+fn link_purpose(purpose: &str) -> AppResult<&'static str> {
+    match purpose {
+        service::CONFIRM => Ok(service::CONFIRM),
+        service::UNSUBSCRIBE => Ok(service::UNSUBSCRIBE),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 fn signed_subscription(ctx: &Ctx, id: &str, purpose: &str, signature: &str) -> Option<Uuid> {
     let id = Uuid::parse_str(id).ok()?;
     service::signature_matches(&ctx.state.keys, purpose, id, signature).then_some(id)
@@ -290,11 +299,7 @@ pub async fn subscription_link_page(
     path: web::Path<(String, String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
-    let purpose = match purpose.as_str() {
-        service::CONFIRM => service::CONFIRM,
-        service::UNSUBSCRIBE => service::UNSUBSCRIBE,
-        _ => return Err(AppError::NotFound),
-    };
+    let purpose = link_purpose(&purpose)?;
     let Some(id) = signed_subscription(&ctx, &id, purpose, &signature) else {
         return link_invalid(&ctx);
     };
@@ -337,11 +342,7 @@ pub async fn subscription_link(
     path: web::Path<(String, String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
-    let purpose = match purpose.as_str() {
-        service::CONFIRM => service::CONFIRM,
-        service::UNSUBSCRIBE => service::UNSUBSCRIBE,
-        _ => return Err(AppError::NotFound),
-    };
+    let purpose = link_purpose(&purpose)?;
     let Some(id) = signed_subscription(&ctx, &id, purpose, &signature) else {
         return link_invalid(&ctx);
     };

@@ -1030,26 +1030,46 @@ async fn unschedule_missed(
     )
     .await?;
     if changed {
-        audit::record(
+        record_automatic(
             &txn,
             now,
-            Entry {
-                actor_id: None,
-                municipality_id: Some(municipality_id),
-                action: "round.unschedule",
-                target_type: "round",
-                target_id: Some(id.to_string()),
-                summary: json!({
-                    "reason": "period passed before it could open",
-                    "before": { "scheduled": true },
-                    "after": { "scheduled": false },
-                }),
-            },
+            municipality_id,
+            id,
+            "round.unschedule",
+            json!({
+                "reason": "period passed before it could open",
+                "before": { "scheduled": true },
+                "after": { "scheduled": false },
+            }),
         )
         .await?;
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// An audit entry for what the background task did (no person acted).
+async fn record_automatic(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    municipality_id: Uuid,
+    id: Uuid,
+    action: &str,
+    summary: Value,
+) -> Result<(), DbErr> {
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: None,
+            municipality_id: Some(municipality_id),
+            action,
+            target_type: "round",
+            target_id: Some(id.to_string()),
+            summary,
+        },
+    )
+    .await
 }
 
 async fn open_when_due(
@@ -1063,22 +1083,18 @@ async fn open_when_due(
     let released = Condition::all().add(rounds::Column::ScheduledAt.is_not_null());
     let opened = open(&txn, state, id, now, released).await?;
     if opened {
-        audit::record(
+        record_automatic(
             &txn,
             now,
-            Entry {
-                actor_id: None,
-                municipality_id: Some(municipality_id),
-                action: "round.open",
-                target_type: "round",
-                target_id: Some(id.to_string()),
-                summary: json!({
-                    "title": title,
-                    "reason": "period began",
-                    "before": { "status": "draft" },
-                    "after": { "status": "open" },
-                }),
-            },
+            municipality_id,
+            id,
+            "round.open",
+            json!({
+                "title": title,
+                "reason": "period began",
+                "before": { "status": "draft" },
+                "after": { "status": "open" },
+            }),
         )
         .await?;
     }
@@ -1106,22 +1122,18 @@ async fn close_when_due(
     )
     .await?;
     if closed {
-        audit::record(
+        record_automatic(
             &txn,
             now,
-            Entry {
-                actor_id: None,
-                municipality_id: Some(municipality_id),
-                action: "round.close",
-                target_type: "round",
-                target_id: Some(id.to_string()),
-                summary: json!({
-                    "title": title,
-                    "reason": "period ended",
-                    "before": { "status": "open" },
-                    "after": { "status": "closed" },
-                }),
-            },
+            municipality_id,
+            id,
+            "round.close",
+            json!({
+                "title": title,
+                "reason": "period ended",
+                "before": { "status": "open" },
+                "after": { "status": "closed" },
+            }),
         )
         .await?;
     }
