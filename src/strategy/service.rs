@@ -634,14 +634,8 @@ pub async fn move_field(
     // Positions are renumbered in list order, so ties from earlier data cannot block a move.
     let mut order: Vec<&fields_of_action::Model> = siblings.iter().collect();
     order.swap(index, other);
-    for (i, f) in order.iter().enumerate() {
-        let position = i32::try_from(i).unwrap_or(i32::MAX - 1) + 1;
-        if f.position != position {
-            let mut active = (*f).clone().into_active_model();
-            active.position = Set(position);
-            active.update(db).await?;
-        }
-    }
+    let rows: Vec<(Uuid, i32)> = order.iter().map(|f| (f.id, f.position)).collect();
+    renumber::<fields_of_action::Entity>(db, &rows, fields_of_action::Column::Id, fields_of_action::Column::Position).await?;
     let summary = json!({
         "title": field.title,
         "before": { "position": index + 1 },
@@ -768,14 +762,8 @@ pub async fn move_goal(
         return Ok(false);
     };
     order.swap(a, b);
-    for (i, g) in order.iter().enumerate() {
-        let position = i32::try_from(i).unwrap_or(i32::MAX - 1) + 1;
-        if g.position != position {
-            let mut active = (*g).clone().into_active_model();
-            active.position = Set(position);
-            active.update(db).await?;
-        }
-    }
+    let rows: Vec<(Uuid, i32)> = order.iter().map(|g| (g.id, g.position)).collect();
+    renumber::<goals::Entity>(db, &rows, goals::Column::Id, goals::Column::Position).await?;
     let summary = json!({
         "title": goal.title,
         "before": { "position": index + 1 },
@@ -921,14 +909,8 @@ pub async fn move_measure(
     };
     let mut order: Vec<&measures::Model> = siblings.iter().collect();
     order.swap(index, other);
-    for (i, m) in order.iter().enumerate() {
-        let position = i32::try_from(i).unwrap_or(i32::MAX - 1) + 1;
-        if m.position != position {
-            let mut active = (*m).clone().into_active_model();
-            active.position = Set(position);
-            active.update(db).await?;
-        }
-    }
+    let rows: Vec<(Uuid, i32)> = order.iter().map(|m| (m.id, m.position)).collect();
+    renumber::<measures::Entity>(db, &rows, measures::Column::Id, measures::Column::Position).await?;
     let summary = json!({
         "title": measure.title,
         "before": { "position": index + 1 },
@@ -945,4 +927,25 @@ pub async fn move_measure(
     )
     .await?;
     Ok(true)
+}
+
+/// Stores positions 1, 2, 3 … for `rows` (id, current position) in the given order, writing only
+/// the rows whose position changes.
+async fn renumber<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: &[(Uuid, i32)],
+    id: E::Column,
+    position: E::Column,
+) -> Result<(), DbErr> {
+    for (index, (row, current)) in rows.iter().enumerate() {
+        let wanted = i32::try_from(index).unwrap_or(i32::MAX - 1) + 1;
+        if *current != wanted {
+            E::update_many()
+                .col_expr(position, Expr::value(wanted))
+                .filter(id.eq(*row))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
 }
