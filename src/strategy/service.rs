@@ -635,7 +635,13 @@ pub async fn move_field(
     let mut order: Vec<&fields_of_action::Model> = siblings.iter().collect();
     order.swap(index, other);
     let rows: Vec<(Uuid, i32)> = order.iter().map(|f| (f.id, f.position)).collect();
-    renumber::<fields_of_action::Entity>(db, &rows, fields_of_action::Column::Id, fields_of_action::Column::Position).await?;
+    renumber::<fields_of_action::Entity>(
+        db,
+        &rows,
+        fields_of_action::Column::Id,
+        fields_of_action::Column::Position,
+    )
+    .await?;
     let summary = json!({
         "title": field.title,
         "before": { "position": index + 1 },
@@ -910,7 +916,8 @@ pub async fn move_measure(
     let mut order: Vec<&measures::Model> = siblings.iter().collect();
     order.swap(index, other);
     let rows: Vec<(Uuid, i32)> = order.iter().map(|m| (m.id, m.position)).collect();
-    renumber::<measures::Entity>(db, &rows, measures::Column::Id, measures::Column::Position).await?;
+    renumber::<measures::Entity>(db, &rows, measures::Column::Id, measures::Column::Position)
+        .await?;
     let summary = json!({
         "title": measure.title,
         "before": { "position": index + 1 },
