@@ -48,11 +48,11 @@ pub async fn home(ctx: Ctx, query: web::Query<HomeQuery>) -> AppResult<HttpRespo
     let (list, pages) = service::public_page(db, &filter, index, PER_PAGE).await?;
     let ids: Vec<Uuid> = list.iter().map(|r| r.id).collect();
     let mut groups = service::target_groups(db, &ids).await?;
-    let names = admin::all_municipalities(db).await?;
+    // Every listed round is public, so its municipality is among `places`.
     let rows: Vec<Value> = list
         .iter()
         .map(|r| {
-            let municipality = names
+            let municipality = places
                 .iter()
                 .find(|m| m.id == r.municipality_id)
                 .map(|m| m.name.clone())
