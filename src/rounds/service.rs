@@ -947,20 +947,15 @@ pub struct Advanced {
 pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
     let now = state.clock.now();
     let mut done = Advanced::default();
-    let due_to_open: Vec<(Uuid, String, Uuid)> = rounds::Entity::find()
-        .select_only()
-        .columns([
-            rounds::Column::Id,
-            rounds::Column::Title,
-            rounds::Column::MunicipalityId,
-        ])
-        .filter(rounds::Column::Status.eq(Status::Draft.as_str()))
-        .filter(rounds::Column::ScheduledAt.is_not_null())
-        .filter(rounds::Column::StartsAt.lte(now))
-        .filter(rounds::Column::EndsAt.gt(now))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let released = Condition::all().add(rounds::Column::ScheduledAt.is_not_null());
+    let due_to_open = due_rounds(
+        &state.db,
+        Status::Draft,
+        released
+            .add(rounds::Column::StartsAt.lte(now))
+            .add(rounds::Column::EndsAt.gt(now)),
+    )
+    .await?;
     for (id, title, municipality_id) in due_to_open {
         match open_when_due(state, id, &title, municipality_id, now).await {
             Ok(true) => done.opened += 1,
@@ -968,18 +963,7 @@ pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
             Err(e) => tracing::error!(round = %id, error = %e, "opening a round failed"),
         }
     }
-    let due_to_close: Vec<(Uuid, String, Uuid)> = rounds::Entity::find()
-        .select_only()
-        .columns([
-            rounds::Column::Id,
-            rounds::Column::Title,
-            rounds::Column::MunicipalityId,
-        ])
-        .filter(rounds::Column::Status.eq(Status::Open.as_str()))
-        .filter(rounds::Column::EndsAt.lte(now))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let due_to_close = due_rounds(&state.db, Status::Open, period_over(now)).await?;
     for (id, title, municipality_id) in due_to_close {
         match close_when_due(state, id, &title, municipality_id, now).await {
             Ok(true) => done.closed += 1,
@@ -989,16 +973,8 @@ pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
     }
     // A released draft whose whole period passed unopened (the server was down throughout)
     // goes back to being a plain draft, so its coordinator sees it needs a new period.
-    let missed: Vec<(Uuid, Uuid)> = rounds::Entity::find()
-        .select_only()
-        .columns([rounds::Column::Id, rounds::Column::MunicipalityId])
-        .filter(rounds::Column::Status.eq(Status::Draft.as_str()))
-        .filter(rounds::Column::ScheduledAt.is_not_null())
-        .filter(rounds::Column::EndsAt.lte(now))
-        .into_tuple()
-        .all(&state.db)
-        .await?;
-    for (id, municipality_id) in missed {
+    let missed = due_rounds(&state.db, Status::Draft, missed_release(now)).await?;
+    for (id, _, municipality_id) in missed {
         if let Err(e) = unschedule_missed(state, id, municipality_id, now).await {
             tracing::error!(round = %id, error = %e, "taking back a missed release failed");
         }
@@ -1007,6 +983,36 @@ pub async fn advance_due(state: &AppState) -> Result<Advanced, AppError> {
         crate::notifications::service::wake(state);
     }
     Ok(done)
+}
+
+/// Rounds in `status` that match `condition`: (id, title, municipality), for the background task.
+async fn due_rounds(
+    db: &impl ConnectionTrait,
+    status: Status,
+    condition: Condition,
+) -> Result<Vec<(Uuid, String, Uuid)>, DbErr> {
+    rounds::Entity::find()
+        .select_only()
+        .columns([
+            rounds::Column::Id,
+            rounds::Column::Title,
+            rounds::Column::MunicipalityId,
+        ])
+        .filter(rounds::Column::Status.eq(status.as_str()))
+        .filter(condition)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// The round's period has ended.
+fn period_over(now: DateTime<Utc>) -> Condition {
+    Condition::all().add(rounds::Column::EndsAt.lte(now))
+}
+
+/// Released to open by itself, but its period is already over.
+fn missed_release(now: DateTime<Utc>) -> Condition {
+    period_over(now).add(rounds::Column::ScheduledAt.is_not_null())
 }
 
 async fn unschedule_missed(
@@ -1024,9 +1030,7 @@ async fn unschedule_missed(
             rounds::Column::ScheduledAt,
             Expr::value(Option::<DateTime<Utc>>::None),
         )],
-        Condition::all()
-            .add(rounds::Column::ScheduledAt.is_not_null())
-            .add(rounds::Column::EndsAt.lte(now)),
+        missed_release(now),
     )
     .await?;
     if changed {
@@ -1118,7 +1122,7 @@ async fn close_when_due(
             (rounds::Column::Status, Expr::value(Status::Closed.as_str())),
             (rounds::Column::ClosedAt, Expr::value(now)),
         ],
-        Condition::all().add(rounds::Column::EndsAt.lte(now)),
+        period_over(now),
     )
     .await?;
     if closed {
