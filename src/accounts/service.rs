@@ -93,13 +93,36 @@ impl CurrentUser {
 
     /// The municipalities whose staff area this person sees: `None` means all (admins).
     pub fn coordinated_municipalities(&self) -> Option<Vec<Uuid>> {
+        self.municipalities_with(Role::Coordinator)
+    }
+
+    pub fn is_moderator_somewhere(&self) -> bool {
+        self.roles.iter().any(|r| r.role == Role::Moderator)
+    }
+
+    /// Whether this person may curate contributions in `municipality_id`: its moderators and
+    /// instance admins.
+    pub fn moderates(&self, municipality_id: Uuid) -> bool {
+        self.is_admin()
+            || self
+                .roles
+                .iter()
+                .any(|r| r.role == Role::Moderator && r.municipality_id == Some(municipality_id))
+    }
+
+    /// The municipalities whose contributions this person curates: `None` means all (admins).
+    pub fn moderated_municipalities(&self) -> Option<Vec<Uuid>> {
+        self.municipalities_with(Role::Moderator)
+    }
+
+    fn municipalities_with(&self, role: Role) -> Option<Vec<Uuid>> {
         if self.is_admin() {
             return None;
         }
         Some(
             self.roles
                 .iter()
-                .filter(|r| r.role == Role::Coordinator)
+                .filter(|r| r.role == role)
                 .filter_map(|r| r.municipality_id)
                 .collect(),
         )

@@ -27,6 +27,9 @@ pub enum Access {
     /// Coordinators (of any municipality) and admins. Handlers narrow this to the municipalities
     /// the user coordinates.
     Coordinator,
+    /// Moderators (of any municipality) and admins. Handlers narrow this to the municipalities
+    /// the user moderates.
+    Moderator,
     /// Instance administrators only.
     Admin,
 }
@@ -37,6 +40,7 @@ impl Access {
             Access::SignedIn => true,
             Access::Staff => user.is_staff(),
             Access::Coordinator => user.is_admin() || user.is_coordinator_somewhere(),
+            Access::Moderator => user.is_admin() || user.is_moderator_somewhere(),
             Access::Admin => user.is_admin(),
         }
     }

@@ -117,7 +117,7 @@ async fn every_staff_route_refuses_anonymous_visitors_and_residents_and_admits_i
             Access::Admin | Access::Coordinator => {
                 assert_eq!(res.status, StatusCode::FORBIDDEN, "moderator: {what}")
             }
-            Access::Staff | Access::SignedIn => {
+            Access::Staff | Access::SignedIn | Access::Moderator => {
                 assert_admitted(&res, &format!("moderator: {what}"))
             }
         }
@@ -125,7 +125,9 @@ async fn every_staff_route_refuses_anonymous_visitors_and_residents_and_admits_i
         app.client = coordinator.clone();
         let res = request(&app, route.method, &path).await;
         match route.access {
-            Access::Admin => assert_eq!(res.status, StatusCode::FORBIDDEN, "coordinator: {what}"),
+            Access::Admin | Access::Moderator => {
+                assert_eq!(res.status, StatusCode::FORBIDDEN, "coordinator: {what}")
+            }
             Access::Staff | Access::SignedIn | Access::Coordinator => {
                 assert_admitted(&res, &format!("coordinator: {what}"))
             }
