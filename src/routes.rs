@@ -144,7 +144,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/ideas/{board_id}/{idea_id}/edit",
             web::get().to(ideas::edit_form),
         )
-        .route("/ideas/{board_id}/{idea_id}/edit", web::post().to(ideas::edit))
+        .route(
+            "/ideas/{board_id}/{idea_id}/edit",
+            web::post().to(ideas::edit),
+        )
         .route(
             "/ideas/{board_id}/{idea_id}/withdraw",
             web::post().to(ideas::withdraw),
@@ -153,7 +156,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/ideas/{board_id}/{idea_id}/flag",
             web::get().to(ideas::flag_form),
         )
-        .route("/ideas/{board_id}/{idea_id}/flag", web::post().to(ideas::flag))
+        .route(
+            "/ideas/{board_id}/{idea_id}/flag",
+            web::post().to(ideas::flag),
+        )
         .route(
             "/idea-links/{id}/{purpose}/{signature}",
             web::get().to(ideas::link_page),

@@ -333,15 +333,25 @@ impl MigrationTrait for Migration {
         for (name, cols) in [
             (
                 "idx_ideas_board_support",
-                vec![Ideas::BoardId, Ideas::Listed, Ideas::SupportCount],
+                vec![
+                    Ideas::BoardId,
+                    Ideas::Listed,
+                    Ideas::SupportCount,
+                    Ideas::Id,
+                ],
             ),
             (
                 "idx_ideas_board_created",
-                vec![Ideas::BoardId, Ideas::Listed, Ideas::CreatedAt],
+                vec![Ideas::BoardId, Ideas::Listed, Ideas::CreatedAt, Ideas::Id],
             ),
             (
                 "idx_ideas_board_comments",
-                vec![Ideas::BoardId, Ideas::Listed, Ideas::CommentCount],
+                vec![
+                    Ideas::BoardId,
+                    Ideas::Listed,
+                    Ideas::CommentCount,
+                    Ideas::Id,
+                ],
             ),
             (
                 "idx_ideas_category_support",
@@ -349,11 +359,17 @@ impl MigrationTrait for Migration {
                     Ideas::CategoryId,
                     Ideas::Listed,
                     Ideas::SupportCount,
+                    Ideas::Id,
                 ],
             ),
             (
                 "idx_ideas_category_created",
-                vec![Ideas::CategoryId, Ideas::Listed, Ideas::CreatedAt],
+                vec![
+                    Ideas::CategoryId,
+                    Ideas::Listed,
+                    Ideas::CreatedAt,
+                    Ideas::Id,
+                ],
             ),
             (
                 "idx_ideas_board_official",
@@ -362,6 +378,7 @@ impl MigrationTrait for Migration {
                     Ideas::OfficialStatus,
                     Ideas::Listed,
                     Ideas::SupportCount,
+                    Ideas::Id,
                 ],
             ),
             (

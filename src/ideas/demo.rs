@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{idea_comments, idea_supports, ideas, moderation_flags, rounds};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -16,17 +18,50 @@ use crate::{
 };
 
 const TITLES: &[(&str, &str)] = &[
-    ("Sozialticket für Bus und Bahn", "Ein Monatsticket für 15 Euro würde mir helfen, zum Amt und zur Arbeit zu kommen."),
-    ("Kinderbetreuung auch am Abend", "Ich arbeite im Schichtdienst. Die Kita schließt um 16 Uhr."),
-    ("Beratung im Stadtteil", "Eine Sprechstunde im Quartierstreff wäre näher als das Rathaus."),
-    ("Formulare in einfacher Sprache", "Die Briefe vom Amt verstehe ich oft nicht."),
-    ("Kostenloses WLAN im Bürgerhaus", "Für Bewerbungen brauche ich Internet."),
-    ("Mittagstisch für Seniorinnen und Senioren", "Gemeinsam essen gegen Einsamkeit."),
-    ("Mehr Bänke im Park", "Ältere Menschen brauchen Pausen beim Spazierengehen."),
-    ("Hilfe beim Ausfüllen von Anträgen", "Ehrenamtliche könnten einmal pro Woche helfen."),
-    ("Günstige Sportangebote für Kinder", "Der Vereinsbeitrag ist für uns zu hoch."),
-    ("Tafel auch am Samstag", "Unter der Woche schaffe ich es wegen der Arbeit nicht."),
-    ("Schuldnerberatung ohne Wartezeit", "Drei Monate Wartezeit sind zu lang."),
+    (
+        "Sozialticket für Bus und Bahn",
+        "Ein Monatsticket für 15 Euro würde mir helfen, zum Amt und zur Arbeit zu kommen.",
+    ),
+    (
+        "Kinderbetreuung auch am Abend",
+        "Ich arbeite im Schichtdienst. Die Kita schließt um 16 Uhr.",
+    ),
+    (
+        "Beratung im Stadtteil",
+        "Eine Sprechstunde im Quartierstreff wäre näher als das Rathaus.",
+    ),
+    (
+        "Formulare in einfacher Sprache",
+        "Die Briefe vom Amt verstehe ich oft nicht.",
+    ),
+    (
+        "Kostenloses WLAN im Bürgerhaus",
+        "Für Bewerbungen brauche ich Internet.",
+    ),
+    (
+        "Mittagstisch für Seniorinnen und Senioren",
+        "Gemeinsam essen gegen Einsamkeit.",
+    ),
+    (
+        "Mehr Bänke im Park",
+        "Ältere Menschen brauchen Pausen beim Spazierengehen.",
+    ),
+    (
+        "Hilfe beim Ausfüllen von Anträgen",
+        "Ehrenamtliche könnten einmal pro Woche helfen.",
+    ),
+    (
+        "Günstige Sportangebote für Kinder",
+        "Der Vereinsbeitrag ist für uns zu hoch.",
+    ),
+    (
+        "Tafel auch am Samstag",
+        "Unter der Woche schaffe ich es wegen der Arbeit nicht.",
+    ),
+    (
+        "Schuldnerberatung ohne Wartezeit",
+        "Drei Monate Wartezeit sind zu lang.",
+    ),
     ("Bücherei-Ausweis kostenlos", "Lesen darf nichts kosten."),
 ];
 
@@ -71,7 +106,13 @@ pub async fn seed(
     let categories = service::categories(db, board.id).await?;
     let mut residents = Vec::new();
     for n in 1..=12 {
-        let user = accounts::ensure_user(db, &format!("bewohner{n}@musterstadt.example"), Lang::De, now).await?;
+        let user = accounts::ensure_user(
+            db,
+            &format!("bewohner{n}@musterstadt.example"),
+            Lang::De,
+            now,
+        )
+        .await?;
         accounts::mark_verified(db, user.id, now).await?;
         residents.push(user.id);
     }
@@ -86,27 +127,49 @@ pub async fn seed(
             8 => moderation::HIDDEN,
             _ => moderation::PUBLISHED,
         };
-        let official = if status == moderation::PUBLISHED { OFFICIAL[n % OFFICIAL.len()] } else { "new" };
+        let official = if status == moderation::PUBLISHED {
+            OFFICIAL[n % OFFICIAL.len()]
+        } else {
+            "new"
+        };
         let answered = official != "new";
-        let goal = category.goal_id.or(categories.iter().find_map(|c| c.goal_id));
-        let supporters = if status == moderation::PUBLISHED { (n * 7) % residents.len() } else { 0 };
-        let comments = if status == moderation::PUBLISHED { n % 4 } else { 0 };
+        let goal = category
+            .goal_id
+            .or(categories.iter().find_map(|c| c.goal_id));
+        let supporters = if status == moderation::PUBLISHED {
+            (n * 7) % residents.len()
+        } else {
+            0
+        };
+        let comments = if status == moderation::PUBLISHED {
+            n % 4
+        } else {
+            0
+        };
         let idea = ideas::ActiveModel {
             id: Set(Uuid::now_v7()),
             board_id: Set(board.id),
             municipality_id: Set(board.municipality_id),
             category_id: Set(category.id),
             district: Set((n % 3 == 0).then(|| "Nordstadt".to_string())),
-            title: Set(if n < TITLES.len() { title.to_string() } else { format!("{title} ({})", n / TITLES.len() + 1) }),
+            title: Set(if n < TITLES.len() {
+                title.to_string()
+            } else {
+                format!("{title} ({})", n / TITLES.len() + 1)
+            }),
             body: Set(body.to_string()),
             author_id: Set(Some(residents[n % residents.len()])),
             author_email: Set(None),
-            author_name: Set((n % 2 == 0).then(|| ["Mia", "Ahmet", "Erika", "Jonas", "Olga"][n % 5].to_string())),
+            author_name: Set(
+                (n % 2 == 0).then(|| ["Mia", "Ahmet", "Erika", "Jonas", "Olga"][n % 5].to_string())
+            ),
             language: Set("de".into()),
             notify: Set(true),
             status: Set(status.into()),
             listed: Set(status != moderation::PENDING),
-            hidden_reason: Set((status == moderation::HIDDEN).then(|| REASONS[n % REASONS.len()].to_string())),
+            hidden_reason: Set(
+                (status == moderation::HIDDEN).then(|| REASONS[n % REASONS.len()].to_string())
+            ),
             hidden_note: Set(None),
             open_flags: Set(if n % 10 == 5 { 2 } else { 0 }),
             precheck: Set(String::new()),
@@ -115,10 +178,19 @@ pub async fn seed(
             official_status: Set(official.into()),
             official_answer: Set(answered.then(|| match official {
                 "review" => "Wir prüfen Ihre Idee mit dem Sozialamt.".to_string(),
-                "rejected" => "Dafür fehlt im Haushalt 2026 leider das Geld. Wir prüfen es 2027 wieder.".to_string(),
+                "rejected" => {
+                    "Dafür fehlt im Haushalt 2026 leider das Geld. Wir prüfen es 2027 wieder."
+                        .to_string()
+                }
                 _ => "Danke! Ihre Idee ist in die Strategie eingeflossen.".to_string(),
             })),
-            official_goal_id: Set(if matches!(official, "adopted" | "partly" | "implemented") { goal } else { None }),
+            official_goal_id: Set(
+                if matches!(official, "adopted" | "partly" | "implemented") {
+                    goal
+                } else {
+                    None
+                },
+            ),
             official_measure_id: Set(None),
             answered_at: Set(answered.then_some(created + Duration::days(2))),
             receipt_code: Set(service::new_receipt_code()),
@@ -128,7 +200,11 @@ pub async fn seed(
         }
         .insert(db)
         .await?;
-        for supporter in residents.iter().filter(|r| Some(**r) != idea.author_id).take(supporters) {
+        for supporter in residents
+            .iter()
+            .filter(|r| Some(**r) != idea.author_id)
+            .take(supporters)
+        {
             idea_supports::ActiveModel {
                 idea_id: Set(idea.id),
                 user_id: Set(*supporter),
@@ -147,7 +223,12 @@ pub async fn seed(
                 municipality_id: Set(board.municipality_id),
                 author_id: Set(Some(residents[(n + c + 1) % residents.len()])),
                 author_name: Set(None),
-                body: Set(["Gute Idee, das brauchen wir!", "Geht mir genauso.", "Stimmt, das würde vielen helfen."][c % 3].into()),
+                body: Set([
+                    "Gute Idee, das brauchen wir!",
+                    "Geht mir genauso.",
+                    "Stimmt, das würde vielen helfen.",
+                ][c % 3]
+                    .into()),
                 status: Set(moderation::PUBLISHED.into()),
                 hidden_reason: Set(None),
                 hidden_note: Set(None),

@@ -201,7 +201,10 @@ impl BoardForm {
         }
         let extra = lines(&self.extra_categories);
         let districts = lines(&self.districts);
-        if extra.iter().chain(districts.iter()).any(|l| chars(l) > 120) || extra.len() > 30 || districts.len() > 100 {
+        if extra.iter().chain(districts.iter()).any(|l| chars(l) > 120)
+            || extra.len() > 30
+            || districts.len() > 100
+        {
             errors.add("extra_categories", "board-error-lines");
         }
         let round = round?;

@@ -10,7 +10,10 @@ use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
     ideas::{
-        forms::{AnswerForm, BoardForm, BoardQuery, CommentForm, FlagForm, IdeaForm, ReceiptQuery, SupportForm},
+        forms::{
+            AnswerForm, BoardForm, BoardQuery, CommentForm, FlagForm, IdeaForm, ReceiptQuery,
+            SupportForm,
+        },
         service::{self, Author, ListFilter, OFFICIAL, Sort, SupportOutcome},
     },
     moderation::service::{self as moderation, Flagged, Target},
@@ -32,11 +35,7 @@ async fn public_board(ctx: &Ctx, id: Uuid) -> AppResult<(idea_boards::Model, rou
 }
 
 /// An idea residents may open: listed ones, and the author's own in any state but withdrawn.
-async fn visible_idea(
-    ctx: &Ctx,
-    board: &idea_boards::Model,
-    id: Uuid,
-) -> AppResult<ideas::Model> {
+async fn visible_idea(ctx: &Ctx, board: &idea_boards::Model, id: Uuid) -> AppResult<ideas::Model> {
     let idea = service::find_idea(&ctx.state.db, board.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -195,7 +194,11 @@ async fn idea_form_page(
     ctx.render_status(
         status,
         "ideas/new",
-        if editing.is_some() { "idea-edit-title" } else { "idea-new-title" },
+        if editing.is_some() {
+            "idea-edit-title"
+        } else {
+            "idea-new-title"
+        },
         json!({
             "board": board_head(board, round),
             "heading": if editing.is_some() { "idea-edit-title" } else { "idea-new-title" },
@@ -230,7 +233,16 @@ pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse
         notify: Some("1".into()),
         ..Default::default()
     };
-    idea_form_page(&ctx, &board, &round, None, &form, &FormErrors::new(), StatusCode::OK).await
+    idea_form_page(
+        &ctx,
+        &board,
+        &round,
+        None,
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn closed(
@@ -285,16 +297,36 @@ pub async fn post_idea(
         .map(|c| c.id)
         .collect();
     let mut errors = FormErrors::new();
-    let input = form.check(&categories, &service::districts(&board), ctx.user.is_none(), &mut errors);
+    let input = form.check(
+        &categories,
+        &service::districts(&board),
+        ctx.user.is_none(),
+        &mut errors,
+    );
     let Some(input) = input else {
-        return idea_form_page(&ctx, &board, &round, None, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return idea_form_page(
+            &ctx,
+            &board,
+            &round,
+            None,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let email = crate::accounts::service::normalize_email(&form.email);
     let person = match &ctx.user {
         Some(u) => u.id.to_string(),
         None => email.clone(),
     };
-    within_limits(&ctx, rate_limit::IDEA_PER_IP, rate_limit::IDEA_PER_PERSON, &person).await?;
+    within_limits(
+        &ctx,
+        rate_limit::IDEA_PER_IP,
+        rate_limit::IDEA_PER_PERSON,
+        &person,
+    )
+    .await?;
     let author = match &ctx.user {
         Some(u) => Author::User(u),
         None => Author::Visitor {
@@ -356,28 +388,40 @@ async fn idea_page(
         .filter(|c| c.parent_id.is_none())
         .map(|c| {
             let mut item = view(c);
-            item["replies"] = json!(comments
-                .iter()
-                .filter(|r| r.parent_id == Some(c.id))
-                .map(view)
-                .collect::<Vec<_>>());
+            item["replies"] = json!(
+                comments
+                    .iter()
+                    .filter(|r| r.parent_id == Some(c.id))
+                    .map(view)
+                    .collect::<Vec<_>>()
+            );
             item
         })
         .collect();
     let goal = match idea.official_goal_id {
-        Some(g) => crate::strategy::service::goals_by_ids(db, &[g]).await?.into_iter().next(),
+        Some(g) => crate::strategy::service::goals_by_ids(db, &[g])
+            .await?
+            .into_iter()
+            .next(),
         None => None,
     };
     let hidden = idea.status == moderation::HIDDEN;
     let mut card = card(ctx, idea, &categories);
-    card["body"] = json!(if hidden { String::new() } else { idea.body.clone() });
+    card["body"] = json!(if hidden {
+        String::new()
+    } else {
+        idea.body.clone()
+    });
     card["district"] = json!(idea.district.clone().unwrap_or_default());
     let answer = idea.answered_at.map(|at| json!({
         "text": idea.official_answer.clone().unwrap_or_default(),
         "at": at.to_rfc3339(),
         "goal": goal.as_ref().map(|g| json!({ "title": g.title, "href": format!("/goals/{}", g.id) })),
     }));
-    let coordinates = ctx.user.as_ref().is_some_and(|u| u.coordinates(idea.municipality_id));
+    let coordinates = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.coordinates(idea.municipality_id));
     ctx.render_status(
         status,
         "ideas/show",
@@ -408,7 +452,16 @@ pub async fn show(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResp
     let (board_id, idea_id) = path.into_inner();
     let (board, round) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
-    idea_page(&ctx, &board, &round, &idea, &CommentForm::default(), &FormErrors::new(), StatusCode::OK).await
+    idea_page(
+        &ctx,
+        &board,
+        &round,
+        &idea,
+        &CommentForm::default(),
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn refused(ctx: &Ctx, back: &str, key: &str) -> AppResult<HttpResponse> {
@@ -429,7 +482,10 @@ pub async fn support(
     let (board, round) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
     let Some(user) = ctx.user.clone() else {
-        return Ok(see_other(&format!("/account/login?next={}", idea_href(&idea).replace('/', "%2F"))));
+        return Ok(see_other(&format!(
+            "/account/login?next={}",
+            idea_href(&idea).replace('/', "%2F")
+        )));
     };
     let back = idea_href(&idea);
     if idea.author_id == Some(user.id) {
@@ -440,12 +496,26 @@ pub async fn support(
     }
     let on = form.action != "remove";
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let outcome = service::set_support(&txn, &idea, user.id, on, form.notify.is_some(), ctx.state.clock.now()).await?;
+    let outcome = service::set_support(
+        &txn,
+        &idea,
+        user.id,
+        on,
+        form.notify.is_some(),
+        ctx.state.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     let key = match outcome {
         SupportOutcome::Added => "idea-supported",
         SupportOutcome::Removed => "idea-unsupported",
-        SupportOutcome::Unchanged => if on { "idea-supported" } else { "idea-unsupported" },
+        SupportOutcome::Unchanged => {
+            if on {
+                "idea-supported"
+            } else {
+                "idea-unsupported"
+            }
+        }
     };
     ctx.flash(FlashKind::Success, key)?;
     Ok(see_other(&back))
@@ -461,7 +531,10 @@ pub async fn comment(
     let idea = visible_idea(&ctx, &board, idea_id).await?;
     let form = form.into_inner();
     let Some(user) = ctx.user.clone() else {
-        return Ok(see_other(&format!("/account/login?next={}", idea_href(&idea).replace('/', "%2F"))));
+        return Ok(see_other(&format!(
+            "/account/login?next={}",
+            idea_href(&idea).replace('/', "%2F")
+        )));
     };
     if !service::is_open(&board, &round) || idea.status != moderation::PUBLISHED {
         return refused(&ctx, &idea_href(&idea), "idea-error-comment-closed");
@@ -469,28 +542,58 @@ pub async fn comment(
     let mut errors = FormErrors::new();
     let mut input = form.check(&mut errors);
     if let Some(parent) = input.as_ref().and_then(|i| i.parent_id)
-        && service::find_top_comment(&ctx.state.db, idea.id, parent).await?.is_none()
+        && service::find_top_comment(&ctx.state.db, idea.id, parent)
+            .await?
+            .is_none()
     {
         errors.add("body", "idea-error-parent");
         input = None;
     }
     let Some(input) = input else {
-        return idea_page(&ctx, &board, &round, &idea, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return idea_page(
+            &ctx,
+            &board,
+            &round,
+            &idea,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
-    within_limits(&ctx, rate_limit::COMMENT_PER_IP, rate_limit::COMMENT_PER_PERSON, &user.id.to_string()).await?;
+    within_limits(
+        &ctx,
+        rate_limit::COMMENT_PER_IP,
+        rate_limit::COMMENT_PER_PERSON,
+        &user.id.to_string(),
+    )
+    .await?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let comment = service::add_comment(&txn, &board, &idea, &user, &input, ctx.state.clock.now()).await?;
+    let comment =
+        service::add_comment(&txn, &board, &idea, &user, &input, ctx.state.clock.now()).await?;
     txn.commit().await?;
     ctx.flash(
         FlashKind::Success,
-        if comment.status == moderation::PENDING { "idea-comment-pending" } else { "idea-comment-added" },
+        if comment.status == moderation::PENDING {
+            "idea-comment-pending"
+        } else {
+            "idea-comment-added"
+        },
     )?;
-    Ok(see_other(&format!("{}#comment-{}", idea_href(&idea), comment.id)))
+    Ok(see_other(&format!(
+        "{}#comment-{}",
+        idea_href(&idea),
+        comment.id
+    )))
 }
 
 // ---- the author's own idea ----
 
-async fn own_idea(ctx: &Ctx, board_id: Uuid, idea_id: Uuid) -> AppResult<(idea_boards::Model, rounds::Model, ideas::Model)> {
+async fn own_idea(
+    ctx: &Ctx,
+    board_id: Uuid,
+    idea_id: Uuid,
+) -> AppResult<(idea_boards::Model, rounds::Model, ideas::Model)> {
     let (board, round) = public_board(ctx, board_id).await?;
     let idea = service::find_idea(&ctx.state.db, board.id, idea_id)
         .await?
@@ -514,7 +617,16 @@ pub async fn edit_form(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<Htt
         email: String::new(),
         notify: idea.notify.then(|| "1".into()),
     };
-    idea_form_page(&ctx, &board, &round, Some(&idea), &form, &FormErrors::new(), StatusCode::OK).await
+    idea_form_page(
+        &ctx,
+        &board,
+        &round,
+        Some(&idea),
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn edit(
@@ -528,10 +640,24 @@ pub async fn edit(
     if !service::is_open(&board, &round) {
         return refused(&ctx, &idea_href(&idea), "idea-error-edit-locked");
     }
-    let categories: Vec<Uuid> = service::categories(&ctx.state.db, board.id).await?.iter().map(|c| c.id).collect();
+    let categories: Vec<Uuid> = service::categories(&ctx.state.db, board.id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
     let mut errors = FormErrors::new();
-    let Some(input) = form.check(&categories, &service::districts(&board), false, &mut errors) else {
-        return idea_form_page(&ctx, &board, &round, Some(&idea), &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let Some(input) = form.check(&categories, &service::districts(&board), false, &mut errors)
+    else {
+        return idea_form_page(
+            &ctx,
+            &board,
+            &round,
+            Some(&idea),
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let done = service::edit_idea(&txn, &idea, &input, ctx.state.clock.now()).await?;
@@ -568,12 +694,21 @@ async fn flag_target(ctx: &Ctx, idea: &ideas::Model, target: &str) -> AppResult<
         return Ok(Target::Idea(idea.clone()));
     }
     match moderation::find_target(&ctx.state.db, id).await? {
-        Some(Target::Comment(c)) if c.idea_id == idea.id && c.status != moderation::PENDING => Ok(Target::Comment(c)),
+        Some(Target::Comment(c)) if c.idea_id == idea.id && c.status != moderation::PENDING => {
+            Ok(Target::Comment(c))
+        }
         _ => Err(AppError::NotFound),
     }
 }
 
-async fn flag_page(ctx: &Ctx, idea: &ideas::Model, target: &Target, form: &FlagForm, errors: &FormErrors, status: StatusCode) -> AppResult<HttpResponse> {
+async fn flag_page(
+    ctx: &Ctx,
+    idea: &ideas::Model,
+    target: &Target,
+    form: &FlagForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     ctx.render_status(
         status,
         "ideas/flag",
@@ -591,12 +726,24 @@ async fn flag_page(ctx: &Ctx, idea: &ideas::Model, target: &Target, form: &FlagF
     )
 }
 
-pub async fn flag_form(ctx: Ctx, path: web::Path<(Uuid, Uuid)>, query: web::Query<FlagQuery>) -> AppResult<HttpResponse> {
+pub async fn flag_form(
+    ctx: Ctx,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<FlagQuery>,
+) -> AppResult<HttpResponse> {
     let (board_id, idea_id) = path.into_inner();
     let (board, _) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
     let target = flag_target(&ctx, &idea, &query.target).await?;
-    flag_page(&ctx, &idea, &target, &FlagForm::default(), &FormErrors::new(), StatusCode::OK).await
+    flag_page(
+        &ctx,
+        &idea,
+        &target,
+        &FlagForm::default(),
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn flag(
@@ -621,13 +768,27 @@ pub async fn flag(
         errors.add("note", "flag-error-note-long");
     }
     if !errors.is_empty() {
-        return flag_page(&ctx, &idea, &target, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return flag_page(
+            &ctx,
+            &idea,
+            &target,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let person = match &ctx.user {
         Some(u) => format!("user:{}", u.id),
         None => format!("ip:{}", ctx.client_ip()),
     };
-    within_limits(&ctx, rate_limit::FLAG_PER_IP, rate_limit::FLAG_PER_PERSON, &person).await?;
+    within_limits(
+        &ctx,
+        rate_limit::FLAG_PER_IP,
+        rate_limit::FLAG_PER_PERSON,
+        &person,
+    )
+    .await?;
     let reporter = ctx.state.keys.keyed_hash(&["flag-reporter", &person]);
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let outcome = moderation::flag(
@@ -644,7 +805,11 @@ pub async fn flag(
     tracing::info!(target = %target.id(), "flagged");
     ctx.flash(
         FlashKind::Success,
-        if outcome == Flagged::Already { "flag-already" } else { "flag-thanks" },
+        if outcome == Flagged::Already {
+            "flag-already"
+        } else {
+            "flag-thanks"
+        },
     )?;
     Ok(see_other(&idea_href(&idea)))
 }
@@ -659,7 +824,12 @@ fn link_purpose(purpose: &str) -> AppResult<&'static str> {
     }
 }
 
-async fn linked_idea(ctx: &Ctx, id: &str, purpose: &str, signature: &str) -> AppResult<Option<ideas::Model>> {
+async fn linked_idea(
+    ctx: &Ctx,
+    id: &str,
+    purpose: &str,
+    signature: &str,
+) -> AppResult<Option<ideas::Model>> {
     let Ok(id) = Uuid::parse_str(id) else {
         return Ok(None);
     };
@@ -687,7 +857,10 @@ fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
 }
 
 /// GET of a link from a mail: a page with a button, so mail scanners change nothing.
-pub async fn link_page(ctx: Ctx, path: web::Path<(String, String, String)>) -> AppResult<HttpResponse> {
+pub async fn link_page(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
     let purpose = link_purpose(&purpose)?;
     let Some(idea) = linked_idea(&ctx, &id, purpose, &signature).await? else {
@@ -697,7 +870,11 @@ pub async fn link_page(ctx: Ctx, path: web::Path<(String, String, String)>) -> A
         return done(&ctx, "idea-withdrawn-link", "/");
     }
     if purpose == service::CONFIRM && idea.status != service::UNCONFIRMED {
-        return done(&ctx, "idea-confirmed", &format!("/receipt?code={}", idea.receipt_code));
+        return done(
+            &ctx,
+            "idea-confirmed",
+            &format!("/receipt?code={}", idea.receipt_code),
+        );
     }
     ctx.render(
         "ideas/link_action",
@@ -725,10 +902,16 @@ pub async fn link(ctx: Ctx, path: web::Path<(String, String, String)>) -> AppRes
         txn.commit().await?;
         return done(&ctx, "idea-withdrawn-link", "/");
     }
-    let board = service::find_board(&txn, idea.board_id).await?.ok_or(AppError::NotFound)?;
+    let board = service::find_board(&txn, idea.board_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     service::confirm_idea(&txn, &idea, &board, now).await?;
     txn.commit().await?;
-    done(&ctx, "idea-confirmed", &format!("/receipt?code={}", idea.receipt_code))
+    done(
+        &ctx,
+        "idea-confirmed",
+        &format!("/receipt?code={}", idea.receipt_code),
+    )
 }
 
 // ---- receipts ----
@@ -742,7 +925,15 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
     if !query.code.trim().is_empty() {
         let db = &ctx.state.db;
         let now = ctx.state.clock.now().timestamp();
-        if !rate_limit::hit(db, &ctx.state.keys, rate_limit::RECEIPT_PER_IP, &ctx.client_ip(), now).await? {
+        if !rate_limit::hit(
+            db,
+            &ctx.state.keys,
+            rate_limit::RECEIPT_PER_IP,
+            &ctx.client_ip(),
+            now,
+        )
+        .await?
+        {
             return Err(rate_limit::too_many(rate_limit::RECEIPT_PER_IP));
         }
         match service::find_by_receipt(db, &code).await? {
@@ -786,7 +977,8 @@ async fn managed_board(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, idea_boar
 /// The rounds a coordinator may put a board in (not evaluated ones).
 async fn round_choices(ctx: &Ctx, user: &CurrentUser) -> AppResult<Vec<(Uuid, String)>> {
     let scope = user.coordinated_municipalities();
-    let (list, _) = crate::rounds::service::managed_page(&ctx.state.db, scope.as_deref(), None, 0, 200).await?;
+    let (list, _) =
+        crate::rounds::service::managed_page(&ctx.state.db, scope.as_deref(), None, 0, 200).await?;
     Ok(list
         .into_iter()
         .filter(|r| r.status != "evaluated")
@@ -794,10 +986,17 @@ async fn round_choices(ctx: &Ctx, user: &CurrentUser) -> AppResult<Vec<(Uuid, St
         .collect())
 }
 
-async fn boards_page(ctx: &Ctx, index: u64, form: &BoardForm, errors: &FormErrors, status: StatusCode) -> AppResult<HttpResponse> {
+async fn boards_page(
+    ctx: &Ctx,
+    index: u64,
+    form: &BoardForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?.clone();
     let scope = user.coordinated_municipalities();
-    let (list, pages) = service::managed_boards(&ctx.state.db, scope.as_deref(), index, PER_PAGE).await?;
+    let (list, pages) =
+        service::managed_boards(&ctx.state.db, scope.as_deref(), index, PER_PAGE).await?;
     let rounds = round_choices(ctx, &user).await?;
     ctx.render_status(
         status,
@@ -827,13 +1026,24 @@ pub async fn manage_boards(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<
         question: ctx.t("board-default-question"),
         ..Default::default()
     };
-    boards_page(&ctx, query.index(), &form, &FormErrors::new(), StatusCode::OK).await
+    boards_page(
+        &ctx,
+        query.index(),
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?.clone();
     let form = form.into_inner();
-    let rounds: Vec<Uuid> = round_choices(&ctx, &user).await?.into_iter().map(|(id, _)| id).collect();
+    let rounds: Vec<Uuid> = round_choices(&ctx, &user)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     let mut errors = FormErrors::new();
     let Some(input) = form.check(&rounds, &mut errors) else {
         return boards_page(&ctx, 0, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -849,7 +1059,13 @@ pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<Htt
     Ok(see_other(&format!("/manage/boards/{}", board.id)))
 }
 
-async fn board_form_page(ctx: &Ctx, board: &idea_boards::Model, form: &BoardForm, errors: &FormErrors, status: StatusCode) -> AppResult<HttpResponse> {
+async fn board_form_page(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    form: &BoardForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let categories = service::categories(&ctx.state.db, board.id).await?;
     ctx.render_status(
         status,
@@ -881,13 +1097,24 @@ pub async fn edit_board(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
     board_form_page(&ctx, &board, &form, &FormErrors::new(), StatusCode::OK).await
 }
 
-pub async fn update_board(ctx: Ctx, id: web::Path<Uuid>, form: web::Form<BoardForm>) -> AppResult<HttpResponse> {
+pub async fn update_board(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<BoardForm>,
+) -> AppResult<HttpResponse> {
     let (user, board) = managed_board(&ctx, *id).await?;
     let mut form = form.into_inner();
     form.round_id = board.round_id.to_string();
     let mut errors = FormErrors::new();
     let Some(input) = form.check(&[board.round_id], &mut errors) else {
-        return board_form_page(&ctx, &board, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return board_form_page(
+            &ctx,
+            &board,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::update_board(&txn, &user, &board, &input, ctx.state.clock.now()).await?;
@@ -902,12 +1129,22 @@ async fn answered_idea(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, ideas::Mo
     let user = ctx.require_user()?.clone();
     let idea = service::find_idea_by_id(&ctx.state.db, id)
         .await?
-        .filter(|i| user.coordinates(i.municipality_id) && i.status != service::WITHDRAWN && i.status != service::UNCONFIRMED)
+        .filter(|i| {
+            user.coordinates(i.municipality_id)
+                && i.status != service::WITHDRAWN
+                && i.status != service::UNCONFIRMED
+        })
         .ok_or(AppError::NotFound)?;
     Ok((user, idea))
 }
 
-async fn answer_choices(ctx: &Ctx, idea: &ideas::Model) -> AppResult<(Vec<crate::strategy::service::GoalRef>, Vec<entity::measures::Model>)> {
+async fn answer_choices(
+    ctx: &Ctx,
+    idea: &ideas::Model,
+) -> AppResult<(
+    Vec<crate::strategy::service::GoalRef>,
+    Vec<entity::measures::Model>,
+)> {
     let db = &ctx.state.db;
     let goals = crate::strategy::service::selectable_goals(db, idea.municipality_id).await?;
     let ids: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
@@ -915,11 +1152,23 @@ async fn answer_choices(ctx: &Ctx, idea: &ideas::Model) -> AppResult<(Vec<crate:
     Ok((goals, measures))
 }
 
-async fn answer_page(ctx: &Ctx, idea: &ideas::Model, form: &AnswerForm, errors: &FormErrors, status: StatusCode) -> AppResult<HttpResponse> {
+async fn answer_page(
+    ctx: &Ctx,
+    idea: &ideas::Model,
+    form: &AnswerForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let (goals, measures) = answer_choices(ctx, idea).await?;
-    let mut goal_options = vec![json!({ "value": "", "text": ctx.t("answer-no-goal"), "selected": form.goal_id.is_empty() })];
-    goal_options.extend(goals.iter().map(|g| json!({ "value": g.id, "text": g.title, "selected": form.goal_id == g.id.to_string() })));
-    let mut measure_options = vec![json!({ "value": "", "text": ctx.t("answer-no-measure"), "selected": form.measure_id.is_empty() })];
+    let mut goal_options = vec![
+        json!({ "value": "", "text": ctx.t("answer-no-goal"), "selected": form.goal_id.is_empty() }),
+    ];
+    goal_options.extend(goals.iter().map(
+        |g| json!({ "value": g.id, "text": g.title, "selected": form.goal_id == g.id.to_string() }),
+    ));
+    let mut measure_options = vec![
+        json!({ "value": "", "text": ctx.t("answer-no-measure"), "selected": form.measure_id.is_empty() }),
+    ];
     measure_options.extend(measures.iter().map(|m| json!({ "value": m.id, "text": m.title, "selected": form.measure_id == m.id.to_string() })));
     ctx.render_status(
         status,
@@ -944,13 +1193,23 @@ pub async fn answer_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
     let form = AnswerForm {
         official_status: idea.official_status.clone(),
         answer: idea.official_answer.clone().unwrap_or_default(),
-        goal_id: idea.official_goal_id.map(|g| g.to_string()).unwrap_or_default(),
-        measure_id: idea.official_measure_id.map(|m| m.to_string()).unwrap_or_default(),
+        goal_id: idea
+            .official_goal_id
+            .map(|g| g.to_string())
+            .unwrap_or_default(),
+        measure_id: idea
+            .official_measure_id
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
     };
     answer_page(&ctx, &idea, &form, &FormErrors::new(), StatusCode::OK).await
 }
 
-pub async fn answer(ctx: Ctx, id: web::Path<Uuid>, form: web::Form<AnswerForm>) -> AppResult<HttpResponse> {
+pub async fn answer(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<AnswerForm>,
+) -> AppResult<HttpResponse> {
     let (user, idea) = answered_idea(&ctx, *id).await?;
     let form = form.into_inner();
     let (goals, measures) = answer_choices(&ctx, &idea).await?;
@@ -958,13 +1217,27 @@ pub async fn answer(ctx: Ctx, id: web::Path<Uuid>, form: web::Form<AnswerForm>) 
     let measure_ids: Vec<(Uuid, Uuid)> = measures.iter().map(|m| (m.id, m.goal_id)).collect();
     let mut errors = FormErrors::new();
     let Some(input) = form.check(&goal_ids, &measure_ids, &mut errors) else {
-        return answer_page(&ctx, &idea, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return answer_page(
+            &ctx,
+            &idea,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    service::answer(&txn, &ctx.state, &user, &idea, &input, ctx.state.clock.now()).await?;
+    service::answer(
+        &txn,
+        &ctx.state,
+        &user,
+        &idea,
+        &input,
+        ctx.state.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     notifications::wake(&ctx.state);
     ctx.flash(FlashKind::Success, "answer-saved")?;
     Ok(see_other(&idea_href(&idea)))
 }
-

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_categories, idea_comments, idea_supports, ideas, rounds, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait,
-    FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    Statement,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
@@ -30,7 +29,14 @@ pub const UNCONFIRMED: &str = "unconfirmed";
 pub const WITHDRAWN: &str = "withdrawn";
 
 /// The official statuses an idea goes through, in order.
-pub const OFFICIAL: [&str; 6] = ["new", "review", "adopted", "partly", "rejected", "implemented"];
+pub const OFFICIAL: [&str; 6] = [
+    "new",
+    "review",
+    "adopted",
+    "partly",
+    "rejected",
+    "implemented",
+];
 /// Statuses that say the idea went into the strategy.
 pub const ADOPTED: [&str; 3] = ["adopted", "partly", "implemented"];
 
@@ -327,7 +333,10 @@ pub async fn post_idea(
         hidden_reason: Set(None),
         hidden_note: Set(None),
         open_flags: Set(0),
-        precheck: Set(moderation::precheck(&format!("{}\n{}", input.title, input.body))),
+        precheck: Set(moderation::precheck(&format!(
+            "{}\n{}",
+            input.title, input.body
+        ))),
         support_count: Set(0),
         comment_count: Set(0),
         official_status: Set("new".into()),
@@ -394,7 +403,10 @@ pub fn link_signature_matches(keys: &Keys, purpose: &str, id: Uuid, given: &str)
 }
 
 pub fn link_path(keys: &Keys, purpose: &str, id: Uuid) -> String {
-    format!("/idea-links/{id}/{purpose}/{}", link_signature(keys, purpose, id))
+    format!(
+        "/idea-links/{id}/{purpose}/{}",
+        link_signature(keys, purpose, id)
+    )
 }
 
 /// The visitor confirmed the address: the idea goes to moderation or straight online.
@@ -434,7 +446,10 @@ pub async fn withdraw(
     let done = ideas::Entity::update_many()
         .col_expr(ideas::Column::Status, Expr::value(WITHDRAWN))
         .col_expr(ideas::Column::Listed, Expr::value(false))
-        .col_expr(ideas::Column::AuthorEmail, Expr::value(Option::<String>::None))
+        .col_expr(
+            ideas::Column::AuthorEmail,
+            Expr::value(Option::<String>::None),
+        )
         .col_expr(ideas::Column::Notify, Expr::value(false))
         .col_expr(ideas::Column::UpdatedAt, Expr::value(now))
         .filter(ideas::Column::Id.eq(idea.id))
@@ -482,7 +497,10 @@ pub async fn edit_idea(
 /// Whether the idea can still be edited (the page shows or hides the edit link).
 pub async fn editable(db: &impl ConnectionTrait, idea: &ideas::Model) -> Result<bool, DbErr> {
     Ok(idea.support_count == 0
-        && matches!(idea.status.as_str(), UNCONFIRMED | moderation::PENDING | moderation::PUBLISHED)
+        && matches!(
+            idea.status.as_str(),
+            UNCONFIRMED | moderation::PENDING | moderation::PUBLISHED
+        )
         && idea_comments::Entity::find()
             .filter(idea_comments::Column::IdeaId.eq(idea.id))
             .count(db)
@@ -571,7 +589,9 @@ pub async fn board_page(
         Sort::Supported => query.order_by_desc(ideas::Column::SupportCount),
         Sort::Discussed => query.order_by_desc(ideas::Column::CommentCount),
     };
-    let paginator = query.order_by_desc(ideas::Column::Id).paginate(db, per_page);
+    let paginator = query
+        .order_by_desc(ideas::Column::Id)
+        .paginate(db, per_page);
     let pages = paginator.num_pages().await?;
     Ok((paginator.fetch_page(page).await?, pages))
 }
@@ -738,9 +758,8 @@ pub async fn comments_of(
     idea_id: Uuid,
     viewer: Option<Uuid>,
 ) -> Result<Vec<idea_comments::Model>, DbErr> {
-    let mut visible = Condition::any().add(
-        idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]),
-    );
+    let mut visible = Condition::any()
+        .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
     if let Some(viewer) = viewer {
         visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
     }
@@ -773,13 +792,19 @@ pub async fn answer(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     ideas::Entity::update_many()
-        .col_expr(ideas::Column::OfficialStatus, Expr::value(input.status.as_str()))
+        .col_expr(
+            ideas::Column::OfficialStatus,
+            Expr::value(input.status.as_str()),
+        )
         .col_expr(
             ideas::Column::OfficialAnswer,
             Expr::value(Some(input.answer.clone()).filter(|a| !a.is_empty())),
         )
         .col_expr(ideas::Column::OfficialGoalId, Expr::value(input.goal_id))
-        .col_expr(ideas::Column::OfficialMeasureId, Expr::value(input.measure_id))
+        .col_expr(
+            ideas::Column::OfficialMeasureId,
+            Expr::value(input.measure_id),
+        )
         .col_expr(ideas::Column::AnsweredAt, Expr::value(now))
         .col_expr(ideas::Column::UpdatedAt, Expr::value(now))
         .filter(ideas::Column::Id.eq(idea.id))
@@ -805,7 +830,10 @@ pub async fn answer(
     let mut recipients: Vec<(String, Lang)> = Vec::new();
     if idea.notify && idea.status != WITHDRAWN {
         if let Some(email) = &idea.author_email {
-            recipients.push((email.clone(), Lang::parse(&idea.language).unwrap_or_default()));
+            recipients.push((
+                email.clone(),
+                Lang::parse(&idea.language).unwrap_or_default(),
+            ));
         } else if let Some(author) = idea.author_id
             && let Some(u) = users::Entity::find_by_id(author).one(db).await?
         {
@@ -913,7 +941,10 @@ pub async fn counts_per_goal(
         .query_all_raw(Statement::from_sql_and_values(
             backend,
             placeholders(backend, &sql),
-            goal_ids.iter().map(|id| (*id).into()).collect::<Vec<sea_orm::Value>>(),
+            goal_ids
+                .iter()
+                .map(|id| (*id).into())
+                .collect::<Vec<sea_orm::Value>>(),
         ))
         .await?;
     let mut out = HashMap::new();

@@ -46,43 +46,50 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
     let counts = service::section_counts(db, scope.as_deref()).await?;
     let tabs: Vec<Value> = counts
         .iter()
-        .map(|(s, n)| json!({
-            "href": format!("/manage/moderation?section={}", s.as_str()),
-            "label": ctx.t(&format!("moderation-section-{}", s.as_str())),
-            "count": n,
-            "current": *s == section,
-        }))
+        .map(|(s, n)| {
+            json!({
+                "href": format!("/manage/moderation?section={}", s.as_str()),
+                "label": ctx.t(&format!("moderation-section-{}", s.as_str())),
+                "count": n,
+                "current": *s == section,
+            })
+        })
         .collect();
     let base = format!("/manage/moderation?section={}", section.as_str());
     let (items, objections, pages) = if section == Section::Objections {
         let (list, pages) = service::objections_page(db, scope.as_deref(), index, PER_PAGE).await?;
         let rows: Vec<Value> = list
             .iter()
-            .map(|o| json!({
-                "text": o.text,
-                "created_at": o.created_at.to_rfc3339(),
-                "item_href": format!("/manage/moderation/{}", o.target_id),
-                "resolve_action": format!("/manage/moderation/objections/{}/resolve", o.id),
-            }))
+            .map(|o| {
+                json!({
+                    "text": o.text,
+                    "created_at": o.created_at.to_rfc3339(),
+                    "item_href": format!("/manage/moderation/{}", o.target_id),
+                    "resolve_action": format!("/manage/moderation/objections/{}/resolve", o.id),
+                })
+            })
             .collect();
         (Vec::new(), rows, pages)
     } else {
-        let (list, pages) = service::queue_page(db, section, scope.as_deref(), index, PER_PAGE).await?;
+        let (list, pages) =
+            service::queue_page(db, section, scope.as_deref(), index, PER_PAGE).await?;
         let ids: Vec<Uuid> = list.iter().map(|i| i.id).collect();
         let flags = service::open_flags_of(db, &ids).await?;
         let rows: Vec<Value> = list
             .iter()
-            .map(|i| json!({
-                "href": format!("/manage/moderation/{}", i.id),
-                "kind_label": ctx.t(&format!("moderation-kind-{}", i.kind)),
-                "board": i.board_title,
-                "idea_title": i.idea_title,
-                "body": excerpt(&i.body),
-                "status_label": ctx.t(&format!("idea-state-{}", i.status)),
-                "marks": marks(&ctx, &i.precheck),
-                "flags": reasons_view(&ctx, &flags, i.id),
-                "created_at": i.created_at.to_rfc3339(),
-            }))
+            .map(|i| {
+                json!({
+                    "href": format!("/manage/moderation/{}", i.id),
+                    "kind_label": ctx.t(&format!("moderation-kind-{}", i.kind)),
+                    "board": i.board_title,
+                    "idea_title": i.idea_title,
+                    "body": excerpt(&i.body),
+                    "status_label": ctx.t(&format!("idea-state-{}", i.status)),
+                    "marks": marks(&ctx, &i.precheck),
+                    "flags": reasons_view(&ctx, &flags, i.id),
+                    "created_at": i.created_at.to_rfc3339(),
+                })
+            })
             .collect();
         (rows, Vec::new(), pages)
     };
@@ -131,10 +138,24 @@ async fn item_page(
     let flags = service::open_flags_of(db, &[target.id()]).await?;
     let objections = service::objections_for(db, target.id()).await?;
     let (title, body, precheck, board_id, idea_id) = match target {
-        Target::Idea(i) => (i.title.clone(), i.body.clone(), i.precheck.clone(), i.board_id, i.id),
+        Target::Idea(i) => (
+            i.title.clone(),
+            i.body.clone(),
+            i.precheck.clone(),
+            i.board_id,
+            i.id,
+        ),
         Target::Comment(c) => {
-            let idea = crate::ideas::service::find_idea_by_id(db, c.idea_id).await?.ok_or(AppError::NotFound)?;
-            (idea.title, c.body.clone(), c.precheck.clone(), idea.board_id, idea.id)
+            let idea = crate::ideas::service::find_idea_by_id(db, c.idea_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (
+                idea.title,
+                c.body.clone(),
+                c.precheck.clone(),
+                idea.board_id,
+                idea.id,
+            )
         }
     };
     let board = service::board_title(db, board_id).await?;
@@ -177,25 +198,54 @@ async fn item_page(
 
 pub async fn item(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, target) = moderated(&ctx, *id).await?;
-    item_page(&ctx, &target, &HideForm::default(), &RedactForm::default(), &FormErrors::new(), StatusCode::OK).await
+    item_page(
+        &ctx,
+        &target,
+        &HideForm::default(),
+        &RedactForm::default(),
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 async fn take(ctx: Ctx, id: Uuid, action: Action) -> AppResult<HttpResponse> {
     let (user, _) = moderated(&ctx, id).await?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     // Decided on the item as it is now.
-    let target = service::find_target(&txn, id).await?.ok_or(AppError::NotFound)?;
-    let done = service::act(&txn, &ctx.state, &user, &target, &action, ctx.state.clock.now()).await?;
+    let target = service::find_target(&txn, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let done = service::act(
+        &txn,
+        &ctx.state,
+        &user,
+        &target,
+        &action,
+        ctx.state.clock.now(),
+    )
+    .await?;
     if !done {
         txn.rollback().await?;
         let mut errors = FormErrors::new();
         errors.add("actions", "moderation-error-state");
-        return item_page(&ctx, &target, &HideForm::default(), &RedactForm::default(), &errors, StatusCode::CONFLICT).await;
+        return item_page(
+            &ctx,
+            &target,
+            &HideForm::default(),
+            &RedactForm::default(),
+            &errors,
+            StatusCode::CONFLICT,
+        )
+        .await;
     }
     txn.commit().await?;
     notifications::wake(&ctx.state);
     tracing::info!(target = %id, action = action.name(), "moderation action");
-    ctx.flash(FlashKind::Success, &format!("moderation-done-{}", action.name()))?;
+    ctx.flash(
+        FlashKind::Success,
+        &format!("moderation-done-{}", action.name()),
+    )?;
     Ok(see_other(&format!("/manage/moderation/{id}")))
 }
 
@@ -211,17 +261,33 @@ pub async fn dismiss(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     take(ctx, *id, Action::Dismiss).await
 }
 
-pub async fn hide(ctx: Ctx, id: web::Path<Uuid>, form: web::Form<HideForm>) -> AppResult<HttpResponse> {
+pub async fn hide(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<HideForm>,
+) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let mut errors = FormErrors::new();
     let Some((reason, note)) = form.check(&mut errors) else {
         let (_, target) = moderated(&ctx, *id).await?;
-        return item_page(&ctx, &target, &form, &RedactForm::default(), &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return item_page(
+            &ctx,
+            &target,
+            &form,
+            &RedactForm::default(),
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     take(ctx, *id, Action::Hide { reason, note }).await
 }
 
-pub async fn redact(ctx: Ctx, id: web::Path<Uuid>, form: web::Form<RedactForm>) -> AppResult<HttpResponse> {
+pub async fn redact(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<RedactForm>,
+) -> AppResult<HttpResponse> {
     let names = form.names();
     take(ctx, *id, Action::Redact { names }).await
 }
@@ -251,7 +317,14 @@ async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Option<Targ
     Ok(service::find_target(&ctx.state.db, id).await?)
 }
 
-fn objection_page(ctx: &Ctx, target: &Target, action: &str, form: &ObjectionForm, errors: &FormErrors, status: StatusCode) -> AppResult<HttpResponse> {
+fn objection_page(
+    ctx: &Ctx,
+    target: &Target,
+    action: &str,
+    form: &ObjectionForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     ctx.render_status(
         status,
         "moderation/objection",
@@ -276,16 +349,30 @@ fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
     )
 }
 
-pub async fn objection_form(ctx: Ctx, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+pub async fn objection_form(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (id, signature) = path.into_inner();
     let Some(target) = objected(&ctx, &id, &signature).await? else {
         return link_invalid(&ctx);
     };
     let action = format!("/objections/{id}/{signature}");
-    objection_page(&ctx, &target, &action, &ObjectionForm::default(), &FormErrors::new(), StatusCode::OK)
+    objection_page(
+        &ctx,
+        &target,
+        &action,
+        &ObjectionForm::default(),
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
 }
 
-pub async fn object(ctx: Ctx, path: web::Path<(String, String)>, form: web::Form<ObjectionForm>) -> AppResult<HttpResponse> {
+pub async fn object(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ObjectionForm>,
+) -> AppResult<HttpResponse> {
     let (id, signature) = path.into_inner();
     let Some(target) = objected(&ctx, &id, &signature).await? else {
         return link_invalid(&ctx);
@@ -300,11 +387,26 @@ pub async fn object(ctx: Ctx, path: web::Path<(String, String)>, form: web::Form
         errors.add("text", "objection-error-long");
     }
     if !errors.is_empty() {
-        return objection_page(&ctx, &target, &action, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return objection_page(
+            &ctx,
+            &target,
+            &action,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
     }
     let now = ctx.state.clock.now().timestamp();
     let db = &ctx.state.db;
-    if !rate_limit::hit(db, &ctx.state.keys, rate_limit::FLAG_PER_IP, &ctx.client_ip(), now).await? {
+    if !rate_limit::hit(
+        db,
+        &ctx.state.keys,
+        rate_limit::FLAG_PER_IP,
+        &ctx.client_ip(),
+        now,
+    )
+    .await?
+    {
         return Err(rate_limit::too_many(rate_limit::FLAG_PER_IP));
     }
     let txn = crate::db::begin_write(db).await?;

@@ -103,9 +103,13 @@ fn phone_spans(text: &str) -> Vec<(usize, usize)> {
             }
             j += 1;
         }
-        let glued = chars
-            .get(last_digit + 1)
-            .is_some_and(|n| n.1.is_alphanumeric() || n.1 == '.' && chars.get(last_digit + 2).is_some_and(|m| m.1.is_ascii_digit()));
+        let glued = chars.get(last_digit + 1).is_some_and(|n| {
+            n.1.is_alphanumeric()
+                || n.1 == '.'
+                    && chars
+                        .get(last_digit + 2)
+                        .is_some_and(|m| m.1.is_ascii_digit())
+        });
         if digits >= 7 && !glued {
             let (at, d) = chars[last_digit];
             spans.push((start, at + d.len_utf8()));
@@ -192,7 +196,9 @@ fn replace_word_ci(text: &str, needle: &str, placeholder: &str) -> String {
         let fits = i + needle.len() <= hay.len() && hay[i..i + needle.len()] == needle[..];
         let bounded = fits
             && (i == 0 || !chars[i - 1].is_alphanumeric())
-            && chars.get(i + needle.len()).is_none_or(|c| !c.is_alphanumeric());
+            && chars
+                .get(i + needle.len())
+                .is_none_or(|c| !c.is_alphanumeric());
         if bounded {
             out.push_str(placeholder);
             i += needle.len();
@@ -512,8 +518,8 @@ pub async fn section_counts(
     let mut objections = moderation_objections::Entity::find()
         .filter(moderation_objections::Column::Status.eq("open"));
     if let Some(ids) = scope {
-        objections =
-            objections.filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
+        objections = objections
+            .filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
     }
     out.push((Section::Objections, objections.count(db).await?));
     Ok(out)
@@ -529,7 +535,8 @@ pub async fn objections_page(
     let mut query = moderation_objections::Entity::find()
         .filter(moderation_objections::Column::Status.eq("open"));
     if let Some(ids) = scope {
-        query = query.filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
+        query =
+            query.filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
     }
     let paginator = query
         .order_by_asc(moderation_objections::Column::CreatedAt)
@@ -635,8 +642,14 @@ pub async fn act(
     let mut summary = json!({ "kind": target.kind() });
     match action {
         Action::Publish => {
-            let listed = if table == "ideas" { ", listed = TRUE, published_at = $2" } else { "" };
-            let sql = format!("UPDATE {table} SET status = 'published'{listed} WHERE id = $1 AND status = 'pending'");
+            let listed = if table == "ideas" {
+                ", listed = TRUE, published_at = $2"
+            } else {
+                ""
+            };
+            let sql = format!(
+                "UPDATE {table} SET status = 'published'{listed} WHERE id = $1 AND status = 'pending'"
+            );
             let mut values: Vec<sea_orm::Value> = vec![id.into()];
             if table == "ideas" {
                 values.push(now.into());
@@ -664,7 +677,11 @@ pub async fn act(
                 )
                 .await?;
             }
-            let listed = if table == "ideas" { ", listed = TRUE" } else { "" };
+            let listed = if table == "ideas" {
+                ", listed = TRUE"
+            } else {
+                ""
+            };
             exec(
                 format!(
                     "UPDATE {table} SET status = 'hidden', hidden_reason = $1, hidden_note = $2, open_flags = 0{listed} WHERE id = $3"
@@ -706,7 +723,8 @@ pub async fn act(
                     let body = redact(&i.body, names, &placeholder);
                     let precheck = precheck(&format!("{title}\n{body}"));
                     exec(
-                        "UPDATE ideas SET title = $1, body = $2, precheck = $3 WHERE id = $4".into(),
+                        "UPDATE ideas SET title = $1, body = $2, precheck = $3 WHERE id = $4"
+                            .into(),
                         vec![title.into(), body.into(), precheck.into(), id.into()],
                     )
                     .await?;
@@ -749,7 +767,10 @@ pub async fn resolve_objection(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let done = moderation_objections::Entity::update_many()
-        .col_expr(moderation_objections::Column::Status, Expr::value("resolved"))
+        .col_expr(
+            moderation_objections::Column::Status,
+            Expr::value("resolved"),
+        )
         .col_expr(moderation_objections::Column::ResolvedAt, Expr::value(now))
         .filter(moderation_objections::Column::Id.eq(objection.id))
         .filter(moderation_objections::Column::Status.eq("open"))
@@ -818,7 +839,11 @@ async fn author_contact(
     target: &Target,
 ) -> Result<Option<(String, Lang)>, DbErr> {
     let (author_id, email, lang) = match target {
-        Target::Idea(i) => (i.author_id, i.author_email.clone(), Lang::parse(&i.language)),
+        Target::Idea(i) => (
+            i.author_id,
+            i.author_email.clone(),
+            Lang::parse(&i.language),
+        ),
         Target::Comment(c) => (c.author_id, None, None),
     };
     if let Some(email) = email {
@@ -849,7 +874,11 @@ async fn notify_author_of_hide(
     };
     let idea = ideas::Entity::find_by_id(target.idea_id()).one(db).await?;
     let url = idea
-        .map(|i| state.settings.absolute_url(&format!("/ideas/{}/{}", i.board_id, i.id)))
+        .map(|i| {
+            state
+                .settings
+                .absolute_url(&format!("/ideas/{}/{}", i.board_id, i.id))
+        })
         .unwrap_or_default();
     notifications::enqueue(
         db,
@@ -878,7 +907,10 @@ mod tests {
     #[test]
     fn the_precheck_marks_addresses_phone_numbers_and_ibans() {
         assert_eq!(precheck("Ein Park für alle."), "");
-        assert_eq!(precheck("Schreiben Sie an max.muster@example.org!"), "email");
+        assert_eq!(
+            precheck("Schreiben Sie an max.muster@example.org!"),
+            "email"
+        );
         assert_eq!(precheck("Ruf an: 0721 / 133-5000"), "phone");
         assert_eq!(precheck("Tel. +49 721 1335000"), "phone");
         // The digits of an IBAN may also look like a phone number; the IBAN mark is what counts.
@@ -889,14 +921,22 @@ mod tests {
 
     #[test]
     fn redaction_removes_addresses_numbers_and_marked_names_and_keeps_the_rest() {
-        let text = "Hallo, ich bin Erika Mustermann (erika@example.org, 0176 1234567). Erika hilft gern.";
-        let out = redact(text, &["Erika Mustermann".into(), "erika".into()], "[entfernt]");
+        let text =
+            "Hallo, ich bin Erika Mustermann (erika@example.org, 0176 1234567). Erika hilft gern.";
+        let out = redact(
+            text,
+            &["Erika Mustermann".into(), "erika".into()],
+            "[entfernt]",
+        );
         assert_eq!(
             out,
             "Hallo, ich bin [entfernt] ([entfernt], [entfernt]). [entfernt] hilft gern."
         );
         // Parts of other words stay.
-        assert_eq!(redact("Annabell und Anna", &["anna".into()], "[x]"), "Annabell und [x]");
+        assert_eq!(
+            redact("Annabell und Anna", &["anna".into()], "[x]"),
+            "Annabell und [x]"
+        );
         assert_eq!(redact("Nichts zu tun.", &[], "[x]"), "Nichts zu tun.");
     }
 }
