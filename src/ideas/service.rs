@@ -575,12 +575,13 @@ pub async fn board_page(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<ideas::Model>, u64), DbErr> {
-    let mut query = ideas::Entity::find()
-        .filter(ideas::Column::BoardId.eq(board_id))
-        .filter(ideas::Column::Listed.eq(true));
-    if let Some(c) = filter.category_id {
-        query = query.filter(ideas::Column::CategoryId.eq(c));
+    // A category belongs to one board (the handler checks it), so filtering by the category
+    // alone lets the database use the category's own index for both the page and the count.
+    let mut query = match filter.category_id {
+        Some(c) => ideas::Entity::find().filter(ideas::Column::CategoryId.eq(c)),
+        None => ideas::Entity::find().filter(ideas::Column::BoardId.eq(board_id)),
     }
+    .filter(ideas::Column::Listed.eq(true));
     if let Some(s) = &filter.official_status {
         query = query.filter(ideas::Column::OfficialStatus.eq(s.as_str()));
     }
