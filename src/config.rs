@@ -39,6 +39,8 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Times are shown in this zone.
     pub time_zone: chrono_tz::Tz,
+    /// An idea or comment with this many open flags is hidden until a moderator decides.
+    pub flag_threshold: i32,
 }
 
 impl Settings {
@@ -135,6 +137,11 @@ impl Settings {
         }
         let trust_proxy_headers = parse(&get, "TEILHABE_TRUST_PROXY_HEADERS", "false")?;
         let time_zone = parse(&get, "TEILHABE_TIME_ZONE", "Europe/Berlin")?;
+        let flag_threshold = bounded(
+            parse(&get, "TEILHABE_FLAG_THRESHOLD", "3")?,
+            "TEILHABE_FLAG_THRESHOLD",
+            1..=100,
+        )? as i32;
         Ok(Self {
             bind,
             base_url,
@@ -150,6 +157,7 @@ impl Settings {
             worker_interval,
             trust_proxy_headers,
             time_zone,
+            flag_threshold,
         })
     }
 

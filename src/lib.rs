@@ -6,6 +6,8 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod health;
+pub mod ideas;
+pub mod moderation;
 pub mod notifications;
 pub mod rounds;
 pub mod routes;

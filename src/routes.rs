@@ -13,6 +13,8 @@ use crate::{
     accounts::handlers as accounts,
     admin::handlers as admin,
     health,
+    ideas::handlers as ideas,
+    moderation::handlers as moderation,
     notifications::handlers as outbox,
     rounds::handlers as rounds,
     strategy::handlers as strategy,
@@ -89,6 +91,20 @@ staff_routes! {
     GET "/manage/measures/{id}" Coordinator => strategy::edit_measure;
     POST "/manage/measures/{id}" Coordinator => strategy::update_measure;
     POST "/manage/measures/{id}/move" Coordinator => strategy::move_measure;
+    GET "/manage/boards" Coordinator => ideas::manage_boards;
+    POST "/manage/boards" Coordinator => ideas::create_board;
+    GET "/manage/boards/{id}" Coordinator => ideas::edit_board;
+    POST "/manage/boards/{id}" Coordinator => ideas::update_board;
+    GET "/manage/ideas/{id}/answer" Coordinator => ideas::answer_form;
+    POST "/manage/ideas/{id}/answer" Coordinator => ideas::answer;
+    GET "/manage/moderation" Moderator => moderation::queue;
+    GET "/manage/moderation/{id}" Moderator => moderation::item;
+    POST "/manage/moderation/{id}/publish" Moderator => moderation::publish;
+    POST "/manage/moderation/{id}/hide" Moderator => moderation::hide;
+    POST "/manage/moderation/{id}/restore" Moderator => moderation::restore;
+    POST "/manage/moderation/{id}/dismiss" Moderator => moderation::dismiss;
+    POST "/manage/moderation/{id}/redact" Moderator => moderation::redact;
+    POST "/manage/moderation/objections/{id}/resolve" Moderator => moderation::resolve;
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -112,6 +128,55 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::get().to(strategy::public_strategy),
         )
         .route("/goals/{id}", web::get().to(strategy::public_goal))
+        .route("/ideas/{board_id}", web::get().to(ideas::board))
+        .route("/ideas/{board_id}/new", web::get().to(ideas::new_form))
+        .route("/ideas/{board_id}/new", web::post().to(ideas::post_idea))
+        .route("/ideas/{board_id}/{idea_id}", web::get().to(ideas::show))
+        .route(
+            "/ideas/{board_id}/{idea_id}/support",
+            web::post().to(ideas::support),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}/comments",
+            web::post().to(ideas::comment),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}/edit",
+            web::get().to(ideas::edit_form),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}/edit",
+            web::post().to(ideas::edit),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}/withdraw",
+            web::post().to(ideas::withdraw),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}/flag",
+            web::get().to(ideas::flag_form),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}/flag",
+            web::post().to(ideas::flag),
+        )
+        .route(
+            "/idea-links/{id}/{purpose}/{signature}",
+            web::get().to(ideas::link_page),
+        )
+        .route(
+            "/idea-links/{id}/{purpose}/{signature}",
+            web::post().to(ideas::link),
+        )
+        .route("/receipt", web::get().to(ideas::receipt))
+        .route(
+            "/objections/{id}/{signature}",
+            web::get().to(moderation::objection_form),
+        )
+        .route(
+            "/objections/{id}/{signature}",
+            web::post().to(moderation::object),
+        )
         .service(
             web::scope("/account")
                 .route("/register", web::get().to(accounts::register_form))

@@ -4,9 +4,16 @@
 pub mod audit_log;
 pub mod fields_of_action;
 pub mod goals;
+pub mod idea_boards;
+pub mod idea_categories;
+pub mod idea_comments;
+pub mod idea_supports;
+pub mod ideas;
 pub mod login_tokens;
 pub mod mail_outbox;
 pub mod measures;
+pub mod moderation_flags;
+pub mod moderation_objections;
 pub mod municipalities;
 pub mod rate_limits;
 pub mod role_assignments;

@@ -27,6 +27,7 @@ pub async fn dashboard(ctx: Ctx) -> AppResult<HttpResponse> {
         json!({
             "is_admin": user.is_admin(),
             "coordinates": user.is_admin() || user.is_coordinator_somewhere(),
+            "moderates": user.is_admin() || user.is_moderator_somewhere(),
         }),
     )
 }

@@ -183,7 +183,11 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         })).collect::<Vec<_>>(),
         "evaluation_summary": round.evaluation_summary.clone().unwrap_or_default(),
         "evaluated": round.status == Status::Evaluated.as_str(),
-        "modules": [],
+        "modules": crate::ideas::service::boards_of_round(db, round.id)
+            .await?
+            .iter()
+            .map(|b| json!({ "href": format!("/ideas/{}", b.id), "title": b.title }))
+            .collect::<Vec<_>>(),
     }))
 }
 

@@ -135,7 +135,12 @@ pub async fn participation_counts(
         .into_model::<GoalCount>()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.goal_id, r.rounds)).collect())
+    let mut counts: HashMap<Uuid, i64> = rows.into_iter().map(|r| (r.goal_id, r.rounds)).collect();
+    // Ideas adopted into or posted under each goal count as participation too.
+    for (goal, ideas) in crate::ideas::service::counts_per_goal(db, goal_ids).await? {
+        *counts.entry(goal).or_default() += ideas;
+    }
+    Ok(counts)
 }
 
 // ---- reading ----

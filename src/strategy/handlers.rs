@@ -235,6 +235,15 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             },
             "measures": measure_views(&ctx, &measures),
             "rounds": rounds,
+            "ideas": crate::ideas::service::adopted_into_goal(db, at.goal.id)
+                .await?
+                .iter()
+                .map(|i| json!({
+                    "href": format!("/ideas/{}/{}", i.board_id, i.id),
+                    "title": i.title,
+                    "status_label": ctx.t(&format!("idea-official-{}", i.official_status)),
+                }))
+                .collect::<Vec<_>>(),
         }),
     )
 }

@@ -54,6 +54,44 @@ pub const SUBSCRIBE_PER_RECIPIENT: Limit = Limit {
     window_seconds: 60 * 60,
 };
 
+/// Ideas, comments and flags: per address and per person (account, or the e-mail a visitor gives).
+pub const IDEA_PER_IP: Limit = Limit {
+    name: "idea-ip",
+    max: 20,
+    window_seconds: 60 * 60,
+};
+pub const IDEA_PER_PERSON: Limit = Limit {
+    name: "idea-person",
+    max: 5,
+    window_seconds: 60 * 60,
+};
+pub const COMMENT_PER_IP: Limit = Limit {
+    name: "comment-ip",
+    max: 60,
+    window_seconds: 60 * 60,
+};
+pub const COMMENT_PER_PERSON: Limit = Limit {
+    name: "comment-person",
+    max: 20,
+    window_seconds: 60 * 60,
+};
+pub const FLAG_PER_IP: Limit = Limit {
+    name: "flag-ip",
+    max: 30,
+    window_seconds: 60 * 60,
+};
+pub const FLAG_PER_PERSON: Limit = Limit {
+    name: "flag-person",
+    max: 10,
+    window_seconds: 60 * 60,
+};
+/// Receipt-code lookups per address, so codes cannot be guessed by trying many.
+pub const RECEIPT_PER_IP: Limit = Limit {
+    name: "receipt-ip",
+    max: 30,
+    window_seconds: 60 * 60,
+};
+
 /// Counts one hit for `subject` and tells whether it is still within the limit.
 pub async fn hit(
     db: &impl ConnectionTrait,

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use entity::{fields_of_action, goals, measures, rounds, strategies};
-use sea_orm::{EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
 use crate::{
@@ -61,6 +61,28 @@ async fn resident_and_staff_pages_pass_axe_and_fit_a_360_px_screen() -> TestResu
         .await
         .map_err(|e| e.to_string())?;
 
+    // The coordinator moderates too, to reach the moderation pages.
+    teilhabe::accounts::service::grant_role(
+        db,
+        user.id,
+        teilhabe::accounts::service::Role::Moderator,
+        Some(place),
+        None,
+        now,
+    )
+    .await?;
+    teilhabe::ideas::demo::seed(db, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let board = entity::idea_boards::Entity::find()
+        .one(db)
+        .await?
+        .ok_or("no demo board")?;
+    let idea = entity::ideas::Entity::find()
+        .filter(entity::ideas::Column::CommentCount.gt(1))
+        .one(db)
+        .await?
+        .ok_or("no demo idea")?;
     let all_rounds = rounds::Entity::find()
         .order_by_asc(rounds::Column::Title)
         .all(db)
@@ -111,6 +133,16 @@ async fn resident_and_staff_pages_pass_axe_and_fit_a_360_px_screen() -> TestResu
         format!("/manage/rounds/{draft}"),
         format!("/manage/rounds/{draft}/preview"),
         "/manage/strategies".into(),
+        format!("/ideas/{}", board.id),
+        format!("/ideas/{}/new", board.id),
+        format!("/ideas/{}/{}", board.id, idea.id),
+        format!("/ideas/{}/{}/flag?target={}", board.id, idea.id, idea.id),
+        format!("/receipt?code={}", idea.receipt_code),
+        "/manage/boards".into(),
+        format!("/manage/boards/{}", board.id),
+        format!("/manage/ideas/{}/answer", idea.id),
+        "/manage/moderation?section=flagged".into(),
+        format!("/manage/moderation/{}", idea.id),
         format!("/manage/strategies/{strategy}"),
         format!("/manage/fields/{field}"),
         format!("/manage/goals/{goal}"),

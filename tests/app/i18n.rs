@@ -227,6 +227,15 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             );
             visit(template);
         }
+        for (template, path, status) in crate::ideas::idea_pages(&mut app, lang).await {
+            let res = app.get(&path).await;
+            assert_eq!(res.status, status, "{lang} {path}");
+            assert!(
+                res.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visit(template);
+        }
         for (template, path) in strategy_pages(&app, lang).await {
             let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
@@ -331,6 +340,10 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "new_email": "neu@example.org", "role": "Koordination", "municipality": "Musterstadt",
         "confirm_url": "https://teilhabe.example/c", "unsubscribe_url": "https://teilhabe.example/u",
         "title": "Runde", "summary": "Kurz", "starts_on": "01.12.2026", "ends_on": "31.12.2026",
+        "code": "K7QM4XPA", "receipt_url": "https://teilhabe.example/receipt",
+        "withdraw_url": "https://teilhabe.example/w", "premoderated": true, "is_comment": false,
+        "reason": "Spam", "note": "Bitte sachlich.", "objection_url": "https://teilhabe.example/o",
+        "status": "Neu", "answer": "Wir prüfen das.",
     });
     let kinds = [
         "verify",
@@ -343,6 +356,10 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "subscription_confirm",
         "subscription_exists",
         "round_opened",
+        "idea_confirm",
+        "idea_received",
+        "idea_hidden",
+        "idea_answer",
     ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/emails");
     let on_disk: BTreeSet<String> = std::fs::read_dir(&root)?

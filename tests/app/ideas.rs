@@ -1,0 +1,781 @@
+//! Idea boards through HTTP: posting (signed in and by e-mail confirmation), listing, supports
+//! under concurrency, comments, editing, official answers and receipt codes.
+
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::{
+    access::signed_in_coordinator,
+    helpers::{TestApp, TestResult, new_client, spawn_app},
+    rounds::{create_round, seed_goals},
+};
+
+/// An open round of a new municipality `slug` with a board on it, set up by a coordinator who
+/// stays signed in on `app.client`.
+pub struct Board {
+    pub id: Uuid,
+    pub path: String,
+    pub place: Uuid,
+    pub goals: Vec<Uuid>,
+    pub categories: Vec<Uuid>,
+}
+
+pub async fn open_board(app: &TestApp, slug: &str, premoderated: bool) -> Board {
+    let place = signed_in_coordinator(app, &format!("koordi@{slug}.example"), slug).await;
+    let goals = seed_goals(app, place, &["Mehr Menschen in Arbeit", "Gesund leben"]).await;
+    let round = create_round(
+        app,
+        slug,
+        &format!("Ideen für {slug}"),
+        "2026-01-01",
+        "2099-12-31",
+        goals[0],
+    )
+    .await;
+    let res = app.submit(&round, &format!("{round}/publish"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let round_id = round.trim_start_matches("/manage/rounds/").to_string();
+    let mut fields = vec![
+        ("round_id", round_id.as_str()),
+        ("title", "Ideen für den Alltag"),
+        ("question", "Was würde Ihnen im Alltag helfen?"),
+        ("extra_categories", "Sonstiges"),
+        ("districts", "Nordstadt\nSüdstadt"),
+    ];
+    if premoderated {
+        fields.push(("premoderated", "1"));
+    }
+    let res = app
+        .submit("/manage/boards", "/manage/boards", &fields)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let manage = res.location.unwrap_or_default();
+    let id = Uuid::parse_str(manage.trim_start_matches("/manage/boards/"))
+        .unwrap_or_else(|e| panic!("{manage}: {e}"));
+    let categories = teilhabe::ideas::service::categories(&app.state.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    Board {
+        id,
+        path: format!("/ideas/{id}"),
+        place,
+        goals,
+        categories,
+    }
+}
+
+/// Posts an idea as whoever is signed in on `app.client`; returns the redirect target.
+pub async fn post_idea(
+    app: &TestApp,
+    board: &Board,
+    title: &str,
+    body: &str,
+) -> crate::helpers::Page {
+    let form = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    app.submit(
+        &form,
+        &form,
+        &[
+            ("title", title),
+            ("body", body),
+            ("category", &category),
+            ("district", ""),
+            ("author_name", "Mia"),
+            ("notify", "1"),
+        ],
+    )
+    .await
+}
+
+/// The idea's page path, found through its receipt code.
+pub async fn idea_path(app: &TestApp, board: &Board, code: &str) -> String {
+    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, code)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no idea with code {code}"));
+    format!("{}/{}", board.path, idea.id)
+}
+
+pub fn code_of(location: &str) -> String {
+    location
+        .split("code=")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no code in {location}"))
+        .to_string()
+}
+
+/// The first `/idea-links/…/{purpose}/…` path in a mail.
+pub fn idea_link(mail: &str, purpose: &str) -> String {
+    let marker = format!("/{purpose}/");
+    mail.match_indices("/idea-links/")
+        .map(|(i, _)| {
+            mail[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+                .collect::<String>()
+        })
+        .find(|link| link.contains(&marker))
+        .unwrap_or_else(|| panic!("no {purpose} link in:\n{mail}"))
+}
+
+/// A verified resident made through the services (registration through the form is limited per
+/// address), signed in on `app.client`.
+pub async fn resident(app: &TestApp, email: &str) {
+    let now = app.state.clock.now();
+    let db = &app.state.db;
+    let user =
+        teilhabe::accounts::service::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    teilhabe::accounts::service::store_password(db, user.id, "ein sicheres Passwort")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    teilhabe::accounts::service::mark_verified(db, user.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.login(email, "ein sicheres Passwort").await;
+}
+
+#[tokio::test]
+async fn a_signed_in_resident_posts_an_idea_that_is_shown_at_once_with_a_receipt_code() -> TestResult
+{
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "astadt", false).await;
+    // The round page links to the board.
+    let slug = entity::rounds::Entity::find()
+        .filter(entity::rounds::Column::MunicipalityId.eq(board.place))
+        .one(&app.state.db)
+        .await?
+        .ok_or("round")?
+        .slug;
+    let round = app.get(&format!("/rounds/{slug}")).await;
+    assert!(
+        round.body.contains(&board.path),
+        "round page links the board"
+    );
+
+    app.client = new_client();
+    app.signed_in_resident("mia@example.org").await;
+    let res = post_idea(
+        &app,
+        &board,
+        "Mehr Bänke im Park",
+        "Ältere Menschen brauchen Pausen.",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let location = res.location.unwrap_or_default();
+    assert!(location.starts_with("/receipt?code="));
+    let code = code_of(&location);
+    assert_eq!(code.len(), 8);
+    let receipt = app.get(&location).await;
+    assert!(receipt.body.contains(&code));
+    assert!(receipt.body.contains("Veröffentlicht"));
+    let mail = app.wait_for_mail("mia@example.org", &code).await;
+    assert!(mail.contains("Mehr Bänke im Park"));
+
+    let list = app.get(&board.path).await;
+    assert!(list.body.contains("Mehr Bänke im Park"));
+    assert!(list.body.contains("Mia"));
+
+    // Anyone can look the code up without logging in, typed in lower case with a space.
+    app.client = new_client();
+    let spaced = format!("{} {}", &code[..4].to_lowercase(), &code[4..]);
+    let lookup = app
+        .get(&format!("/receipt?code={}", spaced.replace(' ', "+")))
+        .await;
+    assert_eq!(lookup.status, StatusCode::OK);
+    assert!(lookup.body.contains("Mehr Bänke im Park"));
+    assert_eq!(
+        app.get("/receipt?code=AAAAAAAA").await.status,
+        StatusCode::NOT_FOUND
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_visitor_without_an_account_confirms_the_idea_by_mail_before_it_is_shown() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "bstadt", false).await;
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let category = board.categories[1].to_string();
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", "Sozialticket für alle"),
+                ("body", "Busfahren ist zu teuer."),
+                ("category", &category),
+                ("district", "Nordstadt"),
+                ("author_name", ""),
+                ("email", "gast@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let code = code_of(&res.location.unwrap_or_default());
+    assert!(
+        !app.get(&board.path).await.body.contains("Sozialticket"),
+        "not before confirmation"
+    );
+    let receipt = app.get(&format!("/receipt?code={code}")).await;
+    assert!(receipt.body.contains("Wartet auf Ihre Bestätigung"));
+
+    let mail = app.wait_for_mail("gast@example.org", "/confirm/").await;
+    assert!(mail.contains(&code), "the mail carries the receipt code");
+    let confirm = idea_link(&mail, "confirm");
+    // A GET only shows a button (mail scanners change nothing).
+    let page = app.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!app.get(&board.path).await.body.contains("Sozialticket"));
+    // A forged signature is refused.
+    let forged = format!("{}x", &confirm[..confirm.len() - 1]);
+    assert_eq!(
+        app.submit(&confirm, &forged, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let res = app.submit(&confirm, &confirm, &[]).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let list = app.get(&board.path).await;
+    assert!(list.body.contains("Sozialticket für alle"));
+    assert!(
+        list.body.contains("anonym"),
+        "no name given: shown as anonym"
+    );
+
+    // The withdraw link in the same mail takes it back and forgets the address.
+    let withdraw = idea_link(&mail, "withdraw");
+    assert_eq!(
+        app.submit(&withdraw, &withdraw, &[]).await.status,
+        StatusCode::OK
+    );
+    assert!(!app.get(&board.path).await.body.contains("Sozialticket"));
+    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+        .await?
+        .ok_or("idea")?;
+    assert_eq!(
+        idea.author_email, None,
+        "the address is deleted on withdrawal"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn bad_input_comes_back_with_messages_and_everything_typed_and_closed_boards_refuse()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "cstadt", false).await;
+    let manage = format!("/manage/boards/{}", board.id);
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let long = "x".repeat(5000);
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", ""),
+                ("body", &long),
+                ("category", &Uuid::new_v4().to_string()),
+                ("author_name", "Ich bleibe stehen"),
+                ("email", "kaputt"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Bitte schreiben Sie eine Überschrift."));
+    assert!(res.body.contains("Der Text ist zu lang"));
+    assert!(
+        res.body
+            .contains("Bitte wählen Sie ein Thema aus der Liste.")
+    );
+    assert!(
+        res.body.contains("href=\"#title\""),
+        "the summary links to the field"
+    );
+    assert!(
+        res.body.contains("Ich bleibe stehen"),
+        "typed values are kept"
+    );
+    assert!(res.body.contains(&long[..100]));
+    // Without the form's token nothing happens.
+    let res = app.post_raw(&form, &[("title", "x")]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+
+    // A closed board refuses new ideas.
+    let mut coordinator = app.client.clone();
+    std::mem::swap(&mut coordinator, &mut app.client);
+    app.client = new_client();
+    app.login("koordi@cstadt.example", "Koordination 2026!")
+        .await;
+    let res = app
+        .submit(
+            &manage,
+            &manage,
+            &[
+                ("title", "Ideen für den Alltag"),
+                ("question", "Was hilft?"),
+                ("closed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.client = coordinator;
+    let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            "/account/login",
+            &form,
+            &[
+                ("title", "T"),
+                ("body", "B"),
+                ("category", &category),
+                ("email", "a@example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("Pinnwand ist geschlossen"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn hostile_input_is_shown_escaped_and_links_are_not_clickable() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "dstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("x@example.org").await;
+    let res = post_idea(
+        &app,
+        &board,
+        "<script>alert(1)</script>",
+        "[klick](javascript:alert(1)) <a href=\"javascript:alert(2)\">hier</a> <img src=x onerror=alert(3)>",
+    )
+    .await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let path = idea_path(&app, &board, &code).await;
+    for page in [app.get(&path).await, app.get(&board.path).await] {
+        assert!(!page.body.contains("<script>alert"), "title escaped");
+        assert!(
+            page.body
+                .contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+                || page.body.contains("&lt;script&gt;")
+        );
+        assert!(!page.body.contains("href=\"javascript:"), "no script links");
+        assert!(!page.body.contains("<img src=x"), "no raw markup");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn twenty_residents_supporting_at_once_are_all_counted() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "estadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autorin@example.org").await;
+    let res = post_idea(
+        &app,
+        &board,
+        "Kostenloses WLAN im Bürgerhaus",
+        "Für Bewerbungen.",
+    )
+    .await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let path = idea_path(&app, &board, &code).await;
+    let mut clients = Vec::new();
+    for n in 0..20 {
+        app.client = new_client();
+        resident(&app, &format!("fan{n}@example.org")).await;
+        let page = app.get(&path).await;
+        let token = crate::helpers::csrf_token(&page.body).ok_or("token")?;
+        clients.push((app.client.clone(), token));
+    }
+    let url = app.url(&format!("{path}/support"));
+    let requests = clients.iter().map(|(client, token)| {
+        client
+            .post(&url)
+            .form(&[("csrf_token", token.as_str()), ("action", "add")])
+            .send()
+    });
+    for res in futures::future::join_all(requests).await {
+        assert_eq!(res?.status(), StatusCode::SEE_OTHER);
+    }
+    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+        .await?
+        .ok_or("idea")?;
+    let rows = teilhabe::ideas::service::support_rows(&app.state.db, idea.id).await?;
+    assert_eq!(rows, 20);
+    assert_eq!(idea.support_count, 20, "the count equals the rows");
+    assert!(app.get(&path).await.body.contains("Unterstützt von 20"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn support_counts_once_per_person_can_be_taken_back_and_locks_editing() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "fstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@example.org").await;
+    let author = app.client.clone();
+    let res = post_idea(&app, &board, "Tafel am Samstag", "Auch samstags öffnen.").await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let path = idea_path(&app, &board, &code).await;
+    // The author edits freely before the first support …
+    let edit = format!("{path}/edit");
+    let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("title", "Tafel auch am Samstag"),
+                ("body", "Bitte samstags öffnen."),
+                ("category", &category),
+                ("author_name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(app.get(&path).await.body.contains("Tafel auch am Samstag"));
+    // … but cannot support their own idea.
+    let res = app
+        .submit(&path, &format!("{path}/support"), &[("action", "add")])
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("eigene Idee"));
+
+    app.client = new_client();
+    app.signed_in_resident("fan@example.org").await;
+    for _ in 0..2 {
+        let res = app
+            .submit(&path, &format!("{path}/support"), &[("action", "add")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    let page = app.get(&path).await;
+    assert!(
+        page.body.contains("Unterstützt von 1"),
+        "a second click counts nothing"
+    );
+    assert!(page.body.contains("Unterstützung zurücknehmen"));
+
+    // After the first support the author can no longer edit.
+    app.client = author.clone();
+    assert!(!app.get(&path).await.body.contains("Idee ändern"));
+    let res = app
+        .submit(
+            &path,
+            &edit,
+            &[("title", "Neu"), ("body", "Neu"), ("category", &category)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(app.get(&path).await.body.contains("Tafel auch am Samstag"));
+
+    app.client = new_client();
+    app.login("fan@example.org", "ein sicheres Passwort").await;
+    app.submit(&path, &format!("{path}/support"), &[("action", "remove")])
+        .await;
+    assert!(app.get(&path).await.body.contains("Unterstützt von 0"));
+
+    // The author withdraws it: it leaves the board.
+    app.client = author;
+    let res = app.submit(&path, &format!("{path}/withdraw"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        !app.get(&board.path)
+            .await
+            .body
+            .contains("Tafel auch am Samstag")
+    );
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+#[tokio::test]
+async fn comments_with_replies_appear_and_the_list_sorts_and_filters() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "gstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("a@example.org").await;
+    let first = code_of(
+        &post_idea(&app, &board, "Erste Idee", "Text eins")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let form = format!("{}/new", board.path);
+    let other_category = board.categories[1].to_string();
+    app.submit(
+        &form,
+        &form,
+        &[
+            ("title", "Zweite Idee"),
+            ("body", "Text zwei"),
+            ("category", &other_category),
+            ("author_name", ""),
+        ],
+    )
+    .await;
+    let path = idea_path(&app, &board, &first).await;
+
+    app.client = new_client();
+    app.signed_in_resident("b@example.org").await;
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "Gute Idee!"), ("author_name", "Bo")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let comment = res.location.unwrap_or_default();
+    let comment_id = comment
+        .split("#comment-")
+        .nth(1)
+        .ok_or("anchor")?
+        .to_string();
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "Finde ich auch."), ("parent_id", &comment_id)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&path).await;
+    assert!(page.body.contains("Gute Idee!") && page.body.contains("Finde ich auch."));
+    assert!(page.body.contains("comment--reply"));
+    // An empty comment comes back with a message.
+    let res = app
+        .submit(&path, &format!("{path}/comments"), &[("body", " ")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Bitte schreiben Sie einen Kommentar."));
+
+    // "Most discussed" puts the commented idea first; "newest" the other one.
+    let discussed = app
+        .get(&format!("{}?sort=discussed", board.path))
+        .await
+        .body;
+    assert!(discussed.find("Erste Idee") < discussed.find("Zweite Idee"));
+    let newest = app.get(&format!("{}?sort=new", board.path)).await.body;
+    assert!(newest.find("Zweite Idee") < newest.find("Erste Idee"));
+    let filtered = app
+        .get(&format!("{}?category={other_category}", board.path))
+        .await
+        .body;
+    assert!(filtered.contains("Zweite Idee") && !filtered.contains("Erste Idee"));
+    let answered = app
+        .get(&format!("{}?status=adopted", board.path))
+        .await
+        .body;
+    assert!(!answered.contains("Erste Idee"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_official_answer_is_shown_mailed_and_listed_on_the_goal_page() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "hstadt", false).await;
+    let coordinator = app.client.clone();
+    app.client = new_client();
+    app.signed_in_resident("autorin@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Jobcafé im Quartier", "Hilfe bei Bewerbungen")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    app.client = new_client();
+    app.signed_in_resident("fan@example.org").await;
+    app.submit(
+        &path,
+        &format!("{path}/support"),
+        &[("action", "add"), ("notify", "1")],
+    )
+    .await;
+    app.client = new_client();
+    app.signed_in_resident("stumm@example.org").await;
+    app.submit(&path, &format!("{path}/support"), &[("action", "add")])
+        .await;
+
+    app.client = coordinator;
+    let idea_id = path.rsplit('/').next().ok_or("id")?;
+    let answer = format!("/manage/ideas/{idea_id}/answer");
+    assert!(
+        app.get(&path).await.body.contains(&answer),
+        "coordinators find the answer form"
+    );
+    // Adopting needs a goal; "not feasible" needs a reason.
+    let res = app
+        .submit(
+            &answer,
+            &answer,
+            &[("official_status", "adopted"), ("answer", "Gern.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .submit(
+            &answer,
+            &answer,
+            &[("official_status", "rejected"), ("answer", "")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Grund"));
+    let goal = board.goals[0].to_string();
+    let res = app
+        .submit(
+            &answer,
+            &answer,
+            &[
+                ("official_status", "adopted"),
+                ("answer", "Wir richten ein Jobcafé ein."),
+                ("goal_id", &goal),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let page = app.get(&path).await;
+    assert!(page.body.contains("Wir richten ein Jobcafé ein."));
+    assert!(page.body.contains("In die Strategie übernommen"));
+    let goal_page = app.get(&format!("/goals/{goal}")).await;
+    assert!(
+        goal_page.body.contains("Jobcafé im Quartier"),
+        "the goal lists the adopted idea"
+    );
+    let mail = app
+        .wait_for_mail("autorin@example.org", "Wir richten ein Jobcaf")
+        .await;
+    assert!(mail.contains("In die Strategie"));
+    app.wait_for_mail("fan@example.org", "Wir richten ein Jobcaf")
+        .await;
+    assert!(
+        crate::helpers::mails_to(&app.data_dir.join("mail"), "stumm@example.org")
+            .iter()
+            .all(|m| !m.contains("Jobcaf")),
+        "supporters who did not opt in get no mail"
+    );
+    let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 50).await?;
+    assert!(entries.iter().any(|e| e.action == "idea.answer"));
+    let filtered = app
+        .get(&format!("{}?status=adopted", board.path))
+        .await
+        .body;
+    assert!(filtered.contains("Jobcafé im Quartier"));
+    Ok(())
+}
+
+/// Sets up a board on the round `runde-{lang}` as the signed-in admin, posts an idea, and returns
+/// every ideas and moderation page with its template and the status it answers with.
+pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, String, StatusCode)> {
+    let round = entity::rounds::Entity::find()
+        .filter(entity::rounds::Column::Slug.eq(format!("runde-{lang}")))
+        .one(&app.state.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("round runde-{lang}"));
+    let round_id = round.id.to_string();
+    let res = app
+        .submit(
+            "/manage/boards",
+            "/manage/boards",
+            &[
+                ("round_id", &round_id),
+                ("title", "Pinnwand"),
+                ("question", "Was hilft?"),
+                ("districts", "Mitte"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let manage = res.location.unwrap_or_default();
+    let id = Uuid::parse_str(manage.trim_start_matches("/manage/boards/"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let categories = teilhabe::ideas::service::categories(&app.state.db, id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let board = Board {
+        id,
+        path: format!("/ideas/{id}"),
+        place: round.municipality_id,
+        goals: Vec::new(),
+        categories,
+    };
+    let res = post_idea(app, &board, "Idee", "Text").await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let idea = idea_path(app, &board, &code).await;
+    let idea_id = Uuid::parse_str(idea.rsplit('/').next().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let keys = &app.state.keys;
+    vec![
+        (
+            "ideas/manage_boards",
+            "/manage/boards".to_string(),
+            StatusCode::OK,
+        ),
+        ("ideas/manage_board", manage.clone(), StatusCode::OK),
+        ("ideas/board", board.path.clone(), StatusCode::OK),
+        ("ideas/new", format!("{}/new", board.path), StatusCode::OK),
+        ("ideas/show", idea.clone(), StatusCode::OK),
+        (
+            "ideas/flag",
+            format!("{idea}/flag?target={idea_id}"),
+            StatusCode::OK,
+        ),
+        (
+            "ideas/receipt",
+            format!("/receipt?code={code}"),
+            StatusCode::OK,
+        ),
+        (
+            "ideas/answer",
+            format!("/manage/ideas/{idea_id}/answer"),
+            StatusCode::OK,
+        ),
+        (
+            "ideas/link_action",
+            teilhabe::ideas::service::link_path(keys, "withdraw", idea_id),
+            StatusCode::OK,
+        ),
+        (
+            "ideas/link_done",
+            format!("/idea-links/{idea_id}/confirm/00"),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "moderation/queue",
+            "/manage/moderation".to_string(),
+            StatusCode::OK,
+        ),
+        (
+            "moderation/queue",
+            "/manage/moderation?section=objections".to_string(),
+            StatusCode::OK,
+        ),
+        (
+            "moderation/item",
+            format!("/manage/moderation/{idea_id}"),
+            StatusCode::OK,
+        ),
+        (
+            "moderation/objection",
+            teilhabe::moderation::service::objection_path(keys, idea_id),
+            StatusCode::OK,
+        ),
+    ]
+}

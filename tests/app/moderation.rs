@@ -1,0 +1,355 @@
+//! Moderation through HTTP: pre-moderation, flags and automatic hiding, the queue and its
+//! actions, mails to authors, objections, audit entries and municipality isolation.
+
+use reqwest::StatusCode;
+use teilhabe::accounts::service::Role;
+
+use crate::{
+    access::signed_in_staff,
+    helpers::{TestApp, TestResult, new_client, spawn_app, spawn_app_with},
+    ideas::{Board, code_of, idea_path, open_board, post_idea},
+};
+
+/// A moderator of the board's municipality, signed in on a fresh client.
+async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
+    app.client = new_client();
+    let now = app.state.clock.now();
+    let db = &app.state.db;
+    let user =
+        teilhabe::accounts::service::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    teilhabe::accounts::service::store_password(db, user.id, "Moderation 2026!")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    teilhabe::accounts::service::mark_verified(db, user.id, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    teilhabe::accounts::service::grant_role(
+        db,
+        user.id,
+        Role::Moderator,
+        Some(board.place),
+        None,
+        now,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    app.login(email, "Moderation 2026!").await;
+}
+
+async fn audit_actions(app: &TestApp) -> Vec<String> {
+    teilhabe::audit::service::page(&app.state.db, 0, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+#[tokio::test]
+async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "astadt", true).await;
+    app.client = new_client();
+    app.signed_in_resident("mia@example.org").await;
+    let res = post_idea(
+        &app,
+        &board,
+        "Spielplatz sanieren",
+        "Die Schaukel ist kaputt.",
+    )
+    .await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let path = idea_path(&app, &board, &code).await;
+    assert!(
+        app.get(&format!("/receipt?code={code}"))
+            .await
+            .body
+            .contains("Wartet auf die Moderation")
+    );
+    app.client = new_client();
+    assert!(!app.get(&board.path).await.body.contains("Spielplatz"));
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
+
+    moderator_of(&mut app, &board, "mod@astadt.example").await;
+    let queue = app.get("/manage/moderation").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("Die Schaukel ist kaputt."));
+    let id = path.rsplit('/').next().ok_or("id")?;
+    let item = format!("/manage/moderation/{id}");
+    let res = app.submit(&item, &format!("{item}/publish"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // Publishing twice is refused.
+    assert_eq!(
+        app.submit(&item, &format!("{item}/publish"), &[])
+            .await
+            .status,
+        StatusCode::CONFLICT
+    );
+    let moderator = app.client.clone();
+    app.client = new_client();
+    assert!(
+        app.get(&board.path)
+            .await
+            .body
+            .contains("Spielplatz sanieren")
+    );
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&"moderation.publish".to_string())
+    );
+
+    // Comments on a pre-moderated board wait too; their author sees them marked as waiting.
+    crate::ideas::resident(&app, "kommentar@example.org").await;
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "Unbedingt, die Schaukel fehlt!")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get(&path)
+            .await
+            .body
+            .contains("wartet auf die Moderation")
+    );
+    app.client = new_client();
+    assert!(!app.get(&path).await.body.contains("Schaukel fehlt"));
+    app.client = moderator;
+    let queue = app.get("/manage/moderation").await.body;
+    assert!(queue.contains("Schaukel fehlt") && queue.contains("Kommentar"));
+    let comment = teilhabe::moderation::service::queue_page(
+        &app.state.db,
+        teilhabe::moderation::service::Section::Pending,
+        None,
+        0,
+        10,
+    )
+    .await?
+    .0
+    .into_iter()
+    .find(|i| i.kind == "comment")
+    .ok_or("comment in queue")?;
+    let item = format!("/manage/moderation/{}", comment.id);
+    assert_eq!(
+        app.submit(&item, &format!("{item}/publish"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(page.contains("Unbedingt, die Schaukel fehlt!"));
+    assert!(!page.contains("wartet auf die Moderation"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "bstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Laute Idee", "Ihr seid alle doof.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let flag = format!("{path}/flag?target={id}");
+    for n in 0..3 {
+        app.client = new_client();
+        crate::ideas::resident(&app, &format!("leser{n}@example.org")).await;
+        // A reason is required.
+        if n == 0 {
+            let res = app.submit(&flag, &flag, &[("reason", "")]).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+        let res = app
+            .submit(&flag, &flag, &[("reason", "insult"), ("note", "")])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        // The same person flagging again counts nothing.
+        app.submit(&flag, &flag, &[("reason", "insult")]).await;
+        let visible = app
+            .get(&board.path)
+            .await
+            .body
+            .contains("Ihr seid alle doof.");
+        assert_eq!(visible, n < 2, "hidden exactly at the third flag");
+    }
+    let list = app.get(&board.path).await.body;
+    assert!(
+        list.contains("Dieser Beitrag wurde von der Moderation ausgeblendet"),
+        "a placeholder, not nothing"
+    );
+
+    moderator_of(&mut app, &board, "mod@bstadt.example").await;
+    let queue = app.get("/manage/moderation?section=flagged").await;
+    assert!(queue.body.contains("Ihr seid alle doof."));
+    assert!(
+        queue.body.contains("Beleidigung"),
+        "flag reasons give context"
+    );
+    let item = format!("/manage/moderation/{id}");
+    let res = app.submit(&item, &format!("{item}/dismiss"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    app.client = new_client();
+    assert!(
+        app.get(&board.path)
+            .await
+            .body
+            .contains("Ihr seid alle doof."),
+        "dismissing restores it"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_flag_threshold_is_configurable() -> TestResult {
+    let mut app = spawn_app_with(&[("TEILHABE_FLAG_THRESHOLD", "1")]).await;
+    let board = open_board(&app, "cstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Werbung", "Kauft bei uns!")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    app.client = new_client();
+    let flag = format!("{path}/flag?target={id}");
+    app.submit(&flag, &flag, &[("reason", "spam")]).await;
+    assert!(!app.get(&board.path).await.body.contains("Kauft bei uns!"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "dstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autorin@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Nachbarschaftshilfe", "Ruft Frau Meier an.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+
+    moderator_of(&mut app, &board, "mod@dstadt.example").await;
+    let item = format!("/manage/moderation/{id}");
+    let res = app
+        .submit(&item, &format!("{item}/hide"), &[("reason", "")])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .submit(
+            &item,
+            &format!("{item}/hide"),
+            &[("reason", "personal_data"), ("note", "Bitte ohne Namen.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    app.client = new_client();
+    let page = app.get(&path).await;
+    assert!(
+        page.body
+            .contains("Dieser Beitrag wurde von der Moderation ausgeblendet: Persönliche Daten")
+    );
+    assert!(!page.body.contains("Frau Meier"));
+
+    let mail = app
+        .wait_for_mail("autorin@example.org", "/objections/")
+        .await;
+    assert!(mail.contains("Persönliche Daten") && mail.contains("Bitte ohne Namen."));
+    let start = mail.find("/objections/").ok_or("link")?;
+    let link: String = mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+        .collect();
+    assert_eq!(app.get(&link).await.status, StatusCode::OK);
+    let res = app.submit(&link, &link, &[("text", "")]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .submit(&link, &link, &[("text", "Frau Meier hat zugestimmt.")])
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+
+    app.client = new_client();
+    app.login("mod@dstadt.example", "Moderation 2026!").await;
+    let queue = app.get("/manage/moderation?section=objections").await;
+    assert!(queue.body.contains("Frau Meier hat zugestimmt."));
+    // Redact the name, then show it again.
+    app.submit(&item, &format!("{item}/redact"), &[("names", "Frau Meier")])
+        .await;
+    app.submit(&item, &format!("{item}/restore"), &[]).await;
+    app.client = new_client();
+    let page = app.get(&path).await;
+    assert!(page.body.contains("Ruft [entfernt] an."), "{}", page.body);
+    let actions = audit_actions(&app).await;
+    for action in ["moderation.hide", "moderation.redact", "moderation.restore"] {
+        assert!(
+            actions.contains(&action.to_string()),
+            "{action} in {actions:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_moderator_of_another_municipality_can_neither_see_nor_act() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "estadt", true).await;
+    app.client = new_client();
+    app.signed_in_resident("mia@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Fremde Idee", "Geheim bis zur Freigabe")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    app.client = new_client();
+    signed_in_staff(&app, "mod@fstadt.example", "fstadt", Role::Moderator).await;
+    let queue = app.get("/manage/moderation").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(!queue.body.contains("Geheim bis zur Freigabe"));
+    let item = format!("/manage/moderation/{id}");
+    assert_eq!(app.get(&item).await.status, StatusCode::NOT_FOUND);
+    let res = app
+        .submit("/manage/moderation", &format!("{item}/publish"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+#[tokio::test]
+async fn texts_with_personal_data_come_first_in_the_queue_with_marks() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "gstadt", true).await;
+    app.client = new_client();
+    app.signed_in_resident("mia@example.org").await;
+    post_idea(&app, &board, "Ohne Daten", "Ein schlichter Text.").await;
+    post_idea(&app, &board, "Mit Daten", "Ruft an: 0176 1234567").await;
+    moderator_of(&mut app, &board, "mod@gstadt.example").await;
+    let queue = app.get("/manage/moderation").await.body;
+    assert!(
+        queue.find("0176 1234567") < queue.find("Ein schlichter Text."),
+        "marked first"
+    );
+    assert!(queue.contains("Telefonnummer"));
+    Ok(())
+}
