@@ -39,6 +39,8 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Times are shown in this zone.
     pub time_zone: chrono_tz::Tz,
+    /// Personal data of workshop sign-ups is deleted this many days after the workshop.
+    pub signup_retention_days: u64,
 }
 
 impl Settings {
@@ -135,6 +137,11 @@ impl Settings {
         }
         let trust_proxy_headers = parse(&get, "TEILHABE_TRUST_PROXY_HEADERS", "false")?;
         let time_zone = parse(&get, "TEILHABE_TIME_ZONE", "Europe/Berlin")?;
+        let signup_retention_days = bounded(
+            parse(&get, "TEILHABE_SIGNUP_RETENTION_DAYS", "30")?,
+            "TEILHABE_SIGNUP_RETENTION_DAYS",
+            1..=3_650,
+        )?;
         Ok(Self {
             bind,
             base_url,
@@ -150,6 +157,7 @@ impl Settings {
             worker_interval,
             trust_proxy_headers,
             time_zone,
+            signup_retention_days,
         })
     }
 
@@ -244,6 +252,8 @@ mod tests {
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_WORKER_INTERVAL_MS"));
         let err = settings(&[("TEILHABE_LOG", "teilhabe=lauter")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_LOG"));
+        let err = settings(&[("TEILHABE_SIGNUP_RETENTION_DAYS", "0")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_SIGNUP_RETENTION_DAYS"));
         let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();
         assert_eq!(
             err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")),

@@ -183,7 +183,8 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         })).collect::<Vec<_>>(),
         "evaluation_summary": round.evaluation_summary.clone().unwrap_or_default(),
         "evaluated": round.status == Status::Evaluated.as_str(),
-        "modules": [],
+        "modules": crate::workshops::views::round_modules(ctx, round.id).await?,
+        "workshops_held": crate::workshops::views::documented_for_round(ctx, round.id).await?,
     }))
 }
 
@@ -663,6 +664,7 @@ async fn form_page(
             "evaluate_action": path("evaluate"),
             "evaluation": evaluation,
             "opens_on": period(ctx, r)["starts_on"],
+            "workshops_href": format!("/manage/rounds/{}/workshops", r.id),
         })
     });
     let history = match round {

@@ -235,6 +235,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             },
             "measures": measure_views(&ctx, &measures),
             "rounds": rounds,
+            "workshops_held": crate::workshops::views::documented_for_goal(&ctx, at.goal.id).await?,
         }),
     )
 }

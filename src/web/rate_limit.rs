@@ -54,6 +54,13 @@ pub const SUBSCRIBE_PER_RECIPIENT: Limit = Limit {
     window_seconds: 60 * 60,
 };
 
+/// Workshop sign-ups from one address (a family or a counselling office may sign up several).
+pub const WORKSHOP_SIGNUP_PER_IP: Limit = Limit {
+    name: "workshop-signup-ip",
+    max: 20,
+    window_seconds: 60 * 60,
+};
+
 /// Counts one hit for `subject` and tells whether it is still within the limit.
 pub async fn hit(
     db: &impl ConnectionTrait,

@@ -1,0 +1,1 @@
+//! Demo workshops for `teilhabe demo`.
