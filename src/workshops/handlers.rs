@@ -147,7 +147,11 @@ async fn public_page(
         "errors": errors.view(ctx.lang),
     });
     page["form"]["submit"] = json!("signup-submit");
-    ctx.render_status(status, "workshops/show", "workshop-page-title", page)
+    if status == StatusCode::OK {
+        ctx.render_title("workshops/show", &workshop.title, page)
+    } else {
+        ctx.render_status(status, "workshops/show", "workshop-page-title", page)
+    }
 }
 
 /// What a held workshop publishes: documentation, informed goals, attendance (suppressed below
