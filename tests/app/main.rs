@@ -11,3 +11,4 @@ mod mail;
 mod rounds;
 mod strategy;
 mod web;
+mod workshops;
