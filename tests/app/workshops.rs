@@ -833,3 +833,83 @@ async fn coordinators_of_another_municipality_and_visitors_see_nothing_of_a_work
     );
     Ok(())
 }
+
+/// Creates, publishes and signs up for a workshop of the round at `round` (a management path) as
+/// the signed-in coordinator or admin on `app`'s client; returns each workshop page with its
+/// template (for the i18n test).
+pub async fn workshop_pages(app: &TestApp, round: &str) -> Vec<(&'static str, String)> {
+    let form = format!("{round}/workshops/new");
+    let date = day(app, 5);
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", "Werkstatt"),
+                ("date", &date),
+                ("starts_time", "18:00"),
+                ("ends_time", "20:00"),
+                ("deadline_on", &date),
+                ("address", "Rathaus"),
+                ("capacity", "5"),
+                ("max_per_signup", "4"),
+                ("childcare", "1"),
+                ("interpreter_languages", "Arabisch"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let manage = res.location.unwrap_or_default();
+    app.submit(&manage, &format!("{manage}/publish"), &[]).await;
+    let public = manage.replace("/manage/workshops/", "/workshops/");
+    let res = app
+        .submit(&public, &public, &[("name", "Vera"), ("people", "1")])
+        .await;
+    let own = res.location.unwrap_or_default();
+    vec![
+        ("workshops/manage_list", format!("{round}/workshops")),
+        ("workshops/manage_form", manage.clone()),
+        ("workshops/manage_signups", format!("{manage}/signups")),
+        ("workshops/attendance", format!("{manage}/attendance")),
+        ("workshops/show", public),
+        ("workshops/signup", own),
+    ]
+}
+
+#[tokio::test]
+async fn the_demo_adds_an_upcoming_a_full_and_a_held_workshop_once() -> TestResult {
+    let app = spawn_app().await;
+    let place =
+        signed_in_coordinator(&app, "koordination@musterstadt.example", "musterstadt").await;
+    let db = &app.state.db;
+    let now = app.state.clock.now();
+    teilhabe::strategy::demo::seed(db, place, now).await?;
+    let user = teilhabe::accounts::service::find_by_email(db, "koordination@musterstadt.example")
+        .await?
+        .ok_or("coordinator")?;
+    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
+        .await?
+        .ok_or("coordinator")?;
+    teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let seed = || teilhabe::workshops::demo::seed(db, &app.state, &coordinator, place, now);
+    assert_eq!(seed().await.map_err(|e| e.to_string())?, 3);
+    assert_eq!(seed().await.map_err(|e| e.to_string())?, 0, "seeding twice adds nothing");
+
+    let all = entity::workshops::Entity::find().all(db).await?;
+    let by_title = |t: &str| {
+        all.iter()
+            .find(|w| w.title.contains(t))
+            .map(|w| format!("/workshops/{}", w.id))
+            .unwrap_or_default()
+    };
+    let upcoming = app.get(&by_title("Ankommen im Job")).await;
+    assert!(upcoming.body.contains("Noch 16 Plätze frei"), "{}", upcoming.body);
+    let full = app.get(&by_title("Miete")).await;
+    assert!(full.body.contains("Ausgebucht"));
+    let held = app.get(&by_title("Kinderbetreuung")).await;
+    assert!(held.body.contains("10 Menschen waren dabei"), "{}", held.body);
+    assert!(held.body.contains("Randzeiten"));
+    Ok(())
+}
