@@ -16,11 +16,11 @@ use crate::{
     notifications::handlers as outbox,
     rounds::handlers as rounds,
     strategy::handlers as strategy,
-    workshops::handlers as workshops,
     web::{
         access::{self, Access},
         static_files,
     },
+    workshops::handlers as workshops,
 };
 
 /// A staff route as the access-matrix test sees it.

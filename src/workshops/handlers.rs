@@ -24,8 +24,8 @@ use crate::{
             CheckinForm, DocumentationForm, SignupForm, SignupRef, WorkshopForm, normalize_code,
         },
         service::{
-            self, CheckinBy, Decided, Occupancy, Refusal, Signer, Transition, CANCELLED, CONFIRMED,
-            HELD, PUBLISHED, WAITLISTED,
+            self, CANCELLED, CONFIRMED, CheckinBy, Decided, HELD, Occupancy, PUBLISHED, Refusal,
+            Signer, Transition, WAITLISTED,
         },
     },
 };
@@ -1141,7 +1141,11 @@ pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
             s.children.to_string(),
             opt(&s.children_ages),
             opt(&s.interpreter_language),
-            if s.step_free { yes.clone() } else { String::new() },
+            if s.step_free {
+                yes.clone()
+            } else {
+                String::new()
+            },
             opt(&s.note),
             ctx.t(&format!("signup-source-{}", s.source)),
             if s.checked_in_at.is_some() {
@@ -1157,8 +1161,15 @@ pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
         .into_inner()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
     let txn = crate::db::begin_write(db).await?;
-    service::record_export(&txn, &user, &workshop, "csv", list.len(), ctx.state.clock.now())
-        .await?;
+    service::record_export(
+        &txn,
+        &user,
+        &workshop,
+        "csv",
+        list.len(),
+        ctx.state.clock.now(),
+    )
+    .await?;
     txn.commit().await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
@@ -1188,8 +1199,16 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
             "checked_in": s.checked_in_at.is_some(),
         })
     };
-    let confirmed: Vec<Value> = list.iter().filter(|s| s.status == CONFIRMED).map(row).collect();
-    let waiting: Vec<Value> = list.iter().filter(|s| s.status == WAITLISTED).map(row).collect();
+    let confirmed: Vec<Value> = list
+        .iter()
+        .filter(|s| s.status == CONFIRMED)
+        .map(row)
+        .collect();
+    let waiting: Vec<Value> = list
+        .iter()
+        .filter(|s| s.status == WAITLISTED)
+        .map(row)
+        .collect();
     let txn = crate::db::begin_write(db).await?;
     service::record_export(
         &txn,

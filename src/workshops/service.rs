@@ -810,7 +810,15 @@ pub async fn sign_up(
     .await?;
     if signup.email.is_some() {
         let link = state.settings.absolute_url(&format!("/signups/{token}"));
-        notify(db, state, &workshop, &signup, "workshop_signup", Some(&link)).await?;
+        notify(
+            db,
+            state,
+            &workshop,
+            &signup,
+            "workshop_signup",
+            Some(&link),
+        )
+        .await?;
     }
     if let Signer::Staff(user) = signer {
         audit::record(
@@ -1092,17 +1100,20 @@ pub fn when(lang: Lang, tz: chrono_tz::Tz, workshop: &workshops::Model) -> Strin
     let end = workshop.ends_at.with_timezone(&tz);
     let weekday = i18n::t(
         lang,
-        &format!(
-            "workshop-weekday-{}",
-            start.weekday().number_from_monday()
-        ),
+        &format!("workshop-weekday-{}", start.weekday().number_from_monday()),
     );
     i18n::t_args(
         lang,
         "workshop-when",
         &[
             ("weekday", weekday.into()),
-            ("date", start.format(&i18n::t(lang, "format-date")).to_string().into()),
+            (
+                "date",
+                start
+                    .format(&i18n::t(lang, "format-date"))
+                    .to_string()
+                    .into(),
+            ),
             ("from", start.format("%H:%M").to_string().into()),
             ("to", end.format("%H:%M").to_string().into()),
         ],
@@ -1111,7 +1122,12 @@ pub fn when(lang: Lang, tz: chrono_tz::Tz, workshop: &workshops::Model) -> Strin
 
 /// Where, in one line: address and room.
 pub fn place(workshop: &workshops::Model) -> String {
-    let address = workshop.address.lines().map(str::trim).collect::<Vec<_>>().join(", ");
+    let address = workshop
+        .address
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(", ");
     if workshop.room.is_empty() {
         address
     } else {

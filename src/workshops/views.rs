@@ -32,10 +32,7 @@ pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
 }
 
 /// Held workshops with what they produced, for the round page (`round_id`) or a goal page.
-pub async fn documented_views(
-    ctx: &Ctx,
-    list: &[workshops::Model],
-) -> AppResult<Vec<Value>> {
+pub async fn documented_views(ctx: &Ctx, list: &[workshops::Model]) -> AppResult<Vec<Value>> {
     let db = &ctx.state.db;
     let ids: Vec<Uuid> = list.iter().map(|w| w.id).collect();
     let mut occupied = service::occupancy(db, &ids).await?;

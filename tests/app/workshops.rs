@@ -6,8 +6,10 @@ use uuid::Uuid;
 
 use crate::{
     access::signed_in_coordinator,
-    helpers::{Page, TestApp, TestResult, csrf_token, link_path, mails_to, new_client, spawn_app,
-        spawn_app_with},
+    helpers::{
+        Page, TestApp, TestResult, csrf_token, link_path, mails_to, new_client, spawn_app,
+        spawn_app_with,
+    },
     rounds::{create_round, seed_goals},
 };
 
@@ -57,7 +59,10 @@ async fn setup(app: &mut TestApp, slug: &str) -> Setup {
     }
 }
 
-fn fields<'a>(extra: &[(&'a str, &'a str)], base: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+fn fields<'a>(
+    extra: &[(&'a str, &'a str)],
+    base: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
     let mut all: Vec<(&str, &str)> = base
         .iter()
         .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
@@ -95,9 +100,7 @@ async fn new_workshop(app: &mut TestApp, setup: &Setup, extra: &[(&str, &str)]) 
     let res = app.submit(&form, &form, &all).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let manage = res.location.unwrap_or_default();
-    let res = app
-        .submit(&manage, &format!("{manage}/publish"), &[])
-        .await;
+    let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     app.client = visitor;
     Uuid::parse_str(manage.trim_start_matches("/manage/workshops/"))
@@ -115,11 +118,7 @@ async fn signed_up(app: &TestApp, id: Uuid, extra: &[(&str, &str)]) -> String {
     let res = sign_up(app, id, extra).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let location = res.location.unwrap_or_default();
-    location
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string()
+    location.split('?').next().unwrap_or_default().to_string()
 }
 
 async fn signups(app: &TestApp, id: Uuid) -> Vec<workshop_signups::Model> {
@@ -154,7 +153,11 @@ async fn a_resident_signs_up_with_a_first_name_only_and_manages_it_by_the_privat
 
     let public = app.get(&format!("/workshops/{id}")).await;
     assert_eq!(public.status, StatusCode::OK);
-    assert!(public.body.contains("Noch 10 Plätze frei"), "{}", public.body);
+    assert!(
+        public.body.contains("Noch 10 Plätze frei"),
+        "{}",
+        public.body
+    );
     assert!(public.body.contains("Ohne Stufen erreichbar"));
     assert!(public.body.contains("Kinderbetreuung vor Ort"));
     assert!(public.body.contains("Dolmetschen in: Arabisch, Türkisch"));
@@ -171,8 +174,7 @@ async fn a_resident_signs_up_with_a_first_name_only_and_manages_it_by_the_privat
     assert!(own.body.contains("Sie sind angemeldet"));
     let code = code_on(&own.body);
     assert!(
-        code.chars()
-            .all(|c| "ACDEFHJKMNPRTUVWXY3479".contains(c)),
+        code.chars().all(|c| "ACDEFHJKMNPRTUVWXY3479".contains(c)),
         "{code}"
     );
     let link = location.split('?').next().unwrap_or_default().to_string();
@@ -209,7 +211,10 @@ async fn a_resident_signs_up_with_a_first_name_only_and_manages_it_by_the_privat
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let own = app.get(&link).await;
     assert!(own.body.contains("Ihre Anmeldung ist abgesagt"));
-    assert!(!own.body.contains("Anmeldung absagen"), "nothing left to cancel");
+    assert!(
+        !own.body.contains("Anmeldung absagen"),
+        "nothing left to cancel"
+    );
     // A used link refuses a second cancellation with a message.
     let token = any_token(&app).await;
     let res = app
@@ -294,15 +299,17 @@ async fn a_cancellation_moves_up_the_first_on_the_waitlist_who_fits_and_tells_th
     let res = sign_up(
         &app,
         id,
-        &[("name", "Berta"), ("people", "2"), ("email", "berta@example.org")],
+        &[
+            ("name", "Berta"),
+            ("people", "2"),
+            ("email", "berta@example.org"),
+        ],
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let own = app.get(res.location.as_deref().unwrap_or_default()).await;
     assert!(own.body.contains("Auf der Warteliste"), "{}", own.body);
-    let mail = app
-        .wait_for_mail("berta@example.org", "/signups/")
-        .await;
+    let mail = app.wait_for_mail("berta@example.org", "/signups/").await;
     assert!(mail.contains("Warteliste"));
     signed_up(&app, id, &[("name", "Cem"), ("people", "1")]).await;
 
@@ -344,7 +351,11 @@ async fn the_confirmation_mail_carries_the_link_and_a_calendar_file_in_local_win
     let res = sign_up(
         &app,
         id,
-        &[("name", "Dana"), ("email", "Dana@Example.org"), ("phone", "0721 133-5000")],
+        &[
+            ("name", "Dana"),
+            ("email", "Dana@Example.org"),
+            ("phone", "0721 133-5000"),
+        ],
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -413,13 +424,24 @@ async fn bad_sign_ups_come_back_with_clear_messages_and_nothing_typed_is_lost() 
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("error-summary"));
     assert!(res.body.contains("href=\"#email\""));
-    assert!(res.body.contains("So viele Personen gehen mit einer Anmeldung nicht"));
+    assert!(
+        res.body
+            .contains("So viele Personen gehen mit einer Anmeldung nicht")
+    );
     assert!(res.body.contains("value=\"emil@\""));
     assert!(res.body.contains("value=\"ruf an\""));
     assert!(res.body.contains("Ich komme mit dem Rollstuhl"));
-    let res = sign_up(&app, id, &[("name", "Emil"), ("interpreter_language", "Klingonisch")]).await;
+    let res = sign_up(
+        &app,
+        id,
+        &[("name", "Emil"), ("interpreter_language", "Klingonisch")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("Diese Sprache bieten wir hier leider nicht an"));
+    assert!(
+        res.body
+            .contains("Diese Sprache bieten wir hier leider nicht an")
+    );
     assert!(signups(&app, id).await.is_empty());
 
     // After the deadline: refused with a message, the typed name still there.
@@ -466,7 +488,12 @@ async fn cancelling_a_workshop_tells_everyone_signed_up_with_an_address() -> Tes
     let public = app.get(&format!("/workshops/{id}")).await;
     assert!(public.body.contains("Diese Werkstatt ist abgesagt"));
     assert!(!public.body.contains("Jetzt anmelden"));
-    assert!(app.get(&link).await.body.contains("Diese Werkstatt ist abgesagt"));
+    assert!(
+        app.get(&link)
+            .await
+            .body
+            .contains("Diese Werkstatt ist abgesagt")
+    );
     let token = any_token(&app).await;
     let res = app
         .post_raw(
@@ -514,7 +541,13 @@ async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_expor
     let link = signed_up(
         &app,
         id,
-        &[("name", "Mia"), ("childcare", "1"), ("children", "2"), ("children_ages", "3, 6"), ("interpreter_language", "Arabisch")],
+        &[
+            ("name", "Mia"),
+            ("childcare", "1"),
+            ("children", "2"),
+            ("children_ages", "3, 6"),
+            ("interpreter_language", "Arabisch"),
+        ],
     )
     .await;
     let code = code_on(&app.get(&link).await.body);
@@ -531,7 +564,11 @@ async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_expor
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let page = app.get(&list).await;
-    assert!(page.body.contains("3 von 3 Plätzen belegt, 0 frei"), "{}", page.body);
+    assert!(
+        page.body.contains("3 von 3 Plätzen belegt, 0 frei"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("1 Anmeldungen mit zusammen 2 Kindern"));
     assert!(page.body.contains("Arabisch: 1"));
     assert!(page.body.contains("von Mitarbeitenden eingetragen"));
@@ -539,20 +576,38 @@ async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_expor
     // Check-in by the code, typed carelessly.
     let typed = format!(" {}-{} ", &code[..3].to_lowercase(), &code[3..]);
     let res = app
-        .submit(&list, &format!("/manage/workshops/{id}/checkin"), &[("code", &typed)])
+        .submit(
+            &list,
+            &format!("/manage/workshops/{id}/checkin"),
+            &[("code", &typed)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let res = app
-        .submit(&list, &format!("/manage/workshops/{id}/checkin"), &[("code", &code)])
+        .submit(
+            &list,
+            &format!("/manage/workshops/{id}/checkin"),
+            &[("code", &code)],
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("schon als anwesend eingetragen"));
-    assert!(res.body.contains(&format!("value=\"{code}\"")), "the code typed is kept");
+    assert!(
+        res.body.contains(&format!("value=\"{code}\"")),
+        "the code typed is kept"
+    );
     let res = app
-        .submit(&list, &format!("/manage/workshops/{id}/checkin"), &[("code", "XXXXXX")])
+        .submit(
+            &list,
+            &format!("/manage/workshops/{id}/checkin"),
+            &[("code", "XXXXXX")],
+        )
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert!(res.body.contains("Diese Anmeldenummer gibt es bei dieser Werkstatt nicht"));
+    assert!(
+        res.body
+            .contains("Diese Anmeldenummer gibt es bei dieser Werkstatt nicht")
+    );
     // From the list.
     let nils = signups(&app, id)
         .await
@@ -594,7 +649,12 @@ async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_expor
     assert!(print.body.contains("Anwesenheitsliste"));
     let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 100).await?;
     let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
-    for action in ["signup.add", "signup.checkin", "workshop.export", "workshop.publish"] {
+    for action in [
+        "signup.add",
+        "signup.checkin",
+        "workshop.export",
+        "workshop.publish",
+    ] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
     assert!(
@@ -635,7 +695,10 @@ async fn staff_move_someone_up_from_the_waitlist_by_hand_only_when_there_is_room
     let body = serde_urlencoded::to_string(&form)?;
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body)?;
     pairs.retain(|(_, v)| !v.is_empty());
-    let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let res = app.submit(&manage, &manage, &borrowed).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     // Lowering it below the people confirmed is refused.
@@ -645,7 +708,10 @@ async fn staff_move_someone_up_from_the_waitlist_by_hand_only_when_there_is_room
             *v = "1".into();
         }
     }
-    let borrowed: Vec<(&str, &str)> = lower.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = lower
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let res = app.submit(&manage, &manage, &borrowed).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("Es sind schon mehr Personen angemeldet"));
@@ -671,8 +737,12 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
     let manage = format!("/manage/workshops/{id}");
     let list = format!("{manage}/signups");
     for s in signups(&app, id).await {
-        app.submit(&list, &format!("{manage}/checkin"), &[("signup_id", &s.id.to_string())])
-            .await;
+        app.submit(
+            &list,
+            &format!("{manage}/checkin"),
+            &[("signup_id", &s.id.to_string())],
+        )
+        .await;
     }
     // Not before it started.
     let res = app.submit(&manage, &format!("{manage}/held"), &[]).await;
@@ -702,12 +772,20 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
     assert!(!public.body.contains("4 Menschen"));
     let round_slug = "runde-in-astadt";
     let round = app.get(&format!("/rounds/{round_slug}")).await;
-    assert!(round.body.contains("Ergebnisse aus Werkstätten"), "{}", round.body);
+    assert!(
+        round.body.contains("Ergebnisse aus Werkstätten"),
+        "{}",
+        round.body
+    );
     assert!(round.body.contains("mehr Kita-Plätze"));
     assert!(round.body.contains(&format!("href=\"/workshops/{id}\"")));
     let goal_page = app.get(&format!("/goals/{}", setup.goal)).await;
     assert!(goal_page.body.contains("mehr Kita-Plätze"));
-    assert!(goal_page.body.contains("Weniger als 5 Menschen waren dabei"));
+    assert!(
+        goal_page
+            .body
+            .contains("Weniger als 5 Menschen waren dabei")
+    );
     let strategy = app.get("/strategies/astadt").await;
     assert!(
         strategy
@@ -728,7 +806,12 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_counts_rema
     let link = signed_up(
         &app,
         id,
-        &[("name", "Sven"), ("email", "sven@example.org"), ("people", "4"), ("note", "vegetarisch")],
+        &[
+            ("name", "Sven"),
+            ("email", "sven@example.org"),
+            ("people", "4"),
+            ("note", "vegetarisch"),
+        ],
     )
     .await;
     signed_up(&app, id, &[("name", "Tara"), ("phone", "0721 55555")]).await;
@@ -757,7 +840,15 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_counts_rema
     let all = signups(&app, id).await;
     assert_eq!(all.len(), 2);
     for s in &all {
-        assert_eq!((s.name.as_ref(), s.email.as_ref(), s.phone.as_ref(), s.note.as_ref()), (None, None, None, None));
+        assert_eq!(
+            (
+                s.name.as_ref(),
+                s.email.as_ref(),
+                s.phone.as_ref(),
+                s.note.as_ref()
+            ),
+            (None, None, None, None)
+        );
         assert!(s.token_hash.is_none());
         assert!(s.personal_data_deleted_at.is_some());
     }
@@ -769,13 +860,19 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_counts_rema
     assert!(!page.body.contains("Sven"));
     assert!(page.body.contains("<dt>Personen anwesend</dt><dd>5</dd>"));
     app.client = new_client();
-    assert!(app.get(&format!("/workshops/{id}")).await.body.contains("5 Menschen waren dabei"));
+    assert!(
+        app.get(&format!("/workshops/{id}"))
+            .await
+            .body
+            .contains("5 Menschen waren dabei")
+    );
     assert_eq!(app.get(&link).await.status, StatusCode::NOT_FOUND);
     Ok(())
 }
 
 #[tokio::test]
-async fn coordinators_of_another_municipality_and_visitors_see_nothing_of_a_workshop() -> TestResult {
+async fn coordinators_of_another_municipality_and_visitors_see_nothing_of_a_workshop() -> TestResult
+{
     let mut app = spawn_app().await;
     let setup = setup(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
@@ -895,7 +992,11 @@ async fn the_demo_adds_an_upcoming_a_full_and_a_held_workshop_once() -> TestResu
         .map_err(|e| e.to_string())?;
     let seed = || teilhabe::workshops::demo::seed(db, &app.state, &coordinator, place, now);
     assert_eq!(seed().await.map_err(|e| e.to_string())?, 3);
-    assert_eq!(seed().await.map_err(|e| e.to_string())?, 0, "seeding twice adds nothing");
+    assert_eq!(
+        seed().await.map_err(|e| e.to_string())?,
+        0,
+        "seeding twice adds nothing"
+    );
 
     let all = entity::workshops::Entity::find().all(db).await?;
     let by_title = |t: &str| {
@@ -905,11 +1006,35 @@ async fn the_demo_adds_an_upcoming_a_full_and_a_held_workshop_once() -> TestResu
             .unwrap_or_default()
     };
     let upcoming = app.get(&by_title("Ankommen im Job")).await;
-    assert!(upcoming.body.contains("Noch 16 Plätze frei"), "{}", upcoming.body);
+    assert!(
+        upcoming.body.contains("Noch 16 Plätze frei"),
+        "{}",
+        upcoming.body
+    );
     let full = app.get(&by_title("Miete")).await;
     assert!(full.body.contains("Ausgebucht"));
     let held = app.get(&by_title("Kinderbetreuung")).await;
-    assert!(held.body.contains("10 Menschen waren dabei"), "{}", held.body);
+    assert!(
+        held.body.contains("10 Menschen waren dabei"),
+        "{}",
+        held.body
+    );
     assert!(held.body.contains("Randzeiten"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_address_are_limited() -> TestResult {
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "astadt").await;
+    let id = new_workshop(&mut app, &setup, &[("capacity", "100")]).await;
+    for i in 0..20 {
+        let name = format!("Person {i}");
+        let res = sign_up(&app, id, &[("name", &name)]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{i}");
+    }
+    let res = sign_up(&app, id, &[("name", "Eine zu viel")]).await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(signups(&app, id).await.len(), 20);
     Ok(())
 }
