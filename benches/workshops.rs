@@ -180,7 +180,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 if i >= requests {
                     break;
                 }
-                let people = if i % 3 == 0 { "2" } else { "1" };
+                let people = if i.is_multiple_of(3) { "2" } else { "1" };
                 let name = format!("Bench {i}");
                 let ip = format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256);
                 let at = Instant::now();

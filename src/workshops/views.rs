@@ -31,7 +31,7 @@ pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
         .collect())
 }
 
-/// Held workshops with what they produced, for the round page (`round_id`) or a goal page.
+/// Held workshops with what they produced, for the round page or a goal page.
 pub async fn documented_views(ctx: &Ctx, list: &[workshops::Model]) -> AppResult<Vec<Value>> {
     let db = &ctx.state.db;
     let ids: Vec<Uuid> = list.iter().map(|w| w.id).collect();
@@ -39,7 +39,17 @@ pub async fn documented_views(ctx: &Ctx, list: &[workshops::Model]) -> AppResult
     let mut links = service::goal_ids(db, &ids).await?;
     let all_goals: Vec<Uuid> = links.values().flatten().copied().collect();
     let goals = strategy::goals_by_ids(db, &all_goals).await?;
-    let places = admin::all_municipalities(db).await?;
+    // A round's or a goal's workshops belong to one municipality.
+    let mut places = Vec::new();
+    for id in list.iter().map(|w| w.municipality_id) {
+        if !places
+            .iter()
+            .any(|m: &entity::municipalities::Model| m.id == id)
+            && let Some(place) = admin::find_municipality(db, id).await?
+        {
+            places.push(place);
+        }
+    }
     let tz = ctx.state.settings.time_zone;
     Ok(list
         .iter()
