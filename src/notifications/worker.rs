@@ -46,11 +46,12 @@ pub fn spawn(
             if let Err(e) = crate::rounds::service::advance_due(&state).await {
                 tracing::error!(error = %e, "opening or closing rounds failed");
             }
-            if let Err(e) = crate::workshops::service::send_reminders(&state).await {
-                tracing::error!(error = %e, "queueing workshop reminders failed");
-            }
             if let Err(e) = deliver_due(&state, &mailer).await {
                 tracing::error!(error = %e, "outbox round failed");
+            }
+            // After delivery; queued reminders wake the worker for another round at once.
+            if let Err(e) = crate::workshops::service::send_reminders(&state).await {
+                tracing::error!(error = %e, "queueing workshop reminders failed");
             }
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) {
                 if let Err(e) = housekeeping(&state).await {
