@@ -139,16 +139,18 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
         Some(user) => accounts::session_user(&txn, user.id, user.session_version).await?,
         None => None,
     };
-    let (rounds, ideas) = match coordinator {
+    let (rounds, ideas, workshops) = match coordinator {
         Some(coordinator) => (
             crate::rounds::demo::seed(&txn, &state, &coordinator, place.id, now).await?,
             crate::ideas::demo::seed(&txn, &coordinator, place.id, now).await?,
+            crate::workshops::demo::seed(&txn, &state, &coordinator, place.id, now).await?,
         ),
-        None => (0, 0),
+        None => (0, 0, 0),
     };
     txn.commit().await?;
     println!("  strategy: /strategies/{}", place.slug);
     println!("  participation rounds added: {rounds}");
     println!("  ideas added: {ideas}");
+    println!("  workshops added: {workshops}");
     Ok(())
 }

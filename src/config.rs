@@ -41,6 +41,8 @@ pub struct Settings {
     pub time_zone: chrono_tz::Tz,
     /// An idea or comment with this many open flags is hidden until a moderator decides.
     pub flag_threshold: i32,
+    /// Personal data of workshop sign-ups is deleted this many days after the workshop.
+    pub signup_retention_days: u64,
 }
 
 impl Settings {
@@ -142,6 +144,11 @@ impl Settings {
             "TEILHABE_FLAG_THRESHOLD",
             1..=100,
         )? as i32;
+        let signup_retention_days = bounded(
+            parse(&get, "TEILHABE_SIGNUP_RETENTION_DAYS", "30")?,
+            "TEILHABE_SIGNUP_RETENTION_DAYS",
+            1..=3_650,
+        )?;
         Ok(Self {
             bind,
             base_url,
@@ -158,6 +165,7 @@ impl Settings {
             trust_proxy_headers,
             time_zone,
             flag_threshold,
+            signup_retention_days,
         })
     }
 
@@ -252,6 +260,8 @@ mod tests {
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_WORKER_INTERVAL_MS"));
         let err = settings(&[("TEILHABE_LOG", "teilhabe=lauter")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_LOG"));
+        let err = settings(&[("TEILHABE_SIGNUP_RETENTION_DAYS", "0")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_SIGNUP_RETENTION_DAYS"));
         let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();
         assert_eq!(
             err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")),

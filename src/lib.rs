@@ -16,3 +16,4 @@ pub mod startup;
 pub mod state;
 pub mod strategy;
 pub mod web;
+pub mod workshops;

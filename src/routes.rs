@@ -22,6 +22,7 @@ use crate::{
         access::{self, Access},
         static_files,
     },
+    workshops::handlers as workshops,
 };
 
 /// A staff route as the access-matrix test sees it.
@@ -105,6 +106,21 @@ staff_routes! {
     POST "/manage/moderation/{id}/dismiss" Moderator => moderation::dismiss;
     POST "/manage/moderation/{id}/redact" Moderator => moderation::redact;
     POST "/manage/moderation/objections/{id}/resolve" Moderator => moderation::resolve;
+    GET "/manage/rounds/{id}/workshops" Coordinator => workshops::manage_list;
+    GET "/manage/rounds/{id}/workshops/new" Coordinator => workshops::new_form;
+    POST "/manage/rounds/{id}/workshops/new" Coordinator => workshops::create;
+    GET "/manage/workshops/{id}" Coordinator => workshops::edit_form;
+    POST "/manage/workshops/{id}" Coordinator => workshops::update;
+    POST "/manage/workshops/{id}/publish" Coordinator => workshops::publish;
+    POST "/manage/workshops/{id}/cancel" Coordinator => workshops::cancel;
+    POST "/manage/workshops/{id}/held" Coordinator => workshops::held;
+    POST "/manage/workshops/{id}/documentation" Coordinator => workshops::document;
+    GET "/manage/workshops/{id}/signups" Coordinator => workshops::signups;
+    POST "/manage/workshops/{id}/signups" Coordinator => workshops::add_signup;
+    POST "/manage/workshops/{id}/checkin" Coordinator => workshops::check_in;
+    POST "/manage/workshops/{id}/promote" Coordinator => workshops::promote;
+    GET "/manage/workshops/{id}/export.csv" Coordinator => workshops::export_csv;
+    GET "/manage/workshops/{id}/attendance" Coordinator => workshops::attendance;
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -176,6 +192,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/objections/{id}/{signature}",
             web::post().to(moderation::object),
+        )
+        .route("/workshops/{id}", web::get().to(workshops::show))
+        .route("/workshops/{id}", web::post().to(workshops::sign_up))
+        .route(
+            "/workshops/{id}/calendar.ics",
+            web::get().to(workshops::calendar),
+        )
+        .route("/signups/{token}", web::get().to(workshops::signup_page))
+        .route("/signups/{token}", web::post().to(workshops::signup_change))
+        .route(
+            "/signups/{token}/cancel",
+            web::post().to(workshops::signup_cancel),
         )
         .service(
             web::scope("/account")

@@ -23,3 +23,6 @@ pub mod round_target_groups;
 pub mod rounds;
 pub mod strategies;
 pub mod users;
+pub mod workshop_goals;
+pub mod workshop_signups;
+pub mod workshops;

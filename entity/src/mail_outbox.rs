@@ -26,6 +26,11 @@ pub struct Model {
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// An optional file sent along, such as a workshop's `.ics` (text only).
+    pub attachment_name: Option<String>,
+    pub attachment_content_type: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub attachment_body: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

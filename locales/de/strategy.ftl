@@ -17,8 +17,8 @@ strategy-fields-heading = Handlungsfelder
 strategy-target = Zielwert:
 strategy-rounds-count = { $count ->
     [0] Noch keine Beteiligung zu diesem Ziel
-    [one] 1 Beteiligungsrunde zu diesem Ziel
-   *[other] { $count } Beteiligungsrunden zu diesem Ziel
+    [one] 1 Beteiligung (Runde oder Werkstatt) zu diesem Ziel
+   *[other] { $count } Beteiligungen (Runden und Werkstätten) zu diesem Ziel
 }
 strategy-measures-of = Maßnahmen zu: { $goal }
 strategy-no-measures = Zu diesem Ziel gibt es noch keine Maßnahmen.

@@ -17,8 +17,8 @@ strategy-fields-heading = Fields of action
 strategy-target = Target:
 strategy-rounds-count = { $count ->
     [0] No participation on this goal yet
-    [one] 1 participation round on this goal
-   *[other] { $count } participation rounds on this goal
+    [one] 1 participation activity (round or workshop) on this goal
+   *[other] { $count } participation activities (rounds and workshops) on this goal
 }
 strategy-measures-of = Measures for: { $goal }
 strategy-no-measures = There are no measures for this goal yet.

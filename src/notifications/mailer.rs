@@ -2,7 +2,7 @@
 
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{Attachment, Mailbox, MultiPart, header::ContentType},
 };
 
 use crate::config::Settings;
@@ -21,6 +21,8 @@ pub struct OutgoingMail<'a> {
     pub subject: &'a str,
     pub body_text: &'a str,
     pub body_html: &'a str,
+    /// (file name, content type, text body) of an attached file.
+    pub attachment: Option<(&'a str, &'a str, &'a str)>,
 }
 
 impl Mailer {
@@ -68,5 +70,10 @@ fn build_message(settings: &Settings, mail: &OutgoingMail<'_>) -> anyhow::Result
     }
     let body =
         MultiPart::alternative_plain_html(mail.body_text.to_string(), mail.body_html.to_string());
-    Ok(builder.multipart(body)?)
+    let Some((name, content_type, content)) = mail.attachment else {
+        return Ok(builder.multipart(body)?);
+    };
+    let file = Attachment::new(name.to_string())
+        .body(content.to_string(), ContentType::parse(content_type)?);
+    Ok(builder.multipart(MultiPart::mixed().multipart(body).singlepart(file))?)
 }

@@ -26,12 +26,29 @@ pub struct Email<'a> {
     pub data: Value,
 }
 
+/// A text file sent along with a mail, such as a workshop's `.ics`.
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub body: String,
+}
+
 /// Renders `email` in the recipient's language and stores it for delivery. Call it inside the
 /// transaction of the change that causes the mail, then `wake` after the commit.
 pub async fn enqueue(
     db: &impl ConnectionTrait,
     state: &AppState,
     email: Email<'_>,
+) -> Result<(), AppError> {
+    enqueue_with_attachment(db, state, email, None).await
+}
+
+/// As `enqueue`, with a file attached.
+pub async fn enqueue_with_attachment(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    email: Email<'_>,
+    attachment: Option<Attachment>,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let context = json!({
@@ -67,6 +84,9 @@ pub async fn enqueue(
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        attachment_name: Set(attachment.as_ref().map(|a| a.name.clone())),
+        attachment_content_type: Set(attachment.as_ref().map(|a| a.content_type.clone())),
+        attachment_body: Set(attachment.map(|a| a.body)),
     }
     .insert(db)
     .await?;

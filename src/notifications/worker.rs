@@ -1,5 +1,6 @@
 //! The background worker inside the server process: opens and closes rounds when their period
-//! begins or ends, delivers queued mail and does housekeeping.
+//! begins or ends, queues workshop reminders, delivers queued mail and does housekeeping
+//! (including the deletion of workshop sign-ups' personal data).
 //! Several instances may run it at once; a row is claimed with a lease in one statement (on
 //! PostgreSQL with `FOR UPDATE SKIP LOCKED`), so no two instances send the same mail.
 
@@ -48,6 +49,10 @@ pub fn spawn(
             if let Err(e) = deliver_due(&state, &mailer).await {
                 tracing::error!(error = %e, "outbox round failed");
             }
+            // After delivery; queued reminders wake the worker for another round at once.
+            if let Err(e) = crate::workshops::service::send_reminders(&state).await {
+                tracing::error!(error = %e, "queueing workshop reminders failed");
+            }
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) {
                 if let Err(e) = housekeeping(&state).await {
                     tracing::error!(error = %e, "housekeeping failed");
@@ -73,6 +78,9 @@ struct Claimed {
     body_text: String,
     body_html: String,
     attempts: i32,
+    attachment_name: Option<String>,
+    attachment_content_type: Option<String>,
+    attachment_body: Option<String>,
 }
 
 /// Delivers every mail that is due, batch by batch. Returns how many were sent.
@@ -93,6 +101,14 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, DbE
                 subject: &mail.subject,
                 body_text: &mail.body_text,
                 body_html: &mail.body_html,
+                attachment: match (
+                    &mail.attachment_name,
+                    &mail.attachment_content_type,
+                    &mail.attachment_body,
+                ) {
+                    (Some(name), Some(kind), Some(body)) => Some((name, kind, body)),
+                    _ => None,
+                },
             };
             match mailer.send(&state.settings, &outgoing).await {
                 Ok(()) => {
@@ -139,7 +155,8 @@ async fn claim(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<Vec<Clai
             WHERE status = '{QUEUED}' AND next_attempt_at <= $2 \
               AND (locked_until IS NULL OR locked_until < $2) \
             ORDER BY next_attempt_at LIMIT {BATCH} {skip_locked}) \
-         RETURNING id, message_id, recipient, subject, body_text, body_html, attempts"
+         RETURNING id, message_id, recipient, subject, body_text, body_html, attempts, \
+         attachment_name, attachment_content_type, attachment_body"
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -215,6 +232,12 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     rate_limit::prune(&state.db, now.timestamp()).await?;
     accounts::purge_stale(&state.db, now).await?;
     crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
+    crate::workshops::service::purge_personal_data(
+        &state.db,
+        now,
+        state.settings.signup_retention_days,
+    )
+    .await?;
     let backend = state.db.get_database_backend();
     state
         .db

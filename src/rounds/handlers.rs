@@ -183,12 +183,20 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         })).collect::<Vec<_>>(),
         "evaluation_summary": round.evaluation_summary.clone().unwrap_or_default(),
         "evaluated": round.status == Status::Evaluated.as_str(),
-        "modules": crate::ideas::service::boards_of_round(db, round.id)
-            .await?
-            .iter()
-            .map(|b| json!({ "href": format!("/ideas/{}", b.id), "title": b.title }))
-            .collect::<Vec<_>>(),
+        "modules": round_modules(ctx, round.id).await?,
+        "workshops_held": crate::workshops::views::documented_for_round(ctx, round.id).await?,
     }))
+}
+
+/// The ways to take part online: the round's public idea boards and workshops.
+async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
+    let boards = crate::ideas::service::boards_of_round(&ctx.state.db, round_id).await?;
+    let mut modules: Vec<Value> = boards
+        .iter()
+        .map(|b| json!({ "href": format!("/ideas/{}", b.id), "title": b.title }))
+        .collect();
+    modules.extend(crate::workshops::views::round_modules(ctx, round_id).await?);
+    Ok(modules)
 }
 
 // ---- subscriptions ----
@@ -667,6 +675,7 @@ async fn form_page(
             "evaluate_action": path("evaluate"),
             "evaluation": evaluation,
             "opens_on": period(ctx, r)["starts_on"],
+            "workshops_href": format!("/manage/rounds/{}/workshops", r.id),
         })
     });
     let history = match round {

@@ -109,8 +109,8 @@ struct GoalCount {
     rounds: i64,
 }
 
-/// For each of `goal_ids`, how many public rounds have served it (counted in SQL). Goals without
-/// any are missing from the map.
+/// For each of `goal_ids`, how many public rounds have served it and how many held workshops
+/// informed it (counted in SQL). Goals without any are missing from the map.
 pub async fn participation_counts(
     db: &impl ConnectionTrait,
     goal_ids: &[Uuid],
@@ -139,6 +139,10 @@ pub async fn participation_counts(
     // Ideas adopted into or posted under each goal count as participation too.
     for (goal, ideas) in crate::ideas::service::counts_per_goal(db, goal_ids).await? {
         *counts.entry(goal).or_default() += ideas;
+    }
+    // Held workshops that informed a goal count as participation in it too.
+    for (goal, held) in crate::workshops::service::held_per_goal(db, goal_ids).await? {
+        *counts.entry(goal).or_insert(0) += held;
     }
     Ok(counts)
 }

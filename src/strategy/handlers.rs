@@ -244,6 +244,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
                     "status_label": ctx.t(&format!("idea-official-{}", i.official_status)),
                 }))
                 .collect::<Vec<_>>(),
+            "workshops_held": crate::workshops::views::documented_for_goal(&ctx, at.goal.id).await?,
         }),
     )
 }

@@ -91,6 +91,12 @@ pub const RECEIPT_PER_IP: Limit = Limit {
     max: 30,
     window_seconds: 60 * 60,
 };
+/// Workshop sign-ups from one address (a family or a counselling office may sign up several).
+pub const WORKSHOP_SIGNUP_PER_IP: Limit = Limit {
+    name: "workshop-signup-ip",
+    max: 20,
+    window_seconds: 60 * 60,
+};
 
 /// Counts one hit for `subject` and tells whether it is still within the limit.
 pub async fn hit(

@@ -60,6 +60,20 @@ async fn resident_and_staff_pages_pass_axe_and_fit_a_360_px_screen() -> TestResu
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
         .await
         .map_err(|e| e.to_string())?;
+    teilhabe::workshops::demo::seed(db, &app.state, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let workshops = entity::workshops::Entity::find()
+        .order_by_asc(entity::workshops::Column::StartsAt)
+        .all(db)
+        .await?;
+    let workshop = |status: &str| {
+        workshops
+            .iter()
+            .find(|w| w.status == status)
+            .map(|w| w.id)
+            .unwrap_or_default()
+    };
 
     // The coordinator moderates too, to reach the moderation pages.
     teilhabe::accounts::service::grant_role(
@@ -147,6 +161,11 @@ async fn resident_and_staff_pages_pass_axe_and_fit_a_360_px_screen() -> TestResu
         format!("/manage/fields/{field}"),
         format!("/manage/goals/{goal}"),
         format!("/manage/measures/{}", measure.id),
+        format!("/workshops/{}", workshop("published")),
+        format!("/workshops/{}", workshop("held")),
+        format!("/manage/workshops/{}", workshop("published")),
+        format!("/manage/workshops/{}/signups", workshop("published")),
+        format!("/manage/workshops/{}/attendance", workshop("held")),
     ];
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/axe.js");
     let output = tokio::process::Command::new("node")

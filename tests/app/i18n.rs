@@ -197,6 +197,15 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
         let confirm = crate::rounds::subscription_path(&mail, "confirm");
         assert_eq!(app.get(&confirm).await.status, StatusCode::OK);
         visit("rounds/subscription_action");
+        for (template, path) in crate::workshops::workshop_pages(&app, &round).await {
+            let res = app.get(&path).await;
+            assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
+            assert!(res.body.contains(&format!("<html lang=\"{lang}\">")));
+            visit(template);
+        }
+        let res = app.get("/signups/unbekannt").await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{lang}");
+        visit("workshops/link_invalid");
         for (template, path) in [
             ("rounds/manage_list", "/manage/rounds".to_string()),
             ("rounds/manage_form", form),
@@ -344,6 +353,8 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "withdraw_url": "https://teilhabe.example/w", "premoderated": true, "is_comment": false,
         "reason": "Spam", "note": "Bitte sachlich.", "objection_url": "https://teilhabe.example/o",
         "status": "Neu", "answer": "Wir prüfen das.",
+        "name": "Vera", "when": "Donnerstag, 03.12.2026, 18:00 bis 20:00 Uhr", "place": "Rathaus",
+        "waitlisted": true,
     });
     let kinds = [
         "verify",
@@ -360,6 +371,10 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "idea_received",
         "idea_hidden",
         "idea_answer",
+        "workshop_signup",
+        "workshop_promoted",
+        "workshop_cancelled",
+        "workshop_reminder",
     ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/emails");
     let on_disk: BTreeSet<String> = std::fs::read_dir(&root)?

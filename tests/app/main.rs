@@ -13,3 +13,4 @@ mod moderation;
 mod rounds;
 mod strategy;
 mod web;
+mod workshops;
