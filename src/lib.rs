@@ -13,4 +13,5 @@ pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod strategy;
+pub mod surveys;
 pub mod web;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_foundation;
 mod m20261125_000002_strategy_rounds;
+mod m20261126_000003_surveys;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261125_000002_strategy_rounds::Migration),
+            Box::new(m20261126_000003_surveys::Migration),
         ]
     }
 }

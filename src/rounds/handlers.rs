@@ -183,7 +183,11 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         })).collect::<Vec<_>>(),
         "evaluation_summary": round.evaluation_summary.clone().unwrap_or_default(),
         "evaluated": round.status == Status::Evaluated.as_str(),
-        "modules": [],
+        "modules": crate::surveys::service::public_surveys_of_round(db, round.id)
+            .await?
+            .iter()
+            .map(|s| json!({ "href": format!("/surveys/{}", s.id), "title": s.title }))
+            .collect::<Vec<_>>(),
     }))
 }
 
@@ -649,6 +653,7 @@ async fn form_page(
             "status": r.status,
             "status_key": status_key(r),
             "preview_href": path("preview"),
+            "surveys_href": format!("/manage/surveys?round={}", r.id),
             "public_href": (r.status != Status::Draft.as_str()).then(|| format!("/rounds/{}", r.slug)),
             "can_publish": Transition::Publish.allowed_from(r),
             "publish_later": r.starts_at > ctx.state.clock.now(),

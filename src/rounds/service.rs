@@ -109,12 +109,20 @@ struct GoalCount {
     rounds: i64,
 }
 
-/// For each of `goal_ids`, how many public rounds have served it (counted in SQL). Goals without
-/// any are missing from the map.
+/// What participation a goal has had: public rounds that served it, and survey responses that
+/// answered a question informing it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Participation {
+    pub rounds: i64,
+    pub responses: i64,
+}
+
+/// For each of `goal_ids`, how many public rounds have served it and how many survey responses
+/// inform it (counted in SQL). Goals without any are missing from the map.
 pub async fn participation_counts(
     db: &impl ConnectionTrait,
     goal_ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbErr> {
+) -> Result<HashMap<Uuid, Participation>, DbErr> {
     if goal_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -135,7 +143,22 @@ pub async fn participation_counts(
         .into_model::<GoalCount>()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.goal_id, r.rounds)).collect())
+    let mut out: HashMap<Uuid, Participation> = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.goal_id,
+                Participation {
+                    rounds: r.rounds,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    for (goal_id, responses) in crate::surveys::service::responses_per_goal(db, goal_ids).await? {
+        out.entry(goal_id).or_default().responses = responses;
+    }
+    Ok(out)
 }
 
 // ---- reading ----

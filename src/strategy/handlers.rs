@@ -151,7 +151,8 @@ pub async fn public_strategy(
             "id": g.id,
             "title": g.title,
             "target_text": g.target_text,
-            "rounds": counts.get(&g.id).copied().unwrap_or(0),
+            "rounds": counts.get(&g.id).map(|c| c.rounds).unwrap_or(0),
+            "responses": counts.get(&g.id).map(|c| c.responses).unwrap_or(0),
             "measures": measure_views(&ctx, ms),
         })
     };
@@ -235,6 +236,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             },
             "measures": measure_views(&ctx, &measures),
             "rounds": rounds,
+            "survey_results": crate::surveys::service::goal_results(db, ctx.lang, at.goal.id).await?,
         }),
     )
 }

@@ -10,4 +10,5 @@ mod i18n;
 mod mail;
 mod rounds;
 mod strategy;
+mod surveys;
 mod web;

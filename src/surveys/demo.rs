@@ -1,0 +1,1 @@
+//! Demo survey for `teilhabe demo`.
