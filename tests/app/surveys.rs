@@ -1152,3 +1152,89 @@ async fn a_closed_survey_says_so_and_takes_no_answers() -> TestResult {
     assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 0);
     Ok(())
 }
+
+/// Builds a survey in the round managed at `round` (as the signed-in admin or coordinator) and
+/// returns each survey page with its template and expected status, for the i18n check.
+pub async fn survey_pages(
+    app: &TestApp,
+    round: &str,
+    goal: Uuid,
+) -> Vec<(&'static str, String, StatusCode)> {
+    let round_id = round.trim_start_matches("/manage/rounds/").to_string();
+    let res = app
+        .submit(
+            "/manage/surveys",
+            "/manage/surveys",
+            &[
+                ("round_id", &round_id),
+                ("title", "Umfrage"),
+                ("intro", ""),
+                ("minutes", "5"),
+                ("access", "none"),
+                ("min_group_size", ""),
+            ],
+        )
+        .await;
+    let manage = res.location.unwrap_or_else(|| panic!("{}", res.body));
+    let survey = Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let f = Fixture {
+        survey,
+        place: Uuid::nil(),
+        goal,
+        round_slug: String::new(),
+        manage: manage.clone(),
+    };
+    let qs = every_kind(app, &f).await;
+    open(app, &f).await;
+    let answer = format!("/surveys/{survey}");
+    // The form itself (surveys/answer), before answering turns it into a notice.
+    let form = app.get(&answer).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"q-"));
+    let res = post(
+        app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 0)),
+            (name(&qs[2]), "3".into()),
+            (name(&qs[3]), "1".into()),
+            (name(&qs[6]), "Text".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    vec![
+        ("surveys/manage_list", "/manage/surveys".into(), StatusCode::OK),
+        ("surveys/manage_survey", manage.clone(), StatusCode::OK),
+        (
+            "surveys/manage_question",
+            format!("/manage/questions/{}", qs[1].model.id),
+            StatusCode::OK,
+        ),
+        ("surveys/manage_codes", format!("{manage}/codes"), StatusCode::OK),
+        ("surveys/manage_paper", format!("{manage}/paper"), StatusCode::OK),
+        ("surveys/print", format!("{manage}/print"), StatusCode::OK),
+        ("surveys/free_text", "/manage/free-text".into(), StatusCode::OK),
+        ("surveys/notice", answer.clone(), StatusCode::OK),
+        ("surveys/thanks", format!("{answer}/thanks"), StatusCode::OK),
+        ("surveys/results", format!("{answer}/results?by=none"), StatusCode::OK),
+    ]
+}
+
+#[tokio::test]
+async fn the_answer_form_renders_in_both_languages() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "pstadt", "code").await;
+    every_kind(&app, &f).await;
+    open(&app, &f).await;
+    app.client = new_client();
+    for lang in ["de", "en"] {
+        let res = app.get(&format!("/surveys/{}?lang={lang}", f.survey)).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(res.body.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(res.body.contains("name=\"access_code\""));
+    }
+    Ok(())
+}
