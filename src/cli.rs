@@ -139,14 +139,16 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
         Some(user) => accounts::session_user(&txn, user.id, user.session_version).await?,
         None => None,
     };
-    let rounds = match coordinator {
-        Some(coordinator) => {
-            crate::rounds::demo::seed(&txn, &state, &coordinator, place.id, now).await?
-        }
-        None => 0,
+    let (rounds, responses) = match coordinator {
+        Some(coordinator) => (
+            crate::rounds::demo::seed(&txn, &state, &coordinator, place.id, now).await?,
+            crate::surveys::demo::seed(&txn, &coordinator, place.id, now).await?,
+        ),
+        None => (0, 0),
     };
     txn.commit().await?;
     println!("  strategy: /strategies/{}", place.slug);
     println!("  participation rounds added: {rounds}");
+    println!("  survey responses added: {responses}");
     Ok(())
 }

@@ -1206,20 +1206,40 @@ pub async fn survey_pages(
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     vec![
-        ("surveys/manage_list", "/manage/surveys".into(), StatusCode::OK),
+        (
+            "surveys/manage_list",
+            "/manage/surveys".into(),
+            StatusCode::OK,
+        ),
         ("surveys/manage_survey", manage.clone(), StatusCode::OK),
         (
             "surveys/manage_question",
             format!("/manage/questions/{}", qs[1].model.id),
             StatusCode::OK,
         ),
-        ("surveys/manage_codes", format!("{manage}/codes"), StatusCode::OK),
-        ("surveys/manage_paper", format!("{manage}/paper"), StatusCode::OK),
+        (
+            "surveys/manage_codes",
+            format!("{manage}/codes"),
+            StatusCode::OK,
+        ),
+        (
+            "surveys/manage_paper",
+            format!("{manage}/paper"),
+            StatusCode::OK,
+        ),
         ("surveys/print", format!("{manage}/print"), StatusCode::OK),
-        ("surveys/free_text", "/manage/free-text".into(), StatusCode::OK),
+        (
+            "surveys/free_text",
+            "/manage/free-text".into(),
+            StatusCode::OK,
+        ),
         ("surveys/notice", answer.clone(), StatusCode::OK),
         ("surveys/thanks", format!("{answer}/thanks"), StatusCode::OK),
-        ("surveys/results", format!("{answer}/results?by=none"), StatusCode::OK),
+        (
+            "surveys/results",
+            format!("{answer}/results?by=none"),
+            StatusCode::OK,
+        ),
     ]
 }
 
@@ -1236,5 +1256,65 @@ async fn the_answer_form_renders_in_both_languages() -> TestResult {
         assert!(res.body.contains(&format!("<html lang=\"{lang}\">")));
         assert!(res.body.contains("name=\"access_code\""));
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_adds_a_published_survey_with_every_question_type_once() -> TestResult {
+    let mut app = spawn_app().await;
+    let email = "koordination@musterstadt.example";
+    let place = signed_in_coordinator(&app, email, "musterstadt").await;
+    let db = &app.state.db;
+    let now = app.state.clock.now();
+    teilhabe::strategy::demo::seed(db, place, now).await?;
+    let user = teilhabe::accounts::service::find_by_email(db, email)
+        .await?
+        .ok_or("coordinator")?;
+    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
+        .await?
+        .ok_or("coordinator")?;
+    teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let added = teilhabe::surveys::demo::seed(db, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(added, 300);
+    let again = teilhabe::surveys::demo::seed(db, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(again, 0, "idempotent");
+
+    let survey = entity::surveys::Entity::find()
+        .one(db)
+        .await?
+        .ok_or("survey")?;
+    let qs = surveys::questions(db, survey.id).await?;
+    let kinds: std::collections::BTreeSet<&str> =
+        qs.iter().map(|q| q.model.kind.as_str()).collect();
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
+    assert!(qs.iter().filter(|q| q.model.demographic).count() >= 3);
+    assert!(qs.iter().any(|q| q.model.condition_option_id.is_some()));
+    assert!(surveys::pending_free_text_count(db, None).await? > 0);
+
+    app.client = new_client();
+    let results = app.get(&format!("/surveys/{}/results", survey.id)).await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.body.contains("Antworten insgesamt: 300"));
+    assert!(results.body.contains("Kinderbetreuung"));
+    let age = qs
+        .iter()
+        .find(|q| q.model.prompt == "Wie alt sind Sie?")
+        .ok_or("age")?;
+    let by = app
+        .get(&format!(
+            "/surveys/{}/results?by={}",
+            survey.id, age.model.id
+        ))
+        .await;
+    assert_eq!(by.status, StatusCode::OK);
+    assert!(by.body.contains("Aufgeschlüsselt nach: Wie alt sind Sie?"));
+    let form = app.get(&format!("/surveys/{}", survey.id)).await;
+    assert!(form.body.contains("Seite 1 von"));
     Ok(())
 }
