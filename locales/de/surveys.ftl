@@ -249,3 +249,5 @@ survey-export-percent = Anteil
 survey-export-respondents = Personen mit Antwort
 survey-export-number = Nr.
 survey-export-channel = Weg
+survey-table-of = Tabelle: { $question }
+survey-breakdown-table-of = Aufschlüsselung: { $question }

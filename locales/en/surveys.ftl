@@ -249,3 +249,5 @@ survey-export-percent = Share
 survey-export-respondents = People who answered
 survey-export-number = No.
 survey-export-channel = Channel
+survey-table-of = Table: { $question }
+survey-breakdown-table-of = Breakdown: { $question }
