@@ -251,3 +251,4 @@ survey-export-number = Nr.
 survey-export-channel = Weg
 survey-table-of = Tabelle: { $question }
 survey-breakdown-table-of = Aufschlüsselung: { $question }
+survey-manage-all = Alle Umfragen zeigen

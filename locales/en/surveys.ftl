@@ -251,3 +251,4 @@ survey-export-number = No.
 survey-export-channel = Channel
 survey-table-of = Table: { $question }
 survey-breakdown-table-of = Breakdown: { $question }
+survey-manage-all = Show all surveys

@@ -223,109 +223,121 @@ pub async fn seed(
         .await?
         .ok();
 
-    let added = responses(db, &survey, &qs, now).await?;
+    let added = add_responses(db, survey.id, &qs, RESPONSES, 0x5eed_1234_abcd_ef01, now).await?;
+    release_some(db, &qs).await?;
     service::set_results_published(db, coordinator, mid, &survey, true, now).await?;
     Ok(added)
 }
 
-/// ~300 plausible responses, inserted in batches.
-async fn responses(
+/// `count` plausible responses to the demo survey's questions (`qs` as the demo builds them),
+/// inserted in batches of multi-row INSERTs. Also used by the bench to seed 100,000.
+pub async fn add_responses(
     db: &impl ConnectionTrait,
-    survey: &surveys::Model,
+    survey_id: Uuid,
     qs: &[Question],
+    count: usize,
+    seed: u64,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
-    let mut dice = Dice(0x5eed_1234_abcd_ef01);
-    let mut response_rows = Vec::new();
-    let mut answer_rows: Vec<survey_answers::ActiveModel> = Vec::new();
+    let mut dice = Dice(seed | 1);
     let opt = |q: usize, i: usize| qs.get(q).and_then(|q| q.options.get(i)).map(|o| o.id);
     let id = |q: usize| qs.get(q).map(|q| q.model.id).unwrap_or_default();
-    for n in 0..RESPONSES {
-        let response_id = Uuid::new_v4();
-        let day = now.date_naive() - Duration::days((n % 12) as i64);
-        response_rows.push(survey_responses::ActiveModel {
-            id: Set(response_id),
-            survey_id: Set(survey.id),
-            channel: Set(if n % 7 == 0 {
-                service::PAPER
-            } else {
-                service::ONLINE
-            }
-            .into()),
-            submitted_on: Set(day),
-        });
-        let mut answers: Vec<(Uuid, Answer)> = Vec::new();
-        let status = dice.pick(&[40, 35, 12, 8, 5]);
-        answers.push((
-            id(0),
-            match status {
-                4 => Answer::Choices(Vec::new(), Some("Elternzeit".into())),
-                s => Answer::Choices(opt(0, s).into_iter().collect(), None),
-            },
-        ));
-        if status == 1 {
-            let mut chosen = Vec::new();
-            for (i, p) in [55, 45, 20, 35, 30].iter().enumerate() {
-                if dice.chance(*p) && chosen.len() < 3 {
-                    chosen.extend(opt(1, i));
+    let mut done = 0;
+    while done < count {
+        let batch = (count - done).min(2_000);
+        let mut response_rows = Vec::with_capacity(batch);
+        let mut answer_rows: Vec<survey_answers::ActiveModel> = Vec::with_capacity(batch * 8);
+        for n in done..done + batch {
+            let response_id = Uuid::new_v4();
+            let day = now.date_naive() - Duration::days((n % 12) as i64);
+            response_rows.push(survey_responses::ActiveModel {
+                id: Set(response_id),
+                survey_id: Set(survey_id),
+                channel: Set(if n % 7 == 0 {
+                    service::PAPER
+                } else {
+                    service::ONLINE
                 }
-            }
-            if chosen.is_empty() {
-                chosen.extend(opt(1, 0));
-            }
-            answers.push((id(1), Answer::Choices(chosen, None)));
-        }
-        answers.push((
-            id(2),
-            Answer::Number(1 + dice.pick(&[10, 20, 35, 25, 10]) as i32),
-        ));
-        if dice.chance(90) {
-            answers.push((id(3), Answer::Number([1, 0, 2][dice.pick(&[45, 40, 15])])));
-        }
-        if dice.chance(70) {
-            answers.push((id(4), Answer::Number(5 + (dice.next() % 55) as i32)));
-        }
-        if dice.chance(15) {
+                .into()),
+                submitted_on: Set(day),
+            });
+            let mut answers: Vec<(Uuid, Answer)> = Vec::new();
+            let status = dice.pick(&[40, 35, 12, 8, 5]);
             answers.push((
-                id(5),
-                Answer::Text(WORDS[dice.pick(&[3, 2, 2, 2, 2, 1])].into()),
+                id(0),
+                match status {
+                    4 => Answer::Choices(Vec::new(), Some("Elternzeit".into())),
+                    s => Answer::Choices(opt(0, s).into_iter().collect(), None),
+                },
             ));
-        }
-        if dice.chance(12) {
+            if status == 1 {
+                let mut chosen = Vec::new();
+                for (i, p) in [55, 45, 20, 35, 30].iter().enumerate() {
+                    if dice.chance(*p) && chosen.len() < 3 {
+                        chosen.extend(opt(1, i));
+                    }
+                }
+                if chosen.is_empty() {
+                    chosen.extend(opt(1, 0));
+                }
+                answers.push((id(1), Answer::Choices(chosen, None)));
+            }
             answers.push((
-                id(6),
-                Answer::Text(TEXTS[(dice.next() % TEXTS.len() as u64) as usize].into()),
+                id(2),
+                Answer::Number(1 + dice.pick(&[10, 20, 35, 25, 10]) as i32),
             ));
-        }
-        for (q, weights) in [
-            (7, [20u64, 40, 30, 10]),
-            (8, [30, 25, 30, 15]),
-            (9, [30, 25, 25, 20]),
-        ] {
-            if dice.chance(92) {
-                let i = dice.pick(&weights);
+            if dice.chance(90) {
+                answers.push((id(3), Answer::Number([1, 0, 2][dice.pick(&[45, 40, 15])])));
+            }
+            if dice.chance(70) {
+                answers.push((id(4), Answer::Number(5 + (dice.next() % 55) as i32)));
+            }
+            if dice.chance(15) {
                 answers.push((
-                    id(q),
-                    Answer::Choices(opt(q, i).into_iter().collect(), None),
+                    id(5),
+                    Answer::Text(WORDS[dice.pick(&[3, 2, 2, 2, 2, 1])].into()),
                 ));
             }
+            if dice.chance(12) {
+                let text = TEXTS[(dice.next() % TEXTS.len() as u64) as usize];
+                answers.push((id(6), Answer::Text(text.into())));
+            }
+            for (q, weights) in [
+                (7, [20u64, 40, 30, 10]),
+                (8, [30, 25, 30, 15]),
+                (9, [30, 25, 25, 20]),
+            ] {
+                if dice.chance(92) {
+                    let i = dice.pick(&weights);
+                    answers.push((
+                        id(q),
+                        Answer::Choices(opt(q, i).into_iter().collect(), None),
+                    ));
+                }
+            }
+            answer_rows.extend(service::answer_rows(response_id, &answers));
         }
-        answer_rows.extend(service::answer_rows(response_id, &answers));
+        for chunk in response_rows.chunks(500) {
+            survey_responses::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        for chunk in answer_rows.chunks(500) {
+            survey_answers::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(db)
+                .await?;
+        }
+        done += batch;
     }
-    for chunk in response_rows.chunks(500) {
-        survey_responses::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    for chunk in answer_rows.chunks(500) {
-        survey_answers::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(db)
-            .await?;
-    }
-    // Moderators released the short words and the harmless long texts; texts with contact
-    // details still wait in the queue.
+    Ok(count)
+}
+
+/// Moderators released the short words and the harmless long texts; texts with contact details
+/// still wait in the queue.
+async fn release_some(db: &impl ConnectionTrait, qs: &[Question]) -> Result<(), AppError> {
+    let id = |q: usize| qs.get(q).map(|q| q.model.id).unwrap_or_default();
     survey_answers::Entity::update_many()
-        .filter(survey_answers::Column::QuestionId.is_in([id(5)]))
+        .filter(survey_answers::Column::QuestionId.eq(id(5)))
         .col_expr(
             survey_answers::Column::TextStatus,
             Expr::value(service::RELEASED),
@@ -341,5 +353,5 @@ async fn responses(
         )
         .exec(db)
         .await?;
-    Ok(RESPONSES)
+    Ok(())
 }

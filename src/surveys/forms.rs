@@ -323,7 +323,7 @@ impl RawAnswers {
     /// Whether the answer to `question` includes the option `option`.
     pub fn chose(&self, question: Uuid, option: Uuid) -> bool {
         let option = option.to_string();
-        self.all(&field_name(question)).iter().any(|v| *v == option)
+        self.all(&field_name(question)).contains(&option)
     }
 }
 

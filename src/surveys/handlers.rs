@@ -665,7 +665,8 @@ async fn list_page(
     let scope = user.coordinated_municipalities();
     let db = &ctx.state.db;
     let index = PageQuery { page }.index();
-    let (list, pages) = service::managed_page(db, scope.as_deref(), index, PER_PAGE).await?;
+    let round = Uuid::parse_str(&form.round_id).ok();
+    let (list, pages) = service::managed_page(db, scope.as_deref(), round, index, PER_PAGE).await?;
     let (rounds, _) = rounds_service::managed_page(db, scope.as_deref(), None, 0, 100).await?;
     ctx.render_status(
         status,
@@ -686,7 +687,15 @@ async fn list_page(
             })).collect::<Vec<_>>(),
             "access": access_options(ctx, &form.access),
             "values": form,
-            "pagination": PageView::new(index, pages, "/manage/surveys"),
+            "filtered": round.is_some(),
+            "pagination": PageView::new(
+                index,
+                pages,
+                &match round {
+                    Some(r) => format!("/manage/surveys?round={r}"),
+                    None => "/manage/surveys".to_string(),
+                },
+            ),
             "errors": errors.view(ctx.lang),
         }),
     )
@@ -1491,6 +1500,16 @@ fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
+/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written with a leading
+/// apostrophe, so a resident's text cannot run as a formula on a staff computer.
+fn csv_safe(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
 fn csv_error(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(anyhow::anyhow!("csv: {e}"))
 }
@@ -1509,7 +1528,7 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
     ])
     .map_err(csv_error)?;
     for line in views::aggregate_lines(ctx.lang, &all, &agg, i64::from(survey.min_group_size)) {
-        out.write_record(&line).map_err(csv_error)?;
+        out.write_record(line.map(csv_safe)).map_err(csv_error)?;
     }
     let body = out.into_inner().map_err(csv_error)?;
     let txn = crate::db::begin_write(db).await?;
@@ -1571,7 +1590,7 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
                     number.to_string(),
                     ctx.t(&format!("survey-channel-{channel}")),
                 ];
-                line.extend(row.iter().map(|cell| cell.join("; ")));
+                line.extend(row.iter().map(|cell| csv_safe(cell.join("; "))));
                 out.write_record(&line).map_err(csv_error)
             };
         for (rid, ch, answer) in chunk {

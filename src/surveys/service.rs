@@ -201,6 +201,7 @@ pub async fn public_surveys_of_round(
 pub async fn managed_page(
     db: &impl ConnectionTrait,
     scope: Option<&[Uuid]>,
+    round: Option<Uuid>,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<(surveys::Model, rounds::Model)>, u64), DbErr> {
@@ -210,6 +211,9 @@ pub async fn managed_page(
         .order_by_desc(surveys::Column::CreatedAt);
     if let Some(scope) = scope {
         query = query.filter(rounds::Column::MunicipalityId.is_in(scope.iter().copied()));
+    }
+    if let Some(round) = round {
+        query = query.filter(surveys::Column::RoundId.eq(round));
     }
     let paginator = query.paginate(db, per_page);
     let pages = paginator.num_pages().await?;
