@@ -324,6 +324,19 @@ impl MigrationTrait for Migration {
             ],
         )
         .await?;
+        // Covers the respondents-and-average query of the results.
+        index(
+            manager,
+            "idx_survey_answers_question_response",
+            SurveyAnswers::Table,
+            vec![
+                SurveyAnswers::QuestionId.into_iden(),
+                SurveyAnswers::ResponseId.into_iden(),
+                SurveyAnswers::NumberValue.into_iden(),
+            ],
+        )
+        .await?;
+        // Covers the breakdown join (response → its answer to the demographic question).
         index(
             manager,
             "idx_survey_answers_response",
@@ -331,6 +344,8 @@ impl MigrationTrait for Migration {
             vec![
                 SurveyAnswers::ResponseId.into_iden(),
                 SurveyAnswers::QuestionId.into_iden(),
+                SurveyAnswers::OptionId.into_iden(),
+                SurveyAnswers::NumberValue.into_iden(),
             ],
         )
         .await?;

@@ -581,7 +581,7 @@ pub async fn results(
         );
     }
     let all = service::questions(db, survey.id).await?;
-    let agg = service::aggregates(db, survey.id).await?;
+    let agg = service::aggregates(db, survey.id, &all).await?;
     let text_ids: Vec<Uuid> = all
         .iter()
         .filter(|q| q.kind.is_text() || q.model.allow_other)
@@ -596,7 +596,7 @@ pub async fn results(
         .and_then(|b| all.iter().find(|q| q.model.id == b && q.model.demographic));
     let breakdown = match by {
         Some(by) => {
-            let data = service::breakdown(db, survey.id, by.model.id).await?;
+            let data = service::breakdown(db, &all, by.model.id).await?;
             Some(
                 match views::breakdown_view(ctx.lang, by, &all, &data, min) {
                     Some(view) => view,
@@ -1518,7 +1518,7 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
     let (user, survey, round) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
     let all = service::questions(db, survey.id).await?;
-    let agg = service::aggregates(db, survey.id).await?;
+    let agg = service::aggregates(db, survey.id, &all).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record([
         ctx.t("survey-export-question"),

@@ -1109,9 +1109,24 @@ fn cell_of(row: &QueryResult) -> Result<Cell, DbErr> {
     })
 }
 
-const COUNTED_KINDS: &str = "('single', 'multiple', 'scale', 'yesno')";
+/// `($1, $2, …)` from `first` on, with the ids as values.
+fn id_list(first: usize, ids: &[Uuid]) -> (String, Vec<sea_orm::Value>) {
+    let marks: Vec<String> = (first..first + ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    (
+        format!("({})", marks.join(", ")),
+        ids.iter().map(|id| sea_orm::Value::from(*id)).collect(),
+    )
+}
 
-pub async fn aggregates(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<Aggregates, DbErr> {
+/// Counts, respondents and averages of a survey's questions. The queries filter by question id,
+/// so they read the covering indexes on `survey_answers` and never the table.
+pub async fn aggregates(
+    db: &impl ConnectionTrait,
+    survey_id: Uuid,
+    questions: &[Question],
+) -> Result<Aggregates, DbErr> {
     let backend = db.get_database_backend();
     let mut out = Aggregates::default();
     if let Some(row) = db
@@ -1124,39 +1139,51 @@ pub async fn aggregates(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<Ag
     {
         out.responses = row.try_get("", "n")?;
     }
-    for row in db
-        .query_all_raw(stmt(
-            backend,
-            "SELECT a.question_id, COUNT(DISTINCT a.response_id) AS n, \
-               AVG(CAST(a.number_value AS DOUBLE PRECISION)) AS average \
-             FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id \
-             WHERE q.survey_id = $1 GROUP BY a.question_id",
-            vec![survey_id.into()],
-        ))
-        .await?
-    {
-        out.respondents.insert(
-            row.try_get("", "question_id")?,
-            (row.try_get("", "n")?, row.try_get("", "average")?),
-        );
+    let all: Vec<Uuid> = questions.iter().map(|q| q.model.id).collect();
+    if !all.is_empty() {
+        let (list, values) = id_list(1, &all);
+        for row in db
+            .query_all_raw(stmt(
+                backend,
+                &format!(
+                    "SELECT question_id, COUNT(DISTINCT response_id) AS n, \
+                       AVG(CAST(number_value AS DOUBLE PRECISION)) AS average \
+                     FROM survey_answers WHERE question_id IN {list} GROUP BY question_id"
+                ),
+                values,
+            ))
+            .await?
+        {
+            out.respondents.insert(
+                row.try_get("", "question_id")?,
+                (row.try_get("", "n")?, row.try_get("", "average")?),
+            );
+        }
     }
-    for row in db
-        .query_all_raw(stmt(
-            backend,
-            &format!(
-                "SELECT a.question_id, a.option_id, a.number_value, COUNT(*) AS n \
-                 FROM survey_answers a JOIN survey_questions q ON q.id = a.question_id \
-                 WHERE q.survey_id = $1 AND q.kind IN {COUNTED_KINDS} \
-                 GROUP BY a.question_id, a.option_id, a.number_value"
-            ),
-            vec![survey_id.into()],
-        ))
-        .await?
-    {
-        out.counts.insert(
-            (row.try_get("", "question_id")?, cell_of(&row)?),
-            row.try_get("", "n")?,
-        );
+    let counted: Vec<Uuid> = questions
+        .iter()
+        .filter(|q| q.kind.is_counted())
+        .map(|q| q.model.id)
+        .collect();
+    if !counted.is_empty() {
+        let (list, values) = id_list(1, &counted);
+        for row in db
+            .query_all_raw(stmt(
+                backend,
+                &format!(
+                    "SELECT question_id, option_id, number_value, COUNT(*) AS n \
+                     FROM survey_answers WHERE question_id IN {list} \
+                     GROUP BY question_id, option_id, number_value"
+                ),
+                values,
+            ))
+            .await?
+        {
+            out.counts.insert(
+                (row.try_get("", "question_id")?, cell_of(&row)?),
+                row.try_get("", "n")?,
+            );
+        }
     }
     Ok(out)
 }
@@ -1172,7 +1199,7 @@ pub struct Breakdown {
 /// Counts per group of a demographic (single-choice) question.
 pub async fn breakdown(
     db: &impl ConnectionTrait,
-    survey_id: Uuid,
+    questions: &[Question],
     by: Uuid,
 ) -> Result<Breakdown, DbErr> {
     let backend = db.get_database_backend();
@@ -1189,19 +1216,27 @@ pub async fn breakdown(
         out.groups
             .insert(row.try_get("", "option_id")?, row.try_get("", "n")?);
     }
+    let counted: Vec<Uuid> = questions
+        .iter()
+        .filter(|q| q.kind.is_counted() && q.model.id != by)
+        .map(|q| q.model.id)
+        .collect();
+    if counted.is_empty() {
+        return Ok(out);
+    }
+    let (list, mut values) = id_list(2, &counted);
+    values.insert(0, by.into());
     for row in db
         .query_all_raw(stmt(
             backend,
             &format!(
                 "SELECT d.option_id AS grp, a.question_id, a.option_id, a.number_value, COUNT(*) AS n \
-                 FROM survey_answers a \
-                 JOIN survey_answers d ON d.response_id = a.response_id AND d.question_id = $2 \
-                 JOIN survey_questions q ON q.id = a.question_id \
-                 WHERE q.survey_id = $1 AND q.kind IN {COUNTED_KINDS} AND a.question_id <> $2 \
-                   AND d.option_id IS NOT NULL \
+                 FROM survey_answers d \
+                 JOIN survey_answers a ON a.response_id = d.response_id \
+                 WHERE d.question_id = $1 AND d.option_id IS NOT NULL AND a.question_id IN {list} \
                  GROUP BY d.option_id, a.question_id, a.option_id, a.number_value"
             ),
-            vec![survey_id.into(), by.into()],
+            values,
         ))
         .await?
     {
@@ -1595,7 +1630,7 @@ pub async fn goal_results(
         if qs.is_empty() {
             continue;
         }
-        let agg = aggregates(db, survey.id).await?;
+        let agg = aggregates(db, survey.id, &qs).await?;
         let texts = released_texts(db, &ids, 20).await?;
         out.push(json!({
             "title": survey.title,
