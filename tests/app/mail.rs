@@ -235,11 +235,20 @@ async fn workers_of_several_instances_never_send_the_same_mail_twice() -> TestRe
     for run in futures::future::join_all(runs).await {
         total += run??;
     }
-    assert_eq!(total, 30, "each mail sent once in all");
-    let files = std::fs::read_dir(app.data_dir.join("mail"))?.count();
-    assert_eq!(files, 30);
-    let (sent, _) = outbox::page(&app.state.db, Some(SENT), 0, 100).await?;
+    // On a loaded machine the app's own worker may still be in its first pass and take part;
+    // what must hold is that every mail goes out exactly once, whoever sends it.
+    assert!(total <= 30, "no mail claimed twice: {total}");
+    let mut sent = Vec::new();
+    for _ in 0..100 {
+        sent = outbox::page(&app.state.db, Some(SENT), 0, 100).await?.0;
+        if sent.len() >= 30 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(sent.len(), 30);
+    let files = std::fs::read_dir(app.data_dir.join("mail"))?.count();
+    assert_eq!(files, 30, "each mail sent once in all");
     Ok(())
 }
 
