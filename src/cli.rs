@@ -139,17 +139,19 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
         Some(user) => accounts::session_user(&txn, user.id, user.session_version).await?,
         None => None,
     };
-    let (rounds, ideas, workshops) = match coordinator {
+    let (rounds, responses, ideas, workshops) = match coordinator {
         Some(coordinator) => (
             crate::rounds::demo::seed(&txn, &state, &coordinator, place.id, now).await?,
+            crate::surveys::demo::seed(&txn, &coordinator, place.id, now).await?,
             crate::ideas::demo::seed(&txn, &coordinator, place.id, now).await?,
             crate::workshops::demo::seed(&txn, &state, &coordinator, place.id, now).await?,
         ),
-        None => (0, 0, 0),
+        None => (0, 0, 0, 0),
     };
     txn.commit().await?;
     println!("  strategy: /strategies/{}", place.slug);
     println!("  participation rounds added: {rounds}");
+    println!("  survey responses added: {responses}");
     println!("  ideas added: {ideas}");
     println!("  workshops added: {workshops}");
     Ok(())

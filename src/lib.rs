@@ -15,5 +15,6 @@ pub mod secrets;
 pub mod startup;
 pub mod state;
 pub mod strategy;
+pub mod surveys;
 pub mod web;
 pub mod workshops;

@@ -15,10 +15,18 @@ strategy-status-adopted = Beschlossen
 strategy-draft-notice = Diese Strategie ist ein Entwurf. Sie ist noch nicht beschlossen und kann sich noch ändern.
 strategy-fields-heading = Handlungsfelder
 strategy-target = Zielwert:
+strategy-no-participation = Noch keine Beteiligung zu diesem Ziel
 strategy-rounds-count = { $count ->
-    [0] Noch keine Beteiligung zu diesem Ziel
-    [one] 1 Beteiligung (Runde oder Werkstatt) zu diesem Ziel
-   *[other] { $count } Beteiligungen (Runden und Werkstätten) zu diesem Ziel
+    [one] 1 Beteiligungsrunde zu diesem Ziel
+   *[other] { $count } Beteiligungsrunden zu diesem Ziel
+}
+strategy-ideas-count = { $count ->
+    [one] 1 Idee
+   *[other] { $count } Ideen
+}
+strategy-workshops-count = { $count ->
+    [one] 1 Werkstatt
+   *[other] { $count } Werkstätten
 }
 strategy-measures-of = Maßnahmen zu: { $goal }
 strategy-no-measures = Zu diesem Ziel gibt es noch keine Maßnahmen.

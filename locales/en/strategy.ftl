@@ -15,10 +15,18 @@ strategy-status-adopted = Adopted
 strategy-draft-notice = This strategy is a draft. It has not been adopted yet and may still change.
 strategy-fields-heading = Fields of action
 strategy-target = Target:
+strategy-no-participation = No participation on this goal yet
 strategy-rounds-count = { $count ->
-    [0] No participation on this goal yet
-    [one] 1 participation activity (round or workshop) on this goal
-   *[other] { $count } participation activities (rounds and workshops) on this goal
+    [one] 1 participation round on this goal
+   *[other] { $count } participation rounds on this goal
+}
+strategy-ideas-count = { $count ->
+    [one] 1 idea
+   *[other] { $count } ideas
+}
+strategy-workshops-count = { $count ->
+    [one] 1 workshop
+   *[other] { $count } workshops
 }
 strategy-measures-of = Measures for: { $goal }
 strategy-no-measures = There are no measures for this goal yet.

@@ -188,12 +188,19 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
     }))
 }
 
-/// The ways to take part online: the round's public idea boards and workshops.
+/// The ways to take part: the round's public surveys, idea boards and workshops.
 async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
-    let boards = crate::ideas::service::boards_of_round(&ctx.state.db, round_id).await?;
-    let mut modules: Vec<Value> = boards
+    let db = &ctx.state.db;
+    let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
+    let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
+    let mut modules: Vec<Value> = surveys
         .iter()
-        .map(|b| json!({ "href": format!("/ideas/{}", b.id), "title": b.title }))
+        .map(|s| json!({ "href": format!("/surveys/{}", s.id), "title": s.title }))
+        .chain(
+            boards
+                .iter()
+                .map(|b| json!({ "href": format!("/ideas/{}", b.id), "title": b.title })),
+        )
         .collect();
     modules.extend(crate::workshops::views::round_modules(ctx, round_id).await?);
     Ok(modules)
@@ -661,6 +668,7 @@ async fn form_page(
             "status": r.status,
             "status_key": status_key(r),
             "preview_href": path("preview"),
+            "surveys_href": format!("/manage/surveys?round={}", r.id),
             "public_href": (r.status != Status::Draft.as_str()).then(|| format!("/rounds/{}", r.slug)),
             "can_publish": Transition::Publish.allowed_from(r),
             "publish_later": r.starts_at > ctx.state.clock.now(),

@@ -109,12 +109,23 @@ struct GoalCount {
     rounds: i64,
 }
 
-/// For each of `goal_ids`, how many public rounds have served it and how many held workshops
-/// informed it (counted in SQL). Goals without any are missing from the map.
+/// What participation a goal has had: public rounds that served it, survey responses that
+/// answered a question informing it, ideas posted under or adopted into it, and held workshops
+/// that informed it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Participation {
+    pub rounds: i64,
+    pub responses: i64,
+    pub ideas: i64,
+    pub workshops: i64,
+}
+
+/// For each of `goal_ids`, its [`Participation`] (each part counted in SQL). Goals without any
+/// are missing from the map.
 pub async fn participation_counts(
     db: &impl ConnectionTrait,
     goal_ids: &[Uuid],
-) -> Result<HashMap<Uuid, i64>, DbErr> {
+) -> Result<HashMap<Uuid, Participation>, DbErr> {
     if goal_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -135,16 +146,28 @@ pub async fn participation_counts(
         .into_model::<GoalCount>()
         .all(db)
         .await?;
-    let mut counts: HashMap<Uuid, i64> = rows.into_iter().map(|r| (r.goal_id, r.rounds)).collect();
-    // Ideas adopted into or posted under each goal count as participation too.
-    for (goal, ideas) in crate::ideas::service::counts_per_goal(db, goal_ids).await? {
-        *counts.entry(goal).or_default() += ideas;
+    let mut out: HashMap<Uuid, Participation> = rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.goal_id,
+                Participation {
+                    rounds: r.rounds,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    for (goal_id, responses) in crate::surveys::service::responses_per_goal(db, goal_ids).await? {
+        out.entry(goal_id).or_default().responses = responses;
     }
-    // Held workshops that informed a goal count as participation in it too.
-    for (goal, held) in crate::workshops::service::held_per_goal(db, goal_ids).await? {
-        *counts.entry(goal).or_insert(0) += held;
+    for (goal_id, ideas) in crate::ideas::service::counts_per_goal(db, goal_ids).await? {
+        out.entry(goal_id).or_default().ideas = ideas;
     }
-    Ok(counts)
+    for (goal_id, held) in crate::workshops::service::held_per_goal(db, goal_ids).await? {
+        out.entry(goal_id).or_default().workshops = held;
+    }
+    Ok(out)
 }
 
 // ---- reading ----

@@ -147,11 +147,18 @@ pub async fn public_strategy(
     let tree = service::tree(db, strategy).await?;
     let counts = rounds::participation_counts(db, &tree.goal_ids()).await?;
     let goal_view = |g: &goals::Model, ms: &[measures::Model]| {
+        let c = counts.get(&g.id).copied().unwrap_or_default();
         json!({
             "id": g.id,
             "title": g.title,
             "target_text": g.target_text,
-            "rounds": counts.get(&g.id).copied().unwrap_or(0),
+            "participation": {
+                "any": c != rounds::Participation::default(),
+                "rounds": c.rounds,
+                "responses": c.responses,
+                "ideas": c.ideas,
+                "workshops": c.workshops,
+            },
             "measures": measure_views(&ctx, ms),
         })
     };
@@ -245,6 +252,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
                 }))
                 .collect::<Vec<_>>(),
             "workshops_held": crate::workshops::views::documented_for_goal(&ctx, at.goal.id).await?,
+            "survey_results": crate::surveys::service::goal_results(db, ctx.lang, at.goal.id).await?,
         }),
     )
 }

@@ -97,6 +97,13 @@ pub const WORKSHOP_SIGNUP_PER_IP: Limit = Limit {
     max: 20,
     window_seconds: 60 * 60,
 };
+/// Survey responses sent from one address: generous, as a library or community centre may share
+/// one address, but enough to stop a script from flooding a survey.
+pub const SURVEY_SUBMIT_PER_IP: Limit = Limit {
+    name: "survey-submit-ip",
+    max: 100,
+    window_seconds: 60 * 60,
+};
 
 /// Counts one hit for `subject` and tells whether it is still within the limit.
 pub async fn hit(

@@ -74,6 +74,20 @@ async fn resident_and_staff_pages_pass_axe_and_fit_a_360_px_screen() -> TestResu
             .map(|w| w.id)
             .unwrap_or_default()
     };
+    teilhabe::surveys::demo::seed(db, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let survey = entity::surveys::Entity::find()
+        .one(db)
+        .await?
+        .ok_or("no survey")?;
+    let survey_questions = teilhabe::surveys::service::questions(db, survey.id).await?;
+    let demographic = survey_questions
+        .iter()
+        .find(|q| q.model.demographic)
+        .ok_or("no demographic question")?
+        .model
+        .id;
 
     // The coordinator moderates too, to reach the moderation pages.
     teilhabe::accounts::service::grant_role(
@@ -166,6 +180,14 @@ async fn resident_and_staff_pages_pass_axe_and_fit_a_360_px_screen() -> TestResu
         format!("/manage/workshops/{}", workshop("published")),
         format!("/manage/workshops/{}/signups", workshop("published")),
         format!("/manage/workshops/{}/attendance", workshop("held")),
+        format!("/surveys/{}", survey.id),
+        format!("/surveys/{}/results", survey.id),
+        format!("/surveys/{}/results?by={demographic}", survey.id),
+        "/manage/surveys".into(),
+        format!("/manage/surveys/{}", survey.id),
+        format!("/manage/questions/{}", survey_questions[1].model.id),
+        format!("/manage/surveys/{}/paper", survey.id),
+        format!("/manage/surveys/{}/print", survey.id),
     ];
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/axe.js");
     let output = tokio::process::Command::new("node")

@@ -245,6 +245,16 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             );
             visit(template);
         }
+        for (template, path, status) in crate::surveys::survey_pages(&app, &round, goals[0]).await {
+            let res = app.get(&path).await;
+            assert_eq!(res.status, status, "{lang} {path}");
+            assert!(
+                res.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visit(template);
+        }
+        visit("surveys/answer");
         for (template, path) in strategy_pages(&app, lang).await {
             let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");

@@ -12,5 +12,6 @@ mod mail;
 mod moderation;
 mod rounds;
 mod strategy;
+mod surveys;
 mod web;
 mod workshops;

@@ -245,11 +245,7 @@ async fn a_goal_shows_the_public_rounds_that_fed_it_and_counts_them() -> TestRes
         .await?;
     }
     let public = app.get("/strategies/astadt").await;
-    assert!(
-        public
-            .body
-            .contains("2 Beteiligungen (Runden und Werkstätten) zu diesem Ziel")
-    );
+    assert!(public.body.contains("2 Beteiligungsrunden zu diesem Ziel"));
     let page = app.get(&format!("/goals/{goal}")).await;
     assert!(page.body.contains("href=\"/rounds/kita-umfrage\""));
     assert!(page.body.contains("href=\"/rounds/kita-werkstatt\""));

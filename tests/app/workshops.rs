@@ -790,7 +790,7 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
     assert!(
         strategy
             .body
-            .contains("2 Beteiligungen (Runden und Werkstätten) zu diesem Ziel"),
+            .contains("1 Beteiligungsrunde zu diesem Ziel · 1 Werkstatt"),
         "the round and the workshop count: {}",
         strategy.body
     );

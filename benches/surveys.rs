@@ -1,0 +1,225 @@
+//! Survey load bench (not a test): seeds a survey with 100,000 responses through batched INSERTs,
+//! then measures through HTTP (a) answering concurrently and (b) rendering the results page and a
+//! breakdown. Run with `cargo bench --bench surveys`; with TEST_DATABASE_URL set it runs on
+//! PostgreSQL.
+
+#[path = "../tests/app/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, stream};
+use teilhabe::{
+    accounts::service::{self as accounts, Role},
+    admin::service::{self as admin, NewMunicipality},
+    surveys::{demo, service as surveys},
+    web::i18n::Lang,
+};
+
+const SEEDED: usize = 100_000;
+const SUBMISSIONS: usize = 1_000;
+const CONCURRENCY: usize = 16;
+const RENDERS: usize = 20;
+
+fn stats(mut samples: Vec<Duration>) -> String {
+    samples.sort();
+    let at = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
+    format!(
+        "p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        at(50).as_secs_f64() * 1e3,
+        at(95).as_secs_f64() * 1e3,
+        samples.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+    )
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // On PostgreSQL the bench uses its own database: test runs drop `teilhabe_t_*` databases
+    // they find, which would pull this one away mid-run.
+    let own_db = own_postgres_database().await?;
+    let mut vars = vec![("TEILHABE_TRUST_PROXY_HEADERS", "true")];
+    if let Some(url) = &own_db {
+        vars.push(("TEILHABE_DATABASE_URL", url.as_str()));
+    }
+    let app = helpers::spawn_app_with(&vars).await;
+    let db = &app.state.db;
+    let now = app.state.clock.now();
+    let backend = format!("{:?}", sea_orm::ConnectionTrait::get_database_backend(db));
+
+    // The demo municipality, strategy, rounds and survey, then 100,000 responses in batches.
+    let place = admin::create_municipality(
+        db,
+        None,
+        NewMunicipality {
+            name: "Musterstadt",
+            slug: "musterstadt",
+            min_group_size: 5,
+        },
+        now,
+    )
+    .await?;
+    let user = accounts::ensure_user(db, "koordination@musterstadt.example", Lang::De, now).await?;
+    accounts::grant_role(db, user.id, Role::Coordinator, Some(place.id), None, now).await?;
+    let user = accounts::find_by_email(db, "koordination@musterstadt.example")
+        .await?
+        .ok_or("user")?;
+    let coordinator = accounts::session_user(db, user.id, user.session_version)
+        .await?
+        .ok_or("user")?;
+    teilhabe::strategy::demo::seed(db, place.id, now).await?;
+    teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place.id, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    demo::seed(db, &coordinator, place.id, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let survey = demo_survey(db).await?;
+    let qs = surveys::questions(db, survey).await?;
+    let started = Instant::now();
+    let txn = teilhabe::db::begin_write(db).await?;
+    demo::add_responses(&txn, survey, &qs, SEEDED - demo::RESPONSES, 42, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    txn.commit().await?;
+    let before = surveys::response_count(db, survey).await?;
+    println!(
+        "[{backend}] seeded {before} responses in {:.1} s (batched multi-row INSERTs)",
+        started.elapsed().as_secs_f64()
+    );
+
+    // (a) Answering: each virtual resident fetches the form (session, CSRF token, browser guard)
+    // and sends the whole survey in one POST; only the POST is timed.
+    let path = format!("/surveys/{survey}");
+    let fields: Vec<(String, String)> = vec![
+        (
+            format!("q-{}", qs[0].model.id),
+            qs[0].options[0].id.to_string(),
+        ),
+        (format!("q-{}", qs[2].model.id), "4".into()),
+        (format!("q-{}", qs[3].model.id), "1".into()),
+        (format!("q-{}", qs[4].model.id), "15".into()),
+        (
+            format!("q-{}", qs[7].model.id),
+            qs[7].options[1].id.to_string(),
+        ),
+        (
+            format!("q-{}", qs[9].model.id),
+            qs[9].options[2].id.to_string(),
+        ),
+        ("page".into(), "0".into()),
+        ("action".into(), "submit".into()),
+    ];
+    let url = app.url(&path);
+    let started = Instant::now();
+    let results: Vec<(u16, Duration)> = stream::iter(0..SUBMISSIONS)
+        .map(|i| {
+            let url = url.clone();
+            let fields = fields.clone();
+            async move {
+                let client = helpers::new_client();
+                let ip = format!("10.{}.{}.{}", i / 65536, (i / 256) % 256, i % 256);
+                let form = client.get(&url).header("x-forwarded-for", &ip).send().await;
+                let body = match form {
+                    Ok(r) => r.text().await.unwrap_or_default(),
+                    Err(_) => String::new(),
+                };
+                let token = helpers::csrf_token(&body).unwrap_or_default();
+                let mut all = fields.clone();
+                all.push(("csrf_token".into(), token));
+                let t = Instant::now();
+                let status = client
+                    .post(&url)
+                    .header("x-forwarded-for", &ip)
+                    .form(&all)
+                    .send()
+                    .await
+                    .map(|r| r.status().as_u16())
+                    .unwrap_or(0);
+                (status, t.elapsed())
+            }
+        })
+        .buffer_unordered(CONCURRENCY)
+        .collect()
+        .await;
+    let wall = started.elapsed();
+    let stored = results.iter().filter(|(s, _)| *s == 303).count();
+    let after = surveys::response_count(db, survey).await?;
+    println!(
+        "[{backend}] answering: {SUBMISSIONS} residents, concurrency {CONCURRENCY}: {:.0} responses/s (incl. fetching the form), POST {}",
+        SUBMISSIONS as f64 / wall.as_secs_f64(),
+        stats(results.iter().map(|(_, d)| *d).collect())
+    );
+    println!(
+        "[{backend}] invariant: {stored} answered with 303, responses grew by {} (must be equal)",
+        after - before
+    );
+    assert_eq!(stored, SUBMISSIONS);
+    assert_eq!((after - before) as usize, stored);
+
+    // (b) Rendering the results of ~101,000 responses (all aggregates in SQL), and a breakdown.
+    let age = qs
+        .iter()
+        .find(|q| q.model.demographic)
+        .ok_or("demographic")?
+        .model
+        .id;
+    for (what, page) in [
+        ("results page", format!("/surveys/{survey}/results")),
+        (
+            "breakdown by age",
+            format!("/surveys/{survey}/results?by={age}"),
+        ),
+    ] {
+        let mut samples = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..RENDERS {
+            let t = Instant::now();
+            let res = app.get(&page).await;
+            samples.push(t.elapsed());
+            assert_eq!(res.status, reqwest::StatusCode::OK);
+            bytes = res.body.len();
+        }
+        println!(
+            "[{backend}] {what}: {RENDERS} requests, {} ({} KB HTML)",
+            stats(samples),
+            bytes / 1024
+        );
+    }
+    app.stop().await;
+    if let (Some(url), Ok(base)) = (own_db, std::env::var("TEST_DATABASE_URL")) {
+        let name = url.rsplit('/').next().unwrap_or_default().to_string();
+        let admin = sea_orm::Database::connect(&base).await?;
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &admin,
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn own_postgres_database() -> Result<Option<String>, Box<dyn std::error::Error>> {
+    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
+        return Ok(None);
+    };
+    let name = format!("teilhabe_bench_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&base).await?;
+    sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("CREATE DATABASE {name}"))
+        .await?;
+    let mut url = url::Url::parse(&base)?;
+    url.set_path(&name);
+    Ok(Some(url.to_string()))
+}
+
+async fn demo_survey(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<uuid::Uuid, Box<dyn std::error::Error>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(entity::surveys::Entity::find()
+        .filter(entity::surveys::Column::Title.eq(demo::TITLE))
+        .one(db)
+        .await?
+        .ok_or("demo survey")?
+        .id)
+}

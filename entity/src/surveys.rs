@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+/// A questionnaire inside a round.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "surveys")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub round_id: Uuid,
+    pub title: String,
+    /// Plain-language introduction (Markdown; sanitized when rendered).
+    pub intro: String,
+    /// Estimated minutes to answer.
+    pub minutes: i32,
+    /// `none`, `account` or `code`: what answering requires.
+    pub access: String,
+    /// `draft`, `open` or `closed`.
+    pub status: String,
+    /// Published aggregates over fewer responses than this are suppressed (never below 3).
+    pub min_group_size: i32,
+    /// Set when the coordinator published the results; staff see them live before.
+    pub results_published_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,1320 @@
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
+use teilhabe::{
+    accounts::service::Role,
+    surveys::service::{self as surveys, Question},
+};
+use uuid::Uuid;
+
+use crate::{
+    access::{signed_in_coordinator, signed_in_staff},
+    helpers::{Page, TestApp, TestResult, new_client, spawn_app},
+    rounds::{create_round, seed_goals},
+};
+
+/// A page whose form carries the session's CSRF token (the token is per session).
+const TOKEN_PAGE: &str = "/subscribe";
+
+pub struct Fixture {
+    pub survey: Uuid,
+    pub place: Uuid,
+    pub goal: Uuid,
+    pub round_slug: String,
+    pub manage: String,
+}
+
+fn date(app: &TestApp, days: i64) -> String {
+    (app.state
+        .clock
+        .now()
+        .with_timezone(&app.state.settings.time_zone)
+        .date_naive()
+        + chrono::Duration::days(days))
+    .format("%Y-%m-%d")
+    .to_string()
+}
+
+/// A coordinator of `slug` (signed in on `app`), an open round and a draft survey in it.
+pub async fn draft_survey(app: &TestApp, slug: &str, access: &str) -> Fixture {
+    let place = signed_in_coordinator(app, &format!("koordi@{slug}.example"), slug).await;
+    let goal = seed_goals(app, place, &["Mehr Menschen in Arbeit"]).await[0];
+    let title = format!("Runde {slug}");
+    let round = create_round(app, slug, &title, &date(app, 0), &date(app, 30), goal).await;
+    let res = app.submit(&round, &format!("{round}/publish"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let round_id = round.trim_start_matches("/manage/rounds/").to_string();
+    let res = app
+        .submit(
+            "/manage/surveys",
+            "/manage/surveys",
+            &[
+                ("round_id", &round_id),
+                ("title", "Wie kommen Sie zurecht?"),
+                ("intro", "Ein paar kurze Fragen."),
+                ("minutes", "5"),
+                ("access", access),
+                ("min_group_size", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let manage = res.location.unwrap_or_default();
+    let survey = Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))
+        .unwrap_or_else(|e| panic!("{manage}: {e}"));
+    Fixture {
+        survey,
+        place,
+        goal,
+        round_slug: format!("runde-{slug}"),
+        manage,
+    }
+}
+
+/// Adds a question through the builder form; returns all questions afterwards.
+pub async fn add_question(app: &TestApp, f: &Fixture, fields: &[(&str, &str)]) -> Vec<Question> {
+    let goal = f.goal.to_string();
+    let mut all: Vec<(&str, &str)> = vec![("goal_ids", goal.as_str())];
+    all.extend_from_slice(fields);
+    let res = app
+        .submit(&f.manage, &format!("{}/questions", f.manage), &all)
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    questions(app, f).await
+}
+
+async fn questions(app: &TestApp, f: &Fixture) -> Vec<Question> {
+    surveys::questions(&app.state.db, f.survey)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn open(app: &TestApp, f: &Fixture) {
+    let res = app
+        .submit(&f.manage, &format!("{}/open", f.manage), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+fn name(q: &Question) -> String {
+    format!("q-{}", q.model.id)
+}
+
+fn opt(q: &Question, i: usize) -> String {
+    q.options[i].id.to_string()
+}
+
+/// Posts answer fields to the survey as the browser form does.
+async fn post(app: &TestApp, f: &Fixture, fields: &[(String, String)]) -> Page {
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    app.submit(TOKEN_PAGE, &format!("/surveys/{}", f.survey), &borrowed)
+        .await
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A survey with one question of every kind (no conditions).
+async fn every_kind(app: &TestApp, f: &Fixture) -> Vec<Question> {
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Wie kommen Sie zur Arbeit?"),
+            ("required", "on"),
+            ("options", "Bus\nRad\nAuto"),
+            ("allow_other", "on"),
+        ],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "multiple"),
+            ("prompt", "Was hilft Ihnen?"),
+            ("options", "Beratung\nKita\nFahrgeld\nKurse"),
+            ("min_choices", "1"),
+            ("max_choices", "2"),
+        ],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "scale"),
+            ("prompt", "Wie zufrieden sind Sie?"),
+            ("required", "on"),
+            ("scale_min", "1"),
+            ("scale_max", "5"),
+            ("scale_min_label", "gar nicht"),
+            ("scale_max_label", "sehr"),
+        ],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "yesno"),
+            ("prompt", "Haben Sie Kinder?"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "number"),
+            ("prompt", "Wie viele Personen leben im Haushalt?"),
+            ("number_min", "1"),
+            ("number_max", "12"),
+        ],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[("kind", "short_text"), ("prompt", "Ihr Stadtteil?")],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "long_text"),
+            ("prompt", "Was sollte die Stadt tun?"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn every_question_type_is_checked_and_a_form_with_errors_keeps_what_was_typed() -> TestResult
+{
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "astadt", "none").await;
+    let qs = every_kind(&app, &f).await;
+    open(&app, &f).await;
+
+    // Nothing answered: the required ones complain, with a summary linking to each field.
+    let res = post(&app, &f, &pairs(&[("action", "submit"), ("page", "0")])).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("error-summary"));
+    for q in [&qs[0], &qs[2], &qs[3]] {
+        assert!(
+            res.body.contains(&format!("href=\"#{}\"", name(q))),
+            "summary links to {}",
+            q.model.prompt
+        );
+    }
+    assert!(res.body.contains("Bitte beantworten Sie diese Frage."));
+    assert!(!res.body.contains(&format!("href=\"#{}\"", name(&qs[1]))));
+
+    // Every bound is checked; what was typed comes back.
+    let long = "x".repeat(301);
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), "other".into()),
+            (name(&qs[1]), opt(&qs[1], 0)),
+            (name(&qs[1]), opt(&qs[1], 1)),
+            (name(&qs[1]), opt(&qs[1], 2)),
+            (name(&qs[2]), "7".into()),
+            (name(&qs[3]), "1".into()),
+            (name(&qs[4]), "13".into()),
+            (name(&qs[5]), long.clone()),
+            (name(&qs[6]), "Mehr Busse am Abend".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for key in [
+        "Bitte schreiben Sie dazu, was genau.",
+        "Sie haben zu viele Antworten gewählt.",
+        "Diese Antwort gibt es nicht.",
+        "Diese Zahl ist zu klein oder zu groß.",
+        "Ihr Text ist zu lang.",
+    ] {
+        assert!(res.body.contains(key), "message: {key}");
+    }
+    assert!(
+        res.body.contains(">Mehr Busse am Abend</textarea>"),
+        "text kept"
+    );
+    assert!(res.body.contains("value=\"13\""), "number kept");
+    assert!(
+        res.body
+            .contains(&format!("value=\"{}\" checked", opt(&qs[1], 2))),
+        "choices kept"
+    );
+
+    // A number that is no number, and a single choice with two answers.
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 0)),
+            (name(&qs[0]), opt(&qs[0], 1)),
+            (name(&qs[2]), "3".into()),
+            (name(&qs[3]), "1".into()),
+            (name(&qs[4]), "drei".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Bitte wählen Sie nur eine Antwort."));
+    assert!(res.body.contains("Bitte geben Sie eine ganze Zahl ein"));
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 0);
+
+    // An optional question may stay empty; "other" with its text counts as an answer.
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), "other".into()),
+            (format!("{}-other", name(&qs[0])), "Zu Fuß".into()),
+            (name(&qs[2]), "5".into()),
+            (name(&qs[3]), "2".into()),
+            (name(&qs[4]), "3".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        res.location.as_deref(),
+        Some(format!("/surveys/{}/thanks", f.survey).as_str())
+    );
+    let thanks = app.get(&format!("/surveys/{}/thanks", f.survey)).await;
+    assert!(
+        thanks
+            .body
+            .contains(&format!("/surveys/{}/results", f.survey))
+    );
+    assert!(thanks.body.contains(&format!("/rounds/{}", f.round_slug)));
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 1);
+    Ok(())
+}
+
+/// Two pages: a choice, then a question shown only for one of its answers.
+async fn conditional(app: &TestApp, f: &Fixture) -> Vec<Question> {
+    let qs = add_question(
+        app,
+        f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Haben Sie Arbeit?"),
+            ("required", "on"),
+            ("options", "Ja\nNein"),
+        ],
+    )
+    .await;
+    let no = opt(&qs[0], 1);
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "long_text"),
+            ("prompt", "Was fehlt Ihnen bei der Suche?"),
+            ("required", "on"),
+            ("condition", &no),
+        ],
+    )
+    .await;
+    add_question(
+        app,
+        f,
+        &[
+            ("kind", "scale"),
+            ("prompt", "Wie geht es Ihnen?"),
+            ("scale_min", "1"),
+            ("scale_max", "5"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_survey_with_a_condition_is_answered_page_by_page_and_keeps_every_answer() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "bstadt", "none").await;
+    let qs = conditional(&app, &f).await;
+    open(&app, &f).await;
+
+    let first = app.get(&format!("/surveys/{}", f.survey)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains("Seite 1 von 2"));
+    assert!(first.body.contains("Haben Sie Arbeit?"));
+    assert!(!first.body.contains("Was fehlt Ihnen"));
+
+    // "No": the conditional question comes on page 2; the first answer travels along hidden.
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 1)),
+            ("page".into(), "0".into()),
+            ("action".into(), "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Seite 2 von 2"));
+    assert!(res.body.contains("Was fehlt Ihnen bei der Suche?"));
+    assert!(res.body.contains(&format!(
+        "type=\"hidden\" name=\"{}\" value=\"{}\"",
+        name(&qs[0]),
+        opt(&qs[0], 1)
+    )));
+    // The conditional question is required once shown.
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 1)),
+            (name(&qs[2]), "4".into()),
+            ("page".into(), "1".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Seite 2 von 2"));
+    assert!(
+        res.body.contains("value=\"4\" checked"),
+        "scale answer kept"
+    );
+    // Back to page 1: the choice is still checked; the page-2 answers travel hidden.
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 1)),
+            (name(&qs[1]), "Kinderbetreuung".into()),
+            (name(&qs[2]), "4".into()),
+            ("page".into(), "1".into()),
+            ("action".into(), "back".into()),
+        ],
+    )
+    .await;
+    assert!(res.body.contains("Seite 1 von 2"));
+    assert!(
+        res.body
+            .contains(&format!("value=\"{}\" checked", opt(&qs[0], 1)))
+    );
+    assert!(res.body.contains("value=\"Kinderbetreuung\""));
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 1)),
+            (name(&qs[1]), "Kinderbetreuung".into()),
+            (name(&qs[2]), "4".into()),
+            ("page".into(), "1".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    // "Yes": the conditional question is skipped, and a stale answer to it is not stored.
+    app.client = new_client();
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 0)),
+            (name(&qs[1]), "sollte nicht gespeichert werden".into()),
+            (name(&qs[2]), "2".into()),
+            ("page".into(), "0".into()),
+            ("action".into(), "next".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("Wie geht es Ihnen?"));
+    assert!(
+        !res.body.contains("Was fehlt Ihnen"),
+        "skipped for this answer"
+    );
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 0)),
+            (name(&qs[1]), "sollte nicht gespeichert werden".into()),
+            (name(&qs[2]), "2".into()),
+            ("page".into(), "1".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let texts: i64 = count(
+        &app,
+        "SELECT COUNT(*) AS n FROM survey_answers WHERE text_value IS NOT NULL",
+    )
+    .await;
+    assert_eq!(texts, 1);
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 2);
+    Ok(())
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    let db = &app.state.db;
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or_else(|| panic!("{sql}: no row"));
+    row.try_get("", "n").unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn columns(app: &TestApp, table: &str) -> Vec<String> {
+    let db = &app.state.db;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => format!(
+            "SELECT column_name AS name FROM information_schema.columns WHERE table_name = '{table}' ORDER BY column_name"
+        ),
+        _ => format!("SELECT name FROM pragma_table_info('{table}') ORDER BY name"),
+    };
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.try_get("", "name").unwrap_or_else(|e| panic!("{e}")))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_response_holds_no_link_to_the_person_or_the_code() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "cstadt", "none").await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "yesno"),
+            ("prompt", "Fahren Sie Bus?"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    open(&app, &f).await;
+    app.client = new_client();
+    let email = app.signed_in_resident("mia@example.org").await;
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), "1".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    // The schema has no place for a person, an address, a browser, a code or a time.
+    assert_eq!(
+        columns(&app, "survey_responses").await,
+        ["channel", "id", "submitted_on", "survey_id"]
+    );
+    assert_eq!(
+        columns(&app, "survey_answers").await,
+        [
+            "id",
+            "number_value",
+            "option_id",
+            "question_id",
+            "response_id",
+            "text_status",
+            "text_value"
+        ]
+    );
+    assert_eq!(
+        columns(&app, "survey_participations").await,
+        ["guard_hash", "survey_id"]
+    );
+
+    // The rows: a random (v4) id, the day, the channel; the guard is an opaque hash.
+    let responses = entity::survey_responses::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(responses.len(), 1);
+    let response = &responses[0];
+    assert_eq!(response.id.get_version_num(), 4);
+    assert_eq!(response.channel, "online");
+    let user = teilhabe::accounts::service::find_by_email(&app.state.db, &email)
+        .await?
+        .ok_or("user")?;
+    let guards = entity::survey_participations::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(guards.len(), 1);
+    let guard = &guards[0].guard_hash;
+    assert_eq!(guard.len(), 64);
+    for id in [
+        user.id.to_string(),
+        user.id.simple().to_string(),
+        response.id.to_string(),
+    ] {
+        assert!(!guard.contains(&id));
+    }
+    let answers = entity::survey_answers::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert!(answers.iter().all(|a| a.id.get_version_num() == 4));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_same_person_or_code_cannot_answer_twice() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "dstadt", "code").await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "yesno"),
+            ("prompt", "Fahren Sie Bus?"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    open(&app, &f).await;
+    let res = app
+        .submit(
+            &format!("{}/codes", f.manage),
+            &format!("{}/codes", f.manage),
+            &[("count", "3")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let codes: Vec<String> = res
+        .body
+        .match_indices("<li><code>")
+        .map(|(i, _)| res.body[i + 10..i + 22].to_string())
+        .collect();
+    assert_eq!(codes.len(), 3, "{}", res.body);
+    // Only hashes are stored.
+    let stored = entity::survey_access_codes::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(stored.len(), 3);
+    assert!(stored.iter().all(|c| {
+        !codes
+            .iter()
+            .any(|code| c.code_hash.contains(&code.replace('-', "")))
+    }));
+
+    app.client = new_client();
+    let answer = |code: &str| {
+        vec![
+            ("access_code".to_string(), code.to_string()),
+            (name(&qs[0]), "0".to_string()),
+            ("action".into(), "submit".into()),
+        ]
+    };
+    let res = post(&app, &f, &answer("falsch")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Diesen Code gibt es nicht"));
+    // Case and dashes do not matter.
+    let res = post(
+        &app,
+        &f,
+        &answer(&codes[0].to_lowercase().replace('-', " ")),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.client = new_client();
+    let res = post(&app, &f, &answer(&codes[0])).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a used code");
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 1);
+    let (all, used) = surveys::code_counts(&app.state.db, f.survey).await?;
+    assert_eq!((all, used), (3, 1));
+
+    // Two requests with the same code at once: exactly one response.
+    let token_page = app.get(TOKEN_PAGE).await;
+    let token = crate::helpers::csrf_token(&token_page.body).ok_or("token")?;
+    let url = app.url(&format!("/surveys/{}", f.survey));
+    let mut form = answer(&codes[1]);
+    form.push(("csrf_token".into(), token));
+    let (a, b) = tokio::join!(
+        app.client.post(&url).form(&form).send(),
+        app.client.post(&url).form(&form).send()
+    );
+    let mut statuses = [a?.status(), b?.status()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
+    );
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_signed_in_person_or_a_browser_answers_an_open_survey_once() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "estadt", "none").await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "yesno"),
+            ("prompt", "Fahren Sie Bus?"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    open(&app, &f).await;
+    let answer = vec![
+        (name(&qs[0]), "1".to_string()),
+        ("action".into(), "submit".into()),
+    ];
+
+    app.client = new_client();
+    app.signed_in_resident("ben@example.org").await;
+    assert_eq!(post(&app, &f, &answer).await.status, StatusCode::SEE_OTHER);
+    let again = app.get(&format!("/surveys/{}", f.survey)).await;
+    assert!(again.body.contains("Sie haben schon geantwortet"));
+    assert_eq!(post(&app, &f, &answer).await.status, StatusCode::CONFLICT);
+    // On another device, signed in again: still once.
+    app.client = new_client();
+    app.login("ben@example.org", "ein sicheres Passwort").await;
+    assert_eq!(post(&app, &f, &answer).await.status, StatusCode::CONFLICT);
+
+    // Without an account, the browser's cookie is the (soft) guard.
+    app.client = new_client();
+    assert_eq!(post(&app, &f, &answer).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(post(&app, &f, &answer).await.status, StatusCode::CONFLICT);
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 2);
+    Ok(())
+}
+
+/// Enters paper questionnaires through the staff form: `(choice index, district index)` each.
+async fn enter_paper(app: &TestApp, f: &Fixture, qs: &[Question], answers: &[(usize, usize)]) {
+    let form = format!("{}/paper", f.manage);
+    for (choice, district) in answers {
+        let a = opt(&qs[0], *choice);
+        let d = opt(&qs[1], *district);
+        let res = app
+            .submit(&form, &form, &[(&name(&qs[0]), &a), (&name(&qs[1]), &d)])
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+}
+
+async fn results_fixture(app: &TestApp, slug: &str) -> (Fixture, Vec<Question>) {
+    let f = draft_survey(app, slug, "none").await;
+    add_question(
+        app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Wie kommen Sie zur Arbeit?"),
+            ("required", "on"),
+            ("options", "Bus\nRad\nAuto\nZu Fuß"),
+        ],
+    )
+    .await;
+    let qs = add_question(
+        app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "In welchem Stadtteil wohnen Sie?"),
+            ("demographic", "on"),
+            ("options", "Nord\nSüd"),
+        ],
+    )
+    .await;
+    open(app, &f).await;
+    (f, qs)
+}
+
+#[tokio::test]
+async fn small_counts_show_as_fewer_than_n_and_a_second_cell_hides_them() -> TestResult {
+    let mut app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "fstadt").await;
+    // Bus 8, Rad 6, Auto 2, Zu Fuß 5 (min group size 5): Auto alone would be total − others,
+    // so the smallest shown cell (Zu Fuß) is hidden too. Nord 11, Süd 10.
+    let mut answers = Vec::new();
+    for (choice, n) in [(0, 8), (1, 6), (2, 2), (3, 5)] {
+        for i in 0..n {
+            answers.push((choice, (i + choice) % 2));
+        }
+    }
+    enter_paper(&app, &f, &qs, &answers).await;
+    let res = app
+        .submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    app.client = new_client();
+    let page = app.get(&format!("/surveys/{}/results", f.survey)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = &page.body[page.body.find("Wie kommen Sie zur Arbeit?").ok_or("q")?..];
+    assert!(table.contains("<th scope=\"row\">Bus</th><td>8</td><td>38 %</td>"));
+    assert!(table.contains("<th scope=\"row\">Rad</th><td>6</td>"));
+    assert!(table.contains("<th scope=\"row\">Auto</th><td>weniger als 5</td>"));
+    assert!(
+        table.contains("<th scope=\"row\">Zu Fuß</th><td>weniger als 5</td>"),
+        "complementary suppression"
+    );
+    assert!(page.body.contains("<svg class=\"bar\""));
+    assert!(!page.body.contains("style="), "no inline styles (CSP)");
+
+    // Breakdown by district: Nord 11 and Süd 10 are big enough, but each cell is checked.
+    let by = app
+        .get(&format!(
+            "/surveys/{}/results?by={}",
+            f.survey, qs[1].model.id
+        ))
+        .await;
+    assert!(by.body.contains("Aufgeschlüsselt nach"));
+    let tables = &by.body[by.body.find("Aufgeschlüsselt nach").ok_or("breakdown")?..];
+    assert!(tables.contains("weniger als 5"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_breakdown_with_a_group_below_the_threshold_is_not_shown_at_all() -> TestResult {
+    let mut app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "gstadt").await;
+    let mut answers: Vec<(usize, usize)> = (0..12).map(|i| (i % 2, 0)).collect();
+    answers.extend([(0, 1), (1, 1)]);
+    enter_paper(&app, &f, &qs, &answers).await;
+    app.submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    app.client = new_client();
+    let by = app
+        .get(&format!(
+            "/surveys/{}/results?by={}",
+            f.survey, qs[1].model.id
+        ))
+        .await;
+    assert_eq!(by.status, StatusCode::OK);
+    assert!(by.body.contains("Diese Aufschlüsselung ist nicht möglich"));
+    assert!(!by.body.contains("Aufgeschlüsselt nach"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn unpublished_results_are_refused_to_the_public_but_shown_to_staff() -> TestResult {
+    let mut app = spawn_app().await;
+    let (f, _) = results_fixture(&app, "hstadt").await;
+    let path = format!("/surveys/{}/results", f.survey);
+    let staff = app.get(&path).await;
+    assert_eq!(staff.status, StatusCode::OK);
+    assert!(staff.body.contains("Nur für Mitarbeitende sichtbar"));
+    let coordinator = app.client.clone();
+
+    app.client = new_client();
+    let res = app.get(&path).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        res.body
+            .contains("Die Ergebnisse sind noch nicht veröffentlicht")
+    );
+    let res = app.get(&format!("{path}?lang=en")).await;
+    assert!(res.body.contains("The results are not published yet"));
+    // A resident is refused too; a draft survey does not exist for them at all.
+    app.signed_in_resident("neugierig@example.org").await;
+    assert_eq!(app.get(&path).await.status, StatusCode::FORBIDDEN);
+
+    app.client = coordinator;
+    app.submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    app.client = new_client();
+    assert_eq!(app.get(&path).await.status, StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
+async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "istadt", "none").await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "long_text"),
+            ("prompt", "Was sollte die Stadt tun?"),
+            ("required", "on"),
+        ],
+    )
+    .await;
+    open(&app, &f).await;
+    app.submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    let coordinator = app.client.clone();
+    for text in [
+        "Mehr Busse am Abend. Ruft mich an: 0170 1234567",
+        "Günstigere Kita-Plätze",
+    ] {
+        app.client = new_client();
+        let res = post(
+            &app,
+            &f,
+            &[
+                (name(&qs[0]), text.into()),
+                ("action".into(), "submit".into()),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    let results = format!("/surveys/{}/results", f.survey);
+    let page = app.get(&results).await;
+    assert!(!page.body.contains("Mehr Busse"));
+    assert!(!page.body.contains("Kita-Plätze"));
+    assert_eq!(
+        surveys::pending_free_text_count(&app.state.db, Some(&[f.place])).await?,
+        2
+    );
+    assert_eq!(
+        surveys::pending_free_text_count(&app.state.db, Some(&[Uuid::new_v4()])).await?,
+        0
+    );
+
+    // A moderator of another municipality sees none of it.
+    app.client = new_client();
+    signed_in_staff(&app, "fremd@jstadt.example", "jstadt", Role::Moderator).await;
+    let queue = app.get("/manage/free-text").await;
+    assert!(!queue.body.contains("Mehr Busse"));
+
+    // The municipality's moderator: the phone number is marked; it is removed before release.
+    app.client = new_client();
+    let moderator = teilhabe::accounts::service::ensure_user(
+        &app.state.db,
+        "moderation@istadt.example",
+        teilhabe::web::i18n::Lang::De,
+        app.state.clock.now(),
+    )
+    .await?;
+    teilhabe::accounts::service::store_password(&app.state.db, moderator.id, "Moderation 2026!")
+        .await?;
+    teilhabe::accounts::service::mark_verified(&app.state.db, moderator.id, app.state.clock.now())
+        .await?;
+    teilhabe::accounts::service::grant_role(
+        &app.state.db,
+        moderator.id,
+        Role::Moderator,
+        Some(f.place),
+        None,
+        app.state.clock.now(),
+    )
+    .await?;
+    app.login("moderation@istadt.example", "Moderation 2026!")
+        .await;
+    let queue = app.get("/manage/free-text").await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains("Telefonnummer"), "phone number marked");
+    let answers = entity::survey_answers::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    let busy = answers
+        .iter()
+        .find(|a| a.text_value.as_deref().is_some_and(|t| t.contains("Busse")))
+        .ok_or("answer")?;
+    let kita = answers
+        .iter()
+        .find(|a| a.text_value.as_deref().is_some_and(|t| t.contains("Kita")))
+        .ok_or("answer")?;
+    let res = app
+        .submit(
+            "/manage/free-text",
+            &format!("/manage/free-text/{}/release", busy.id),
+            &[("text", "Mehr Busse am Abend.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .submit(
+            "/manage/free-text",
+            &format!("/manage/free-text/{}/reject", kita.id),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    app.client = new_client();
+    let page = app.get(&results).await;
+    assert!(page.body.contains("Mehr Busse am Abend."));
+    assert!(!page.body.contains("0170"), "the redacted original is gone");
+    assert!(!page.body.contains("Kita-Plätze"));
+    let stored = entity::survey_answers::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert!(
+        stored
+            .iter()
+            .all(|a| !a.text_value.as_deref().unwrap_or_default().contains("0170")),
+        "the original is not kept after the decision"
+    );
+    assert_eq!(
+        surveys::pending_free_text_count(&app.state.db, None).await?,
+        0
+    );
+    app.client = coordinator;
+    Ok(())
+}
+
+#[tokio::test]
+async fn paper_entry_records_the_channel_and_names_the_staff_member_only_in_the_audit_log()
+-> TestResult {
+    let app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "kstadt").await;
+    enter_paper(&app, &f, &qs, &[(0, 0)]).await;
+    let responses = entity::survey_responses::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(responses.len(), 1);
+    assert_eq!(responses[0].channel, "paper");
+    let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 100).await?;
+    let entry = entries
+        .iter()
+        .find(|e| e.action == "survey.paper_entry")
+        .ok_or("audit entry")?;
+    assert!(entry.actor_id.is_some());
+    assert_eq!(
+        entry.target_id.as_deref(),
+        Some(f.survey.to_string().as_str())
+    );
+    assert!(!entry.summary.contains(&responses[0].id.to_string()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn exports_apply_suppression_hold_no_identifiers_and_are_audited() -> TestResult {
+    let app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "lstadt").await;
+    let answers: Vec<(usize, usize)> = (0..9).map(|i| (usize::from(i >= 7), i % 2)).collect();
+    enter_paper(&app, &f, &qs, &answers).await;
+    let res = app
+        .get(&format!("{}/export/aggregates.csv", f.manage))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers["content-type"]
+            .to_str()?
+            .starts_with("text/csv")
+    );
+    assert!(
+        res.body.contains("Wie kommen Sie zur Arbeit?,Bus,7,78 %"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body
+            .contains("Wie kommen Sie zur Arbeit?,Rad,weniger als 5"),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains(",Rad,2"));
+
+    let raw = app.get(&format!("{}/export/responses.csv", f.manage)).await;
+    assert_eq!(raw.status, StatusCode::OK);
+    assert_eq!(raw.body.lines().count(), 10, "{}", raw.body);
+    let ids = entity::survey_responses::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert!(ids.iter().all(|r| !raw.body.contains(&r.id.to_string())));
+    assert!(raw.body.contains("Papier"));
+
+    let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 100).await?;
+    let exports = entries
+        .iter()
+        .filter(|e| e.action == "survey.export")
+        .count();
+    assert_eq!(exports, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn once_a_survey_has_answers_only_the_wording_may_change() -> TestResult {
+    let app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "mstadt").await;
+    enter_paper(&app, &f, &qs, &[(0, 0)]).await;
+    let edit = format!("/manage/questions/{}", qs[0].model.id);
+    let goal = f.goal.to_string();
+    let base = [
+        ("kind", "single"),
+        ("prompt", "Wie kommen Sie meistens zur Arbeit?"),
+        ("required", "on"),
+        ("goal_ids", goal.as_str()),
+    ];
+    let mut wording = base.to_vec();
+    wording.push(("options", "Mit dem Bus\nRad\nAuto\nZu Fuß"));
+    let res = app.submit(&edit, &edit, &wording).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let mut more = base.to_vec();
+    more.push(("options", "Mit dem Bus\nRad\nAuto\nZu Fuß\nBahn"));
+    let res = app.submit(&edit, &edit, &more).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        res.body
+            .contains("Nur die Formulierungen dürfen sich noch ändern")
+    );
+    let mut kind = base.to_vec();
+    kind[0] = ("kind", "multiple");
+    kind.push(("options", "Mit dem Bus\nRad\nAuto\nZu Fuß"));
+    assert_eq!(
+        app.submit(&edit, &edit, &kind).await.status,
+        StatusCode::CONFLICT
+    );
+    let res = app.submit(&f.manage, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let now = questions(&app, &f).await;
+    assert_eq!(now[0].model.prompt, "Wie kommen Sie meistens zur Arbeit?");
+    assert_eq!(now[0].options[0].label, "Mit dem Bus");
+    assert_eq!(now[0].options.len(), 4);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_round_page_lists_the_survey_and_the_goal_page_shows_its_published_results()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "nstadt").await;
+    let answers: Vec<(usize, usize)> = (0..10).map(|i| (i % 2, i % 2)).collect();
+    enter_paper(&app, &f, &qs, &answers).await;
+    let coordinator = app.client.clone();
+    app.client = new_client();
+    let round = app.get(&format!("/rounds/{}", f.round_slug)).await;
+    assert!(
+        round
+            .body
+            .contains(&format!("href=\"/surveys/{}\"", f.survey))
+    );
+    let goal = format!("/goals/{}", f.goal);
+    assert!(
+        !app.get(&goal)
+            .await
+            .body
+            .contains("Wie kommen Sie zur Arbeit?")
+    );
+    let strategy = app.get("/strategies/nstadt").await;
+    assert!(
+        strategy.body.contains("10 Antworten aus Umfragen"),
+        "{}",
+        strategy.body
+    );
+
+    app.client = coordinator;
+    app.submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    app.client = new_client();
+    let page = app.get(&goal).await;
+    assert!(page.body.contains("Ergebnisse aus Umfragen"));
+    assert!(page.body.contains("Wie kommen Sie zur Arbeit?"));
+    assert!(
+        !page.body.contains("In welchem Stadtteil"),
+        "demographic questions stay out"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_closed_survey_says_so_and_takes_no_answers() -> TestResult {
+    let mut app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "ostadt").await;
+    app.submit(&f.manage, &format!("{}/close", f.manage), &[])
+        .await;
+    app.client = new_client();
+    let page = app.get(&format!("/surveys/{}", f.survey)).await;
+    assert!(page.body.contains("Diese Umfrage ist beendet"));
+    let res = post(
+        &app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 0)),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 0);
+    Ok(())
+}
+
+/// Builds a survey in the round managed at `round` (as the signed-in admin or coordinator) and
+/// returns each survey page with its template and expected status, for the i18n check.
+pub async fn survey_pages(
+    app: &TestApp,
+    round: &str,
+    goal: Uuid,
+) -> Vec<(&'static str, String, StatusCode)> {
+    let round_id = round.trim_start_matches("/manage/rounds/").to_string();
+    let res = app
+        .submit(
+            "/manage/surveys",
+            "/manage/surveys",
+            &[
+                ("round_id", &round_id),
+                ("title", "Umfrage"),
+                ("intro", ""),
+                ("minutes", "5"),
+                ("access", "none"),
+                ("min_group_size", ""),
+            ],
+        )
+        .await;
+    let manage = res.location.unwrap_or_else(|| panic!("{}", res.body));
+    let survey = Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let f = Fixture {
+        survey,
+        place: Uuid::nil(),
+        goal,
+        round_slug: String::new(),
+        manage: manage.clone(),
+    };
+    let qs = every_kind(app, &f).await;
+    open(app, &f).await;
+    let answer = format!("/surveys/{survey}");
+    // The form itself (surveys/answer), before answering turns it into a notice.
+    let form = app.get(&answer).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"q-"));
+    let res = post(
+        app,
+        &f,
+        &[
+            (name(&qs[0]), opt(&qs[0], 0)),
+            (name(&qs[2]), "3".into()),
+            (name(&qs[3]), "1".into()),
+            (name(&qs[6]), "Text".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    vec![
+        (
+            "surveys/manage_list",
+            "/manage/surveys".into(),
+            StatusCode::OK,
+        ),
+        ("surveys/manage_survey", manage.clone(), StatusCode::OK),
+        (
+            "surveys/manage_question",
+            format!("/manage/questions/{}", qs[1].model.id),
+            StatusCode::OK,
+        ),
+        (
+            "surveys/manage_codes",
+            format!("{manage}/codes"),
+            StatusCode::OK,
+        ),
+        (
+            "surveys/manage_paper",
+            format!("{manage}/paper"),
+            StatusCode::OK,
+        ),
+        ("surveys/print", format!("{manage}/print"), StatusCode::OK),
+        (
+            "surveys/free_text",
+            "/manage/free-text".into(),
+            StatusCode::OK,
+        ),
+        ("surveys/notice", answer.clone(), StatusCode::OK),
+        ("surveys/thanks", format!("{answer}/thanks"), StatusCode::OK),
+        (
+            "surveys/results",
+            format!("{answer}/results?by=none"),
+            StatusCode::OK,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn the_answer_form_renders_in_both_languages() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "pstadt", "code").await;
+    every_kind(&app, &f).await;
+    open(&app, &f).await;
+    app.client = new_client();
+    for lang in ["de", "en"] {
+        let res = app.get(&format!("/surveys/{}?lang={lang}", f.survey)).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(res.body.contains(&format!("<html lang=\"{lang}\">")));
+        assert!(res.body.contains("name=\"access_code\""));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_adds_a_published_survey_with_every_question_type_once() -> TestResult {
+    let mut app = spawn_app().await;
+    let email = "koordination@musterstadt.example";
+    let place = signed_in_coordinator(&app, email, "musterstadt").await;
+    let db = &app.state.db;
+    let now = app.state.clock.now();
+    teilhabe::strategy::demo::seed(db, place, now).await?;
+    let user = teilhabe::accounts::service::find_by_email(db, email)
+        .await?
+        .ok_or("coordinator")?;
+    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
+        .await?
+        .ok_or("coordinator")?;
+    teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    let added = teilhabe::surveys::demo::seed(db, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(added, 300);
+    let again = teilhabe::surveys::demo::seed(db, &coordinator, place, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    assert_eq!(again, 0, "idempotent");
+
+    let survey = entity::surveys::Entity::find()
+        .one(db)
+        .await?
+        .ok_or("survey")?;
+    let qs = surveys::questions(db, survey.id).await?;
+    let kinds: std::collections::BTreeSet<&str> =
+        qs.iter().map(|q| q.model.kind.as_str()).collect();
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
+    assert!(qs.iter().filter(|q| q.model.demographic).count() >= 3);
+    assert!(qs.iter().any(|q| q.model.condition_option_id.is_some()));
+    assert!(surveys::pending_free_text_count(db, None).await? > 0);
+
+    app.client = new_client();
+    let results = app.get(&format!("/surveys/{}/results", survey.id)).await;
+    assert_eq!(results.status, StatusCode::OK);
+    assert!(results.body.contains("Antworten insgesamt: 300"));
+    assert!(results.body.contains("Kinderbetreuung"));
+    let age = qs
+        .iter()
+        .find(|q| q.model.prompt == "Wie alt sind Sie?")
+        .ok_or("age")?;
+    let by = app
+        .get(&format!(
+            "/surveys/{}/results?by={}",
+            survey.id, age.model.id
+        ))
+        .await;
+    assert_eq!(by.status, StatusCode::OK);
+    assert!(by.body.contains("Aufgeschlüsselt nach: Wie alt sind Sie?"));
+    let form = app.get(&format!("/surveys/{}", survey.id)).await;
+    assert!(form.body.contains("Seite 1 von"));
+    Ok(())
+}
