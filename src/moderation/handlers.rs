@@ -44,7 +44,7 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
     let section = Section::parse(&query.section).unwrap_or(Section::Pending);
     let index = crate::web::pagination::PageQuery { page: query.page }.index();
     let counts = service::section_counts(db, scope.as_deref()).await?;
-    let tabs: Vec<Value> = counts
+    let mut tabs: Vec<Value> = counts
         .iter()
         .map(|(s, n)| {
             json!({
@@ -55,6 +55,13 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
             })
         })
         .collect();
+    // Survey free texts wait for release in their own queue; it is one more tab here.
+    tabs.push(json!({
+        "href": "/manage/free-text",
+        "label": ctx.t("survey-free-text-title"),
+        "count": crate::surveys::service::pending_free_text_count(db, scope.as_deref()).await?,
+        "current": false,
+    }));
     let base = format!("/manage/moderation?section={}", section.as_str());
     let (items, objections, pages) = if section == Section::Objections {
         let (list, pages) = service::objections_page(db, scope.as_deref(), index, PER_PAGE).await?;

@@ -921,6 +921,15 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
     .await?;
     app.login("moderation@istadt.example", "Moderation 2026!")
         .await;
+    // The moderation queue shows how many free texts wait and leads to them.
+    let moderation = app.get("/manage/moderation").await;
+    assert!(
+        moderation
+            .body
+            .contains("<a href=\"/manage/free-text\">Freitexte freigeben (2)</a>"),
+        "{}",
+        moderation.body
+    );
     let queue = app.get("/manage/free-text").await;
     assert_eq!(queue.status, StatusCode::OK);
     assert!(queue.body.contains("Telefonnummer"), "phone number marked");
