@@ -101,12 +101,17 @@ async fn fresh_database_url(data_dir: &Path) -> String {
             data_dir.join("teilhabe.db").display()
         );
     };
-    let name = format!("teilhabe_t_{}", uuid::Uuid::new_v4().simple());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let name = format!("teilhabe_t_{now}_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(&base)
         .await
         .unwrap_or_else(|e| panic!("TEST_DATABASE_URL: {e}"));
     // The first test of a run drops the databases earlier runs left behind; the lock makes the
-    // others wait, so no database of this run is dropped.
+    // others wait, so no database of this run is dropped. Only databases created more than two
+    // hours ago count as left behind, so runs side by side (or a bench) keep theirs.
     let mut cleaned = STALE_DATABASES_DROPPED.lock().await;
     if !*cleaned {
         let stale = admin
@@ -118,6 +123,13 @@ async fn fresh_database_url(data_dir: &Path) -> String {
             .unwrap_or_else(|e| panic!("listing test databases: {e}"));
         for row in stale {
             let old: String = row.try_get("", "datname").unwrap_or_else(|e| panic!("{e}"));
+            let created = old
+                .strip_prefix("teilhabe_t_")
+                .and_then(|rest| rest.split('_').next())
+                .and_then(|secs| secs.parse::<u64>().ok());
+            if created.is_some_and(|secs| secs + 2 * 60 * 60 > now) {
+                continue;
+            }
             admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)"))
                 .await
