@@ -35,14 +35,7 @@ fn stats(mut samples: Vec<Duration>) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // On PostgreSQL the bench uses its own database: test runs drop `teilhabe_t_*` databases
-    // they find, which would pull this one away mid-run.
-    let own_db = own_postgres_database().await?;
-    let mut vars = vec![("TEILHABE_TRUST_PROXY_HEADERS", "true")];
-    if let Some(url) = &own_db {
-        vars.push(("TEILHABE_DATABASE_URL", url.as_str()));
-    }
-    let app = helpers::spawn_app_with(&vars).await;
+    let app = helpers::spawn_app_with(&[("TEILHABE_TRUST_PROXY_HEADERS", "true")]).await;
     let db = &app.state.db;
     let now = app.state.clock.now();
     let backend = format!("{:?}", sea_orm::ConnectionTrait::get_database_backend(db));
@@ -187,29 +180,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     app.stop().await;
-    if let (Some(url), Ok(base)) = (own_db, std::env::var("TEST_DATABASE_URL")) {
-        let name = url.rsplit('/').next().unwrap_or_default().to_string();
-        let admin = sea_orm::Database::connect(&base).await?;
-        sea_orm::ConnectionTrait::execute_unprepared(
-            &admin,
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        )
-        .await?;
-    }
     Ok(())
-}
-
-async fn own_postgres_database() -> Result<Option<String>, Box<dyn std::error::Error>> {
-    let Ok(base) = std::env::var("TEST_DATABASE_URL") else {
-        return Ok(None);
-    };
-    let name = format!("teilhabe_bench_{}", uuid::Uuid::new_v4().simple());
-    let admin = sea_orm::Database::connect(&base).await?;
-    sea_orm::ConnectionTrait::execute_unprepared(&admin, &format!("CREATE DATABASE {name}"))
-        .await?;
-    let mut url = url::Url::parse(&base)?;
-    url.set_path(&name);
-    Ok(Some(url.to_string()))
 }
 
 async fn demo_survey(
