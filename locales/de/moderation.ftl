@@ -60,3 +60,7 @@ objection-error-missing = Bitte schreiben Sie Ihren Widerspruch.
 objection-error-long = Der Text ist zu lang (höchstens 2000 Zeichen).
 manage-moderation-link = Moderation
 manage-boards-link = Ideenpinnwände
+moderation-hidden-auto-placeholder = Dieser Beitrag ist vorläufig ausgeblendet, weil mehrere Personen ihn gemeldet haben. Die Moderation prüft ihn.
+moderation-error-changed = Der Beitrag wurde inzwischen geändert. Bitte lesen Sie ihn noch einmal und entscheiden Sie dann.
+moderation-keep-button = In Ordnung, so lassen
+moderation-section-personal = Persönliche Daten?

@@ -60,3 +60,7 @@ objection-error-missing = Please write your objection.
 objection-error-long = The text is too long (at most 2000 characters).
 manage-moderation-link = Moderation
 manage-boards-link = Idea boards
+moderation-hidden-auto-placeholder = This contribution is hidden for now because several people reported it. The moderators are checking it.
+moderation-error-changed = The contribution was changed in the meantime. Please read it again and then decide.
+moderation-keep-button = Fine, leave it as it is
+moderation-section-personal = Personal data?

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_foundation;
 mod m20261125_000002_strategy_rounds;
 mod m20261126_000004_ideas_moderation;
+mod m20261126_000006_ideas_followups;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_foundation::Migration),
             Box::new(m20261125_000002_strategy_rounds::Migration),
             Box::new(m20261126_000004_ideas_moderation::Migration),
+            Box::new(m20261126_000006_ideas_followups::Migration),
         ]
     }
 }

@@ -56,10 +56,12 @@ fn is_author(user: Option<&CurrentUser>, idea: &ideas::Model) -> bool {
 }
 
 fn hidden_text(ctx: &Ctx, reason: Option<&str>) -> String {
-    let reason = ctx.t(&format!(
-        "moderation-reason-{}",
-        reason.unwrap_or(moderation::AUTO_HIDDEN)
-    ));
+    let reason = reason.unwrap_or(moderation::AUTO_HIDDEN);
+    // Hidden by the flags alone: for now, until a moderator decides.
+    if reason == moderation::AUTO_HIDDEN {
+        return ctx.t("moderation-hidden-auto-placeholder");
+    }
+    let reason = ctx.t(&format!("moderation-reason-{reason}"));
     crate::web::i18n::lookup(
         ctx.lang,
         "moderation-hidden-placeholder",
@@ -660,7 +662,7 @@ pub async fn edit(
         .await;
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let done = service::edit_idea(&txn, &idea, &input, ctx.state.clock.now()).await?;
+    let done = service::edit_idea(&txn, &board, &idea, &input, ctx.state.clock.now()).await?;
     txn.commit().await?;
     if !done {
         return refused(&ctx, &idea_href(&idea), "idea-error-edit-locked");
@@ -793,6 +795,7 @@ pub async fn flag(
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let outcome = moderation::flag(
         &txn,
+        &ctx.state,
         &target,
         &form.reason,
         form.note.trim(),
@@ -802,6 +805,7 @@ pub async fn flag(
     )
     .await?;
     txn.commit().await?;
+    notifications::wake(&ctx.state);
     tracing::info!(target = %target.id(), "flagged");
     ctx.flash(
         FlashKind::Success,

@@ -348,6 +348,8 @@ pub async fn post_idea(
         created_at: Set(now),
         updated_at: Set(now),
         published_at: Set((status == moderation::PUBLISHED).then_some(now)),
+        version: Set(0),
+        reviewed_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -460,9 +462,12 @@ pub async fn withdraw(
 }
 
 /// Changes an idea, but only while nobody has supported or commented on it (decided in the same
-/// statement, so a support arriving at the same moment cannot slip through).
+/// statement, so a support arriving at the same moment cannot slip through). On a pre-moderated
+/// board a published idea goes back to the moderators, in the same statement; the new version
+/// number makes moderators' decisions on the old text fail.
 pub async fn edit_idea(
     db: &impl ConnectionTrait,
+    board: &idea_boards::Model,
     idea: &ideas::Model,
     input: &IdeaInput,
     now: DateTime<Utc>,
@@ -475,7 +480,10 @@ pub async fn edit_idea(
             placeholders(
                 backend,
                 "UPDATE ideas SET title = $1, body = $2, category_id = $3, district = $4, \
-                   author_name = $5, precheck = $6, updated_at = $7 \
+                   author_name = $5, precheck = $6, updated_at = $7, version = version + 1, \
+                   reviewed_at = NULL, \
+                   status = CASE WHEN $9 AND status = 'published' THEN 'pending' ELSE status END, \
+                   listed = CASE WHEN $9 AND status = 'published' THEN FALSE ELSE listed END \
                  WHERE id = $8 AND support_count = 0 AND status IN ('unconfirmed', 'pending', 'published') \
                    AND NOT EXISTS (SELECT 1 FROM idea_comments c WHERE c.idea_id = $8)",
             ),
@@ -488,6 +496,7 @@ pub async fn edit_idea(
                 precheck.into(),
                 now.into(),
                 idea.id.into(),
+                board.premoderated.into(),
             ],
         ))
         .await?;
@@ -721,6 +730,8 @@ pub async fn add_comment(
         open_flags: Set(0),
         precheck: Set(moderation::precheck(&input.body)),
         created_at: Set(now),
+        version: Set(0),
+        reviewed_at: Set(None),
     }
     .insert(db)
     .await?;

@@ -251,6 +251,27 @@ impl Target {
             Target::Comment(_) => "comment",
         }
     }
+    /// The version of the text, as a moderator saw it.
+    pub fn version(&self) -> i32 {
+        match self {
+            Target::Idea(i) => i.version,
+            Target::Comment(c) => c.version,
+        }
+    }
+    pub fn precheck(&self) -> &str {
+        match self {
+            Target::Idea(i) => &i.precheck,
+            Target::Comment(c) => &c.precheck,
+        }
+    }
+    /// The pre-check marked the text and no moderator has looked at it since.
+    pub fn unreviewed_marks(&self) -> bool {
+        let reviewed = match self {
+            Target::Idea(i) => i.reviewed_at.is_some(),
+            Target::Comment(c) => c.reviewed_at.is_some(),
+        };
+        !self.precheck().is_empty() && !reviewed
+    }
     pub fn idea_id(&self) -> Uuid {
         match self {
             Target::Idea(i) => i.id,
@@ -286,15 +307,17 @@ pub enum Flagged {
 
 /// Records a flag from `reporter_key` (a keyed hash of the account or the address) and hides the
 /// item once `threshold` flags are open. Call inside a write transaction.
+#[allow(clippy::too_many_arguments)]
 pub async fn flag(
     db: &impl ConnectionTrait,
+    state: &AppState,
     target: &Target,
     reason: &str,
     note: &str,
     reporter_key: &str,
     threshold: i32,
     now: DateTime<Utc>,
-) -> Result<Flagged, DbErr> {
+) -> Result<Flagged, AppError> {
     let inserted = moderation_flags::Entity::insert(moderation_flags::ActiveModel {
         id: Set(Uuid::now_v7()),
         target_id: Set(target.id()),
@@ -329,8 +352,9 @@ pub async fn flag(
         [target.id().into()],
     ))
     .await?;
-    // At the threshold a published item is hidden until a moderator decides.
-    db.execute_raw(Statement::from_sql_and_values(
+    // At the threshold a published item is hidden until a moderator decides; the statement that
+    // hides it (exactly once) also tells the author.
+    let hidden = db.execute_raw(Statement::from_sql_and_values(
         backend,
         placeholders(
             backend,
@@ -342,6 +366,9 @@ pub async fn flag(
         [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
     ))
     .await?;
+    if hidden.rows_affected() == 1 {
+        notify_author_of_hide(db, state, target, AUTO_HIDDEN, "").await?;
+    }
     Ok(Flagged::Recorded)
 }
 
@@ -609,8 +636,11 @@ impl Action {
     }
 }
 
-/// Takes a moderation action on `target` with its audit entry and, on hide, the mail to the
-/// author with a link to object. Returns false when the action does not fit the item's state.
+/// Takes a moderation action on `target` (as read in this transaction) with its audit entry and,
+/// on hide, the mail to the author with a link to object. Every change is conditional on the
+/// status and the text version read, so of two moderators acting at once only one succeeds, and
+/// only that one counts, mails and writes the log. Returns false when the action does not fit the
+/// item's state (any more).
 pub async fn act(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -625,6 +655,7 @@ pub async fn act(
     let backend = db.get_database_backend();
     let table = target.table();
     let id = target.id();
+    let is_idea = matches!(target, Target::Idea(_));
     let exec = |sql: String, values: Vec<sea_orm::Value>| async move {
         db.execute_raw(Statement::from_sql_and_values(
             backend,
@@ -633,6 +664,20 @@ pub async fn act(
         ))
         .await
     };
+    // `SET …` of `table`, only if the item is still as it was read. The first values are the
+    // id, the status and the version read; `sets` numbers its own values from $4.
+    let update = |sets: String, mut values: Vec<sea_orm::Value>| {
+        let mut all: Vec<sea_orm::Value> = vec![
+            id.into(),
+            target.status().to_string().into(),
+            target.version().into(),
+        ];
+        all.append(&mut values);
+        exec(
+            format!("UPDATE {table} SET {sets} WHERE id = $1 AND status = $2 AND version = $3"),
+            all,
+        )
+    };
     let close_flags = |status: &'static str| {
         exec(
             "UPDATE moderation_flags SET status = $1 WHERE target_id = $2 AND status = 'open'"
@@ -640,105 +685,129 @@ pub async fn act(
             vec![status.into(), id.into()],
         )
     };
+    let count_comment = |idea_id: Uuid| {
+        exec(
+            "UPDATE ideas SET comment_count = comment_count + 1 WHERE id = $1".into(),
+            vec![idea_id.into()],
+        )
+    };
     let mut summary = json!({ "kind": target.kind() });
     match action {
         Action::Publish => {
-            let listed = if table == "ideas" {
-                ", listed = TRUE, published_at = $2"
+            let listed = if is_idea {
+                ", listed = TRUE, published_at = $4"
             } else {
                 ""
             };
-            let sql = format!(
-                "UPDATE {table} SET status = 'published'{listed} WHERE id = $1 AND status = 'pending'"
-            );
-            let mut values: Vec<sea_orm::Value> = vec![id.into()];
-            if table == "ideas" {
-                values.push(now.into());
-            }
-            let done = exec(sql, values).await?;
+            let done = update(
+                format!("status = 'published', reviewed_at = $4{listed}"),
+                vec![now.into()],
+            )
+            .await?;
             if done.rows_affected() != 1 {
                 return Ok(false);
             }
             if let Target::Comment(c) = target {
-                exec(
-                    "UPDATE ideas SET comment_count = comment_count + 1 WHERE id = $1".into(),
-                    vec![c.idea_id.into()],
-                )
-                .await?;
+                count_comment(c.idea_id).await?;
             }
         }
         Action::Hide { reason, note } => {
-            // A pending item that is hidden counts as shown-as-placeholder from now on.
+            let listed = if is_idea { ", listed = TRUE" } else { "" };
+            let done = update(
+                format!(
+                    "status = 'hidden', hidden_reason = $4, hidden_note = $5, open_flags = 0, reviewed_at = $6{listed}"
+                ),
+                vec![
+                    reason.clone().into(),
+                    Some(note.clone()).filter(|n| !n.is_empty()).into(),
+                    now.into(),
+                ],
+            )
+            .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
+            // A pending comment that is hidden counts as shown-as-placeholder from now on.
             if let Target::Comment(c) = target
                 && c.status == PENDING
             {
-                exec(
-                    "UPDATE ideas SET comment_count = comment_count + 1 WHERE id = $1".into(),
-                    vec![c.idea_id.into()],
-                )
-                .await?;
+                count_comment(c.idea_id).await?;
             }
-            let listed = if table == "ideas" {
-                ", listed = TRUE"
-            } else {
-                ""
-            };
-            exec(
-                format!(
-                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1, hidden_note = $2, open_flags = 0{listed} WHERE id = $3"
-                ),
-                vec![reason.clone().into(), Some(note.clone()).filter(|n| !n.is_empty()).into(), id.into()],
-            )
-            .await?;
             close_flags("upheld").await?;
             summary["reason"] = json!(reason);
             notify_author_of_hide(db, state, target, reason, note).await?;
         }
         Action::Restore => {
-            exec(
-                format!("UPDATE {table} SET status = 'published', hidden_reason = NULL, hidden_note = NULL, open_flags = 0 WHERE id = $1 AND status = 'hidden'"),
-                vec![id.into()],
+            let done = update(
+                "status = 'published', hidden_reason = NULL, hidden_note = NULL, open_flags = 0, reviewed_at = $4".into(),
+                vec![now.into()],
             )
             .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
             close_flags("dismissed").await?;
         }
         Action::Dismiss => {
-            exec(
-                format!("UPDATE {table} SET open_flags = 0 WHERE id = $1"),
-                vec![id.into()],
+            // An automatic hide ends with the flags that caused it; a text the pre-check marked
+            // counts as looked at.
+            let done = update(
+                format!(
+                    "open_flags = 0, reviewed_at = $4, \
+                     status = CASE WHEN status = 'hidden' AND hidden_reason = '{AUTO_HIDDEN}' THEN 'published' ELSE status END, \
+                     hidden_reason = CASE WHEN status = 'hidden' AND hidden_reason = '{AUTO_HIDDEN}' THEN NULL ELSE hidden_reason END"
+                ),
+                vec![now.into()],
             )
             .await?;
-            // An automatic hide ends with the flags that caused it.
-            exec(
-                format!("UPDATE {table} SET status = 'published', hidden_reason = NULL WHERE id = $1 AND status = 'hidden' AND hidden_reason = $2"),
-                vec![id.into(), AUTO_HIDDEN.into()],
-            )
-            .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
             close_flags("dismissed").await?;
         }
         Action::Redact { names } => {
-            let placeholder = i18n::t(Lang::default(), "moderation-redacted");
-            match target {
-                Target::Idea(i) => {
-                    let title = redact(&i.title, names, &placeholder);
-                    let body = redact(&i.body, names, &placeholder);
-                    let precheck = precheck(&format!("{title}\n{body}"));
-                    exec(
-                        "UPDATE ideas SET title = $1, body = $2, precheck = $3 WHERE id = $4"
-                            .into(),
-                        vec![title.into(), body.into(), precheck.into(), id.into()],
+            // The placeholder speaks the idea's language, whoever moderates.
+            let lang = match target {
+                Target::Idea(i) => Lang::parse(&i.language),
+                Target::Comment(c) => ideas::Entity::find_by_id(c.idea_id)
+                    .one(db)
+                    .await?
+                    .and_then(|i| Lang::parse(&i.language)),
+            }
+            .unwrap_or_default();
+            let placeholder = i18n::t(lang, "moderation-redacted");
+            let (title, body, author_name) = match target {
+                Target::Idea(i) => (Some(&i.title), &i.body, &i.author_name),
+                Target::Comment(c) => (None, &c.body, &c.author_name),
+            };
+            let body = redact(body, names, &placeholder);
+            let title = title.map(|t| redact(t, names, &placeholder));
+            // A shown name that contains a listed name goes entirely: the author is "anonym".
+            let author_name = author_name
+                .clone()
+                .filter(|n| redact(n, names, &placeholder) == *n);
+            let marks = precheck(&match &title {
+                Some(t) => format!("{t}\n{body}"),
+                None => body.clone(),
+            });
+            let done = match title {
+                Some(title) => {
+                    update(
+                        "title = $4, body = $5, author_name = $6, precheck = $7, version = version + 1, reviewed_at = $8, updated_at = $8".into(),
+                        vec![title.into(), body.into(), author_name.into(), marks.into(), now.into()],
                     )
-                    .await?;
+                    .await?
                 }
-                Target::Comment(c) => {
-                    let body = redact(&c.body, names, &placeholder);
-                    let precheck = precheck(&body);
-                    exec(
-                        "UPDATE idea_comments SET body = $1, precheck = $2 WHERE id = $3".into(),
-                        vec![body.into(), precheck.into(), id.into()],
+                None => {
+                    update(
+                        "body = $4, author_name = $5, precheck = $6, version = version + 1, reviewed_at = $7".into(),
+                        vec![body.into(), author_name.into(), marks.into(), now.into()],
                     )
-                    .await?;
+                    .await?
                 }
+            };
+            if done.rows_affected() != 1 {
+                return Ok(false);
             }
             // What was removed stays out of the log too: only how many names were given.
             summary["names"] = json!(names.len());
@@ -869,18 +938,17 @@ async fn notify_author_of_hide(
     let Some((email, lang)) = author_contact(db, target).await? else {
         return Ok(());
     };
-    let title = match target {
-        Target::Idea(i) => i.title.clone(),
-        Target::Comment(_) => String::new(),
+    let Some(idea) = ideas::Entity::find_by_id(target.idea_id()).one(db).await? else {
+        return Ok(());
     };
-    let idea = ideas::Entity::find_by_id(target.idea_id()).one(db).await?;
-    let url = idea
-        .map(|i| {
-            state
-                .settings
-                .absolute_url(&format!("/ideas/{}/{}", i.board_id, i.id))
-        })
-        .unwrap_or_default();
+    let url = state
+        .settings
+        .absolute_url(&format!("/ideas/{}/{}", idea.board_id, idea.id));
+    // A comment's mail names the idea and quotes the start of the comment.
+    let excerpt = match target {
+        Target::Idea(_) => String::new(),
+        Target::Comment(c) => short(&c.body, 120),
+    };
     notifications::enqueue(
         db,
         state,
@@ -889,8 +957,10 @@ async fn notify_author_of_hide(
             lang,
             kind: "idea_hidden",
             data: json!({
-                "title": title,
+                "title": idea.title,
                 "is_comment": matches!(target, Target::Comment(_)),
+                "excerpt": excerpt,
+                "automatic": reason == AUTO_HIDDEN,
                 "reason": i18n::t(lang, &format!("moderation-reason-{reason}")),
                 "note": note,
                 "url": url,
@@ -899,6 +969,15 @@ async fn notify_author_of_hide(
         },
     )
     .await
+}
+
+/// The start of a text, cut at `max` characters.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]

@@ -38,6 +38,27 @@ async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
     app.login(email, "Moderation 2026!").await;
 }
 
+/// The version of the text on a moderation item page, from its hidden field.
+pub fn seen_version(html: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = html.find(marker).unwrap_or_else(|| panic!("no version in {html}")) + marker.len();
+    html[start..].chars().take_while(char::is_ascii_digit).collect()
+}
+
+/// Takes `action` on the item page `item` as a moderator who just read it.
+pub async fn moderate(
+    app: &TestApp,
+    item: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> crate::helpers::Page {
+    let page = app.get(item).await.body;
+    let version = seen_version(&page);
+    let mut all = vec![("version", version.as_str())];
+    all.extend_from_slice(fields);
+    app.submit(item, &format!("{item}/{action}"), &all).await
+}
+
 async fn audit_actions(app: &TestApp) -> Vec<String> {
     teilhabe::audit::service::page(&app.state.db, 0, 100)
         .await
@@ -79,11 +100,11 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     assert!(queue.body.contains("Die Schaukel ist kaputt."));
     let id = path.rsplit('/').next().ok_or("id")?;
     let item = format!("/manage/moderation/{id}");
-    let res = app.submit(&item, &format!("{item}/publish"), &[]).await;
+    let res = moderate(&app, &item, "publish", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Publishing twice is refused.
     assert_eq!(
-        app.submit(&item, &format!("{item}/publish"), &[])
+        moderate(&app, &item, "publish", &[])
             .await
             .status,
         StatusCode::CONFLICT
@@ -137,7 +158,7 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     .ok_or("comment in queue")?;
     let item = format!("/manage/moderation/{}", comment.id);
     assert_eq!(
-        app.submit(&item, &format!("{item}/publish"), &[])
+        moderate(&app, &item, "publish", &[])
             .await
             .status,
         StatusCode::SEE_OTHER
@@ -187,8 +208,8 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
     }
     let list = app.get(&board.path).await.body;
     assert!(
-        list.contains("Dieser Beitrag wurde von der Moderation ausgeblendet"),
-        "a placeholder, not nothing"
+        list.contains("Dieser Beitrag ist vorläufig ausgeblendet, weil mehrere Personen"),
+        "a placeholder for an automatic hide, not nothing"
     );
 
     moderator_of(&mut app, &board, "mod@bstadt.example").await;
@@ -199,7 +220,7 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
         "flag reasons give context"
     );
     let item = format!("/manage/moderation/{id}");
-    let res = app.submit(&item, &format!("{item}/dismiss"), &[]).await;
+    let res = moderate(&app, &item, "dismiss", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     app.client = new_client();
     assert!(
@@ -254,13 +275,13 @@ async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> 
         .submit(&item, &format!("{item}/hide"), &[("reason", "")])
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .submit(
-            &item,
-            &format!("{item}/hide"),
-            &[("reason", "personal_data"), ("note", "Bitte ohne Namen.")],
-        )
-        .await;
+    let res = moderate(
+        &app,
+        &item,
+        "hide",
+        &[("reason", "personal_data"), ("note", "Bitte ohne Namen.")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     app.client = new_client();
     let page = app.get(&path).await;
@@ -292,9 +313,9 @@ async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> 
     let queue = app.get("/manage/moderation?section=objections").await;
     assert!(queue.body.contains("Frau Meier hat zugestimmt."));
     // Redact the name, then show it again.
-    app.submit(&item, &format!("{item}/redact"), &[("names", "Frau Meier")])
+    moderate(&app, &item, "redact", &[("names", "Frau Meier")])
         .await;
-    app.submit(&item, &format!("{item}/restore"), &[]).await;
+    moderate(&app, &item, "restore", &[]).await;
     app.client = new_client();
     let page = app.get(&path).await;
     assert!(page.body.contains("Ruft [entfernt] an."), "{}", page.body);
@@ -351,5 +372,90 @@ async fn texts_with_personal_data_come_first_in_the_queue_with_marks() -> TestRe
         "marked first"
     );
     assert!(queue.contains("Telefonnummer"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_edit_on_a_pre_moderated_board_goes_back_to_the_moderators_who_act_only_on_what_they_read()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "hstadt", true).await;
+    app.client = new_client();
+    crate::ideas::resident(&app, "autor@hstadt.example").await;
+    let author = app.client.clone();
+    let code = code_of(
+        &post_idea(&app, &board, "Bank am Teich", "Eine Bank zum Ausruhen.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let item = format!("/manage/moderation/{id}");
+    moderator_of(&mut app, &board, "mod@hstadt.example").await;
+    let moderator = app.client.clone();
+    // The moderator reads the harmless text …
+    let seen = seen_version(&app.get(&item).await.body);
+    // … and meanwhile the author changes it.
+    app.client = author.clone();
+    let category = board.categories[0].to_string();
+    let edit = format!("{path}/edit");
+    let fields = [
+        ("title", "Bank am Teich"),
+        ("body", "Ruft mich an: 0176 1234567"),
+        ("category", category.as_str()),
+        ("district", ""),
+        ("author_name", ""),
+    ];
+    assert_eq!(
+        app.submit(&edit, &edit, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = moderator.clone();
+    let res = app
+        .submit(
+            &item,
+            &format!("{item}/publish"),
+            &[("version", seen.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "the text changed after reading");
+    assert!(res.body.contains("inzwischen geändert"));
+    app.client = new_client();
+    assert!(!app.get(&board.path).await.body.contains("Bank am Teich"));
+
+    // Published after reading the new text, then edited again: back to the queue, unlisted.
+    app.client = moderator.clone();
+    assert_eq!(
+        moderate(&app, &item, "publish", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = new_client();
+    assert!(app.get(&board.path).await.body.contains("Bank am Teich"));
+    app.client = author;
+    let fields = [
+        ("title", "Bank am Teich"),
+        ("body", "Jetzt mit Beleidigungen."),
+        ("category", category.as_str()),
+        ("district", ""),
+        ("author_name", ""),
+    ];
+    assert_eq!(
+        app.submit(&edit, &edit, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = new_client();
+    assert!(
+        !app.get(&board.path).await.body.contains("Bank am Teich"),
+        "the edited text waits for the moderators"
+    );
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
+    app.client = moderator;
+    assert!(
+        app.get("/manage/moderation")
+            .await
+            .body
+            .contains("Jetzt mit Beleidigungen.")
+    );
     Ok(())
 }
