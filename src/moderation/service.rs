@@ -407,15 +407,23 @@ pub async fn open_flags_of(
 /// The queue's sections. A later section (free-text answers of surveys) plugs in beside these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
+    /// Published texts the pre-check marked that no moderator has looked at yet.
+    Personal,
     Pending,
     Flagged,
     Objections,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Pending, Section::Flagged, Section::Objections];
+    pub const ALL: [Section; 4] = [
+        Section::Personal,
+        Section::Pending,
+        Section::Flagged,
+        Section::Objections,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
+            Section::Personal => "personal",
             Section::Pending => "pending",
             Section::Flagged => "flagged",
             Section::Objections => "objections",
@@ -459,6 +467,9 @@ fn scope_sql(scope: Option<&[Uuid]>, alias: &str, next: usize) -> (String, Vec<s
 fn section_condition(section: Section, alias: &str) -> String {
     match section {
         Section::Pending => format!("{alias}.status = 'pending'"),
+        Section::Personal => format!(
+            "{alias}.status = 'published' AND {alias}.precheck <> '' AND {alias}.reviewed_at IS NULL"
+        ),
         _ => format!(
             "({alias}.open_flags > 0 OR ({alias}.status = 'hidden' AND {alias}.hidden_reason = '{AUTO_HIDDEN}'))"
         ),
@@ -539,7 +550,7 @@ pub async fn section_counts(
     scope: Option<&[Uuid]>,
 ) -> Result<Vec<(Section, u64)>, DbErr> {
     let mut out = Vec::new();
-    for section in [Section::Pending, Section::Flagged] {
+    for section in [Section::Personal, Section::Pending, Section::Flagged] {
         let (inner, values) = queue_sql(section, scope);
         out.push((section, count_sql(db, &inner, values).await?));
     }

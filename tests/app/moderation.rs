@@ -459,3 +459,152 @@ async fn an_edit_on_a_pre_moderated_board_goes_back_to_the_moderators_who_act_on
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn published_texts_with_personal_data_wait_in_their_own_section_until_a_moderator_looks()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "istadt", false).await;
+    app.client = new_client();
+    crate::ideas::resident(&app, "autor@istadt.example").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Fahrdienst", "Meldet euch unter 0176 1234567")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    post_idea(&app, &board, "Ohne Nummer", "Ein schlichter Text.").await;
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "Schreibt an hilfe@example.org")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    moderator_of(&mut app, &board, "mod@istadt.example").await;
+    let section = "/manage/moderation?section=personal";
+    let queue = app.get(section).await.body;
+    assert!(queue.contains("Persönliche Daten?"));
+    assert!(queue.contains("0176 1234567") && queue.contains("hilfe@example.org"));
+    assert!(!queue.contains("Ein schlichter Text."));
+    // Left as it is: the idea leaves the section; redacted: the comment leaves it too.
+    let item = format!("/manage/moderation/{id}");
+    assert!(app.get(&item).await.body.contains("In Ordnung, so lassen"));
+    assert_eq!(
+        moderate(&app, &item, "dismiss", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let comment = teilhabe::moderation::service::queue_page(
+        &app.state.db,
+        teilhabe::moderation::service::Section::Personal,
+        None,
+        0,
+        10,
+    )
+    .await?
+    .0
+    .into_iter()
+    .find(|i| i.kind == "comment")
+    .ok_or("comment in the section")?;
+    let item = format!("/manage/moderation/{}", comment.id);
+    assert_eq!(
+        moderate(&app, &item, "redact", &[("names", "")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let queue = app.get(section).await.body;
+    assert!(!queue.contains("0176 1234567") && !queue.contains("hilfe@example.org"));
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(page.contains("0176 1234567"), "left as it is");
+    assert!(page.contains("Schreibt an [entfernt]"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_automatic_hide_tells_the_author_once_how_to_object() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "jstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@jstadt.example").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Laute Idee", "Ihr seid alle doof.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let flag = format!("{path}/flag?target={id}");
+    for n in 0..4 {
+        app.client = new_client();
+        crate::ideas::resident(&app, &format!("leser{n}@jstadt.example")).await;
+        app.submit(&flag, &flag, &[("reason", "insult"), ("note", "")])
+            .await;
+    }
+    let mail = app
+        .wait_for_mail("autor@jstadt.example", "/objections/")
+        .await;
+    assert!(mail.contains("vorläufig ausgeblendet, weil mehrere Personen"));
+    assert!(mail.contains(&path), "the idea's page is linked");
+    // Queued once, in the transaction of the flag that hid it (the outbox keeps sent mail).
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let hidden_mails = entity::mail_outbox::Entity::find()
+        .filter(entity::mail_outbox::Column::Recipient.eq("autor@jstadt.example"))
+        .filter(entity::mail_outbox::Column::BodyText.contains("/objections/"))
+        .count(&app.state.db)
+        .await?;
+    assert_eq!(hidden_mails, 1, "the fourth flag hides nothing more");
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_moderators_hiding_at_once_hide_mail_and_log_it_once() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "kstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@kstadt.example").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Streit", "Ein strittiger Text.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let item = format!("/manage/moderation/{id}");
+    moderator_of(&mut app, &board, "mod@kstadt.example").await;
+    let page = app.get(&item).await.body;
+    let token = crate::helpers::csrf_token(&page).ok_or("token")?;
+    let version = seen_version(&page);
+    let action = format!("{item}/hide");
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("version", version.as_str()),
+        ("reason", "spam"),
+        ("note", ""),
+    ];
+    let (a, b) = tokio::join!(
+        app.post_raw(&action, &fields),
+        app.post_raw(&action, &fields)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let hides = audit_actions(&app)
+        .await
+        .iter()
+        .filter(|a| *a == "moderation.hide")
+        .count();
+    assert_eq!(hides, 1);
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let mails = entity::mail_outbox::Entity::find()
+        .filter(entity::mail_outbox::Column::Recipient.eq("autor@kstadt.example"))
+        .filter(entity::mail_outbox::Column::BodyText.contains("/objections/"))
+        .count(&app.state.db)
+        .await?;
+    assert_eq!(mails, 1);
+    Ok(())
+}
