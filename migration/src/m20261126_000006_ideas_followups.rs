@@ -78,8 +78,14 @@ impl MigrationTrait for Migration {
         for (table, col) in [
             (Ideas::Table.into_iden(), Ideas::Version.into_iden()),
             (Ideas::Table.into_iden(), Ideas::ReviewedAt.into_iden()),
-            (IdeaComments::Table.into_iden(), IdeaComments::Version.into_iden()),
-            (IdeaComments::Table.into_iden(), IdeaComments::ReviewedAt.into_iden()),
+            (
+                IdeaComments::Table.into_iden(),
+                IdeaComments::Version.into_iden(),
+            ),
+            (
+                IdeaComments::Table.into_iden(),
+                IdeaComments::ReviewedAt.into_iden(),
+            ),
         ] {
             manager
                 .alter_table(Table::alter().table(table).drop_column(col).to_owned())

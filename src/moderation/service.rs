@@ -354,18 +354,19 @@ pub async fn flag(
     .await?;
     // At the threshold a published item is hidden until a moderator decides; the statement that
     // hides it (exactly once) also tells the author.
-    let hidden = db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        placeholders(
+    let hidden = db
+        .execute_raw(Statement::from_sql_and_values(
             backend,
-            &format!(
-                "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
+            placeholders(
+                backend,
+                &format!(
+                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
                  WHERE id = $2 AND status = 'published' AND open_flags >= $3"
+                ),
             ),
-        ),
-        [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
-    ))
-    .await?;
+            [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
+        ))
+        .await?;
     if hidden.rows_affected() == 1 {
         notify_author_of_hide(db, state, target, AUTO_HIDDEN, "").await?;
     }

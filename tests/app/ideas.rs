@@ -779,3 +779,60 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
     ]
 }
+
+#[tokio::test]
+async fn a_deleted_account_takes_its_supports_along_and_leaves_its_ideas_anonymous() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "lstadt", false).await;
+    app.client = new_client();
+    resident(&app, "autorin@lstadt.example").await;
+    let author = app.client.clone();
+    let res = post_idea(&app, &board, "Mittagstisch", "Ein warmes Essen für alle.").await;
+    let path = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+    app.client = new_client();
+    resident(&app, "fan@lstadt.example").await;
+    let res = app
+        .submit(&path, &format!("{path}/support"), &[("action", "add")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .submit(&path, &format!("{path}/comments"), &[("body", "Sehr gut!")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&path).await.body.contains("Unterstützt von 1"));
+    // The export holds what the person did here.
+    let data: serde_json::Value = serde_json::from_str(&app.get("/account/data").await.body)?;
+    assert_eq!(data["ideas"]["supports"][0]["title"], "Mittagstisch");
+    assert_eq!(data["ideas"]["comments"][0]["body"], "Sehr gut!");
+    let res = app
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &[("current_password", "ein sicheres Passwort")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/account/deleted"));
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(
+        page.contains("Unterstützt von 0"),
+        "the support went with the account"
+    );
+    assert!(page.contains("Sehr gut!"), "the comment stays");
+
+    app.client = author;
+    let data: serde_json::Value = serde_json::from_str(&app.get("/account/data").await.body)?;
+    assert_eq!(data["ideas"]["ideas"][0]["title"], "Mittagstisch");
+    let res = app
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &[("current_password", "ein sicheres Passwort")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/account/deleted"));
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(page.contains("Mittagstisch") && !page.contains("· Mia ·") && page.contains("anonym"));
+    Ok(())
+}

@@ -41,8 +41,14 @@ async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
 /// The version of the text on a moderation item page, from its hidden field.
 pub fn seen_version(html: &str) -> String {
     let marker = "name=\"version\" value=\"";
-    let start = html.find(marker).unwrap_or_else(|| panic!("no version in {html}")) + marker.len();
-    html[start..].chars().take_while(char::is_ascii_digit).collect()
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no version in {html}"))
+        + marker.len();
+    html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 /// Takes `action` on the item page `item` as a moderator who just read it.
@@ -104,9 +110,7 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Publishing twice is refused.
     assert_eq!(
-        moderate(&app, &item, "publish", &[])
-            .await
-            .status,
+        moderate(&app, &item, "publish", &[]).await.status,
         StatusCode::CONFLICT
     );
     let moderator = app.client.clone();
@@ -158,9 +162,7 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     .ok_or("comment in queue")?;
     let item = format!("/manage/moderation/{}", comment.id);
     assert_eq!(
-        moderate(&app, &item, "publish", &[])
-            .await
-            .status,
+        moderate(&app, &item, "publish", &[]).await.status,
         StatusCode::SEE_OTHER
     );
     app.client = new_client();
@@ -313,8 +315,7 @@ async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> 
     let queue = app.get("/manage/moderation?section=objections").await;
     assert!(queue.body.contains("Frau Meier hat zugestimmt."));
     // Redact the name, then show it again.
-    moderate(&app, &item, "redact", &[("names", "Frau Meier")])
-        .await;
+    moderate(&app, &item, "redact", &[("names", "Frau Meier")]).await;
     moderate(&app, &item, "restore", &[]).await;
     app.client = new_client();
     let page = app.get(&path).await;
@@ -419,7 +420,11 @@ async fn an_edit_on_a_pre_moderated_board_goes_back_to_the_moderators_who_act_on
             &[("version", seen.as_str())],
         )
         .await;
-    assert_eq!(res.status, StatusCode::CONFLICT, "the text changed after reading");
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "the text changed after reading"
+    );
     assert!(res.body.contains("inzwischen geändert"));
     app.client = new_client();
     assert!(!app.get(&board.path).await.body.contains("Bank am Teich"));
@@ -511,7 +516,9 @@ async fn published_texts_with_personal_data_wait_in_their_own_section_until_a_mo
     .ok_or("comment in the section")?;
     let item = format!("/manage/moderation/{}", comment.id);
     assert_eq!(
-        moderate(&app, &item, "redact", &[("names", "")]).await.status,
+        moderate(&app, &item, "redact", &[("names", "")])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let queue = app.get(section).await.body;
