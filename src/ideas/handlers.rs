@@ -1235,7 +1235,7 @@ pub async fn answer(
         &txn,
         &ctx.state,
         &user,
-        &idea,
+        idea.id,
         &input,
         ctx.state.clock.now(),
     )

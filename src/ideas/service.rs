@@ -794,24 +794,28 @@ pub struct AnswerInput {
 }
 
 /// Sets the official status and answer, and tells the author and the supporters who asked for
-/// it, in the same transaction.
+/// it, in the same transaction. Decided on the idea as it is in this transaction; mail goes out
+/// only when the status or the answer text changed, not on every save.
 pub async fn answer(
     db: &impl ConnectionTrait,
     state: &AppState,
     user: &CurrentUser,
-    idea: &ideas::Model,
+    idea_id: Uuid,
     input: &AnswerInput,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let Some(idea) = find_idea_by_id(db, idea_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let idea = &idea;
+    let new_answer = Some(input.answer.clone()).filter(|a| !a.is_empty());
+    let changed = idea.official_status != input.status || idea.official_answer != new_answer;
     ideas::Entity::update_many()
         .col_expr(
             ideas::Column::OfficialStatus,
             Expr::value(input.status.as_str()),
         )
-        .col_expr(
-            ideas::Column::OfficialAnswer,
-            Expr::value(Some(input.answer.clone()).filter(|a| !a.is_empty())),
-        )
+        .col_expr(ideas::Column::OfficialAnswer, Expr::value(new_answer))
         .col_expr(ideas::Column::OfficialGoalId, Expr::value(input.goal_id))
         .col_expr(
             ideas::Column::OfficialMeasureId,
@@ -838,6 +842,9 @@ pub async fn answer(
         },
     )
     .await?;
+    if !changed {
+        return Ok(());
+    }
     // Who hears of it: the author if they asked to, and supporters who asked to.
     let mut recipients: Vec<(String, Lang)> = Vec::new();
     if idea.notify && idea.status != WITHDRAWN {

@@ -669,6 +669,28 @@ async fn an_official_answer_is_shown_mailed_and_listed_on_the_goal_page() -> Tes
     );
     let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 50).await?;
     assert!(entries.iter().any(|e| e.action == "idea.answer"));
+    // Saving the same answer again (say, to link a goal) mails nobody again.
+    let res = app
+        .submit(
+            &answer,
+            &answer,
+            &[
+                ("official_status", "adopted"),
+                ("answer", "Wir richten ein Jobcafé ein."),
+                ("goal_id", &goal),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    {
+        use sea_orm::PaginatorTrait;
+        let queued = entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Recipient.eq("autorin@example.org"))
+            .filter(entity::mail_outbox::Column::BodyText.contains("Wir richten ein"))
+            .count(&app.state.db)
+            .await?;
+        assert_eq!(queued, 1, "one mail per change of the answer");
+    }
     let filtered = app
         .get(&format!("{}?status=adopted", board.path))
         .await
