@@ -212,3 +212,4 @@ mail-idea_answer-status = Stand: { $status }
 mail-idea_answer-button = Antwort lesen
 mail-idea_hidden-auto = Ihr Beitrag ist vorläufig ausgeblendet, weil mehrere Personen ihn gemeldet haben. Die Moderation prüft ihn.
 mail-idea_hidden-link = Hier ist die Seite der Idee:
+receipt-withdrawn = Zurückgezogen. Der Inhalt ist gelöscht.

@@ -212,3 +212,4 @@ mail-idea_answer-status = State: { $status }
 mail-idea_answer-button = Read the answer
 mail-idea_hidden-auto = Your contribution is hidden for now because several people reported it. The moderators are checking it.
 mail-idea_hidden-link = This is the idea's page:
+receipt-withdrawn = Withdrawn. The content has been deleted.

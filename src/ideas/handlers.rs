@@ -226,15 +226,8 @@ pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse
     if !service::is_open(&board, &round) {
         return closed(&ctx, &board, &round).await;
     }
-    let form = IdeaForm {
-        author_name: ctx
-            .user
-            .as_ref()
-            .and_then(|u| u.display_name.clone())
-            .unwrap_or_default(),
-        notify: Some("1".into()),
-        ..Default::default()
-    };
+    // Anonymous and no mail unless the person chooses otherwise.
+    let form = IdeaForm::default();
     idea_form_page(
         &ctx,
         &board,
@@ -943,8 +936,9 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
         match service::find_by_receipt(db, &code).await? {
             Some(idea) => {
                 let hidden = idea.status == moderation::HIDDEN;
+                let withdrawn = idea.status == service::WITHDRAWN;
                 found = json!({
-                    "title": idea.title,
+                    "title": if withdrawn { ctx.t("receipt-withdrawn") } else { idea.title.clone() },
                     "href": idea.listed.then(|| idea_href(&idea)),
                     "status": status_view(&ctx, &idea),
                     "hidden": hidden,

@@ -27,6 +27,8 @@ use crate::{
 
 pub const UNCONFIRMED: &str = "unconfirmed";
 pub const WITHDRAWN: &str = "withdrawn";
+/// How long a visitor's idea waits for the confirmation of the address before it is deleted.
+pub const UNCONFIRMED_TTL: chrono::Duration = chrono::Duration::days(7);
 
 /// The official statuses an idea goes through, in order.
 pub const OFFICIAL: [&str; 6] = [
@@ -439,26 +441,47 @@ pub async fn confirm_idea(
     Ok(done.rows_affected == 1)
 }
 
-/// The author takes the idea back: it leaves the board, and a visitor's address is deleted.
+/// The author takes the idea back: it leaves the board, and what it said, the shown name, the
+/// district and a visitor's address are deleted. A tombstone (status, dates, receipt code) stays
+/// so the receipt can say "withdrawn". Open flags on it and its comments are closed.
 pub async fn withdraw(
     db: &impl ConnectionTrait,
     idea: &ideas::Model,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let done = ideas::Entity::update_many()
-        .col_expr(ideas::Column::Status, Expr::value(WITHDRAWN))
-        .col_expr(ideas::Column::Listed, Expr::value(false))
-        .col_expr(
-            ideas::Column::AuthorEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(ideas::Column::Notify, Expr::value(false))
-        .col_expr(ideas::Column::UpdatedAt, Expr::value(now))
-        .filter(ideas::Column::Id.eq(idea.id))
-        .filter(ideas::Column::Status.ne(WITHDRAWN))
-        .exec(db)
+    let backend = db.get_database_backend();
+    let done = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(
+                backend,
+                "UPDATE ideas SET status = 'withdrawn', listed = FALSE, author_email = NULL, \
+                   notify = FALSE, title = '', body = '', author_name = NULL, district = NULL, \
+                   precheck = '', open_flags = 0, version = version + 1, updated_at = $1 \
+                 WHERE id = $2 AND status <> 'withdrawn'",
+            ),
+            [now.into(), idea.id.into()],
+        ))
         .await?;
-    Ok(done.rows_affected == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    moderation::close_for_withdrawn(db, idea.id, now).await?;
+    Ok(true)
+}
+
+/// Deletes visitors' ideas whose address was never confirmed, with the address, after
+/// `UNCONFIRMED_TTL` (housekeeping; several workers may run it at once).
+pub async fn purge_unconfirmed(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(ideas::Entity::delete_many()
+        .filter(ideas::Column::Status.eq(UNCONFIRMED))
+        .filter(ideas::Column::CreatedAt.lte(now - UNCONFIRMED_TTL))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// Changes an idea, but only while nobody has supported or commented on it (decided in the same

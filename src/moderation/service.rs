@@ -841,6 +841,40 @@ pub async fn act(
     Ok(true)
 }
 
+/// The idea was withdrawn: its open flags and those of its comments, and open objections, are
+/// closed (there is nothing left to decide).
+pub async fn close_for_withdrawn(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for (sql, values) in [
+        (
+            "UPDATE moderation_flags SET status = 'dismissed' WHERE status = 'open' AND \
+             (target_id = $1 OR target_id IN (SELECT c.id FROM idea_comments c WHERE c.idea_id = $1))",
+            vec![idea_id.into()],
+        ),
+        (
+            "UPDATE idea_comments SET open_flags = 0 WHERE idea_id = $1 AND open_flags > 0",
+            vec![idea_id.into()],
+        ),
+        (
+            "UPDATE moderation_objections SET status = 'resolved', resolved_at = $2 \
+             WHERE target_id = $1 AND status = 'open'",
+            vec![idea_id.into(), now.into()],
+        ),
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, sql),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Resolves an objection (the moderator has looked at it and acted or not).
 pub async fn resolve_objection(
     db: &impl ConnectionTrait,

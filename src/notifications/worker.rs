@@ -215,6 +215,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     rate_limit::prune(&state.db, now.timestamp()).await?;
     accounts::purge_stale(&state.db, now).await?;
     crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
+    crate::ideas::service::purge_unconfirmed(&state.db, now).await?;
     let backend = state.db.get_database_backend();
     state
         .db

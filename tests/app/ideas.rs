@@ -264,6 +264,117 @@ async fn a_visitor_without_an_account_confirms_the_idea_by_mail_before_it_is_sho
         idea.author_email, None,
         "the address is deleted on withdrawal"
     );
+    assert!(idea.title.is_empty() && idea.body.is_empty() && idea.district.is_none());
+    let receipt = app.get(&format!("/receipt?code={code}")).await.body;
+    assert!(receipt.contains("Zurückgezogen") && !receipt.contains("Sozialticket"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn unconfirmed_ideas_are_deleted_after_a_week_and_nothing_is_ticked_or_filled_in_for_you()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "mstadt", false).await;
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let page = app.get(&form).await.body;
+    assert!(!page.contains("checked"), "the mail box is not ticked");
+    let category = board.categories[0].to_string();
+    let post = |title: &'static str, email: &'static str| {
+        let (form, category) = (form.clone(), category.clone());
+        let app = &app;
+        async move {
+            app.submit(
+                &form,
+                &form,
+                &[
+                    ("title", title),
+                    ("body", "Ein Text."),
+                    ("category", &category),
+                    ("author_name", ""),
+                    ("email", email),
+                ],
+            )
+            .await
+        }
+    };
+    let old = code_of(
+        &post("Alte Idee", "alt@example.org")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    app.state.clock.advance(chrono::Duration::days(6));
+    let young = code_of(
+        &post("Junge Idee", "jung@example.org")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    app.state.clock.advance(chrono::Duration::days(2));
+    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    let find = |code: String| {
+        let db = app.state.db.clone();
+        async move { teilhabe::ideas::service::find_by_receipt(&db, &code).await }
+    };
+    assert!(
+        find(old).await?.is_none(),
+        "unconfirmed for 8 days: gone with the address"
+    );
+    assert!(
+        find(young).await?.is_some(),
+        "unconfirmed for 2 days: still waiting"
+    );
+
+    // A signed-in resident with a display name is still anonymous unless they type a name.
+    app.client = new_client();
+    app.signed_in_resident("named@example.org").await;
+    let res = app
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("display_name", "Ida K."), ("language", "de")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&form).await.body;
+    assert!(!page.contains("Ida K."), "the name is not filled in");
+    assert!(!page.contains("checked"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn withdrawing_closes_the_open_flags_on_the_idea() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "nstadt", false).await;
+    app.client = new_client();
+    resident(&app, "autor@nstadt.example").await;
+    let author = app.client.clone();
+    let res = post_idea(&app, &board, "Umstritten", "Ein Text, der gemeldet wird.").await;
+    let path = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    app.client = new_client();
+    let flag = format!("{path}/flag?target={id}");
+    assert_eq!(
+        app.submit(&flag, &flag, &[("reason", "spam")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let flagged = || async {
+        teilhabe::moderation::service::queue_page(
+            &app.state.db,
+            teilhabe::moderation::service::Section::Flagged,
+            None,
+            0,
+            10,
+        )
+        .await
+        .map(|(list, _)| list.len())
+    };
+    assert_eq!(flagged().await?, 1);
+    app.client = author;
+    let res = app.submit(&path, &format!("{path}/withdraw"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(flagged().await?, 0, "nothing left to decide");
     Ok(())
 }
 
