@@ -969,3 +969,44 @@ async fn a_deleted_account_takes_its_supports_along_and_leaves_its_ideas_anonymo
     assert!(page.contains("Mittagstisch") && !page.contains("· Mia ·") && page.contains("anonym"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_coordinator_of_another_municipality_can_neither_answer_nor_change_boards_here()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "ostadt", false).await;
+    app.client = new_client();
+    resident(&app, "autor@ostadt.example").await;
+    let res = post_idea(&app, &board, "Hier entschieden", "Nur Ostadt antwortet.").await;
+    let path = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+    let idea_id = path.rsplit('/').next().ok_or("id")?.to_string();
+    // Coordinator of another place, with a board of their own (so the forms have a token).
+    app.client = new_client();
+    let own = open_board(&app, "pstadt", false).await;
+    let answer = format!("/manage/ideas/{idea_id}/answer");
+    assert_eq!(app.get(&answer).await.status, StatusCode::NOT_FOUND);
+    let own_form = format!("/manage/boards/{}", own.id);
+    let res = app
+        .submit(
+            &own_form,
+            &answer,
+            &[("official_status", "rejected"), ("answer", "Nein.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let theirs = format!("/manage/boards/{}", board.id);
+    assert_eq!(app.get(&theirs).await.status, StatusCode::NOT_FOUND);
+    let res = app
+        .submit(
+            &own_form,
+            &theirs,
+            &[("title", "Übernommen"), ("question", "Was?"), ("closed", "1")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.client = new_client();
+    let page = app.get(&board.path).await.body;
+    assert!(page.contains("Ideen für den Alltag") && !page.contains("Übernommen"));
+    assert!(!app.get(&path).await.body.contains("Nein."));
+    Ok(())
+}
