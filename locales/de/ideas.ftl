@@ -213,3 +213,7 @@ mail-idea_answer-button = Antwort lesen
 mail-idea_hidden-auto = Ihr Beitrag ist vorläufig ausgeblendet, weil mehrere Personen ihn gemeldet haben. Die Moderation prüft ihn.
 mail-idea_hidden-link = Hier ist die Seite der Idee:
 receipt-withdrawn = Zurückgezogen. Der Inhalt ist gelöscht.
+mail-idea-edit = Sie möchten etwas ändern? Das geht, bis jemand die Idee unterstützt oder kommentiert:
+mail-idea-edit-link = Idee ändern
+idea-edited-link-title = Ihre Änderung ist gespeichert
+idea-edited-link-text = Danke. Wird die Pinnwand vorab moderiert, liest die Moderation die Idee noch einmal.

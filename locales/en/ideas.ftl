@@ -213,3 +213,7 @@ mail-idea_answer-button = Read the answer
 mail-idea_hidden-auto = Your contribution is hidden for now because several people reported it. The moderators are checking it.
 mail-idea_hidden-link = This is the idea's page:
 receipt-withdrawn = Withdrawn. The content has been deleted.
+mail-idea-edit = Want to change something? You can until someone supports or comments on the idea:
+mail-idea-edit-link = Change the idea
+idea-edited-link-title = Your change is saved
+idea-edited-link-text = Thank you. If the board is moderated in advance, the moderators read the idea again.

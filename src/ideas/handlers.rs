@@ -186,13 +186,28 @@ async fn idea_form_page(
     errors: &FormErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
-    let categories = service::categories(db, board.id).await?;
-    let districts = service::districts(board);
     let action = match editing {
         Some(idea) => format!("{}/edit", idea_href(idea)),
         None => format!("/ideas/{}/new", board.id),
     };
+    idea_form_at(ctx, board, round, editing, &action, form, errors, status).await
+}
+
+/// The idea form posting to `action` (the board, the idea's edit page, or a signed edit link).
+#[allow(clippy::too_many_arguments)]
+async fn idea_form_at(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    round: &rounds::Model,
+    editing: Option<&ideas::Model>,
+    action: &str,
+    form: &IdeaForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let categories = service::categories(db, board.id).await?;
+    let districts = service::districts(board);
     ctx.render_status(
         status,
         "ideas/new",
@@ -817,6 +832,7 @@ fn link_purpose(purpose: &str) -> AppResult<&'static str> {
     match purpose {
         service::CONFIRM => Ok(service::CONFIRM),
         service::WITHDRAW => Ok(service::WITHDRAW),
+        service::EDIT => Ok(service::EDIT),
         _ => Err(AppError::NotFound),
     }
 }
@@ -866,6 +882,33 @@ pub async fn link_page(
     if idea.status == service::WITHDRAWN {
         return done(&ctx, "idea-withdrawn-link", "/");
     }
+    if purpose == service::EDIT {
+        let (board, round) = public_board(&ctx, idea.board_id).await?;
+        if !service::editable(&ctx.state.db, &idea).await? || !service::is_open(&board, &round) {
+            return refused(&ctx, "/", "idea-error-edit-locked");
+        }
+        let form = IdeaForm {
+            title: idea.title.clone(),
+            body: idea.body.clone(),
+            category: idea.category_id.to_string(),
+            district: idea.district.clone().unwrap_or_default(),
+            author_name: idea.author_name.clone().unwrap_or_default(),
+            email: String::new(),
+            notify: idea.notify.then(|| "1".into()),
+        };
+        let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
+        return idea_form_at(
+            &ctx,
+            &board,
+            &round,
+            Some(&idea),
+            &action,
+            &form,
+            &FormErrors::new(),
+            StatusCode::OK,
+        )
+        .await;
+    }
     if purpose == service::CONFIRM && idea.status != service::UNCONFIRMED {
         return done(
             &ctx,
@@ -886,12 +929,19 @@ pub async fn link_page(
     )
 }
 
-pub async fn link(ctx: Ctx, path: web::Path<(String, String, String)>) -> AppResult<HttpResponse> {
+pub async fn link(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+    form: HtmlForm<IdeaForm>,
+) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
     let purpose = link_purpose(&purpose)?;
     let Some(idea) = linked_idea(&ctx, &id, purpose, &signature).await? else {
         return link_invalid(&ctx);
     };
+    if purpose == service::EDIT {
+        return edit_by_link(&ctx, &idea, &form.0).await;
+    }
     let now = ctx.state.clock.now();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     if purpose == service::WITHDRAW {
@@ -907,6 +957,50 @@ pub async fn link(ctx: Ctx, path: web::Path<(String, String, String)>) -> AppRes
     done(
         &ctx,
         "idea-confirmed",
+        &format!("/receipt?code={}", idea.receipt_code),
+    )
+}
+
+/// A visitor (or anyone holding the mailed link) changes the idea, under the same lock as
+/// signed-in authors: until the first support or comment, while the board is open.
+async fn edit_by_link(ctx: &Ctx, idea: &ideas::Model, form: &IdeaForm) -> AppResult<HttpResponse> {
+    if idea.status == service::WITHDRAWN {
+        return done(ctx, "idea-withdrawn-link", "/");
+    }
+    let (board, round) = public_board(ctx, idea.board_id).await?;
+    if !service::is_open(&board, &round) {
+        return refused(ctx, "/", "idea-error-edit-locked");
+    }
+    let categories: Vec<Uuid> = service::categories(&ctx.state.db, board.id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let mut errors = FormErrors::new();
+    let Some(input) = form.check(&categories, &service::districts(&board), false, &mut errors)
+    else {
+        let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
+        return idea_form_at(
+            ctx,
+            &board,
+            &round,
+            Some(idea),
+            &action,
+            form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let changed = service::edit_idea(&txn, &board, idea, &input, ctx.state.clock.now()).await?;
+    txn.commit().await?;
+    if !changed {
+        return refused(ctx, "/", "idea-error-edit-locked");
+    }
+    done(
+        ctx,
+        "idea-edited-link",
         &format!("/receipt?code={}", idea.receipt_code),
     )
 }

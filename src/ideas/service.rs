@@ -366,7 +366,8 @@ pub async fn post_idea(
             u.email.clone(),
             "idea_received",
             json!({ "title": idea.title, "code": code, "url": idea_url, "receipt_url": receipt_url,
-                    "premoderated": status == moderation::PENDING }),
+                    "premoderated": status == moderation::PENDING,
+                    "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id)) }),
         ),
         Author::Visitor { email, .. } => (
             email.to_string(),
@@ -375,6 +376,7 @@ pub async fn post_idea(
                 "title": idea.title, "code": code, "receipt_url": receipt_url,
                 "confirm_url": state.settings.absolute_url(&link_path(&state.keys, CONFIRM, idea.id)),
                 "withdraw_url": state.settings.absolute_url(&link_path(&state.keys, WITHDRAW, idea.id)),
+                "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id)),
             }),
         ),
     };
@@ -394,6 +396,7 @@ pub async fn post_idea(
 
 pub const CONFIRM: &str = "confirm";
 pub const WITHDRAW: &str = "withdraw";
+pub const EDIT: &str = "edit";
 
 pub fn link_signature(keys: &Keys, purpose: &str, id: Uuid) -> String {
     keys.keyed_hash(&["idea-link", purpose, &id.to_string()])

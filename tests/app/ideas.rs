@@ -1000,7 +1000,11 @@ async fn a_coordinator_of_another_municipality_can_neither_answer_nor_change_boa
         .submit(
             &own_form,
             &theirs,
-            &[("title", "Übernommen"), ("question", "Was?"), ("closed", "1")],
+            &[
+                ("title", "Übernommen"),
+                ("question", "Was?"),
+                ("closed", "1"),
+            ],
         )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
@@ -1008,5 +1012,62 @@ async fn a_coordinator_of_another_municipality_can_neither_answer_nor_change_boa
     let page = app.get(&board.path).await.body;
     assert!(page.contains("Ideen für den Alltag") && !page.contains("Übernommen"));
     assert!(!app.get(&path).await.body.contains("Nein."));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_visitor_changes_the_idea_through_the_link_in_the_mail_until_someone_supports_it()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "qstadt", false).await;
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", "Tippfehlr"),
+                ("body", "Ein Text."),
+                ("category", &category),
+                ("author_name", ""),
+                ("email", "gast@qstadt.example"),
+            ],
+        )
+        .await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let mail = app.wait_for_mail("gast@qstadt.example", "/edit/").await;
+    let edit = idea_link(&mail, "edit");
+    let page = app.get(&edit).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tippfehlr"), "the form shows the idea");
+    let fields = [
+        ("title", "Ohne Tippfehler"),
+        ("body", "Ein Text."),
+        ("category", category.as_str()),
+        ("author_name", ""),
+    ];
+    let forged = format!("{}x", &edit[..edit.len() - 1]);
+    assert_eq!(
+        app.submit(&edit, &forged, &fields).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.submit(&edit, &edit, &fields).await.status,
+        StatusCode::OK
+    );
+    let confirm = idea_link(&mail, "confirm");
+    app.submit(&confirm, &confirm, &[]).await;
+    assert!(app.get(&board.path).await.body.contains("Ohne Tippfehler"));
+    // After the first support the link no longer changes anything.
+    let path = idea_path(&app, &board, &code).await;
+    let visitor = app.client.clone();
+    app.client = new_client();
+    resident(&app, "fan@qstadt.example").await;
+    app.submit(&path, &format!("{path}/support"), &[("action", "add")])
+        .await;
+    app.client = visitor;
+    assert_eq!(app.get(&edit).await.status, StatusCode::CONFLICT);
     Ok(())
 }
