@@ -64,3 +64,5 @@ moderation-hidden-auto-placeholder = Dieser Beitrag ist vorläufig ausgeblendet,
 moderation-error-changed = Der Beitrag wurde inzwischen geändert. Bitte lesen Sie ihn noch einmal und entscheiden Sie dann.
 moderation-keep-button = In Ordnung, so lassen
 moderation-section-personal = Persönliche Daten?
+objection-already = Zu diesem Beitrag gibt es schon einen Widerspruch. Die Moderation sieht ihn sich an.
+objection-not-hidden = Dieser Beitrag ist nicht ausgeblendet. Ein Widerspruch ist nicht nötig.

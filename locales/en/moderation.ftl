@@ -64,3 +64,5 @@ moderation-hidden-auto-placeholder = This contribution is hidden for now because
 moderation-error-changed = The contribution was changed in the meantime. Please read it again and then decide.
 moderation-keep-button = Fine, leave it as it is
 moderation-section-personal = Personal data?
+objection-already = There is already an objection to this contribution. The moderators are looking at it.
+objection-not-hidden = This contribution is not hidden. No objection is needed.

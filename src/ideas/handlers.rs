@@ -952,6 +952,16 @@ pub async fn link(
     let board = service::find_board(&txn, idea.board_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A board that closed while the mail waited takes no more ideas.
+    if idea.status == service::UNCONFIRMED {
+        let round = crate::rounds::service::find(&txn, board.round_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !service::is_open(&board, &round) {
+            txn.rollback().await?;
+            return closed(&ctx, &board, &round).await;
+        }
+    }
     service::confirm_idea(&txn, &idea, &board, now).await?;
     txn.commit().await?;
     done(

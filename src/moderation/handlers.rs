@@ -58,10 +58,16 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
     let base = format!("/manage/moderation?section={}", section.as_str());
     let (items, objections, pages) = if section == Section::Objections {
         let (list, pages) = service::objections_page(db, scope.as_deref(), index, PER_PAGE).await?;
+        let ids: Vec<Uuid> = list.iter().map(|o| o.target_id).collect();
+        let items = service::objected_items(db, &ids).await?;
         let rows: Vec<Value> = list
             .iter()
             .map(|o| {
+                let item = items.iter().find(|i| i.id == o.target_id);
                 json!({
+                    "kind_label": item.map(|i| ctx.t(&format!("moderation-kind-{}", i.kind))).unwrap_or_default(),
+                    "idea_title": item.map(|i| i.idea_title.clone()).unwrap_or_default(),
+                    "reason": item.and_then(|i| i.hidden_reason.as_deref()).map(|r| ctx.t(&format!("moderation-reason-{r}"))).unwrap_or_default(),
                     "text": o.text,
                     "created_at": o.created_at.to_rfc3339(),
                     "item_href": format!("/manage/moderation/{}", o.target_id),
@@ -440,7 +446,24 @@ pub async fn object(
         return Err(rate_limit::too_many(rate_limit::FLAG_PER_IP));
     }
     let txn = crate::db::begin_write(db).await?;
-    service::object(&txn, &target, text, ctx.state.clock.now()).await?;
+    // Decided on the item as it is now.
+    let target = service::find_target(&txn, target.id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !service::object(&txn, &target, text, ctx.state.clock.now()).await? {
+        txn.rollback().await?;
+        let key = if target.status() == service::HIDDEN {
+            "objection-already"
+        } else {
+            "objection-not-hidden"
+        };
+        return ctx.render_status(
+            StatusCode::CONFLICT,
+            "ideas/link_done",
+            "objection-title",
+            json!({ "heading": "objection-title", "text": key, "back_href": "/" }),
+        );
+    }
     txn.commit().await?;
     ctx.render(
         "ideas/link_done",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_comments, ideas, moderation_flags, moderation_objections, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, OnConflict},
 };
@@ -586,6 +586,42 @@ pub async fn objections_page(
     Ok((paginator.fetch_page(page).await?, pages))
 }
 
+/// What an objection is about, for the queue.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct ObjectedItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub idea_title: String,
+    pub hidden_reason: Option<String>,
+}
+
+/// The items the objections of one page are about, in one query.
+pub async fn objected_items(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<ObjectedItem>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let list = marks.join(", ");
+    let sql = format!(
+        "SELECT i.id AS id, 'idea' AS kind, i.title AS idea_title, i.hidden_reason AS hidden_reason \
+           FROM ideas i WHERE i.id IN ({list}) \
+         UNION ALL \
+         SELECT c.id AS id, 'comment' AS kind, i.title AS idea_title, c.hidden_reason AS hidden_reason \
+           FROM idea_comments c JOIN ideas i ON i.id = c.idea_id WHERE c.id IN ({list})"
+    );
+    ObjectedItem::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, &sql),
+        ids.iter().map(|id| (*id).into()).collect::<Vec<sea_orm::Value>>(),
+    ))
+    .all(db)
+    .await
+}
+
 pub async fn objections_for(
     db: &impl ConnectionTrait,
     target_id: Uuid,
@@ -928,14 +964,18 @@ pub fn objection_path(keys: &Keys, id: Uuid) -> String {
     format!("/objections/{id}/{}", objection_signature(keys, id))
 }
 
-/// Files an author's objection to a hidden item in the queue.
+/// Files an author's objection to a hidden item in the queue. Returns false when the item is
+/// not hidden (any more) or already has an open objection (a unique index keeps it to one).
 pub async fn object(
     db: &impl ConnectionTrait,
     target: &Target,
     text: &str,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    moderation_objections::ActiveModel {
+) -> Result<bool, DbErr> {
+    if target.status() != HIDDEN {
+        return Ok(false);
+    }
+    let inserted = moderation_objections::Entity::insert(moderation_objections::ActiveModel {
         id: Set(Uuid::now_v7()),
         target_id: Set(target.id()),
         municipality_id: Set(target.municipality_id()),
@@ -943,10 +983,16 @@ pub async fn object(
         status: Set("open".into()),
         created_at: Set(now),
         resolved_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+            Ok(false)
+        }
+        Err(e) => Err(e),
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// The author's address and language, if we have an address for them.

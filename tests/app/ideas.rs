@@ -1071,3 +1071,47 @@ async fn a_visitor_changes_the_idea_through_the_link_in_the_mail_until_someone_s
     assert_eq!(app.get(&edit).await.status, StatusCode::CONFLICT);
     Ok(())
 }
+
+#[tokio::test]
+async fn confirming_an_idea_after_the_board_closed_is_refused() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "rstadt", false).await;
+    let coordinator = app.client.clone();
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    app.submit(
+        &form,
+        &form,
+        &[
+            ("title", "Zu spät bestätigt"),
+            ("body", "Ein Text."),
+            ("category", &category),
+            ("author_name", ""),
+            ("email", "spaet@rstadt.example"),
+        ],
+    )
+    .await;
+    let mail = app.wait_for_mail("spaet@rstadt.example", "/confirm/").await;
+    let visitor = app.client.clone();
+    app.client = coordinator;
+    let manage = format!("/manage/boards/{}", board.id);
+    let res = app
+        .submit(
+            &manage,
+            &manage,
+            &[
+                ("title", "Ideen für den Alltag"),
+                ("question", "Was würde Ihnen im Alltag helfen?"),
+                ("closed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.client = visitor;
+    let confirm = idea_link(&mail, "confirm");
+    let res = app.submit(&confirm, &confirm, &[]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(!app.get(&board.path).await.body.contains("Zu spät bestätigt"));
+    Ok(())
+}

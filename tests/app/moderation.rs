@@ -310,10 +310,19 @@ async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> 
         .await;
     assert_eq!(res.status, StatusCode::OK);
 
+    // One open objection per item is enough.
+    let res = app.submit(&link, &link, &[("text", "Noch einmal.")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+
     app.client = new_client();
     app.login("mod@dstadt.example", "Moderation 2026!").await;
     let queue = app.get("/manage/moderation?section=objections").await;
     assert!(queue.body.contains("Frau Meier hat zugestimmt."));
+    assert!(!queue.body.contains("Noch einmal."));
+    assert!(
+        queue.body.contains("Nachbarschaftshilfe") && queue.body.contains("Persönliche Daten"),
+        "the queue says what the objection is about"
+    );
     // Redact the name, then show it again.
     moderate(&app, &item, "redact", &[("names", "Frau Meier")]).await;
     moderate(&app, &item, "restore", &[]).await;
