@@ -361,11 +361,13 @@ pub async fn post_idea(
 
 // ---- one idea ----
 
+#[allow(clippy::too_many_arguments)]
 async fn idea_page(
     ctx: &Ctx,
     board: &idea_boards::Model,
     round: &rounds::Model,
     idea: &ideas::Model,
+    comments_page: u64,
     comment_form: &CommentForm,
     errors: &FormErrors,
     status: StatusCode,
@@ -373,7 +375,8 @@ async fn idea_page(
     let db = &ctx.state.db;
     let categories = service::categories(db, board.id).await?;
     let viewer = ctx.user.as_ref().map(|u| u.id);
-    let comments = service::comments_of(db, idea.id, viewer).await?;
+    let (top, replies, comment_pages) =
+        service::comment_threads(db, idea.id, viewer, comments_page, PER_PAGE).await?;
     let own = is_author(ctx.user.as_ref(), idea);
     let supported = match viewer {
         Some(v) => service::supports(db, idea.id, v).await?,
@@ -393,13 +396,12 @@ async fn idea_page(
             "flag_href": format!("{}/flag?target={}", idea_href(idea), c.id),
         })
     };
-    let threads: Vec<Value> = comments
+    let threads: Vec<Value> = top
         .iter()
-        .filter(|c| c.parent_id.is_none())
         .map(|c| {
             let mut item = view(c);
             item["replies"] = json!(
-                comments
+                replies
                     .iter()
                     .filter(|r| r.parent_id == Some(c.id))
                     .map(view)
@@ -449,6 +451,7 @@ async fn idea_page(
             "supported": supported,
             "can_comment": open && idea.status == moderation::PUBLISHED,
             "comments": threads,
+            "comments_pagination": PageView::new(comments_page, comment_pages, &idea_href(idea)),
             "values": comment_form,
             "flag_href": format!("{}/flag?target={}", idea_href(idea), idea.id),
             "answer_href": coordinates.then(|| format!("/manage/ideas/{}/answer", idea.id)),
@@ -458,7 +461,11 @@ async fn idea_page(
     )
 }
 
-pub async fn show(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResponse> {
+pub async fn show(
+    ctx: Ctx,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let (board_id, idea_id) = path.into_inner();
     let (board, round) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
@@ -467,6 +474,7 @@ pub async fn show(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResp
         &board,
         &round,
         &idea,
+        query.index(),
         &CommentForm::default(),
         &FormErrors::new(),
         StatusCode::OK,
@@ -565,6 +573,7 @@ pub async fn comment(
             &board,
             &round,
             &idea,
+            0,
             &form,
             &errors,
             StatusCode::UNPROCESSABLE_ENTITY,

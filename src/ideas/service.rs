@@ -789,25 +789,45 @@ pub async fn find_top_comment(
         .await
 }
 
-/// The comments shown under an idea (published, and hidden ones as placeholders), oldest first,
-/// plus the viewer's own pending ones.
-pub async fn comments_of(
+/// One page of the comment threads under an idea: top-level comments (published, hidden ones as
+/// placeholders, and the viewer's own pending ones), oldest first, and in one more query the
+/// replies to exactly those. Returns the top-level comments, their replies and the page count.
+pub async fn comment_threads(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
     viewer: Option<Uuid>,
-) -> Result<Vec<idea_comments::Model>, DbErr> {
-    let mut visible = Condition::any()
-        .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
-    if let Some(viewer) = viewer {
-        visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
-    }
-    idea_comments::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<idea_comments::Model>, Vec<idea_comments::Model>, u64), DbErr> {
+    let visible = || {
+        let mut visible = Condition::any()
+            .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
+        if let Some(viewer) = viewer {
+            visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
+        }
+        visible
+    };
+    let paginator = idea_comments::Entity::find()
         .filter(idea_comments::Column::IdeaId.eq(idea_id))
-        .filter(visible)
+        .filter(idea_comments::Column::ParentId.is_null())
+        .filter(visible())
         .order_by_asc(idea_comments::Column::CreatedAt)
         .order_by_asc(idea_comments::Column::Id)
-        .all(db)
-        .await
+        .paginate(db, per_page);
+    let pages = paginator.num_pages().await?;
+    let top = paginator.fetch_page(page).await?;
+    let replies = if top.is_empty() {
+        Vec::new()
+    } else {
+        idea_comments::Entity::find()
+            .filter(idea_comments::Column::ParentId.is_in(top.iter().map(|c| c.id)))
+            .filter(visible())
+            .order_by_asc(idea_comments::Column::CreatedAt)
+            .order_by_asc(idea_comments::Column::Id)
+            .all(db)
+            .await?
+    };
+    Ok((top, replies, pages))
 }
 
 // ---- official answers ----

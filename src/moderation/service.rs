@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_comments, ideas, moderation_flags, moderation_objections, users};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
@@ -142,7 +142,51 @@ fn has_iban(text: &str) -> bool {
     })
 }
 
-/// The text with e-mail addresses, phone numbers and each of `names` (case-insensitive, whole
+/// Byte ranges of IBAN-like runs (see `has_iban`): capital letters and digits with single spaces
+/// in between, at most 34 of them, not glued to a word before it.
+fn iban_spans(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let glued = i > 0 && chars[i - 1].1.is_alphanumeric();
+        if glued || !chars[i].1.is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
+        let (mut j, mut end) = (i, i);
+        let mut run = Vec::new();
+        while j < chars.len() && run.len() < 34 {
+            let c = chars[j].1;
+            if c.is_ascii_digit() || c.is_ascii_uppercase() {
+                run.push(c);
+                end = j;
+            } else if !(c == ' '
+                && chars
+                    .get(j + 1)
+                    .is_some_and(|d| d.1.is_ascii_alphanumeric()))
+            {
+                break;
+            }
+            j += 1;
+        }
+        let fits = run.len() >= 14
+            && run[1].is_ascii_uppercase()
+            && run[2].is_ascii_digit()
+            && run[3].is_ascii_digit()
+            && run[4..].iter().filter(|c| c.is_ascii_digit()).count() >= 10;
+        let glued_after = chars.get(end + 1).is_some_and(|c| c.1.is_alphanumeric());
+        if fits && !glued_after {
+            spans.push((chars[i].0, chars[end].0 + chars[end].1.len_utf8()));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+/// The text with e-mail addresses, IBANs, phone numbers and each of `names` (case-insensitive, whole
 /// words) replaced by `placeholder`; everything else stays as it was.
 pub fn redact(text: &str, names: &[String], placeholder: &str) -> String {
     // E-mail addresses, word by word, keeping the separators.
@@ -169,8 +213,12 @@ pub fn redact(text: &str, names: &[String], placeholder: &str) -> String {
         }
     }
     flush(&mut word, &mut out);
-    // Phone numbers, back to front so earlier ranges stay valid.
+    // IBANs before phone numbers (their digits look like one), back to front so earlier ranges
+    // stay valid.
     let mut text = out;
+    for (start, end) in iban_spans(&text).into_iter().rev() {
+        text.replace_range(start..end, placeholder);
+    }
     for (start, end) in phone_spans(&text).into_iter().rev() {
         text.replace_range(start..end, placeholder);
     }
@@ -616,7 +664,9 @@ pub async fn objected_items(
     ObjectedItem::find_by_statement(Statement::from_sql_and_values(
         backend,
         placeholders(backend, &sql),
-        ids.iter().map(|id| (*id).into()).collect::<Vec<sea_orm::Value>>(),
+        ids.iter()
+            .map(|id| (*id).into())
+            .collect::<Vec<sea_orm::Value>>(),
     ))
     .all(db)
     .await
@@ -988,7 +1038,12 @@ pub async fn object(
     .await;
     match inserted {
         Ok(_) => Ok(true),
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
             Ok(false)
         }
         Err(e) => Err(e),
@@ -1103,6 +1158,10 @@ mod tests {
         assert_eq!(
             out,
             "Hallo, ich bin [entfernt] ([entfernt], [entfernt]). [entfernt] hilft gern."
+        );
+        assert_eq!(
+            redact("Konto DE89 3704 0044 0532 0130 00 bitte", &[], "[x]"),
+            "Konto [x] bitte"
         );
         // Parts of other words stay.
         assert_eq!(

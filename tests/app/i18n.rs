@@ -344,6 +344,7 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "withdraw_url": "https://teilhabe.example/w", "premoderated": true, "is_comment": false,
         "reason": "Spam", "note": "Bitte sachlich.", "objection_url": "https://teilhabe.example/o",
         "status": "Neu", "answer": "Wir prüfen das.",
+        "edit_url": "https://teilhabe.example/e", "excerpt": "Ein Kommentar", "automatic": false,
     });
     let kinds = [
         "verify",

@@ -1112,6 +1112,11 @@ async fn confirming_an_idea_after_the_board_closed_is_refused() -> TestResult {
     let confirm = idea_link(&mail, "confirm");
     let res = app.submit(&confirm, &confirm, &[]).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert!(!app.get(&board.path).await.body.contains("Zu spät bestätigt"));
+    assert!(
+        !app.get(&board.path)
+            .await
+            .body
+            .contains("Zu spät bestätigt")
+    );
     Ok(())
 }
