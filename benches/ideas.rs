@@ -166,6 +166,8 @@ async fn main() -> BenchResult {
                     created_at: Set(at),
                     updated_at: Set(at),
                     published_at: Set(Some(at)),
+                    version: Set(0),
+                    reviewed_at: Set(None),
                 }
             })
             .collect();

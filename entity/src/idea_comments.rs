@@ -20,6 +20,10 @@ pub struct Model {
     pub open_flags: i32,
     pub precheck: String,
     pub created_at: DateTimeUtc,
+    /// Goes up with every change of the text; moderators act only on the version they saw.
+    pub version: i32,
+    /// When a moderator last looked at a text the pre-check marked.
+    pub reviewed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -43,6 +43,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// Goes up with every change of the text; moderators act only on the version they saw.
+    pub version: i32,
+    /// When a moderator last looked at a text the pre-check marked.
+    pub reviewed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

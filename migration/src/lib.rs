@@ -8,6 +8,7 @@ mod m20261125_000002_strategy_rounds;
 mod m20261126_000003_surveys;
 mod m20261126_000004_ideas_moderation;
 mod m20261126_000005_workshops;
+mod m20261126_000006_ideas_followups;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_surveys::Migration),
             Box::new(m20261126_000004_ideas_moderation::Migration),
             Box::new(m20261126_000005_workshops::Migration),
+            Box::new(m20261126_000006_ideas_followups::Migration),
         ]
     }
 }

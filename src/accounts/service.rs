@@ -700,6 +700,8 @@ pub async fn delete_account(
             .exec(db)
             .await?;
     }
+    // Supports, shown names: see there. Contributions stay, anonymised.
+    crate::ideas::service::forget_user(db, user_id).await?;
     users::Entity::delete_by_id(user_id).exec(db).await?;
     audit::record(
         db,
@@ -732,7 +734,9 @@ pub async fn export_data(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Val
         .order_by_asc(audit_log::Column::CreatedAt)
         .all(db)
         .await?;
+    let ideas = crate::ideas::service::export_of(db, user_id).await?;
     Ok(json!({
+        "ideas": ideas,
         "account": {
             "email": user.email,
             "email_verified_at": user.email_verified_at,

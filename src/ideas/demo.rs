@@ -197,6 +197,8 @@ pub async fn seed(
             created_at: Set(created),
             updated_at: Set(created),
             published_at: Set((status != moderation::PENDING).then_some(created)),
+            version: Set(0),
+            reviewed_at: Set(None),
         }
         .insert(db)
         .await?;
@@ -235,6 +237,8 @@ pub async fn seed(
                 open_flags: Set(0),
                 precheck: Set(String::new()),
                 created_at: Set(created + Duration::hours(c as i64 + 1)),
+                version: Set(0),
+                reviewed_at: Set(None),
             }
             .insert(db)
             .await?;

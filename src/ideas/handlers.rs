@@ -56,10 +56,12 @@ fn is_author(user: Option<&CurrentUser>, idea: &ideas::Model) -> bool {
 }
 
 fn hidden_text(ctx: &Ctx, reason: Option<&str>) -> String {
-    let reason = ctx.t(&format!(
-        "moderation-reason-{}",
-        reason.unwrap_or(moderation::AUTO_HIDDEN)
-    ));
+    let reason = reason.unwrap_or(moderation::AUTO_HIDDEN);
+    // Hidden by the flags alone: for now, until a moderator decides.
+    if reason == moderation::AUTO_HIDDEN {
+        return ctx.t("moderation-hidden-auto-placeholder");
+    }
+    let reason = ctx.t(&format!("moderation-reason-{reason}"));
     crate::web::i18n::lookup(
         ctx.lang,
         "moderation-hidden-placeholder",
@@ -184,13 +186,28 @@ async fn idea_form_page(
     errors: &FormErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
-    let categories = service::categories(db, board.id).await?;
-    let districts = service::districts(board);
     let action = match editing {
         Some(idea) => format!("{}/edit", idea_href(idea)),
         None => format!("/ideas/{}/new", board.id),
     };
+    idea_form_at(ctx, board, round, editing, &action, form, errors, status).await
+}
+
+/// The idea form posting to `action` (the board, the idea's edit page, or a signed edit link).
+#[allow(clippy::too_many_arguments)]
+async fn idea_form_at(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    round: &rounds::Model,
+    editing: Option<&ideas::Model>,
+    action: &str,
+    form: &IdeaForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let categories = service::categories(db, board.id).await?;
+    let districts = service::districts(board);
     ctx.render_status(
         status,
         "ideas/new",
@@ -224,15 +241,8 @@ pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse
     if !service::is_open(&board, &round) {
         return closed(&ctx, &board, &round).await;
     }
-    let form = IdeaForm {
-        author_name: ctx
-            .user
-            .as_ref()
-            .and_then(|u| u.display_name.clone())
-            .unwrap_or_default(),
-        notify: Some("1".into()),
-        ..Default::default()
-    };
+    // Anonymous and no mail unless the person chooses otherwise.
+    let form = IdeaForm::default();
     idea_form_page(
         &ctx,
         &board,
@@ -351,11 +361,13 @@ pub async fn post_idea(
 
 // ---- one idea ----
 
+#[allow(clippy::too_many_arguments)]
 async fn idea_page(
     ctx: &Ctx,
     board: &idea_boards::Model,
     round: &rounds::Model,
     idea: &ideas::Model,
+    comments_page: u64,
     comment_form: &CommentForm,
     errors: &FormErrors,
     status: StatusCode,
@@ -363,7 +375,8 @@ async fn idea_page(
     let db = &ctx.state.db;
     let categories = service::categories(db, board.id).await?;
     let viewer = ctx.user.as_ref().map(|u| u.id);
-    let comments = service::comments_of(db, idea.id, viewer).await?;
+    let (top, replies, comment_pages) =
+        service::comment_threads(db, idea.id, viewer, comments_page, PER_PAGE).await?;
     let own = is_author(ctx.user.as_ref(), idea);
     let supported = match viewer {
         Some(v) => service::supports(db, idea.id, v).await?,
@@ -383,13 +396,12 @@ async fn idea_page(
             "flag_href": format!("{}/flag?target={}", idea_href(idea), c.id),
         })
     };
-    let threads: Vec<Value> = comments
+    let threads: Vec<Value> = top
         .iter()
-        .filter(|c| c.parent_id.is_none())
         .map(|c| {
             let mut item = view(c);
             item["replies"] = json!(
-                comments
+                replies
                     .iter()
                     .filter(|r| r.parent_id == Some(c.id))
                     .map(view)
@@ -439,6 +451,7 @@ async fn idea_page(
             "supported": supported,
             "can_comment": open && idea.status == moderation::PUBLISHED,
             "comments": threads,
+            "comments_pagination": PageView::new(comments_page, comment_pages, &idea_href(idea)),
             "values": comment_form,
             "flag_href": format!("{}/flag?target={}", idea_href(idea), idea.id),
             "answer_href": coordinates.then(|| format!("/manage/ideas/{}/answer", idea.id)),
@@ -448,7 +461,11 @@ async fn idea_page(
     )
 }
 
-pub async fn show(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResponse> {
+pub async fn show(
+    ctx: Ctx,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let (board_id, idea_id) = path.into_inner();
     let (board, round) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
@@ -457,6 +474,7 @@ pub async fn show(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<HttpResp
         &board,
         &round,
         &idea,
+        query.index(),
         &CommentForm::default(),
         &FormErrors::new(),
         StatusCode::OK,
@@ -555,6 +573,7 @@ pub async fn comment(
             &board,
             &round,
             &idea,
+            0,
             &form,
             &errors,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -660,7 +679,7 @@ pub async fn edit(
         .await;
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let done = service::edit_idea(&txn, &idea, &input, ctx.state.clock.now()).await?;
+    let done = service::edit_idea(&txn, &board, &idea, &input, ctx.state.clock.now()).await?;
     txn.commit().await?;
     if !done {
         return refused(&ctx, &idea_href(&idea), "idea-error-edit-locked");
@@ -793,6 +812,7 @@ pub async fn flag(
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let outcome = moderation::flag(
         &txn,
+        &ctx.state,
         &target,
         &form.reason,
         form.note.trim(),
@@ -802,6 +822,7 @@ pub async fn flag(
     )
     .await?;
     txn.commit().await?;
+    notifications::wake(&ctx.state);
     tracing::info!(target = %target.id(), "flagged");
     ctx.flash(
         FlashKind::Success,
@@ -820,6 +841,7 @@ fn link_purpose(purpose: &str) -> AppResult<&'static str> {
     match purpose {
         service::CONFIRM => Ok(service::CONFIRM),
         service::WITHDRAW => Ok(service::WITHDRAW),
+        service::EDIT => Ok(service::EDIT),
         _ => Err(AppError::NotFound),
     }
 }
@@ -869,6 +891,33 @@ pub async fn link_page(
     if idea.status == service::WITHDRAWN {
         return done(&ctx, "idea-withdrawn-link", "/");
     }
+    if purpose == service::EDIT {
+        let (board, round) = public_board(&ctx, idea.board_id).await?;
+        if !service::editable(&ctx.state.db, &idea).await? || !service::is_open(&board, &round) {
+            return refused(&ctx, "/", "idea-error-edit-locked");
+        }
+        let form = IdeaForm {
+            title: idea.title.clone(),
+            body: idea.body.clone(),
+            category: idea.category_id.to_string(),
+            district: idea.district.clone().unwrap_or_default(),
+            author_name: idea.author_name.clone().unwrap_or_default(),
+            email: String::new(),
+            notify: idea.notify.then(|| "1".into()),
+        };
+        let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
+        return idea_form_at(
+            &ctx,
+            &board,
+            &round,
+            Some(&idea),
+            &action,
+            &form,
+            &FormErrors::new(),
+            StatusCode::OK,
+        )
+        .await;
+    }
     if purpose == service::CONFIRM && idea.status != service::UNCONFIRMED {
         return done(
             &ctx,
@@ -889,12 +938,19 @@ pub async fn link_page(
     )
 }
 
-pub async fn link(ctx: Ctx, path: web::Path<(String, String, String)>) -> AppResult<HttpResponse> {
+pub async fn link(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+    form: HtmlForm<IdeaForm>,
+) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
     let purpose = link_purpose(&purpose)?;
     let Some(idea) = linked_idea(&ctx, &id, purpose, &signature).await? else {
         return link_invalid(&ctx);
     };
+    if purpose == service::EDIT {
+        return edit_by_link(&ctx, &idea, &form.0).await;
+    }
     let now = ctx.state.clock.now();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     if purpose == service::WITHDRAW {
@@ -905,11 +961,65 @@ pub async fn link(ctx: Ctx, path: web::Path<(String, String, String)>) -> AppRes
     let board = service::find_board(&txn, idea.board_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A board that closed while the mail waited takes no more ideas.
+    if idea.status == service::UNCONFIRMED {
+        let round = crate::rounds::service::find(&txn, board.round_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !service::is_open(&board, &round) {
+            txn.rollback().await?;
+            return closed(&ctx, &board, &round).await;
+        }
+    }
     service::confirm_idea(&txn, &idea, &board, now).await?;
     txn.commit().await?;
     done(
         &ctx,
         "idea-confirmed",
+        &format!("/receipt?code={}", idea.receipt_code),
+    )
+}
+
+/// A visitor (or anyone holding the mailed link) changes the idea, under the same lock as
+/// signed-in authors: until the first support or comment, while the board is open.
+async fn edit_by_link(ctx: &Ctx, idea: &ideas::Model, form: &IdeaForm) -> AppResult<HttpResponse> {
+    if idea.status == service::WITHDRAWN {
+        return done(ctx, "idea-withdrawn-link", "/");
+    }
+    let (board, round) = public_board(ctx, idea.board_id).await?;
+    if !service::is_open(&board, &round) {
+        return refused(ctx, "/", "idea-error-edit-locked");
+    }
+    let categories: Vec<Uuid> = service::categories(&ctx.state.db, board.id)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let mut errors = FormErrors::new();
+    let Some(input) = form.check(&categories, &service::districts(&board), false, &mut errors)
+    else {
+        let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
+        return idea_form_at(
+            ctx,
+            &board,
+            &round,
+            Some(idea),
+            &action,
+            form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let changed = service::edit_idea(&txn, &board, idea, &input, ctx.state.clock.now()).await?;
+    txn.commit().await?;
+    if !changed {
+        return refused(ctx, "/", "idea-error-edit-locked");
+    }
+    done(
+        ctx,
+        "idea-edited-link",
         &format!("/receipt?code={}", idea.receipt_code),
     )
 }
@@ -939,8 +1049,9 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
         match service::find_by_receipt(db, &code).await? {
             Some(idea) => {
                 let hidden = idea.status == moderation::HIDDEN;
+                let withdrawn = idea.status == service::WITHDRAWN;
                 found = json!({
-                    "title": idea.title,
+                    "title": if withdrawn { ctx.t("receipt-withdrawn") } else { idea.title.clone() },
                     "href": idea.listed.then(|| idea_href(&idea)),
                     "status": status_view(&ctx, &idea),
                     "hidden": hidden,
@@ -1231,7 +1342,7 @@ pub async fn answer(
         &txn,
         &ctx.state,
         &user,
-        &idea,
+        idea.id,
         &input,
         ctx.state.clock.now(),
     )

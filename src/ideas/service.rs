@@ -27,6 +27,8 @@ use crate::{
 
 pub const UNCONFIRMED: &str = "unconfirmed";
 pub const WITHDRAWN: &str = "withdrawn";
+/// How long a visitor's idea waits for the confirmation of the address before it is deleted.
+pub const UNCONFIRMED_TTL: chrono::Duration = chrono::Duration::days(7);
 
 /// The official statuses an idea goes through, in order.
 pub const OFFICIAL: [&str; 6] = [
@@ -348,6 +350,8 @@ pub async fn post_idea(
         created_at: Set(now),
         updated_at: Set(now),
         published_at: Set((status == moderation::PUBLISHED).then_some(now)),
+        version: Set(0),
+        reviewed_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -362,7 +366,8 @@ pub async fn post_idea(
             u.email.clone(),
             "idea_received",
             json!({ "title": idea.title, "code": code, "url": idea_url, "receipt_url": receipt_url,
-                    "premoderated": status == moderation::PENDING }),
+                    "premoderated": status == moderation::PENDING,
+                    "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id)) }),
         ),
         Author::Visitor { email, .. } => (
             email.to_string(),
@@ -371,6 +376,7 @@ pub async fn post_idea(
                 "title": idea.title, "code": code, "receipt_url": receipt_url,
                 "confirm_url": state.settings.absolute_url(&link_path(&state.keys, CONFIRM, idea.id)),
                 "withdraw_url": state.settings.absolute_url(&link_path(&state.keys, WITHDRAW, idea.id)),
+                "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id)),
             }),
         ),
     };
@@ -390,6 +396,7 @@ pub async fn post_idea(
 
 pub const CONFIRM: &str = "confirm";
 pub const WITHDRAW: &str = "withdraw";
+pub const EDIT: &str = "edit";
 
 pub fn link_signature(keys: &Keys, purpose: &str, id: Uuid) -> String {
     keys.keyed_hash(&["idea-link", purpose, &id.to_string()])
@@ -437,32 +444,56 @@ pub async fn confirm_idea(
     Ok(done.rows_affected == 1)
 }
 
-/// The author takes the idea back: it leaves the board, and a visitor's address is deleted.
+/// The author takes the idea back: it leaves the board, and what it said, the shown name, the
+/// district and a visitor's address are deleted. A tombstone (status, dates, receipt code) stays
+/// so the receipt can say "withdrawn". Open flags on it and its comments are closed.
 pub async fn withdraw(
     db: &impl ConnectionTrait,
     idea: &ideas::Model,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let done = ideas::Entity::update_many()
-        .col_expr(ideas::Column::Status, Expr::value(WITHDRAWN))
-        .col_expr(ideas::Column::Listed, Expr::value(false))
-        .col_expr(
-            ideas::Column::AuthorEmail,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(ideas::Column::Notify, Expr::value(false))
-        .col_expr(ideas::Column::UpdatedAt, Expr::value(now))
-        .filter(ideas::Column::Id.eq(idea.id))
-        .filter(ideas::Column::Status.ne(WITHDRAWN))
-        .exec(db)
+    let backend = db.get_database_backend();
+    let done = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(
+                backend,
+                "UPDATE ideas SET status = 'withdrawn', listed = FALSE, author_email = NULL, \
+                   notify = FALSE, title = '', body = '', author_name = NULL, district = NULL, \
+                   precheck = '', open_flags = 0, version = version + 1, updated_at = $1 \
+                 WHERE id = $2 AND status <> 'withdrawn'",
+            ),
+            [now.into(), idea.id.into()],
+        ))
         .await?;
-    Ok(done.rows_affected == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    moderation::close_for_withdrawn(db, idea.id, now).await?;
+    Ok(true)
+}
+
+/// Deletes visitors' ideas whose address was never confirmed, with the address, after
+/// `UNCONFIRMED_TTL` (housekeeping; several workers may run it at once).
+pub async fn purge_unconfirmed(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(ideas::Entity::delete_many()
+        .filter(ideas::Column::Status.eq(UNCONFIRMED))
+        .filter(ideas::Column::CreatedAt.lte(now - UNCONFIRMED_TTL))
+        .exec(db)
+        .await?
+        .rows_affected)
 }
 
 /// Changes an idea, but only while nobody has supported or commented on it (decided in the same
-/// statement, so a support arriving at the same moment cannot slip through).
+/// statement, so a support arriving at the same moment cannot slip through). On a pre-moderated
+/// board a published idea goes back to the moderators, in the same statement; the new version
+/// number makes moderators' decisions on the old text fail.
 pub async fn edit_idea(
     db: &impl ConnectionTrait,
+    board: &idea_boards::Model,
     idea: &ideas::Model,
     input: &IdeaInput,
     now: DateTime<Utc>,
@@ -475,7 +506,10 @@ pub async fn edit_idea(
             placeholders(
                 backend,
                 "UPDATE ideas SET title = $1, body = $2, category_id = $3, district = $4, \
-                   author_name = $5, precheck = $6, updated_at = $7 \
+                   author_name = $5, precheck = $6, updated_at = $7, version = version + 1, \
+                   reviewed_at = NULL, \
+                   status = CASE WHEN $9 AND status = 'published' THEN 'pending' ELSE status END, \
+                   listed = CASE WHEN $9 AND status = 'published' THEN FALSE ELSE listed END \
                  WHERE id = $8 AND support_count = 0 AND status IN ('unconfirmed', 'pending', 'published') \
                    AND NOT EXISTS (SELECT 1 FROM idea_comments c WHERE c.idea_id = $8)",
             ),
@@ -488,6 +522,7 @@ pub async fn edit_idea(
                 precheck.into(),
                 now.into(),
                 idea.id.into(),
+                board.premoderated.into(),
             ],
         ))
         .await?;
@@ -721,6 +756,8 @@ pub async fn add_comment(
         open_flags: Set(0),
         precheck: Set(moderation::precheck(&input.body)),
         created_at: Set(now),
+        version: Set(0),
+        reviewed_at: Set(None),
     }
     .insert(db)
     .await?;
@@ -752,25 +789,45 @@ pub async fn find_top_comment(
         .await
 }
 
-/// The comments shown under an idea (published, and hidden ones as placeholders), oldest first,
-/// plus the viewer's own pending ones.
-pub async fn comments_of(
+/// One page of the comment threads under an idea: top-level comments (published, hidden ones as
+/// placeholders, and the viewer's own pending ones), oldest first, and in one more query the
+/// replies to exactly those. Returns the top-level comments, their replies and the page count.
+pub async fn comment_threads(
     db: &impl ConnectionTrait,
     idea_id: Uuid,
     viewer: Option<Uuid>,
-) -> Result<Vec<idea_comments::Model>, DbErr> {
-    let mut visible = Condition::any()
-        .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
-    if let Some(viewer) = viewer {
-        visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
-    }
-    idea_comments::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<idea_comments::Model>, Vec<idea_comments::Model>, u64), DbErr> {
+    let visible = || {
+        let mut visible = Condition::any()
+            .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
+        if let Some(viewer) = viewer {
+            visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
+        }
+        visible
+    };
+    let paginator = idea_comments::Entity::find()
         .filter(idea_comments::Column::IdeaId.eq(idea_id))
-        .filter(visible)
+        .filter(idea_comments::Column::ParentId.is_null())
+        .filter(visible())
         .order_by_asc(idea_comments::Column::CreatedAt)
         .order_by_asc(idea_comments::Column::Id)
-        .all(db)
-        .await
+        .paginate(db, per_page);
+    let pages = paginator.num_pages().await?;
+    let top = paginator.fetch_page(page).await?;
+    let replies = if top.is_empty() {
+        Vec::new()
+    } else {
+        idea_comments::Entity::find()
+            .filter(idea_comments::Column::ParentId.is_in(top.iter().map(|c| c.id)))
+            .filter(visible())
+            .order_by_asc(idea_comments::Column::CreatedAt)
+            .order_by_asc(idea_comments::Column::Id)
+            .all(db)
+            .await?
+    };
+    Ok((top, replies, pages))
 }
 
 // ---- official answers ----
@@ -783,24 +840,28 @@ pub struct AnswerInput {
 }
 
 /// Sets the official status and answer, and tells the author and the supporters who asked for
-/// it, in the same transaction.
+/// it, in the same transaction. Decided on the idea as it is in this transaction; mail goes out
+/// only when the status or the answer text changed, not on every save.
 pub async fn answer(
     db: &impl ConnectionTrait,
     state: &AppState,
     user: &CurrentUser,
-    idea: &ideas::Model,
+    idea_id: Uuid,
     input: &AnswerInput,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let Some(idea) = find_idea_by_id(db, idea_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let idea = &idea;
+    let new_answer = Some(input.answer.clone()).filter(|a| !a.is_empty());
+    let changed = idea.official_status != input.status || idea.official_answer != new_answer;
     ideas::Entity::update_many()
         .col_expr(
             ideas::Column::OfficialStatus,
             Expr::value(input.status.as_str()),
         )
-        .col_expr(
-            ideas::Column::OfficialAnswer,
-            Expr::value(Some(input.answer.clone()).filter(|a| !a.is_empty())),
-        )
+        .col_expr(ideas::Column::OfficialAnswer, Expr::value(new_answer))
         .col_expr(ideas::Column::OfficialGoalId, Expr::value(input.goal_id))
         .col_expr(
             ideas::Column::OfficialMeasureId,
@@ -827,6 +888,9 @@ pub async fn answer(
         },
     )
     .await?;
+    if !changed {
+        return Ok(());
+    }
     // Who hears of it: the author if they asked to, and supporters who asked to.
     let mut recipients: Vec<(String, Lang)> = Vec::new();
     if idea.notify && idea.status != WITHDRAWN {
@@ -961,4 +1025,88 @@ pub async fn counts_per_goal(
 /// with the comment. The names shown for `ids` of categories.
 pub fn category_names(list: &[idea_categories::Model]) -> HashMap<Uuid, String> {
     list.iter().map(|c| (c.id, c.name.clone())).collect()
+}
+
+// ---- accounts ----
+
+/// Before an account is deleted: the person's supports go, and the counts they were in go down
+/// with them (one statement, so concurrent supports of others are not lost). Their ideas and
+/// comments stay, because others have supported and answered them, but anonymised: the shown
+/// name is blanked (they show "anonym"), no more mail goes out about them, and the link to the
+/// account is cut when the account row goes (`author_id` is set to NULL by the database).
+pub async fn forget_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for sql in [
+        "UPDATE ideas SET support_count = support_count - 1 \
+         WHERE id IN (SELECT s.idea_id FROM idea_supports s WHERE s.user_id = $1)",
+        "DELETE FROM idea_supports WHERE user_id = $1",
+        "UPDATE ideas SET author_name = NULL, notify = FALSE WHERE author_id = $1",
+        "UPDATE idea_comments SET author_name = NULL WHERE author_id = $1",
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, sql),
+            [user_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The person's ideas, comments and supports, for the data export of their account.
+pub async fn export_of(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<serde_json::Value, DbErr> {
+    let own = ideas::Entity::find()
+        .filter(ideas::Column::AuthorId.eq(user_id))
+        .order_by_asc(ideas::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let comments = idea_comments::Entity::find()
+        .filter(idea_comments::Column::AuthorId.eq(user_id))
+        .order_by_asc(idea_comments::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let supported: Vec<(Uuid, String, DateTime<Utc>)> = idea_supports::Entity::find()
+        .select_only()
+        .column(idea_supports::Column::IdeaId)
+        .column(ideas::Column::Title)
+        .column(idea_supports::Column::CreatedAt)
+        .join(
+            JoinType::InnerJoin,
+            idea_supports::Entity::belongs_to(ideas::Entity)
+                .from(idea_supports::Column::IdeaId)
+                .to(ideas::Column::Id)
+                .into(),
+        )
+        .filter(idea_supports::Column::UserId.eq(user_id))
+        .order_by_asc(idea_supports::Column::CreatedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(json!({
+        "ideas": own.iter().map(|i| json!({
+            "id": i.id,
+            "board_id": i.board_id,
+            "title": i.title,
+            "body": i.body,
+            "district": i.district,
+            "shown_name": i.author_name,
+            "status": i.status,
+            "official_status": i.official_status,
+            "receipt_code": i.receipt_code,
+            "created_at": i.created_at,
+        })).collect::<Vec<_>>(),
+        "comments": comments.iter().map(|c| json!({
+            "idea_id": c.idea_id,
+            "body": c.body,
+            "shown_name": c.author_name,
+            "status": c.status,
+            "created_at": c.created_at,
+        })).collect::<Vec<_>>(),
+        "supports": supported.iter().map(|(id, title, at)| json!({
+            "idea_id": id, "title": title, "created_at": at,
+        })).collect::<Vec<_>>(),
+    }))
 }

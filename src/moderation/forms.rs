@@ -11,8 +11,23 @@ pub struct QueueQuery {
     pub page: Option<u64>,
 }
 
+/// The version of the text the moderator saw, in a hidden field of every action form.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    pub version: String,
+}
+
+impl VersionForm {
+    pub fn seen(&self) -> Option<i32> {
+        self.version.trim().parse().ok()
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct HideForm {
+    #[serde(default)]
+    pub version: String,
     #[serde(default)]
     pub reason: String,
     #[serde(default)]
@@ -35,6 +50,8 @@ impl HideForm {
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct RedactForm {
+    #[serde(default)]
+    pub version: String,
     /// Names to remove, one per line or separated by commas.
     #[serde(default)]
     pub names: String,

@@ -8,7 +8,7 @@ use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
     moderation::{
-        forms::{HideForm, ObjectionForm, QueueQuery, RedactForm},
+        forms::{HideForm, ObjectionForm, QueueQuery, RedactForm, VersionForm},
         service::{self, Action, REASONS, Section, Target},
     },
     notifications::service as notifications,
@@ -65,10 +65,16 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
     let base = format!("/manage/moderation?section={}", section.as_str());
     let (items, objections, pages) = if section == Section::Objections {
         let (list, pages) = service::objections_page(db, scope.as_deref(), index, PER_PAGE).await?;
+        let ids: Vec<Uuid> = list.iter().map(|o| o.target_id).collect();
+        let items = service::objected_items(db, &ids).await?;
         let rows: Vec<Value> = list
             .iter()
             .map(|o| {
+                let item = items.iter().find(|i| i.id == o.target_id);
                 json!({
+                    "kind_label": item.map(|i| ctx.t(&format!("moderation-kind-{}", i.kind))).unwrap_or_default(),
+                    "idea_title": item.map(|i| i.idea_title.clone()).unwrap_or_default(),
+                    "reason": item.and_then(|i| i.hidden_reason.as_deref()).map(|r| ctx.t(&format!("moderation-reason-{r}"))).unwrap_or_default(),
                     "text": o.text,
                     "created_at": o.created_at.to_rfc3339(),
                     "item_href": format!("/manage/moderation/{}", o.target_id),
@@ -188,7 +194,9 @@ async fn item_page(
             "can_publish": allowed(&Action::Publish),
             "can_hide": allowed(&Action::Hide { reason: String::new(), note: String::new() }),
             "can_restore": allowed(&Action::Restore),
-            "can_dismiss": !flags.is_empty() && allowed(&Action::Dismiss),
+            "can_dismiss": (!flags.is_empty() || target.unreviewed_marks()) && allowed(&Action::Dismiss),
+            "dismiss_label": if flags.is_empty() { "moderation-keep-button" } else { "moderation-dismiss-button" },
+            "version": target.version(),
             "publish_action": path("publish"),
             "hide_action": path("hide"),
             "restore_action": path("restore"),
@@ -216,26 +224,40 @@ pub async fn item(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     .await
 }
 
-async fn take(ctx: Ctx, id: Uuid, action: Action) -> AppResult<HttpResponse> {
+async fn take(ctx: Ctx, id: Uuid, action: Action, seen: Option<i32>) -> AppResult<HttpResponse> {
     let (user, _) = moderated(&ctx, id).await?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    // Decided on the item as it is now.
+    // Decided on the item as it is now, and only on the text the moderator saw.
     let target = service::find_target(&txn, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let done = service::act(
-        &txn,
-        &ctx.state,
-        &user,
-        &target,
-        &action,
-        ctx.state.clock.now(),
-    )
-    .await?;
+    let done = if seen == Some(target.version()) {
+        service::act(
+            &txn,
+            &ctx.state,
+            &user,
+            &target,
+            &action,
+            ctx.state.clock.now(),
+        )
+        .await?
+    } else {
+        false
+    };
     if !done {
         txn.rollback().await?;
+        let target = service::find_target(&ctx.state.db, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let mut errors = FormErrors::new();
-        errors.add("actions", "moderation-error-state");
+        errors.add(
+            "actions",
+            if seen == Some(target.version()) {
+                "moderation-error-state"
+            } else {
+                "moderation-error-changed"
+            },
+        );
         return item_page(
             &ctx,
             &target,
@@ -256,16 +278,28 @@ async fn take(ctx: Ctx, id: Uuid, action: Action) -> AppResult<HttpResponse> {
     Ok(see_other(&format!("/manage/moderation/{id}")))
 }
 
-pub async fn publish(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    take(ctx, *id, Action::Publish).await
+pub async fn publish(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<VersionForm>,
+) -> AppResult<HttpResponse> {
+    take(ctx, *id, Action::Publish, form.seen()).await
 }
 
-pub async fn restore(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    take(ctx, *id, Action::Restore).await
+pub async fn restore(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<VersionForm>,
+) -> AppResult<HttpResponse> {
+    take(ctx, *id, Action::Restore, form.seen()).await
 }
 
-pub async fn dismiss(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    take(ctx, *id, Action::Dismiss).await
+pub async fn dismiss(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<VersionForm>,
+) -> AppResult<HttpResponse> {
+    take(ctx, *id, Action::Dismiss, form.seen()).await
 }
 
 pub async fn hide(
@@ -287,7 +321,8 @@ pub async fn hide(
         )
         .await;
     };
-    take(ctx, *id, Action::Hide { reason, note }).await
+    let seen = form.version.trim().parse().ok();
+    take(ctx, *id, Action::Hide { reason, note }, seen).await
 }
 
 pub async fn redact(
@@ -296,7 +331,8 @@ pub async fn redact(
     form: web::Form<RedactForm>,
 ) -> AppResult<HttpResponse> {
     let names = form.names();
-    take(ctx, *id, Action::Redact { names }).await
+    let seen = form.version.trim().parse().ok();
+    take(ctx, *id, Action::Redact { names }, seen).await
 }
 
 pub async fn resolve(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -417,7 +453,24 @@ pub async fn object(
         return Err(rate_limit::too_many(rate_limit::FLAG_PER_IP));
     }
     let txn = crate::db::begin_write(db).await?;
-    service::object(&txn, &target, text, ctx.state.clock.now()).await?;
+    // Decided on the item as it is now.
+    let target = service::find_target(&txn, target.id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !service::object(&txn, &target, text, ctx.state.clock.now()).await? {
+        txn.rollback().await?;
+        let key = if target.status() == service::HIDDEN {
+            "objection-already"
+        } else {
+            "objection-not-hidden"
+        };
+        return ctx.render_status(
+            StatusCode::CONFLICT,
+            "ideas/link_done",
+            "objection-title",
+            json!({ "heading": "objection-title", "text": key, "back_href": "/" }),
+        );
+    }
     txn.commit().await?;
     ctx.render(
         "ideas/link_done",

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_comments, ideas, moderation_flags, moderation_objections, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
@@ -142,7 +142,51 @@ fn has_iban(text: &str) -> bool {
     })
 }
 
-/// The text with e-mail addresses, phone numbers and each of `names` (case-insensitive, whole
+/// Byte ranges of IBAN-like runs (see `has_iban`): capital letters and digits with single spaces
+/// in between, at most 34 of them, not glued to a word before it.
+fn iban_spans(text: &str) -> Vec<(usize, usize)> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let glued = i > 0 && chars[i - 1].1.is_alphanumeric();
+        if glued || !chars[i].1.is_ascii_uppercase() {
+            i += 1;
+            continue;
+        }
+        let (mut j, mut end) = (i, i);
+        let mut run = Vec::new();
+        while j < chars.len() && run.len() < 34 {
+            let c = chars[j].1;
+            if c.is_ascii_digit() || c.is_ascii_uppercase() {
+                run.push(c);
+                end = j;
+            } else if !(c == ' '
+                && chars
+                    .get(j + 1)
+                    .is_some_and(|d| d.1.is_ascii_alphanumeric()))
+            {
+                break;
+            }
+            j += 1;
+        }
+        let fits = run.len() >= 14
+            && run[1].is_ascii_uppercase()
+            && run[2].is_ascii_digit()
+            && run[3].is_ascii_digit()
+            && run[4..].iter().filter(|c| c.is_ascii_digit()).count() >= 10;
+        let glued_after = chars.get(end + 1).is_some_and(|c| c.1.is_alphanumeric());
+        if fits && !glued_after {
+            spans.push((chars[i].0, chars[end].0 + chars[end].1.len_utf8()));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    spans
+}
+
+/// The text with e-mail addresses, IBANs, phone numbers and each of `names` (case-insensitive, whole
 /// words) replaced by `placeholder`; everything else stays as it was.
 pub fn redact(text: &str, names: &[String], placeholder: &str) -> String {
     // E-mail addresses, word by word, keeping the separators.
@@ -169,8 +213,12 @@ pub fn redact(text: &str, names: &[String], placeholder: &str) -> String {
         }
     }
     flush(&mut word, &mut out);
-    // Phone numbers, back to front so earlier ranges stay valid.
+    // IBANs before phone numbers (their digits look like one), back to front so earlier ranges
+    // stay valid.
     let mut text = out;
+    for (start, end) in iban_spans(&text).into_iter().rev() {
+        text.replace_range(start..end, placeholder);
+    }
     for (start, end) in phone_spans(&text).into_iter().rev() {
         text.replace_range(start..end, placeholder);
     }
@@ -251,6 +299,27 @@ impl Target {
             Target::Comment(_) => "comment",
         }
     }
+    /// The version of the text, as a moderator saw it.
+    pub fn version(&self) -> i32 {
+        match self {
+            Target::Idea(i) => i.version,
+            Target::Comment(c) => c.version,
+        }
+    }
+    pub fn precheck(&self) -> &str {
+        match self {
+            Target::Idea(i) => &i.precheck,
+            Target::Comment(c) => &c.precheck,
+        }
+    }
+    /// The pre-check marked the text and no moderator has looked at it since.
+    pub fn unreviewed_marks(&self) -> bool {
+        let reviewed = match self {
+            Target::Idea(i) => i.reviewed_at.is_some(),
+            Target::Comment(c) => c.reviewed_at.is_some(),
+        };
+        !self.precheck().is_empty() && !reviewed
+    }
     pub fn idea_id(&self) -> Uuid {
         match self {
             Target::Idea(i) => i.id,
@@ -286,15 +355,17 @@ pub enum Flagged {
 
 /// Records a flag from `reporter_key` (a keyed hash of the account or the address) and hides the
 /// item once `threshold` flags are open. Call inside a write transaction.
+#[allow(clippy::too_many_arguments)]
 pub async fn flag(
     db: &impl ConnectionTrait,
+    state: &AppState,
     target: &Target,
     reason: &str,
     note: &str,
     reporter_key: &str,
     threshold: i32,
     now: DateTime<Utc>,
-) -> Result<Flagged, DbErr> {
+) -> Result<Flagged, AppError> {
     let inserted = moderation_flags::Entity::insert(moderation_flags::ActiveModel {
         id: Set(Uuid::now_v7()),
         target_id: Set(target.id()),
@@ -329,19 +400,24 @@ pub async fn flag(
         [target.id().into()],
     ))
     .await?;
-    // At the threshold a published item is hidden until a moderator decides.
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        placeholders(
+    // At the threshold a published item is hidden until a moderator decides; the statement that
+    // hides it (exactly once) also tells the author.
+    let hidden = db
+        .execute_raw(Statement::from_sql_and_values(
             backend,
-            &format!(
-                "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
+            placeholders(
+                backend,
+                &format!(
+                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
                  WHERE id = $2 AND status = 'published' AND open_flags >= $3"
+                ),
             ),
-        ),
-        [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
-    ))
-    .await?;
+            [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
+        ))
+        .await?;
+    if hidden.rows_affected() == 1 {
+        notify_author_of_hide(db, state, target, AUTO_HIDDEN, "").await?;
+    }
     Ok(Flagged::Recorded)
 }
 
@@ -380,15 +456,23 @@ pub async fn open_flags_of(
 /// The queue's sections. A later section (free-text answers of surveys) plugs in beside these.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Section {
+    /// Published texts the pre-check marked that no moderator has looked at yet.
+    Personal,
     Pending,
     Flagged,
     Objections,
 }
 
 impl Section {
-    pub const ALL: [Section; 3] = [Section::Pending, Section::Flagged, Section::Objections];
+    pub const ALL: [Section; 4] = [
+        Section::Personal,
+        Section::Pending,
+        Section::Flagged,
+        Section::Objections,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
+            Section::Personal => "personal",
             Section::Pending => "pending",
             Section::Flagged => "flagged",
             Section::Objections => "objections",
@@ -432,6 +516,9 @@ fn scope_sql(scope: Option<&[Uuid]>, alias: &str, next: usize) -> (String, Vec<s
 fn section_condition(section: Section, alias: &str) -> String {
     match section {
         Section::Pending => format!("{alias}.status = 'pending'"),
+        Section::Personal => format!(
+            "{alias}.status = 'published' AND {alias}.precheck <> '' AND {alias}.reviewed_at IS NULL"
+        ),
         _ => format!(
             "({alias}.open_flags > 0 OR ({alias}.status = 'hidden' AND {alias}.hidden_reason = '{AUTO_HIDDEN}'))"
         ),
@@ -512,7 +599,7 @@ pub async fn section_counts(
     scope: Option<&[Uuid]>,
 ) -> Result<Vec<(Section, u64)>, DbErr> {
     let mut out = Vec::new();
-    for section in [Section::Pending, Section::Flagged] {
+    for section in [Section::Personal, Section::Pending, Section::Flagged] {
         let (inner, values) = queue_sql(section, scope);
         out.push((section, count_sql(db, &inner, values).await?));
     }
@@ -545,6 +632,44 @@ pub async fn objections_page(
         .paginate(db, per_page);
     let pages = paginator.num_pages().await?;
     Ok((paginator.fetch_page(page).await?, pages))
+}
+
+/// What an objection is about, for the queue.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct ObjectedItem {
+    pub id: Uuid,
+    pub kind: String,
+    pub idea_title: String,
+    pub hidden_reason: Option<String>,
+}
+
+/// The items the objections of one page are about, in one query.
+pub async fn objected_items(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<ObjectedItem>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let list = marks.join(", ");
+    let sql = format!(
+        "SELECT i.id AS id, 'idea' AS kind, i.title AS idea_title, i.hidden_reason AS hidden_reason \
+           FROM ideas i WHERE i.id IN ({list}) \
+         UNION ALL \
+         SELECT c.id AS id, 'comment' AS kind, i.title AS idea_title, c.hidden_reason AS hidden_reason \
+           FROM idea_comments c JOIN ideas i ON i.id = c.idea_id WHERE c.id IN ({list})"
+    );
+    ObjectedItem::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        placeholders(backend, &sql),
+        ids.iter()
+            .map(|id| (*id).into())
+            .collect::<Vec<sea_orm::Value>>(),
+    ))
+    .all(db)
+    .await
 }
 
 pub async fn objections_for(
@@ -609,8 +734,11 @@ impl Action {
     }
 }
 
-/// Takes a moderation action on `target` with its audit entry and, on hide, the mail to the
-/// author with a link to object. Returns false when the action does not fit the item's state.
+/// Takes a moderation action on `target` (as read in this transaction) with its audit entry and,
+/// on hide, the mail to the author with a link to object. Every change is conditional on the
+/// status and the text version read, so of two moderators acting at once only one succeeds, and
+/// only that one counts, mails and writes the log. Returns false when the action does not fit the
+/// item's state (any more).
 pub async fn act(
     db: &impl ConnectionTrait,
     state: &AppState,
@@ -625,6 +753,7 @@ pub async fn act(
     let backend = db.get_database_backend();
     let table = target.table();
     let id = target.id();
+    let is_idea = matches!(target, Target::Idea(_));
     let exec = |sql: String, values: Vec<sea_orm::Value>| async move {
         db.execute_raw(Statement::from_sql_and_values(
             backend,
@@ -633,6 +762,20 @@ pub async fn act(
         ))
         .await
     };
+    // `SET …` of `table`, only if the item is still as it was read. The first values are the
+    // id, the status and the version read; `sets` numbers its own values from $4.
+    let update = |sets: String, mut values: Vec<sea_orm::Value>| {
+        let mut all: Vec<sea_orm::Value> = vec![
+            id.into(),
+            target.status().to_string().into(),
+            target.version().into(),
+        ];
+        all.append(&mut values);
+        exec(
+            format!("UPDATE {table} SET {sets} WHERE id = $1 AND status = $2 AND version = $3"),
+            all,
+        )
+    };
     let close_flags = |status: &'static str| {
         exec(
             "UPDATE moderation_flags SET status = $1 WHERE target_id = $2 AND status = 'open'"
@@ -640,105 +783,129 @@ pub async fn act(
             vec![status.into(), id.into()],
         )
     };
+    let count_comment = |idea_id: Uuid| {
+        exec(
+            "UPDATE ideas SET comment_count = comment_count + 1 WHERE id = $1".into(),
+            vec![idea_id.into()],
+        )
+    };
     let mut summary = json!({ "kind": target.kind() });
     match action {
         Action::Publish => {
-            let listed = if table == "ideas" {
-                ", listed = TRUE, published_at = $2"
+            let listed = if is_idea {
+                ", listed = TRUE, published_at = $4"
             } else {
                 ""
             };
-            let sql = format!(
-                "UPDATE {table} SET status = 'published'{listed} WHERE id = $1 AND status = 'pending'"
-            );
-            let mut values: Vec<sea_orm::Value> = vec![id.into()];
-            if table == "ideas" {
-                values.push(now.into());
-            }
-            let done = exec(sql, values).await?;
+            let done = update(
+                format!("status = 'published', reviewed_at = $4{listed}"),
+                vec![now.into()],
+            )
+            .await?;
             if done.rows_affected() != 1 {
                 return Ok(false);
             }
             if let Target::Comment(c) = target {
-                exec(
-                    "UPDATE ideas SET comment_count = comment_count + 1 WHERE id = $1".into(),
-                    vec![c.idea_id.into()],
-                )
-                .await?;
+                count_comment(c.idea_id).await?;
             }
         }
         Action::Hide { reason, note } => {
-            // A pending item that is hidden counts as shown-as-placeholder from now on.
+            let listed = if is_idea { ", listed = TRUE" } else { "" };
+            let done = update(
+                format!(
+                    "status = 'hidden', hidden_reason = $4, hidden_note = $5, open_flags = 0, reviewed_at = $6{listed}"
+                ),
+                vec![
+                    reason.clone().into(),
+                    Some(note.clone()).filter(|n| !n.is_empty()).into(),
+                    now.into(),
+                ],
+            )
+            .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
+            // A pending comment that is hidden counts as shown-as-placeholder from now on.
             if let Target::Comment(c) = target
                 && c.status == PENDING
             {
-                exec(
-                    "UPDATE ideas SET comment_count = comment_count + 1 WHERE id = $1".into(),
-                    vec![c.idea_id.into()],
-                )
-                .await?;
+                count_comment(c.idea_id).await?;
             }
-            let listed = if table == "ideas" {
-                ", listed = TRUE"
-            } else {
-                ""
-            };
-            exec(
-                format!(
-                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1, hidden_note = $2, open_flags = 0{listed} WHERE id = $3"
-                ),
-                vec![reason.clone().into(), Some(note.clone()).filter(|n| !n.is_empty()).into(), id.into()],
-            )
-            .await?;
             close_flags("upheld").await?;
             summary["reason"] = json!(reason);
             notify_author_of_hide(db, state, target, reason, note).await?;
         }
         Action::Restore => {
-            exec(
-                format!("UPDATE {table} SET status = 'published', hidden_reason = NULL, hidden_note = NULL, open_flags = 0 WHERE id = $1 AND status = 'hidden'"),
-                vec![id.into()],
+            let done = update(
+                "status = 'published', hidden_reason = NULL, hidden_note = NULL, open_flags = 0, reviewed_at = $4".into(),
+                vec![now.into()],
             )
             .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
             close_flags("dismissed").await?;
         }
         Action::Dismiss => {
-            exec(
-                format!("UPDATE {table} SET open_flags = 0 WHERE id = $1"),
-                vec![id.into()],
+            // An automatic hide ends with the flags that caused it; a text the pre-check marked
+            // counts as looked at.
+            let done = update(
+                format!(
+                    "open_flags = 0, reviewed_at = $4, \
+                     status = CASE WHEN status = 'hidden' AND hidden_reason = '{AUTO_HIDDEN}' THEN 'published' ELSE status END, \
+                     hidden_reason = CASE WHEN status = 'hidden' AND hidden_reason = '{AUTO_HIDDEN}' THEN NULL ELSE hidden_reason END"
+                ),
+                vec![now.into()],
             )
             .await?;
-            // An automatic hide ends with the flags that caused it.
-            exec(
-                format!("UPDATE {table} SET status = 'published', hidden_reason = NULL WHERE id = $1 AND status = 'hidden' AND hidden_reason = $2"),
-                vec![id.into(), AUTO_HIDDEN.into()],
-            )
-            .await?;
+            if done.rows_affected() != 1 {
+                return Ok(false);
+            }
             close_flags("dismissed").await?;
         }
         Action::Redact { names } => {
-            let placeholder = i18n::t(Lang::default(), "moderation-redacted");
-            match target {
-                Target::Idea(i) => {
-                    let title = redact(&i.title, names, &placeholder);
-                    let body = redact(&i.body, names, &placeholder);
-                    let precheck = precheck(&format!("{title}\n{body}"));
-                    exec(
-                        "UPDATE ideas SET title = $1, body = $2, precheck = $3 WHERE id = $4"
-                            .into(),
-                        vec![title.into(), body.into(), precheck.into(), id.into()],
+            // The placeholder speaks the idea's language, whoever moderates.
+            let lang = match target {
+                Target::Idea(i) => Lang::parse(&i.language),
+                Target::Comment(c) => ideas::Entity::find_by_id(c.idea_id)
+                    .one(db)
+                    .await?
+                    .and_then(|i| Lang::parse(&i.language)),
+            }
+            .unwrap_or_default();
+            let placeholder = i18n::t(lang, "moderation-redacted");
+            let (title, body, author_name) = match target {
+                Target::Idea(i) => (Some(&i.title), &i.body, &i.author_name),
+                Target::Comment(c) => (None, &c.body, &c.author_name),
+            };
+            let body = redact(body, names, &placeholder);
+            let title = title.map(|t| redact(t, names, &placeholder));
+            // A shown name that contains a listed name goes entirely: the author is "anonym".
+            let author_name = author_name
+                .clone()
+                .filter(|n| redact(n, names, &placeholder) == *n);
+            let marks = precheck(&match &title {
+                Some(t) => format!("{t}\n{body}"),
+                None => body.clone(),
+            });
+            let done = match title {
+                Some(title) => {
+                    update(
+                        "title = $4, body = $5, author_name = $6, precheck = $7, version = version + 1, reviewed_at = $8, updated_at = $8".into(),
+                        vec![title.into(), body.into(), author_name.into(), marks.into(), now.into()],
                     )
-                    .await?;
+                    .await?
                 }
-                Target::Comment(c) => {
-                    let body = redact(&c.body, names, &placeholder);
-                    let precheck = precheck(&body);
-                    exec(
-                        "UPDATE idea_comments SET body = $1, precheck = $2 WHERE id = $3".into(),
-                        vec![body.into(), precheck.into(), id.into()],
+                None => {
+                    update(
+                        "body = $4, author_name = $5, precheck = $6, version = version + 1, reviewed_at = $7".into(),
+                        vec![body.into(), author_name.into(), marks.into(), now.into()],
                     )
-                    .await?;
+                    .await?
                 }
+            };
+            if done.rows_affected() != 1 {
+                return Ok(false);
             }
             // What was removed stays out of the log too: only how many names were given.
             summary["names"] = json!(names.len());
@@ -758,6 +925,40 @@ pub async fn act(
     )
     .await?;
     Ok(true)
+}
+
+/// The idea was withdrawn: its open flags and those of its comments, and open objections, are
+/// closed (there is nothing left to decide).
+pub async fn close_for_withdrawn(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for (sql, values) in [
+        (
+            "UPDATE moderation_flags SET status = 'dismissed' WHERE status = 'open' AND \
+             (target_id = $1 OR target_id IN (SELECT c.id FROM idea_comments c WHERE c.idea_id = $1))",
+            vec![idea_id.into()],
+        ),
+        (
+            "UPDATE idea_comments SET open_flags = 0 WHERE idea_id = $1 AND open_flags > 0",
+            vec![idea_id.into()],
+        ),
+        (
+            "UPDATE moderation_objections SET status = 'resolved', resolved_at = $2 \
+             WHERE target_id = $1 AND status = 'open'",
+            vec![idea_id.into(), now.into()],
+        ),
+    ] {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, sql),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Resolves an objection (the moderator has looked at it and acted or not).
@@ -813,14 +1014,18 @@ pub fn objection_path(keys: &Keys, id: Uuid) -> String {
     format!("/objections/{id}/{}", objection_signature(keys, id))
 }
 
-/// Files an author's objection to a hidden item in the queue.
+/// Files an author's objection to a hidden item in the queue. Returns false when the item is
+/// not hidden (any more) or already has an open objection (a unique index keeps it to one).
 pub async fn object(
     db: &impl ConnectionTrait,
     target: &Target,
     text: &str,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    moderation_objections::ActiveModel {
+) -> Result<bool, DbErr> {
+    if target.status() != HIDDEN {
+        return Ok(false);
+    }
+    let inserted = moderation_objections::Entity::insert(moderation_objections::ActiveModel {
         id: Set(Uuid::now_v7()),
         target_id: Set(target.id()),
         municipality_id: Set(target.municipality_id()),
@@ -828,10 +1033,21 @@ pub async fn object(
         status: Set("open".into()),
         created_at: Set(now),
         resolved_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// The author's address and language, if we have an address for them.
@@ -869,18 +1085,17 @@ async fn notify_author_of_hide(
     let Some((email, lang)) = author_contact(db, target).await? else {
         return Ok(());
     };
-    let title = match target {
-        Target::Idea(i) => i.title.clone(),
-        Target::Comment(_) => String::new(),
+    let Some(idea) = ideas::Entity::find_by_id(target.idea_id()).one(db).await? else {
+        return Ok(());
     };
-    let idea = ideas::Entity::find_by_id(target.idea_id()).one(db).await?;
-    let url = idea
-        .map(|i| {
-            state
-                .settings
-                .absolute_url(&format!("/ideas/{}/{}", i.board_id, i.id))
-        })
-        .unwrap_or_default();
+    let url = state
+        .settings
+        .absolute_url(&format!("/ideas/{}/{}", idea.board_id, idea.id));
+    // A comment's mail names the idea and quotes the start of the comment.
+    let excerpt = match target {
+        Target::Idea(_) => String::new(),
+        Target::Comment(c) => short(&c.body, 120),
+    };
     notifications::enqueue(
         db,
         state,
@@ -889,8 +1104,10 @@ async fn notify_author_of_hide(
             lang,
             kind: "idea_hidden",
             data: json!({
-                "title": title,
+                "title": idea.title,
                 "is_comment": matches!(target, Target::Comment(_)),
+                "excerpt": excerpt,
+                "automatic": reason == AUTO_HIDDEN,
                 "reason": i18n::t(lang, &format!("moderation-reason-{reason}")),
                 "note": note,
                 "url": url,
@@ -899,6 +1116,15 @@ async fn notify_author_of_hide(
         },
     )
     .await
+}
+
+/// The start of a text, cut at `max` characters.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
 }
 
 #[cfg(test)]
@@ -932,6 +1158,10 @@ mod tests {
         assert_eq!(
             out,
             "Hallo, ich bin [entfernt] ([entfernt], [entfernt]). [entfernt] hilft gern."
+        );
+        assert_eq!(
+            redact("Konto DE89 3704 0044 0532 0130 00 bitte", &[], "[x]"),
+            "Konto [x] bitte"
         );
         // Parts of other words stay.
         assert_eq!(

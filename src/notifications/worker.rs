@@ -238,6 +238,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
         state.settings.signup_retention_days,
     )
     .await?;
+    crate::ideas::service::purge_unconfirmed(&state.db, now).await?;
     let backend = state.db.get_database_backend();
     state
         .db

@@ -365,6 +365,7 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "status": "Neu", "answer": "Wir prüfen das.",
         "name": "Vera", "when": "Donnerstag, 03.12.2026, 18:00 bis 20:00 Uhr", "place": "Rathaus",
         "waitlisted": true,
+        "edit_url": "https://teilhabe.example/e", "excerpt": "Ein Kommentar", "automatic": false,
     });
     let kinds = [
         "verify",

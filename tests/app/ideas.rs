@@ -264,6 +264,117 @@ async fn a_visitor_without_an_account_confirms_the_idea_by_mail_before_it_is_sho
         idea.author_email, None,
         "the address is deleted on withdrawal"
     );
+    assert!(idea.title.is_empty() && idea.body.is_empty() && idea.district.is_none());
+    let receipt = app.get(&format!("/receipt?code={code}")).await.body;
+    assert!(receipt.contains("Zurückgezogen") && !receipt.contains("Sozialticket"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn unconfirmed_ideas_are_deleted_after_a_week_and_nothing_is_ticked_or_filled_in_for_you()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "mstadt", false).await;
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let page = app.get(&form).await.body;
+    assert!(!page.contains("checked"), "the mail box is not ticked");
+    let category = board.categories[0].to_string();
+    let post = |title: &'static str, email: &'static str| {
+        let (form, category) = (form.clone(), category.clone());
+        let app = &app;
+        async move {
+            app.submit(
+                &form,
+                &form,
+                &[
+                    ("title", title),
+                    ("body", "Ein Text."),
+                    ("category", &category),
+                    ("author_name", ""),
+                    ("email", email),
+                ],
+            )
+            .await
+        }
+    };
+    let old = code_of(
+        &post("Alte Idee", "alt@example.org")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    app.state.clock.advance(chrono::Duration::days(6));
+    let young = code_of(
+        &post("Junge Idee", "jung@example.org")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    app.state.clock.advance(chrono::Duration::days(2));
+    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    let find = |code: String| {
+        let db = app.state.db.clone();
+        async move { teilhabe::ideas::service::find_by_receipt(&db, &code).await }
+    };
+    assert!(
+        find(old).await?.is_none(),
+        "unconfirmed for 8 days: gone with the address"
+    );
+    assert!(
+        find(young).await?.is_some(),
+        "unconfirmed for 2 days: still waiting"
+    );
+
+    // A signed-in resident with a display name is still anonymous unless they type a name.
+    app.client = new_client();
+    app.signed_in_resident("named@example.org").await;
+    let res = app
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("display_name", "Ida K."), ("language", "de")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&form).await.body;
+    assert!(!page.contains("Ida K."), "the name is not filled in");
+    assert!(!page.contains("checked"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn withdrawing_closes_the_open_flags_on_the_idea() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "nstadt", false).await;
+    app.client = new_client();
+    resident(&app, "autor@nstadt.example").await;
+    let author = app.client.clone();
+    let res = post_idea(&app, &board, "Umstritten", "Ein Text, der gemeldet wird.").await;
+    let path = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    app.client = new_client();
+    let flag = format!("{path}/flag?target={id}");
+    assert_eq!(
+        app.submit(&flag, &flag, &[("reason", "spam")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let flagged = || async {
+        teilhabe::moderation::service::queue_page(
+            &app.state.db,
+            teilhabe::moderation::service::Section::Flagged,
+            None,
+            0,
+            10,
+        )
+        .await
+        .map(|(list, _)| list.len())
+    };
+    assert_eq!(flagged().await?, 1);
+    app.client = author;
+    let res = app.submit(&path, &format!("{path}/withdraw"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(flagged().await?, 0, "nothing left to decide");
     Ok(())
 }
 
@@ -669,6 +780,28 @@ async fn an_official_answer_is_shown_mailed_and_listed_on_the_goal_page() -> Tes
     );
     let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 50).await?;
     assert!(entries.iter().any(|e| e.action == "idea.answer"));
+    // Saving the same answer again (say, to link a goal) mails nobody again.
+    let res = app
+        .submit(
+            &answer,
+            &answer,
+            &[
+                ("official_status", "adopted"),
+                ("answer", "Wir richten ein Jobcafé ein."),
+                ("goal_id", &goal),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    {
+        use sea_orm::PaginatorTrait;
+        let queued = entity::mail_outbox::Entity::find()
+            .filter(entity::mail_outbox::Column::Recipient.eq("autorin@example.org"))
+            .filter(entity::mail_outbox::Column::BodyText.contains("Wir richten ein"))
+            .count(&app.state.db)
+            .await?;
+        assert_eq!(queued, 1, "one mail per change of the answer");
+    }
     let filtered = app
         .get(&format!("{}?status=adopted", board.path))
         .await
@@ -778,4 +911,212 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
             StatusCode::OK,
         ),
     ]
+}
+
+#[tokio::test]
+async fn a_deleted_account_takes_its_supports_along_and_leaves_its_ideas_anonymous() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "lstadt", false).await;
+    app.client = new_client();
+    resident(&app, "autorin@lstadt.example").await;
+    let author = app.client.clone();
+    let res = post_idea(&app, &board, "Mittagstisch", "Ein warmes Essen für alle.").await;
+    let path = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+    app.client = new_client();
+    resident(&app, "fan@lstadt.example").await;
+    let res = app
+        .submit(&path, &format!("{path}/support"), &[("action", "add")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .submit(&path, &format!("{path}/comments"), &[("body", "Sehr gut!")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(app.get(&path).await.body.contains("Unterstützt von 1"));
+    // The export holds what the person did here.
+    let data: serde_json::Value = serde_json::from_str(&app.get("/account/data").await.body)?;
+    assert_eq!(data["ideas"]["supports"][0]["title"], "Mittagstisch");
+    assert_eq!(data["ideas"]["comments"][0]["body"], "Sehr gut!");
+    let res = app
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &[("current_password", "ein sicheres Passwort")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/account/deleted"));
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(
+        page.contains("Unterstützt von 0"),
+        "the support went with the account"
+    );
+    assert!(page.contains("Sehr gut!"), "the comment stays");
+
+    app.client = author;
+    let data: serde_json::Value = serde_json::from_str(&app.get("/account/data").await.body)?;
+    assert_eq!(data["ideas"]["ideas"][0]["title"], "Mittagstisch");
+    let res = app
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &[("current_password", "ein sicheres Passwort")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/account/deleted"));
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(page.contains("Mittagstisch") && !page.contains("· Mia ·") && page.contains("anonym"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_coordinator_of_another_municipality_can_neither_answer_nor_change_boards_here()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "ostadt", false).await;
+    app.client = new_client();
+    resident(&app, "autor@ostadt.example").await;
+    let res = post_idea(&app, &board, "Hier entschieden", "Nur Ostadt antwortet.").await;
+    let path = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+    let idea_id = path.rsplit('/').next().ok_or("id")?.to_string();
+    // Coordinator of another place, with a board of their own (so the forms have a token).
+    app.client = new_client();
+    let own = open_board(&app, "pstadt", false).await;
+    let answer = format!("/manage/ideas/{idea_id}/answer");
+    assert_eq!(app.get(&answer).await.status, StatusCode::NOT_FOUND);
+    let own_form = format!("/manage/boards/{}", own.id);
+    let res = app
+        .submit(
+            &own_form,
+            &answer,
+            &[("official_status", "rejected"), ("answer", "Nein.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let theirs = format!("/manage/boards/{}", board.id);
+    assert_eq!(app.get(&theirs).await.status, StatusCode::NOT_FOUND);
+    let res = app
+        .submit(
+            &own_form,
+            &theirs,
+            &[
+                ("title", "Übernommen"),
+                ("question", "Was?"),
+                ("closed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.client = new_client();
+    let page = app.get(&board.path).await.body;
+    assert!(page.contains("Ideen für den Alltag") && !page.contains("Übernommen"));
+    assert!(!app.get(&path).await.body.contains("Nein."));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_visitor_changes_the_idea_through_the_link_in_the_mail_until_someone_supports_it()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "qstadt", false).await;
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", "Tippfehlr"),
+                ("body", "Ein Text."),
+                ("category", &category),
+                ("author_name", ""),
+                ("email", "gast@qstadt.example"),
+            ],
+        )
+        .await;
+    let code = code_of(&res.location.unwrap_or_default());
+    let mail = app.wait_for_mail("gast@qstadt.example", "/edit/").await;
+    let edit = idea_link(&mail, "edit");
+    let page = app.get(&edit).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tippfehlr"), "the form shows the idea");
+    let fields = [
+        ("title", "Ohne Tippfehler"),
+        ("body", "Ein Text."),
+        ("category", category.as_str()),
+        ("author_name", ""),
+    ];
+    let forged = format!("{}x", &edit[..edit.len() - 1]);
+    assert_eq!(
+        app.submit(&edit, &forged, &fields).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.submit(&edit, &edit, &fields).await.status,
+        StatusCode::OK
+    );
+    let confirm = idea_link(&mail, "confirm");
+    app.submit(&confirm, &confirm, &[]).await;
+    assert!(app.get(&board.path).await.body.contains("Ohne Tippfehler"));
+    // After the first support the link no longer changes anything.
+    let path = idea_path(&app, &board, &code).await;
+    let visitor = app.client.clone();
+    app.client = new_client();
+    resident(&app, "fan@qstadt.example").await;
+    app.submit(&path, &format!("{path}/support"), &[("action", "add")])
+        .await;
+    app.client = visitor;
+    assert_eq!(app.get(&edit).await.status, StatusCode::CONFLICT);
+    Ok(())
+}
+
+#[tokio::test]
+async fn confirming_an_idea_after_the_board_closed_is_refused() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "rstadt", false).await;
+    let coordinator = app.client.clone();
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    app.submit(
+        &form,
+        &form,
+        &[
+            ("title", "Zu spät bestätigt"),
+            ("body", "Ein Text."),
+            ("category", &category),
+            ("author_name", ""),
+            ("email", "spaet@rstadt.example"),
+        ],
+    )
+    .await;
+    let mail = app.wait_for_mail("spaet@rstadt.example", "/confirm/").await;
+    let visitor = app.client.clone();
+    app.client = coordinator;
+    let manage = format!("/manage/boards/{}", board.id);
+    let res = app
+        .submit(
+            &manage,
+            &manage,
+            &[
+                ("title", "Ideen für den Alltag"),
+                ("question", "Was würde Ihnen im Alltag helfen?"),
+                ("closed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.client = visitor;
+    let confirm = idea_link(&mail, "confirm");
+    let res = app.submit(&confirm, &confirm, &[]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(
+        !app.get(&board.path)
+            .await
+            .body
+            .contains("Zu spät bestätigt")
+    );
+    Ok(())
 }

@@ -38,6 +38,33 @@ async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
     app.login(email, "Moderation 2026!").await;
 }
 
+/// The version of the text on a moderation item page, from its hidden field.
+pub fn seen_version(html: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no version in {html}"))
+        + marker.len();
+    html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
+/// Takes `action` on the item page `item` as a moderator who just read it.
+pub async fn moderate(
+    app: &TestApp,
+    item: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> crate::helpers::Page {
+    let page = app.get(item).await.body;
+    let version = seen_version(&page);
+    let mut all = vec![("version", version.as_str())];
+    all.extend_from_slice(fields);
+    app.submit(item, &format!("{item}/{action}"), &all).await
+}
+
 async fn audit_actions(app: &TestApp) -> Vec<String> {
     teilhabe::audit::service::page(&app.state.db, 0, 100)
         .await
@@ -79,13 +106,11 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     assert!(queue.body.contains("Die Schaukel ist kaputt."));
     let id = path.rsplit('/').next().ok_or("id")?;
     let item = format!("/manage/moderation/{id}");
-    let res = app.submit(&item, &format!("{item}/publish"), &[]).await;
+    let res = moderate(&app, &item, "publish", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Publishing twice is refused.
     assert_eq!(
-        app.submit(&item, &format!("{item}/publish"), &[])
-            .await
-            .status,
+        moderate(&app, &item, "publish", &[]).await.status,
         StatusCode::CONFLICT
     );
     let moderator = app.client.clone();
@@ -137,9 +162,7 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     .ok_or("comment in queue")?;
     let item = format!("/manage/moderation/{}", comment.id);
     assert_eq!(
-        app.submit(&item, &format!("{item}/publish"), &[])
-            .await
-            .status,
+        moderate(&app, &item, "publish", &[]).await.status,
         StatusCode::SEE_OTHER
     );
     app.client = new_client();
@@ -187,8 +210,8 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
     }
     let list = app.get(&board.path).await.body;
     assert!(
-        list.contains("Dieser Beitrag wurde von der Moderation ausgeblendet"),
-        "a placeholder, not nothing"
+        list.contains("Dieser Beitrag ist vorläufig ausgeblendet, weil mehrere Personen"),
+        "a placeholder for an automatic hide, not nothing"
     );
 
     moderator_of(&mut app, &board, "mod@bstadt.example").await;
@@ -199,7 +222,7 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
         "flag reasons give context"
     );
     let item = format!("/manage/moderation/{id}");
-    let res = app.submit(&item, &format!("{item}/dismiss"), &[]).await;
+    let res = moderate(&app, &item, "dismiss", &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     app.client = new_client();
     assert!(
@@ -254,13 +277,13 @@ async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> 
         .submit(&item, &format!("{item}/hide"), &[("reason", "")])
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let res = app
-        .submit(
-            &item,
-            &format!("{item}/hide"),
-            &[("reason", "personal_data"), ("note", "Bitte ohne Namen.")],
-        )
-        .await;
+    let res = moderate(
+        &app,
+        &item,
+        "hide",
+        &[("reason", "personal_data"), ("note", "Bitte ohne Namen.")],
+    )
+    .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     app.client = new_client();
     let page = app.get(&path).await;
@@ -287,14 +310,22 @@ async fn hiding_tells_the_author_why_and_their_objection_reaches_the_queue() -> 
         .await;
     assert_eq!(res.status, StatusCode::OK);
 
+    // One open objection per item is enough.
+    let res = app.submit(&link, &link, &[("text", "Noch einmal.")]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+
     app.client = new_client();
     app.login("mod@dstadt.example", "Moderation 2026!").await;
     let queue = app.get("/manage/moderation?section=objections").await;
     assert!(queue.body.contains("Frau Meier hat zugestimmt."));
+    assert!(!queue.body.contains("Noch einmal."));
+    assert!(
+        queue.body.contains("Nachbarschaftshilfe") && queue.body.contains("Persönliche Daten"),
+        "the queue says what the objection is about"
+    );
     // Redact the name, then show it again.
-    app.submit(&item, &format!("{item}/redact"), &[("names", "Frau Meier")])
-        .await;
-    app.submit(&item, &format!("{item}/restore"), &[]).await;
+    moderate(&app, &item, "redact", &[("names", "Frau Meier")]).await;
+    moderate(&app, &item, "restore", &[]).await;
     app.client = new_client();
     let page = app.get(&path).await;
     assert!(page.body.contains("Ruft [entfernt] an."), "{}", page.body);
@@ -351,5 +382,245 @@ async fn texts_with_personal_data_come_first_in_the_queue_with_marks() -> TestRe
         "marked first"
     );
     assert!(queue.contains("Telefonnummer"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_edit_on_a_pre_moderated_board_goes_back_to_the_moderators_who_act_only_on_what_they_read()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "hstadt", true).await;
+    app.client = new_client();
+    crate::ideas::resident(&app, "autor@hstadt.example").await;
+    let author = app.client.clone();
+    let code = code_of(
+        &post_idea(&app, &board, "Bank am Teich", "Eine Bank zum Ausruhen.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let item = format!("/manage/moderation/{id}");
+    moderator_of(&mut app, &board, "mod@hstadt.example").await;
+    let moderator = app.client.clone();
+    // The moderator reads the harmless text …
+    let seen = seen_version(&app.get(&item).await.body);
+    // … and meanwhile the author changes it.
+    app.client = author.clone();
+    let category = board.categories[0].to_string();
+    let edit = format!("{path}/edit");
+    let fields = [
+        ("title", "Bank am Teich"),
+        ("body", "Ruft mich an: 0176 1234567"),
+        ("category", category.as_str()),
+        ("district", ""),
+        ("author_name", ""),
+    ];
+    assert_eq!(
+        app.submit(&edit, &edit, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = moderator.clone();
+    let res = app
+        .submit(
+            &item,
+            &format!("{item}/publish"),
+            &[("version", seen.as_str())],
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::CONFLICT,
+        "the text changed after reading"
+    );
+    assert!(res.body.contains("inzwischen geändert"));
+    app.client = new_client();
+    assert!(!app.get(&board.path).await.body.contains("Bank am Teich"));
+
+    // Published after reading the new text, then edited again: back to the queue, unlisted.
+    app.client = moderator.clone();
+    assert_eq!(
+        moderate(&app, &item, "publish", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = new_client();
+    assert!(app.get(&board.path).await.body.contains("Bank am Teich"));
+    app.client = author;
+    let fields = [
+        ("title", "Bank am Teich"),
+        ("body", "Jetzt mit Beleidigungen."),
+        ("category", category.as_str()),
+        ("district", ""),
+        ("author_name", ""),
+    ];
+    assert_eq!(
+        app.submit(&edit, &edit, &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.client = new_client();
+    assert!(
+        !app.get(&board.path).await.body.contains("Bank am Teich"),
+        "the edited text waits for the moderators"
+    );
+    assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
+    app.client = moderator;
+    assert!(
+        app.get("/manage/moderation")
+            .await
+            .body
+            .contains("Jetzt mit Beleidigungen.")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn published_texts_with_personal_data_wait_in_their_own_section_until_a_moderator_looks()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "istadt", false).await;
+    app.client = new_client();
+    crate::ideas::resident(&app, "autor@istadt.example").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Fahrdienst", "Meldet euch unter 0176 1234567")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    post_idea(&app, &board, "Ohne Nummer", "Ein schlichter Text.").await;
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "Schreibt an hilfe@example.org")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    moderator_of(&mut app, &board, "mod@istadt.example").await;
+    let section = "/manage/moderation?section=personal";
+    let queue = app.get(section).await.body;
+    assert!(queue.contains("Persönliche Daten?"));
+    assert!(queue.contains("0176 1234567") && queue.contains("hilfe@example.org"));
+    assert!(!queue.contains("Ein schlichter Text."));
+    // Left as it is: the idea leaves the section; redacted: the comment leaves it too.
+    let item = format!("/manage/moderation/{id}");
+    assert!(app.get(&item).await.body.contains("In Ordnung, so lassen"));
+    assert_eq!(
+        moderate(&app, &item, "dismiss", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let comment = teilhabe::moderation::service::queue_page(
+        &app.state.db,
+        teilhabe::moderation::service::Section::Personal,
+        None,
+        0,
+        10,
+    )
+    .await?
+    .0
+    .into_iter()
+    .find(|i| i.kind == "comment")
+    .ok_or("comment in the section")?;
+    let item = format!("/manage/moderation/{}", comment.id);
+    assert_eq!(
+        moderate(&app, &item, "redact", &[("names", "")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let queue = app.get(section).await.body;
+    assert!(!queue.contains("0176 1234567") && !queue.contains("hilfe@example.org"));
+    app.client = new_client();
+    let page = app.get(&path).await.body;
+    assert!(page.contains("0176 1234567"), "left as it is");
+    assert!(page.contains("Schreibt an [entfernt]"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_automatic_hide_tells_the_author_once_how_to_object() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "jstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@jstadt.example").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Laute Idee", "Ihr seid alle doof.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let flag = format!("{path}/flag?target={id}");
+    for n in 0..4 {
+        app.client = new_client();
+        crate::ideas::resident(&app, &format!("leser{n}@jstadt.example")).await;
+        app.submit(&flag, &flag, &[("reason", "insult"), ("note", "")])
+            .await;
+    }
+    let mail = app
+        .wait_for_mail("autor@jstadt.example", "/objections/")
+        .await;
+    assert!(mail.contains("vorläufig ausgeblendet, weil mehrere Personen"));
+    assert!(mail.contains(&path), "the idea's page is linked");
+    // Queued once, in the transaction of the flag that hid it (the outbox keeps sent mail).
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let hidden_mails = entity::mail_outbox::Entity::find()
+        .filter(entity::mail_outbox::Column::Recipient.eq("autor@jstadt.example"))
+        .filter(entity::mail_outbox::Column::BodyText.contains("/objections/"))
+        .count(&app.state.db)
+        .await?;
+    assert_eq!(hidden_mails, 1, "the fourth flag hides nothing more");
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_moderators_hiding_at_once_hide_mail_and_log_it_once() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "kstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@kstadt.example").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Streit", "Ein strittiger Text.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    let item = format!("/manage/moderation/{id}");
+    moderator_of(&mut app, &board, "mod@kstadt.example").await;
+    let page = app.get(&item).await.body;
+    let token = crate::helpers::csrf_token(&page).ok_or("token")?;
+    let version = seen_version(&page);
+    let action = format!("{item}/hide");
+    let fields = [
+        ("csrf_token", token.as_str()),
+        ("version", version.as_str()),
+        ("reason", "spam"),
+        ("note", ""),
+    ];
+    let (a, b) = tokio::join!(
+        app.post_raw(&action, &fields),
+        app.post_raw(&action, &fields)
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT]);
+    let hides = audit_actions(&app)
+        .await
+        .iter()
+        .filter(|a| *a == "moderation.hide")
+        .count();
+    assert_eq!(hides, 1);
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let mails = entity::mail_outbox::Entity::find()
+        .filter(entity::mail_outbox::Column::Recipient.eq("autor@kstadt.example"))
+        .filter(entity::mail_outbox::Column::BodyText.contains("/objections/"))
+        .count(&app.state.db)
+        .await?;
+    assert_eq!(mails, 1);
     Ok(())
 }
