@@ -5,8 +5,9 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use entity::{ideas, rounds};
 use reqwest::StatusCode;
@@ -28,11 +29,6 @@ const SUPPORTERS: usize = 50;
 const TOGGLES: usize = 11;
 
 type BenchResult = Result<(), Box<dyn std::error::Error>>;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 fn client(ip: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
@@ -217,13 +213,10 @@ async fn main() -> BenchResult {
         }
     }
     let total = started.elapsed();
-    latencies.sort();
     println!(
-        "[{backend}] board list (sort=support, one category, pages 1-5): {LIST_REQUESTS} requests, concurrency {LIST_CONCURRENCY}: {:.0} req/s, p50 {:.1?}, p95 {:.1?}, max {:.1?}, page {bytes} bytes",
+        "[{backend}] board list (sort=support, one category, pages 1-5): {LIST_REQUESTS} requests, concurrency {LIST_CONCURRENCY}: {:.0} req/s, {}, page {bytes} bytes",
         LIST_REQUESTS as f64 / total.as_secs_f64(),
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.95),
-        latencies[latencies.len() - 1],
+        support::latency_summary(latencies),
     );
 
     // ---- supports under concurrency ----

@@ -6,6 +6,7 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -21,17 +22,6 @@ const SEEDED: usize = 100_000;
 const SUBMISSIONS: usize = 1_000;
 const CONCURRENCY: usize = 16;
 const RENDERS: usize = 20;
-
-fn stats(mut samples: Vec<Duration>) -> String {
-    samples.sort();
-    let at = |p: usize| samples[(samples.len() * p / 100).min(samples.len() - 1)];
-    format!(
-        "p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
-        at(50).as_secs_f64() * 1e3,
-        at(95).as_secs_f64() * 1e3,
-        samples.last().copied().unwrap_or_default().as_secs_f64() * 1e3
-    )
-}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -141,7 +131,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "[{backend}] answering: {SUBMISSIONS} residents, concurrency {CONCURRENCY}: {:.0} responses/s (incl. fetching the form), POST {}",
         SUBMISSIONS as f64 / wall.as_secs_f64(),
-        stats(results.iter().map(|(_, d)| *d).collect())
+        support::latency_summary(results.iter().map(|(_, d)| *d).collect())
     );
     println!(
         "[{backend}] invariant: {stored} answered with 303, responses grew by {} (must be equal)",
@@ -175,7 +165,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!(
             "[{backend}] {what}: {RENDERS} requests, {} ({} KB HTML)",
-            stats(samples),
+            support::latency_summary(samples),
             bytes / 1024
         );
     }

@@ -7,6 +7,7 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod support;
 
 use std::time::{Duration, Instant};
 
@@ -210,13 +211,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         failures += f;
     }
     let elapsed = started.elapsed();
-    latencies.sort();
-    let pick = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 * q) as usize).min(latencies.len().saturating_sub(1)))
-            .copied()
-            .unwrap_or_default()
-    };
 
     let all = workshop_signups::Entity::find()
         .filter(workshop_signups::Column::WorkshopId.eq(target.id))
@@ -232,11 +226,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!(
         "{requests} sign-ups, concurrency {concurrency}, capacity {capacity}: {:.0} sign-ups/s, \
-         p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms, failed {failures}",
+         {}, failed {failures}",
         requests as f64 / elapsed.as_secs_f64(),
-        pick(0.50).as_secs_f64() * 1000.0,
-        pick(0.95).as_secs_f64() * 1000.0,
-        latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+        support::latency_summary(latencies),
     );
     println!(
         "confirmed: {} sign-ups with {confirmed_people} people (capacity {capacity}); \
