@@ -817,6 +817,15 @@ pub async fn export_data(
     }))
 }
 
+/// Whether the instance has an administrator yet (a fresh one has none).
+pub async fn has_admin(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(role_assignments::Entity::find()
+        .filter(role_assignments::Column::Role.eq(Role::Admin.as_str()))
+        .count(db)
+        .await?
+        > 0)
+}
+
 /// Creates an admin account (or makes an existing account admin) and returns a one-time link to
 /// set the password.
 pub async fn create_admin(

@@ -363,6 +363,11 @@ pub async fn municipalities_with_rounds(
         .await
 }
 
+/// Whether the instance has a municipality yet (residents subscribe to one).
+pub async fn any_municipality(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(municipalities::Entity::find().count(db).await? > 0)
+}
+
 /// A round on the staff dashboard, with its counts.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct ManagedRound {
