@@ -53,6 +53,13 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
             let app = Application::build(settings).await?;
+            if !accounts::has_admin(&app.state().db).await? {
+                tracing::warn!(
+                    "No administrator yet. Next step: `teilhabe admin create --email ADDRESS` \
+                     prints a link to set the administrator's password; `teilhabe demo` loads \
+                     demo data with sign-ins to try it out."
+                );
+            }
             println!("Teilhabe: {}", app.state().settings.base_url);
             app.run_until_stopped().await?;
         }
@@ -87,6 +94,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 async fn demo(settings: Settings) -> anyhow::Result<()> {
     let state = startup::prepare(settings).await?;
     let now = state.clock.now();
+    let mut sign_ins: Vec<(&str, String)> = Vec::new();
     let txn = crate::db::begin_write(&state.db).await?;
     let place = match admin::all_municipalities(&txn)
         .await?
@@ -128,7 +136,7 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
                 accounts::mark_verified(&txn, user.id, now).await?;
                 accounts::update_profile(&txn, user.id, Some(name.to_string()), Lang::De).await?;
                 accounts::grant_role(&txn, user.id, role, Some(place.id), None, now).await?;
-                println!("  sign in as {email} with password {password}");
+                sign_ins.push((email, password));
             }
             place
         }
@@ -154,5 +162,32 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
     println!("  survey responses added: {responses}");
     println!("  ideas added: {ideas}");
     println!("  workshops added: {workshops}");
+    print_sign_ins(&sign_ins, &state.settings.absolute_url("/account/login"))?;
     Ok(())
+}
+
+/// The demo's passwords in a framed block after everything else the command wrote, logs
+/// included, so they are not lost between log lines.
+fn print_sign_ins(sign_ins: &[(&str, String)], login_url: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.flush()?;
+    let rule = "=".repeat(72);
+    writeln!(out, "\n{rule}")?;
+    if sign_ins.is_empty() {
+        writeln!(
+            out,
+            "  The demo sign-ins were printed when the demo was first loaded.\n  \
+             Forgotten? Use \"Passwort vergessen\" at {login_url}"
+        )?;
+    } else {
+        writeln!(out, "  Demo sign-ins (shown only now):\n")?;
+        let width = sign_ins.iter().map(|(e, _)| e.len()).max().unwrap_or(0);
+        for (email, password) in sign_ins {
+            writeln!(out, "    {email:<width$}   password: {password}")?;
+        }
+        writeln!(out, "\n  Sign in at {login_url}")?;
+    }
+    writeln!(out, "{rule}")?;
+    out.flush()
 }

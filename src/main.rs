@@ -1,3 +1,5 @@
+use std::io::IsTerminal;
+
 use clap::Parser;
 use teilhabe::{
     cli::{self, Cli},
@@ -15,7 +17,9 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    // Colour codes only for a person at a terminal: a log file or a pipe gets plain text.
     tracing_subscriber::fmt()
+        .with_ansi(std::io::stdout().is_terminal())
         .with_env_filter(
             EnvFilter::try_new(&settings.log).unwrap_or_else(|_| EnvFilter::new("info")),
         )

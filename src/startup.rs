@@ -41,7 +41,13 @@ pub struct Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let state = prepare(settings).await?;
+        Self::build_with_clock(settings, Clock::system()).await
+    }
+
+    /// As [`Application::build`], with the application's time read from `clock` (tests start it
+    /// at a chosen instant; the worker sees the same time from its first round).
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let state = prepare_with_clock(settings, clock).await?;
         let mailer = Mailer::from_settings(&state.settings)?;
         let (shutdown, shutdown_rx) = watch::channel(false);
         let worker = worker::spawn(state.clone(), mailer, shutdown_rx);
@@ -125,6 +131,10 @@ impl Application {
 
 /// Database, migrations, keys and templates: everything but the server. Also used by the CLI.
 pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
+    prepare_with_clock(settings, Clock::system()).await
+}
+
+async fn prepare_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
     let keys = Keys::load_or_create(&settings)?;
     let templates = Templates::load(settings.time_zone)?;
     let db = db::connect(&settings).await?;
@@ -134,7 +144,7 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
         settings: Arc::new(settings),
         keys,
         templates,
-        clock: Clock::default(),
+        clock,
         mail_wakeup: Arc::new(Notify::new()),
     })
 }

@@ -23,21 +23,63 @@ pub struct AppState {
     pub mail_wakeup: Arc<Notify>,
 }
 
-/// The time as the application sees it. Tests move it forward to reach deadlines and expiries
-/// without waiting.
+/// The time as the application sees it: the wall clock plus an offset. In production the offset
+/// stays zero. Tests start it at a chosen instant ([`Clock::starting_at`]) so they behave the same
+/// at any hour of the day, and move it forward to reach deadlines and expiries without waiting.
 #[derive(Clone, Default)]
 pub struct Clock {
-    offset_seconds: Arc<AtomicI64>,
+    offset_millis: Arc<AtomicI64>,
 }
 
 impl Clock {
+    /// The wall clock.
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// A clock that reads `start` now and then runs on at the wall clock's pace.
+    pub fn starting_at(start: DateTime<Utc>) -> Self {
+        let clock = Self::default();
+        clock.set(start);
+        clock
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::seconds(self.offset_seconds.load(Ordering::Relaxed))
+        Utc::now() + chrono::Duration::milliseconds(self.offset_millis.load(Ordering::Relaxed))
     }
 
     /// Moves the application's time forward (tests only need this).
     pub fn advance(&self, by: chrono::Duration) {
-        self.offset_seconds
-            .fetch_add(by.num_seconds(), Ordering::Relaxed);
+        self.offset_millis
+            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+    }
+
+    /// Makes the application's time read `to` now; it runs on from there.
+    pub fn set(&self, to: DateTime<Utc>) {
+        self.offset_millis
+            .store((to - Utc::now()).num_milliseconds(), Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clock_started_at_an_instant_reads_it_and_runs_on() {
+        let start: DateTime<Utc> = "2027-03-27T22:30:00Z".parse().unwrap_or_default();
+        let clock = Clock::starting_at(start);
+        let read = clock.now();
+        assert!(read >= start && read - start < chrono::Duration::seconds(5));
+        clock.advance(chrono::Duration::hours(20));
+        let later = clock.now() - start;
+        assert!(later >= chrono::Duration::hours(20));
+        assert!(later < chrono::Duration::hours(20) + chrono::Duration::seconds(5));
+    }
+
+    #[test]
+    fn the_system_clock_is_the_wall_clock() {
+        let skew = (Clock::system().now() - Utc::now()).num_seconds().abs();
+        assert!(skew < 5);
     }
 }

@@ -161,3 +161,5 @@ round-history-round-open = Veröffentlicht
 round-history-round-close = Beendet
 round-history-round-reopen = Wieder geöffnet
 round-history-round-evaluate = Ergebnis veröffentlicht
+home-nothing-published = Hier ist noch nichts veröffentlicht.
+home-nothing-published-next = Die Beteiligungsplattform ist eingerichtet, aber noch hat keine Kommune eine Beteiligung veröffentlicht. Sobald es so weit ist, finden Sie sie hier.

@@ -161,3 +161,5 @@ round-history-round-open = Published
 round-history-round-close = Ended
 round-history-round-reopen = Opened again
 round-history-round-evaluate = Results published
+home-nothing-published = Nothing has been published here yet.
+home-nothing-published-next = The participation platform is set up, but no municipality has published a participation round yet. As soon as one does, you will find it here.

@@ -638,7 +638,7 @@ pub async fn delete(ctx: Ctx, form: web::Form<DeleteForm>) -> AppResult<HttpResp
         );
     }
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    service::delete_account(&txn, user.id, ctx.state.clock.now()).await?;
+    service::delete_account(&txn, &ctx.state.keys, user.id, ctx.state.clock.now()).await?;
     txn.commit().await?;
     ctx.sign_out();
     Ok(see_other("/account/deleted"))
@@ -651,7 +651,7 @@ pub async fn deleted(ctx: Ctx) -> AppResult<HttpResponse> {
 /// Everything stored about the account as a JSON download.
 pub async fn data_export(ctx: Ctx) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
-    let data = service::export_data(&ctx.state.db, user.id).await?;
+    let data = service::export_data(&ctx.state.db, &ctx.state.keys, user.id).await?;
     if data.is_null() {
         return Err(AppError::NotFound);
     }

@@ -686,22 +686,47 @@ pub async fn confirm_email_change(
     Ok(EmailChange::Changed)
 }
 
-/// Deletes the account with its roles and tokens. Audit entries it made stay, without the link
-/// to the person.
+/// Deletes the account and every personal datum tied to it or to its address (DESIGN.md: each
+/// has a purpose, an export in [`export_data`] and this deletion path):
+/// - the account row, and with it (by the database) its roles, tokens and sessions (a session
+///   cookie names an account that no longer exists);
+/// - mail to the address, or to a new address it was changing to, not yet sent or kept;
+/// - subscriptions to new rounds, sign-ups to workshops and ideas posted without an account,
+///   made with the address;
+/// - supports, shown names on ideas and comments, flags' reporter keys and survey participation
+///   marks of the account.
+///
+/// Contributions stay, anonymised; audit entries it made stay, without the link to the person.
+/// Rate-limit buckets are keyed hashes that expire within the hour and are left to expire.
 pub async fn delete_account(
     db: &impl ConnectionTrait,
+    keys: &secrets::Keys,
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     if let Some(email) = email_of(db, user_id).await? {
-        // Mail not yet sent (or kept as failed) to the person goes with the account.
+        let pending: Vec<String> = login_tokens::Entity::find()
+            .filter(login_tokens::Column::UserId.eq(user_id))
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|t| t.new_email)
+            .collect();
         entity::mail_outbox::Entity::delete_many()
-            .filter(entity::mail_outbox::Column::Recipient.eq(email))
+            .filter(
+                entity::mail_outbox::Column::Recipient
+                    .is_in(pending.into_iter().chain([email.clone()])),
+            )
             .exec(db)
             .await?;
+        crate::rounds::service::forget_subscriber(db, &email).await?;
+        crate::workshops::service::forget_address(db, &email, now).await?;
+        crate::ideas::service::forget_visitor_address(db, &email).await?;
     }
     // Supports, shown names: see there. Contributions stay, anonymised.
     crate::ideas::service::forget_user(db, user_id).await?;
+    crate::moderation::service::forget_reporter(db, keys, user_id).await?;
+    crate::surveys::service::forget_participant(db, keys, user_id).await?;
     users::Entity::delete_by_id(user_id).exec(db).await?;
     audit::record(
         db,
@@ -719,7 +744,11 @@ pub async fn delete_account(
 }
 
 /// Everything the platform stores about the account, as the person may ask for (Art. 15 GDPR).
-pub async fn export_data(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Value, DbErr> {
+pub async fn export_data(
+    db: &impl ConnectionTrait,
+    keys: &secrets::Keys,
+    user_id: Uuid,
+) -> Result<Value, DbErr> {
     let user = users::Entity::find_by_id(user_id).one(db).await?;
     let Some(user) = user else {
         return Ok(Value::Null);
@@ -735,8 +764,37 @@ pub async fn export_data(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Val
         .all(db)
         .await?;
     let ideas = crate::ideas::service::export_of(db, user_id).await?;
+    let tokens = login_tokens::Entity::find()
+        .filter(login_tokens::Column::UserId.eq(user_id))
+        .order_by_asc(login_tokens::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mail = entity::mail_outbox::Entity::find()
+        .filter(entity::mail_outbox::Column::Recipient.eq(user.email.as_str()))
+        .order_by_asc(entity::mail_outbox::Column::CreatedAt)
+        .all(db)
+        .await?;
     Ok(json!({
         "ideas": ideas,
+        "ideas_without_account": crate::ideas::service::visitor_ideas_of(db, &user.email).await?,
+        "flags": crate::moderation::service::flags_of(db, keys, user_id).await?,
+        "surveys_taken_part": crate::surveys::service::participations_of(db, keys, user_id).await?,
+        "round_subscriptions": crate::rounds::service::subscriptions_of(db, &user.email).await?,
+        "workshop_signups": crate::workshops::service::signups_of(db, &user.email).await?,
+        "mail": mail.iter().map(|m| json!({
+            "to": m.recipient,
+            "subject": m.subject,
+            "status": m.status,
+            "created_at": m.created_at,
+            "sent_at": m.sent_at,
+        })).collect::<Vec<_>>(),
+        "links_sent": tokens.iter().map(|t| json!({
+            "purpose": t.purpose,
+            "new_email": t.new_email,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "used_at": t.used_at,
+        })).collect::<Vec<_>>(),
         "account": {
             "email": user.email,
             "email_verified_at": user.email_verified_at,
@@ -757,6 +815,15 @@ pub async fn export_data(db: &impl ConnectionTrait, user_id: Uuid) -> Result<Val
             "target_id": a.target_id,
         })).collect::<Vec<_>>(),
     }))
+}
+
+/// Whether the instance has an administrator yet (a fresh one has none).
+pub async fn has_admin(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(role_assignments::Entity::find()
+        .filter(role_assignments::Column::Role.eq(Role::Admin.as_str()))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Creates an admin account (or makes an existing account admin) and returns a one-time link to

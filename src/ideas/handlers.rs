@@ -808,7 +808,7 @@ pub async fn flag(
         &person,
     )
     .await?;
-    let reporter = ctx.state.keys.keyed_hash(&["flag-reporter", &person]);
+    let reporter = moderation::reporter_key(&ctx.state.keys, &person);
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let outcome = moderation::flag(
         &txn,

@@ -1053,6 +1053,58 @@ pub async fn forget_user(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(),
     Ok(())
 }
 
+/// When an account is deleted: ideas posted without signing in but with the account's address
+/// keep their text like the account's own ideas, without the address and the shown name, and
+/// no more mail goes out about them.
+pub async fn forget_visitor_address(db: &impl ConnectionTrait, email: &str) -> Result<u64, DbErr> {
+    Ok(ideas::Entity::update_many()
+        .col_expr(
+            ideas::Column::AuthorEmail,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            ideas::Column::AuthorName,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(ideas::Column::Notify, Expr::value(false))
+        .filter(ideas::Column::AuthorEmail.eq(email))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Ideas posted without signing in but with `email`, for the data download of the account with
+/// that address.
+pub async fn visitor_ideas_of(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> Result<Vec<serde_json::Value>, DbErr> {
+    let found = ideas::Entity::find()
+        .filter(ideas::Column::AuthorEmail.eq(email))
+        .order_by_asc(ideas::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(found
+        .iter()
+        .map(|i| {
+            json!({
+                "id": i.id,
+                "board_id": i.board_id,
+                "title": i.title,
+                "body": i.body,
+                "district": i.district,
+                "email": i.author_email,
+                "shown_name": i.author_name,
+                "notify": i.notify,
+                "status": i.status,
+                "official_status": i.official_status,
+                "receipt_code": i.receipt_code,
+                "created_at": i.created_at,
+            })
+        })
+        .collect())
+}
+
 /// The person's ideas, comments and supports, for the data export of their account.
 pub async fn export_of(
     db: &impl ConnectionTrait,

@@ -66,6 +66,10 @@ pub async fn home(ctx: Ctx, query: web::Query<HomeQuery>) -> AppResult<HttpRespo
         })
         .collect();
     let all_groups = service::public_target_groups(db, filter.municipality_id).await?;
+    // No municipality has published anything yet (a new instance): say so, and offer the
+    // subscription only once there is a municipality to subscribe to.
+    let nothing_published = places.is_empty();
+    let can_subscribe = !nothing_published || service::any_municipality(db).await?;
     let mut params = Vec::new();
     if let Some(m) = place {
         params.push(("municipality", m.slug.clone()));
@@ -87,6 +91,8 @@ pub async fn home(ctx: Ctx, query: web::Query<HomeQuery>) -> AppResult<HttpRespo
         json!({
             "rounds": rows,
             "filtered": place.is_some() || group.is_some(),
+            "nothing_published": nothing_published,
+            "can_subscribe": can_subscribe,
             "municipalities": places.iter().map(|m| json!({
                 "slug": m.slug,
                 "name": m.name,

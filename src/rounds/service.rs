@@ -363,6 +363,11 @@ pub async fn municipalities_with_rounds(
         .await
 }
 
+/// Whether the instance has a municipality yet (residents subscribe to one).
+pub async fn any_municipality(db: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(municipalities::Entity::find().count(db).await? > 0)
+}
+
 /// A round on the staff dashboard, with its counts.
 #[derive(Clone, Debug, FromQueryResult)]
 pub struct ManagedRound {
@@ -1309,6 +1314,44 @@ pub async fn unsubscribe(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbEr
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// When an account is deleted: the subscriptions of its address go (mail waiting in the outbox
+/// for the address goes with the account).
+pub async fn forget_subscriber(db: &impl ConnectionTrait, email: &str) -> Result<u64, DbErr> {
+    Ok(round_subscriptions::Entity::delete_many()
+        .filter(round_subscriptions::Column::Email.eq(email))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// The subscriptions of `email`, for the data download of the account with that address.
+pub async fn subscriptions_of(db: &impl ConnectionTrait, email: &str) -> Result<Vec<Value>, DbErr> {
+    let found = round_subscriptions::Entity::find()
+        .filter(round_subscriptions::Column::Email.eq(email))
+        .order_by_asc(round_subscriptions::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let names: HashMap<Uuid, String> = municipalities::Entity::find()
+        .filter(municipalities::Column::Id.is_in(found.iter().map(|s| s.municipality_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    Ok(found
+        .iter()
+        .map(|s| {
+            json!({
+                "municipality": names.get(&s.municipality_id),
+                "email": s.email,
+                "language": s.language,
+                "confirmed_at": s.confirmed_at,
+                "created_at": s.created_at,
+            })
+        })
+        .collect())
 }
 
 /// Deletes subscriptions never confirmed within `UNCONFIRMED_TTL` (housekeeping).

@@ -559,3 +559,383 @@ async fn a_password_set_by_whoever_registered_an_unconfirmed_address_dies_with_t
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     Ok(())
 }
+
+/// How many rows of each table mention `needle` anywhere (every column read as text), for the
+/// tables where any does.
+async fn tables_mentioning(app: &crate::helpers::TestApp, needle: &str) -> Vec<(String, i64)> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let db = &app.state.db;
+    let backend = db.get_database_backend();
+    let list = match backend {
+        DbBackend::Postgres => {
+            "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    };
+    let tables = db
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .unwrap_or_else(|e| panic!("listing tables: {e}"));
+    let pattern = format!("%{}%", needle.to_lowercase());
+    let mut found = Vec::new();
+    for row in tables {
+        let table: String = row.try_get("", "name").unwrap_or_else(|e| panic!("{e}"));
+        let sql = match backend {
+            DbBackend::Postgres => {
+                format!("SELECT COUNT(*) AS n FROM \"{table}\" AS r WHERE lower(r::text) LIKE $1")
+            }
+            _ => {
+                let columns = db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT name FROM pragma_table_info('{table}')"),
+                    ))
+                    .await
+                    .unwrap_or_else(|e| panic!("columns of {table}: {e}"));
+                let text: Vec<String> = columns
+                    .iter()
+                    .map(|c| {
+                        let name: String = c.try_get("", "name").unwrap_or_default();
+                        format!("COALESCE(CAST(\"{name}\" AS TEXT), '')")
+                    })
+                    .collect();
+                format!(
+                    "SELECT COUNT(*) AS n FROM \"{table}\" WHERE lower({}) LIKE ?",
+                    text.join(" || '|' || ")
+                )
+            }
+        };
+        let n: i64 = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [pattern.clone().into()],
+            ))
+            .await
+            .unwrap_or_else(|e| panic!("reading {table}: {e}"))
+            .and_then(|r| r.try_get("", "n").ok())
+            .unwrap_or_default();
+        if n > 0 {
+            found.push((table, n));
+        }
+    }
+    found
+}
+
+/// Everything a person can leave behind, under the account and under its address: after
+/// deletion no table holds the address or the name, the traces that must stay (counts, flags,
+/// the sign-up's place) are unlinked, and no more mail goes to the address. Before, the data
+/// download lists each of them.
+#[tokio::test]
+async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download_listed()
+-> TestResult {
+    use chrono::Duration;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    use crate::{
+        ideas::{code_of, idea_path, open_board, post_idea, resident},
+        rounds::{create_round, subscription_path},
+        surveys::{add_question, draft_survey, open},
+    };
+
+    const EMAIL: &str = "ida@example.org";
+    const NEW_EMAIL: &str = "ida.neu@example.org";
+    const NAME: &str = "Ida Kaya";
+    let mut app = spawn_app().await;
+    let today = |days: i64| {
+        (app.state
+            .clock
+            .now()
+            .with_timezone(&app.state.settings.time_zone)
+            .date_naive()
+            + Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+    };
+
+    // Staff set the scene: a survey, an idea board with someone else's idea, a workshop.
+    let survey = draft_survey(&app, "sstadt", "none").await;
+    let question = add_question(
+        &app,
+        &survey,
+        &[("kind", "yesno"), ("prompt", "Fahren Sie Bus?")],
+    )
+    .await[0]
+        .model
+        .id;
+    open(&app, &survey).await;
+    app.client = new_client();
+    let board = open_board(&app, "istadt", false).await;
+    let coordinator = app.client.clone();
+    let round = entity::rounds::Entity::find()
+        .filter(entity::rounds::Column::MunicipalityId.eq(board.place))
+        .one(&app.state.db)
+        .await?
+        .ok_or("no round")?;
+    let form = format!("/manage/rounds/{}/workshops/new", round.id);
+    let (date, deadline) = (today(5), today(4));
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", "Werkstatt Familie"),
+                ("description", "Wir reden über Familien."),
+                ("date", &date),
+                ("starts_time", "18:00"),
+                ("ends_time", "20:00"),
+                ("deadline_on", &deadline),
+                ("address", "Rathaus"),
+                ("room", ""),
+                ("transit", ""),
+                ("capacity", "10"),
+                ("max_per_signup", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let manage = res.location.unwrap_or_default();
+    let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let workshop = format!(
+        "/workshops/{}",
+        manage.trim_start_matches("/manage/workshops/")
+    );
+    app.client = new_client();
+    resident(&app, "andere@example.org").await;
+    let res = post_idea(&app, &board, "Mittagstisch", "Ein warmes Essen für alle.").await;
+    let other_idea = idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+
+    // Before she has an account, Ida posts an idea and signs up for the workshop with her
+    // address, and asks to hear of new rounds.
+    app.client = new_client();
+    let new_idea = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            &new_idea,
+            &new_idea,
+            &[
+                ("title", "Sozialticket"),
+                ("body", "Busfahren ist zu teuer."),
+                ("category", &category),
+                ("author_name", NAME),
+                ("email", EMAIL),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = app
+        .submit(
+            &workshop,
+            &workshop,
+            &[
+                ("name", NAME),
+                ("email", EMAIL),
+                ("phone", "0721 12345"),
+                ("people", "2"),
+                ("note", "Ich bringe mein Kind mit."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    for (address, client) in [(EMAIL, new_client()), ("nachbar@example.org", new_client())] {
+        app.client = client;
+        let res = app
+            .submit(
+                "/subscribe?municipality=istadt",
+                "/subscribe",
+                &[("municipality", "istadt"), ("email", address)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let confirm = subscription_path(
+            &app.wait_for_mail(address, "/subscriptions/").await,
+            "confirm",
+        );
+        let res = app.submit(&confirm, &confirm, &[]).await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+
+    // Then she opens an account with the same address and takes part with it.
+    app.client = new_client();
+    app.signed_in_resident(EMAIL).await;
+    let res = app
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("display_name", NAME), ("language", "de")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = post_idea(&app, &board, "Bücherbus", "Ein Bus voller Bücher.").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = app
+        .submit(
+            &other_idea,
+            &format!("{other_idea}/support"),
+            &[("action", "add")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = app
+        .submit(
+            &other_idea,
+            &format!("{other_idea}/comments"),
+            &[("body", "Gute Idee!")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let id = other_idea.rsplit('/').next().ok_or("id")?;
+    let flag = format!("{other_idea}/flag?target={id}");
+    let res = app
+        .submit(&flag, &flag, &[("reason", "other"), ("note", "Doppelt")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let answer = format!("/surveys/{}", survey.survey);
+    let res = app
+        .submit(
+            &answer,
+            &answer,
+            &[
+                (format!("q-{question}").as_str(), "1"),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let res = app
+        .submit(
+            "/account/email",
+            "/account/email",
+            &[
+                ("email", NEW_EMAIL),
+                ("current_password", "ein sicheres Passwort"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.wait_for_mail(NEW_EMAIL, "/account/").await;
+
+    // The download lists all of it.
+    let data: serde_json::Value = serde_json::from_str(&app.get("/account/data").await.body)?;
+    assert_eq!(data["account"]["display_name"], NAME);
+    assert_eq!(data["round_subscriptions"][0]["municipality"], "istadt");
+    assert_eq!(data["round_subscriptions"][0]["email"], EMAIL);
+    assert_eq!(data["ideas_without_account"][0]["title"], "Sozialticket");
+    assert_eq!(data["ideas_without_account"][0]["email"], EMAIL);
+    assert_eq!(data["ideas"]["ideas"][0]["title"], "Bücherbus");
+    assert_eq!(data["ideas"]["supports"][0]["title"], "Mittagstisch");
+    assert_eq!(data["ideas"]["comments"][0]["body"], "Gute Idee!");
+    assert_eq!(data["flags"][0]["note"], "Doppelt");
+    assert_eq!(
+        data["surveys_taken_part"][0]["title"],
+        "Wie kommen Sie zurecht?"
+    );
+    assert_eq!(data["workshop_signups"][0]["workshop"], "Werkstatt Familie");
+    assert_eq!(data["workshop_signups"][0]["name"], NAME);
+    assert_eq!(data["workshop_signups"][0]["phone"], "0721 12345");
+    let mail = data["mail"].as_array().ok_or("mail")?;
+    assert!(mail.iter().any(|m| m["to"] == EMAIL), "{mail:?}");
+    let links = data["links_sent"].as_array().ok_or("links")?;
+    assert!(
+        links.iter().any(|l| l["new_email"] == NEW_EMAIL),
+        "{links:?}"
+    );
+
+    let before: Vec<String> = tables_mentioning(&app, EMAIL)
+        .await
+        .into_iter()
+        .map(|(table, _)| table)
+        .collect();
+    for table in [
+        "users",
+        "round_subscriptions",
+        "ideas",
+        "workshop_signups",
+        "mail_outbox",
+    ] {
+        assert!(before.iter().any(|t| t == table), "{table} in {before:?}");
+    }
+
+    let user = teilhabe::accounts::service::find_by_email(&app.state.db, EMAIL)
+        .await?
+        .ok_or("no account")?;
+    let reporter_key =
+        teilhabe::moderation::service::reporter_key(&app.state.keys, &format!("user:{}", user.id));
+    let participations = entity::survey_participations::Entity::find()
+        .count(&app.state.db)
+        .await?;
+    let res = app
+        .submit(
+            "/account/delete",
+            "/account/delete",
+            &[("current_password", "ein sicheres Passwort")],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/account/deleted"));
+    assert_eq!(
+        app.get("/account/profile").await.status,
+        StatusCode::SEE_OTHER,
+        "the session ended with the account"
+    );
+
+    // No table holds her address, her new address or her name any more.
+    for needle in [EMAIL, NEW_EMAIL, NAME, "0721 12345"] {
+        assert_eq!(tables_mentioning(&app, needle).await, vec![], "{needle}");
+    }
+    // What stays is unlinked: the flag, her place at the workshop, the answers.
+    let db = &app.state.db;
+    let flags = entity::moderation_flags::Entity::find().all(db).await?;
+    assert_eq!(flags.len(), 1, "the flag stays for the moderators");
+    assert_ne!(flags[0].reporter_key, reporter_key);
+    let signups = entity::workshop_signups::Entity::find().all(db).await?;
+    assert_eq!(signups.len(), 1, "her place still counts");
+    assert_eq!(signups[0].people, 2);
+    assert!(signups[0].personal_data_deleted_at.is_some());
+    assert!(signups[0].note.is_none() && signups[0].token_hash.is_none());
+    assert_eq!(
+        entity::survey_participations::Entity::find()
+            .count(db)
+            .await?,
+        participations - 1,
+        "the account's participation mark is gone"
+    );
+    assert_eq!(
+        teilhabe::surveys::service::response_count(db, survey.survey).await?,
+        1,
+        "the answer stays, unlinked"
+    );
+    assert_eq!(entity::idea_supports::Entity::find().count(db).await?, 0);
+    assert_eq!(
+        entity::login_tokens::Entity::find()
+            .filter(entity::login_tokens::Column::UserId.eq(user.id))
+            .count(db)
+            .await?,
+        0
+    );
+
+    // A new round in her municipality reaches the neighbour, not her.
+    app.client = coordinator;
+    let manage = create_round(
+        &app,
+        "istadt",
+        "Neu in Istadt",
+        &today(0),
+        &today(14),
+        board.goals[0],
+    )
+    .await;
+    let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    app.wait_for_mail("nachbar@example.org", "Neu in Istadt")
+        .await;
+    assert!(
+        mails_to(&app.data_dir.join("mail"), EMAIL)
+            .iter()
+            .all(|m| !m.contains("Neu in Istadt")),
+        "no mail to the deleted account's address"
+    );
+    assert_eq!(tables_mentioning(&app, EMAIL).await, vec![]);
+    Ok(())
+}

@@ -12,7 +12,11 @@ use actix_web::dev::ServerHandle;
 use base64::Engine;
 use reqwest::{StatusCode, redirect::Policy};
 use sea_orm::{ConnectionTrait, Database};
-use teilhabe::{config::Settings, startup::Application, state::AppState};
+use teilhabe::{
+    config::Settings,
+    startup::Application,
+    state::{AppState, Clock},
+};
 use tempfile::TempDir;
 
 pub type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -48,23 +52,48 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
-    start(vars, dir).await
+    start(vars, dir, Clock::starting_at(test_clock_start())).await
 }
 
-/// Starts another application over the same data dir and database as `app` (after `app.stop()`).
+/// Where the application's clock of a test starts, so the suite behaves the same at any hour.
+/// By default half an hour before midnight in Berlin on the evening before the clocks go
+/// forward: "tomorrow", "in 24 hours" and "in 5 days at 18:00" then differ, and a test that mixes
+/// them up fails every time instead of at some hours. `TEST_CLOCK_START` chooses another instant
+/// (RFC 3339, such as `2026-10-24T23:30:00+02:00`), or `now` for the wall clock.
+pub const DEFAULT_TEST_CLOCK_START: &str = "2027-03-27T23:30:00+01:00";
+
+pub fn test_clock_start() -> chrono::DateTime<chrono::Utc> {
+    let chosen = std::env::var("TEST_CLOCK_START").unwrap_or_default();
+    match chosen.trim() {
+        "" => DEFAULT_TEST_CLOCK_START,
+        "now" => return chrono::Utc::now(),
+        other => other,
+    }
+    .parse::<chrono::DateTime<chrono::FixedOffset>>()
+    .map(|t| t.to_utc())
+    .unwrap_or_else(|e| panic!("TEST_CLOCK_START {chosen:?} is not an RFC 3339 instant: {e}"))
+}
+
+/// Starts another application over the same data dir and database as `app` (after `app.stop()`);
+/// its clock goes on from where `app`'s was.
 pub async fn restart(app: TestApp) -> TestApp {
     let (vars, dir, client) = (app.vars.clone(), app._dir.clone(), app.client.clone());
+    let clock = app.state.clock.clone();
     app.stop().await;
-    let mut next = start(vars, dir).await;
+    let mut next = start(vars, dir, clock).await;
     next.client = client;
     next
 }
 
-async fn start(vars: HashMap<String, String>, dir: std::sync::Arc<TempDir>) -> TestApp {
+async fn start(
+    vars: HashMap<String, String>,
+    dir: std::sync::Arc<TempDir>,
+    clock: Clock,
+) -> TestApp {
     let lookup = vars.clone();
     let settings = Settings::from_lookup(move |name| lookup.get(name).cloned())
         .unwrap_or_else(|e| panic!("test settings: {e}"));
-    let app = Application::build(settings)
+    let app = Application::build_with_clock(settings, clock)
         .await
         .unwrap_or_else(|e| panic!("building the app: {e:#}"));
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -198,6 +227,18 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("POST {action}: {e}"));
         page(res).await
+    }
+
+    /// Moves the application's clock forward to `instant`. Tests move it to instants derived from
+    /// the objects they test (a round's start, a workshop's deadline), never by a number of days
+    /// from "now", whose meaning would depend on the hour the test runs at.
+    pub fn advance_clock_to(&self, instant: chrono::DateTime<chrono::Utc>) {
+        let by = instant - self.state.clock.now();
+        assert!(
+            by > chrono::Duration::zero(),
+            "the clock only moves forward"
+        );
+        self.state.clock.advance(by);
     }
 
     /// Stops the server gracefully, as SIGTERM would, and waits for it and its worker.

@@ -1,7 +1,7 @@
 use chrono::{Duration, NaiveDate};
 use entity::{fields_of_action, goals, strategies};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use teilhabe::accounts::service::Role;
 use uuid::Uuid;
 
@@ -350,9 +350,15 @@ async fn a_released_round_opens_and_closes_by_itself_when_its_period_begins_and_
         StatusCode::NOT_FOUND
     );
 
-    app.state.clock.advance(Duration::days(2));
+    // To the round's own start and end, so the test means the same at any hour.
+    let round = entity::rounds::Entity::find()
+        .filter(entity::rounds::Column::Slug.eq("wohnen"))
+        .one(&app.state.db)
+        .await?
+        .ok_or("no round")?;
+    app.advance_clock_to(round.starts_at + Duration::minutes(1));
     wait_for_status(&app, "/rounds/wohnen", "Läuft").await;
-    app.state.clock.advance(Duration::days(4));
+    app.advance_clock_to(round.ends_at + Duration::minutes(1));
     wait_for_status(&app, "/rounds/wohnen", "Beendet").await;
 
     let closed = audit_summaries(&app, "round.close").await;
