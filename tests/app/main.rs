@@ -5,6 +5,7 @@ mod a11y;
 mod access;
 mod accounts;
 mod admin;
+mod forms;
 mod helpers;
 mod i18n;
 mod ideas;
