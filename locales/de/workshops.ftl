@@ -266,3 +266,4 @@ mail-workshop_cancelled-button = Zur Werkstatt
 mail-workshop_reminder-subject = Erinnerung: Ihre Werkstatt ist morgen
 mail-workshop_reminder-text = wir erinnern Sie an die Werkstatt. Wir freuen uns auf Sie!
 mail-workshop_reminder-button = Zur Werkstatt
+csv-file-signups = Anmeldungen

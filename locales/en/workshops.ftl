@@ -266,3 +266,4 @@ mail-workshop_cancelled-button = To the workshop
 mail-workshop_reminder-subject = Reminder: your workshop is tomorrow
 mail-workshop_reminder-text = this is a reminder of the workshop. We look forward to seeing you!
 mail-workshop_reminder-button = To the workshop
+csv-file-signups = sign-ups

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use crate::{
     ideas::service::{AnswerInput, BoardInput, CommentInput, IdeaInput, OFFICIAL},
-    web::forms::FormErrors,
+    web::forms::{FormErrors, multiline},
 };
 
 pub const TITLE_MAX: usize = 120;
@@ -97,7 +97,7 @@ impl IdeaForm {
         let category = category?;
         errors.is_empty().then(|| IdeaInput {
             title: self.title.clone(),
-            body: self.body.trim_end().to_string(),
+            body: multiline(&self.body),
             category_id: category,
             district,
             author_name: name_of(&self.author_name),
@@ -137,7 +137,7 @@ impl CommentForm {
             },
         };
         errors.is_empty().then(|| CommentInput {
-            body: self.body.trim_end().to_string(),
+            body: multiline(&self.body),
             parent_id,
             author_name: name_of(&self.author_name),
         })
@@ -211,7 +211,7 @@ impl BoardForm {
         errors.is_empty().then(|| BoardInput {
             round_id: round,
             title: self.title.clone(),
-            question: self.question.trim().to_string(),
+            question: multiline(&self.question),
             premoderated: self.premoderated.is_some(),
             closed: self.closed.is_some(),
             extra_categories: extra,
@@ -244,7 +244,7 @@ impl AnswerForm {
         if !OFFICIAL.contains(&status) {
             errors.add("official_status", "answer-error-status");
         }
-        let answer = self.answer.trim().to_string();
+        let answer = multiline(&self.answer);
         if chars(&answer) > BODY_MAX {
             errors.add("answer", "answer-error-long");
         } else if answer.is_empty() && !matches!(status, "new" | "review") {

@@ -815,7 +815,7 @@ pub async fn flag(
         &ctx.state,
         &target,
         &form.reason,
-        form.note.trim(),
+        &crate::web::forms::multiline(&form.note),
         &reporter,
         ctx.state.settings.flag_threshold,
         ctx.state.clock.now(),

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{moderation::service::REASONS, web::forms::FormErrors};
+use crate::{
+    moderation::service::REASONS,
+    web::forms::{FormErrors, multiline},
+};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueQuery {
@@ -44,7 +47,7 @@ impl HideForm {
         }
         errors
             .is_empty()
-            .then(|| (self.reason.clone(), self.note.trim().to_string()))
+            .then(|| (self.reason.clone(), multiline(&self.note)))
     }
 }
 

@@ -423,7 +423,8 @@ pub async fn object(
     let form = form.into_inner();
     let action = format!("/objections/{id}/{signature}");
     let mut errors = FormErrors::new();
-    let text = form.text.trim();
+    let text = crate::web::forms::multiline(&form.text);
+    let text = text.as_str();
     if text.is_empty() {
         errors.add("text", "objection-error-missing");
     } else if text.chars().count() > 2000 {

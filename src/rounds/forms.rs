@@ -5,7 +5,10 @@ use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{admin::service::is_valid_slug, web::forms::FormErrors};
+use crate::{
+    admin::service::is_valid_slug,
+    web::forms::{FormErrors, multiline},
+};
 
 pub const TITLE_MAX: usize = 200;
 pub const SUMMARY_MAX: usize = 600;
@@ -65,7 +68,7 @@ impl RoundForm {
         if !slug.is_empty() && (!is_valid_slug(&slug) || slug.len() > 60) {
             errors.add("slug", "error-slug-invalid");
         }
-        let summary = self.summary.trim();
+        let summary = multiline(&self.summary);
         if summary.is_empty() {
             errors.add("summary", "error-round-summary-missing");
         } else if summary.chars().count() > SUMMARY_MAX {
@@ -138,15 +141,15 @@ impl RoundForm {
         Some(RoundInput {
             title: title.to_string(),
             slug,
-            summary: summary.to_string(),
-            description: self.description.trim().to_string(),
+            summary,
+            description: multiline(&self.description),
             target_groups,
             starts_at,
             ends_at,
             contact_name: contact_name.to_string(),
             contact_phone: contact_phone.to_string(),
             contact_email: contact_email.to_lowercase(),
-            contact_address: self.contact_address.trim().to_string(),
+            contact_address: multiline(&self.contact_address),
             goal_ids,
         })
     }

@@ -907,7 +907,7 @@ pub async fn evaluate(
     id: web::Path<Uuid>,
     form: web::Form<EvaluationForm>,
 ) -> AppResult<HttpResponse> {
-    let text = form.into_inner().evaluation_summary;
+    let text = crate::web::forms::multiline(&form.into_inner().evaluation_summary);
     if text.chars().count() > crate::rounds::forms::EVALUATION_MAX {
         let (_, round) = managed_round(&ctx, *id).await?;
         return refused(&ctx, &round, &text, "error-round-evaluation-long").await;

@@ -9,7 +9,7 @@ use crate::{
     strategy::service::{
         FieldInput, GoalInput, MEASURE_STATUSES, MeasureInput, STRATEGY_STATUSES, StrategyInput,
     },
-    web::forms::FormErrors,
+    web::forms::{FormErrors, multiline},
 };
 
 /// The earliest and latest year a strategy period may name.
@@ -99,7 +99,7 @@ impl StrategyForm {
                 period_start,
                 period_end,
                 status: self.status.clone(),
-                summary: self.summary.trim().to_string(),
+                summary: multiline(&self.summary),
             }),
             _ => Err(errors),
         }
@@ -141,7 +141,7 @@ impl FieldForm {
         }
         Ok(FieldInput {
             title: self.field_title.clone(),
-            description: self.field_description.trim().to_string(),
+            description: multiline(&self.field_description),
         })
     }
 }
@@ -178,7 +178,7 @@ impl GoalForm {
         }
         Ok(GoalInput {
             title: self.goal_title.clone(),
-            description: self.goal_description.trim().to_string(),
+            description: multiline(&self.goal_description),
             target_text: Some(self.goal_target_text.clone()).filter(|t| !t.is_empty()),
         })
     }
@@ -251,12 +251,12 @@ impl MeasureForm {
         match (starts_on, ends_on, errors.is_empty()) {
             (Ok(starts_on), Ok(ends_on), true) => Ok(MeasureInput {
                 title: self.measure_title.clone(),
-                description: self.measure_description.trim().to_string(),
+                description: multiline(&self.measure_description),
                 responsible_body: self.measure_responsible_body.clone(),
                 status: self.measure_status.clone(),
                 starts_on,
                 ends_on,
-                progress_note: self.measure_progress_note.trim().to_string(),
+                progress_note: multiline(&self.measure_progress_note),
             }),
             _ => Err(errors),
         }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     surveys::service::{Answer, Kind, Question},
-    web::forms::FormErrors,
+    web::forms::{FormErrors, multiline},
 };
 
 pub const TITLE_MAX: usize = 200;
@@ -83,7 +83,7 @@ impl SurveyForm {
         }
         Some(SurveyInput {
             title: title.to_string(),
-            intro: self.intro.trim().to_string(),
+            intro: multiline(&self.intro),
             minutes: minutes?,
             access: self.access.clone(),
             min_group_size: min_group_size?,
@@ -156,7 +156,7 @@ impl QuestionForm {
         if kind.is_none() {
             errors.add("kind", "survey-error-kind");
         }
-        let prompt = self.prompt.trim();
+        let prompt = multiline(&self.prompt);
         if prompt.is_empty() {
             errors.add("prompt", "survey-error-prompt-missing");
         } else if prompt.chars().count() > PROMPT_MAX {
@@ -243,8 +243,8 @@ impl QuestionForm {
         }
         Some(QuestionInput {
             kind,
-            prompt: prompt.to_string(),
-            help: self.help.trim().to_string(),
+            prompt,
+            help: multiline(&self.help),
             required: self.required.is_some(),
             demographic,
             options: if kind.has_options() {
@@ -329,8 +329,21 @@ impl RawAnswers {
 
 pub const OTHER: &str = "other";
 
+/// How an answer came in. "Required" binds a person answering online; a returned paper
+/// questionnaire is entered as it is, blanks included (bounds and types still apply).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    Online,
+    Paper,
+}
+
 /// Checks the answer to one question; `None` when it is unanswered (and allowed to be).
-pub fn check_answer(q: &Question, raw: &RawAnswers, errors: &mut FormErrors) -> Option<Answer> {
+pub fn check_answer(
+    q: &Question,
+    raw: &RawAnswers,
+    entry: Entry,
+    errors: &mut FormErrors,
+) -> Option<Answer> {
     let name = field_name(q.model.id);
     let values: Vec<&str> = raw
         .all(&name)
@@ -339,7 +352,7 @@ pub fn check_answer(q: &Question, raw: &RawAnswers, errors: &mut FormErrors) -> 
         .filter(|v| !v.is_empty())
         .collect();
     let missing = |errors: &mut FormErrors| {
-        if q.model.required {
+        if q.model.required && entry == Entry::Online {
             errors.add(&name, "survey-error-required");
         }
         None
@@ -430,7 +443,11 @@ pub fn check_answer(q: &Question, raw: &RawAnswers, errors: &mut FormErrors) -> 
             Some(Answer::Number(n))
         }
         Kind::ShortText | Kind::LongText => {
-            let text = raw.first(&name).trim();
+            let text = if q.kind == Kind::LongText {
+                multiline(raw.first(&name))
+            } else {
+                raw.first(&name).trim().to_string()
+            };
             if text.is_empty() {
                 return missing(errors);
             }
@@ -443,7 +460,7 @@ pub fn check_answer(q: &Question, raw: &RawAnswers, errors: &mut FormErrors) -> 
                 errors.add(&name, "survey-error-text-long");
                 return None;
             }
-            Some(Answer::Text(text.to_string()))
+            Some(Answer::Text(text))
         }
     }
 }

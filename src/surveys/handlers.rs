@@ -13,7 +13,7 @@ use crate::{
     strategy::service as strategy,
     surveys::{
         forms::{
-            self, CodesForm, MoveForm, QuestionForm, RawAnswers, ReleaseForm, ResultsQuery,
+            self, CodesForm, Entry, MoveForm, QuestionForm, RawAnswers, ReleaseForm, ResultsQuery,
             SurveyForm, check_answer, field_name, normalize_code, other_field_name,
         },
         screening::personal_data_hints,
@@ -25,6 +25,7 @@ use crate::{
     },
     web::{
         context::{Ctx, FlashKind, see_other},
+        csv::{self, Cell, Sheet},
         forms::{FormErrors, HtmlForm},
         i18n,
         pagination::{PER_PAGE, PageQuery, PageView},
@@ -352,12 +353,13 @@ fn check_all(
     all: &[Question],
     indices: impl Iterator<Item = usize>,
     raw: &RawAnswers,
+    entry: Entry,
     errors: &mut FormErrors,
 ) -> Vec<(Uuid, Answer)> {
     indices
         .filter_map(|i| {
             let q = &all[i];
-            check_answer(q, raw, errors).map(|a| (q.model.id, a))
+            check_answer(q, raw, entry, errors).map(|a| (q.model.id, a))
         })
         .collect()
 }
@@ -437,7 +439,7 @@ pub async fn answer(
         }
     }
     let current = pages.get(page).cloned().unwrap_or_default();
-    check_all(&all, current.into_iter(), &raw, &mut errors);
+    check_all(&all, current.into_iter(), &raw, Entry::Online, &mut errors);
     if !errors.is_empty() {
         return answer_page(
             &ctx,
@@ -465,7 +467,13 @@ pub async fn answer(
     // The whole survey, as shown for these answers; answers to hidden questions are dropped.
     let mut answers = Vec::new();
     for (index, p) in pages.iter().enumerate() {
-        answers.extend(check_all(&all, p.iter().copied(), &raw, &mut errors));
+        answers.extend(check_all(
+            &all,
+            p.iter().copied(),
+            &raw,
+            Entry::Online,
+            &mut errors,
+        ));
         if !errors.is_empty() {
             return answer_page(
                 &ctx,
@@ -687,6 +695,8 @@ async fn list_page(
             })).collect::<Vec<_>>(),
             "access": access_options(ctx, &form.access),
             "values": form,
+            // Known only once the round (and so the municipality) is.
+            "group_floor": null,
             "filtered": round.is_some(),
             "pagination": PageView::new(
                 index,
@@ -765,10 +775,11 @@ async fn round_goals(ctx: &Ctx, round: &rounds::Model) -> AppResult<Vec<strategy
     Ok(strategy::goals_by_ids(db, &ids).await?)
 }
 
+/// A new question is optional until the coordinator says otherwise: people skip what they cannot
+/// or will not answer, and a required question they cannot answer makes them give up.
 fn blank_question() -> QuestionForm {
     QuestionForm {
         kind: "single".into(),
-        required: Some("on".into()),
         ..Default::default()
     }
 }
@@ -830,6 +841,7 @@ async fn edit_page(
             "action": format!("/manage/surveys/{}", survey.id),
             "values": form,
             "access": access_options(ctx, &form.access),
+            "group_floor": group_floor(ctx, round).await?,
             "round": { "title": round.title, "href": format!("/manage/rounds/{}", round.id) },
             "status_key": format!("survey-status-{}", survey.status),
             "responses": responses,
@@ -1427,8 +1439,13 @@ pub async fn paper_submit(
         &all,
         (0..all.len()).filter(|&i| shown[i]),
         &raw,
+        Entry::Paper,
         &mut errors,
     );
+    // Blanks are fine on paper, but a questionnaire with no answer at all is a slip of the hand.
+    if errors.is_empty() && answers.is_empty() {
+        errors.add("paper", "survey-paper-empty");
+    }
     if !errors.is_empty() {
         return paper_page(
             &ctx,
@@ -1489,29 +1506,13 @@ pub async fn print(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
 
 // ---- staff: exports ----
 
-fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{name}\""),
-        ))
-        .insert_header(("Cache-Control", "no-store"))
-        .body(body)
-}
-
-/// A cell a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) is written with a leading
-/// apostrophe, so a resident's text cannot run as a formula on a staff computer.
-fn csv_safe(cell: String) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
-fn csv_error(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("csv: {e}"))
+/// Today in the configured time zone: the date in an export's file name.
+fn today(ctx: &Ctx) -> chrono::NaiveDate {
+    ctx.state
+        .clock
+        .now()
+        .with_timezone(&ctx.state.settings.time_zone)
+        .date_naive()
 }
 
 pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -1519,18 +1520,16 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
     let db = &ctx.state.db;
     let all = service::questions(db, survey.id).await?;
     let agg = service::aggregates(db, survey.id, &all).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut sheet = Sheet::new([
         ctx.t("survey-export-question"),
         ctx.t("survey-export-answer"),
         ctx.t("survey-export-count"),
         ctx.t("survey-export-percent"),
-    ])
-    .map_err(csv_error)?;
+    ])?;
     for line in views::aggregate_lines(ctx.lang, &all, &agg, i64::from(survey.min_group_size)) {
-        out.write_record(line.map(csv_safe)).map_err(csv_error)?;
+        sheet.row(line)?;
     }
-    let body = out.into_inner().map_err(csv_error)?;
+    let body = sheet.finish()?;
     let txn = crate::db::begin_write(db).await?;
     service::record_export(
         &txn,
@@ -1542,7 +1541,12 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
     )
     .await?;
     txn.commit().await?;
-    Ok(csv_response("aggregates.csv", body))
+    Ok(csv::download(
+        &survey.title,
+        &ctx.t("survey-export-file-aggregates"),
+        today(&ctx),
+        body,
+    ))
 }
 
 /// Every response as one line, without any identifier: a running number, the channel and the
@@ -1551,13 +1555,12 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
     let (user, survey, round) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
     let all = service::questions(db, survey.id).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         ctx.t("survey-export-number"),
         ctx.t("survey-export-channel"),
     ];
     header.extend(all.iter().map(|q| q.model.prompt.clone()));
-    out.write_record(&header).map_err(csv_error)?;
+    let mut sheet = Sheet::new(&header)?;
     let column: std::collections::HashMap<Uuid, usize> = all
         .iter()
         .enumerate()
@@ -1575,8 +1578,13 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
     };
     let kinds: std::collections::HashMap<Uuid, Kind> =
         all.iter().map(|q| (q.model.id, q.kind)).collect();
+    // A number or scale answer is written as a number, so a spreadsheet can compute with it.
+    let numeric: Vec<bool> = all
+        .iter()
+        .map(|q| matches!(q.kind, Kind::Number | Kind::Scale))
+        .collect();
     let mut after = None;
-    let mut number = 0u64;
+    let mut number = 0i64;
     loop {
         let chunk = service::answers_chunk(db, survey.id, after, 2_000).await?;
         let Some(last) = chunk.last() else { break };
@@ -1584,20 +1592,27 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
         let mut current: Option<Uuid> = None;
         let mut row: Vec<Vec<String>> = Vec::new();
         let mut channel = String::new();
-        let flush =
-            |out: &mut csv::Writer<Vec<u8>>, number: u64, channel: &str, row: &[Vec<String>]| {
-                let mut line = vec![
-                    number.to_string(),
-                    ctx.t(&format!("survey-channel-{channel}")),
-                ];
-                line.extend(row.iter().map(|cell| csv_safe(cell.join("; "))));
-                out.write_record(&line).map_err(csv_error)
-            };
+        let flush = |sheet: &mut Sheet, number: i64, channel: &str, row: &[Vec<String>]| {
+            let mut line = vec![
+                Cell::Integer(number),
+                Cell::text(ctx.t(&format!("survey-channel-{channel}"))),
+            ];
+            line.extend(row.iter().zip(&numeric).map(|(values, numeric)| {
+                match (values.as_slice(), *numeric) {
+                    ([], _) => Cell::Empty,
+                    ([one], true) => one
+                        .parse::<i64>()
+                        .map_or_else(|_| Cell::text(one.clone()), Cell::Integer),
+                    (many, _) => Cell::text(many.join("; ")),
+                }
+            }));
+            sheet.row(line)
+        };
         for (rid, ch, answer) in chunk {
             if current != Some(rid) {
                 if current.is_some() {
                     number += 1;
-                    flush(&mut out, number, &channel, &row)?;
+                    flush(&mut sheet, number, &channel, &row)?;
                 }
                 current = Some(rid);
                 channel = ch;
@@ -1623,10 +1638,10 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
         }
         if current.is_some() {
             number += 1;
-            flush(&mut out, number, &channel, &row)?;
+            flush(&mut sheet, number, &channel, &row)?;
         }
     }
-    let body = out.into_inner().map_err(csv_error)?;
+    let body = sheet.finish()?;
     let txn = crate::db::begin_write(db).await?;
     service::record_export(
         &txn,
@@ -1638,7 +1653,12 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
     )
     .await?;
     txn.commit().await?;
-    Ok(csv_response("responses.csv", body))
+    Ok(csv::download(
+        &survey.title,
+        &ctx.t("survey-export-file-responses"),
+        today(&ctx),
+        body,
+    ))
 }
 
 // ---- moderators: free-text release ----

@@ -12,7 +12,10 @@ use crate::{
         service::{Aggregates, Breakdown, Cell, DONT_KNOW, Kind, NO, Question, YES},
         suppression::{suppress_row, suppress_table},
     },
-    web::i18n::{self, Lang},
+    web::{
+        csv::Cell as CsvCell,
+        i18n::{self, Lang},
+    },
 };
 
 /// The cells a question's results are counted in, with their labels, in display order.
@@ -233,43 +236,56 @@ pub fn results_views(
         .collect()
 }
 
-/// The aggregates export: one line per answer of each question, suppressed like the page.
+/// The aggregates export: one line per answer of each question, suppressed like the page. Counts
+/// are numbers, shares decimals (percent, one place), so a spreadsheet can compute with them; a
+/// suppressed count is the text "fewer than n".
 pub fn aggregate_lines(
     lang: Lang,
     questions: &[Question],
     agg: &Aggregates,
     min: i64,
-) -> Vec<[String; 4]> {
+) -> Vec<[CsvCell; 4]> {
     let mut lines = Vec::new();
     for q in questions {
         let view = question_result(lang, q, agg, min, &[]);
-        let respondents = if view["suppressed"] == json!(true) {
-            fewer_than(lang, min)
-        } else {
-            view["respondents"].to_string()
-        };
+        let prompt = || CsvCell::text(q.model.prompt.clone());
+        let (respondents, average) = agg
+            .respondents
+            .get(&q.model.id)
+            .copied()
+            .unwrap_or((0, None));
         lines.push([
-            q.model.prompt.clone(),
-            i18n::t(lang, "survey-export-respondents"),
-            respondents,
-            String::new(),
+            prompt(),
+            CsvCell::text(i18n::t(lang, "survey-export-respondents")),
+            if view["suppressed"] == json!(true) {
+                CsvCell::text(fewer_than(lang, min))
+            } else {
+                CsvCell::Integer(respondents)
+            },
+            CsvCell::Empty,
         ]);
         if let Some(rows) = view["rows"].as_array() {
             for row in rows {
-                lines.push([
-                    q.model.prompt.clone(),
-                    row["label"].as_str().unwrap_or_default().to_string(),
-                    row["count"].as_str().unwrap_or_default().to_string(),
-                    row["percent"].as_str().unwrap_or_default().to_string(),
-                ]);
+                let label = CsvCell::text(row["label"].as_str().unwrap_or_default());
+                let count = row["count"].as_str().unwrap_or_default();
+                lines.push(match count.parse::<i64>() {
+                    Ok(n) if row["suppressed"] != json!(true) => [
+                        prompt(),
+                        label,
+                        CsvCell::Integer(n),
+                        CsvCell::Decimal(n as f64 * 100.0 / respondents.max(1) as f64),
+                    ],
+                    _ => [prompt(), label, CsvCell::text(count), CsvCell::Empty],
+                });
             }
         }
-        if let Some(avg) = view.get("average").and_then(Value::as_str) {
+        // Only where the page shows it: a hidden cell hides the average too.
+        if let (Some(_), Some(average)) = (view.get("average").and_then(Value::as_str), average) {
             lines.push([
-                q.model.prompt.clone(),
-                i18n::t(lang, "survey-average"),
-                avg.to_string(),
-                String::new(),
+                prompt(),
+                CsvCell::text(i18n::t(lang, "survey-average")),
+                CsvCell::Decimal(average),
+                CsvCell::Empty,
             ]);
         }
     }

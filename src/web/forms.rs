@@ -71,6 +71,23 @@ pub fn trimmed<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::
     Ok(String::deserialize(deserializer)?.trim().to_string())
 }
 
+/// Multi-line text (a textarea) as it is stored. Browsers send every line break of a textarea as
+/// CRLF; it is stored as LF (a lone CR too), so the text is the same whichever way it arrives.
+/// Blank lines before the text and whitespace after it are dropped. Everything else is kept byte
+/// for byte, the indentation of every line included, the first one too: Markdown reads it (a list
+/// item's continuation, a code block).
+pub fn multiline(raw: &str) -> String {
+    let text = raw.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.trim_end();
+    // The text starts at the first line that has something other than whitespace on it.
+    let start = text
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map(|(at, _)| text[..at].rfind('\n').map_or(0, |newline| newline + 1))
+        .unwrap_or(text.len());
+    text[start..].to_string()
+}
+
 /// A form body that may repeat a field (`goal_ids=a&goal_ids=b`, as checkboxes send it), read
 /// into a `Vec`. actix's `web::Form` cannot do that.
 pub struct HtmlForm<T>(pub T);
@@ -90,5 +107,21 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for HtmlFo
                 .map(HtmlForm)
                 .map_err(|_| crate::error::AppError::BadRequest.into())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::multiline;
+
+    #[test]
+    fn multiline_text_keeps_indentation_and_inner_blank_lines_and_stores_lf() {
+        assert_eq!(
+            multiline("\r\n \r\n  eingerückt\r\n\r\n- a\r\n  - b\r\n    Code\r\n\r\n"),
+            "  eingerückt\n\n- a\n  - b\n    Code"
+        );
+        assert_eq!(multiline("a\rb\nc"), "a\nb\nc");
+        assert_eq!(multiline(" \r\n\t\r\n"), "");
+        assert_eq!(multiline("  eine Zeile  "), "  eine Zeile");
     }
 }

@@ -4,6 +4,7 @@ pub mod access;
 pub mod client;
 pub mod context;
 pub mod csrf;
+pub mod csv;
 pub mod errors;
 pub mod forms;
 pub mod i18n;

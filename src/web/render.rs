@@ -68,6 +68,12 @@ impl Templates {
 fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars<'static>> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
+    // Handlebars indents every line a partial writes by the indentation of its `{{> …}}` tag,
+    // values included: a textarea's text, a Markdown code block. That changed stored text on
+    // every save (each line gained the indentation when the form was shown again). HTML does not
+    // need the indentation, so partials are written exactly as they are. Must be set before the
+    // templates are compiled.
+    hb.set_prevent_indent(true);
     if escape {
         hb.register_embed_templates_with_extension::<TemplateFiles>(".hbs")?;
     } else {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     rounds::forms::{is_phone_number, parse_date, parse_tags},
-    web::forms::FormErrors,
+    web::forms::{FormErrors, multiline},
 };
 
 pub const TITLE_MAX: usize = 200;
@@ -166,7 +166,7 @@ impl WorkshopForm {
         {
             errors.add("deadline_on", "error-workshop-deadline-after");
         }
-        let address = self.address.trim();
+        let address = multiline(&self.address);
         if address.is_empty() {
             errors.add("address", "error-workshop-address-missing");
         } else if address.chars().count() > 2_000 {
@@ -212,13 +212,13 @@ impl WorkshopForm {
         };
         Some(WorkshopInput {
             title: title.to_string(),
-            description: self.description.trim().to_string(),
+            description: multiline(&self.description),
             starts_at,
             ends_at,
             signup_deadline: end_of_deadline.min(starts_at),
-            address: address.to_string(),
+            address,
             room: self.room.trim().to_string(),
-            transit: self.transit.trim().to_string(),
+            transit: multiline(&self.transit),
             capacity,
             max_per_signup: per_signup,
             step_free: checked(&self.step_free),
@@ -348,7 +348,7 @@ impl SignupForm {
         {
             errors.add("interpreter_language", "error-signup-language");
         }
-        let note = some(&self.note);
+        let note = Some(multiline(&self.note)).filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
             errors.add("note", "error-signup-note-long");
         }

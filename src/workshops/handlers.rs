@@ -15,6 +15,7 @@ use crate::{
     strategy::service::{self as strategy, GoalRef},
     web::{
         context::{Ctx, FlashKind, see_other},
+        csv::{self, Cell, Sheet},
         forms::{FormErrors, HtmlForm},
         pagination::{PER_PAGE, PageQuery, PageView},
         rate_limit,
@@ -786,7 +787,8 @@ pub async fn document(
     }
     goal_ids.sort();
     goal_ids.dedup();
-    let text = form.documentation.trim();
+    let text = crate::web::forms::multiline(&form.documentation);
+    let text = text.as_str();
     if text.chars().count() > crate::workshops::forms::TEXT_MAX {
         errors.add("documentation", "error-workshop-text-long");
     }
@@ -1090,21 +1092,11 @@ pub async fn promote(
     }
 }
 
-/// A spreadsheet cell that cannot start a formula when opened (CSV injection).
-fn cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    }
-}
-
 pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (user, workshop) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
     let list = service::active_signups(db, workshop.id).await?;
     let tz = ctx.state.settings.time_zone;
-    let mut out = csv::Writer::from_writer(Vec::new());
     let head: Vec<String> = [
         "csv-seq",
         "csv-code",
@@ -1125,41 +1117,38 @@ pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
     .iter()
     .map(|k| ctx.t(k))
     .collect();
-    let csv_err = |e: csv::Error| AppError::Internal(e.into());
-    out.write_record(&head).map_err(csv_err)?;
-    let yes = ctx.t("csv-yes");
+    let mut sheet = Sheet::new(&head)?;
+    let yes = || Cell::text(ctx.t("csv-yes"));
     for s in &list {
-        let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or_default());
-        out.write_record([
-            s.seq.to_string(),
-            s.code.clone(),
-            ctx.t(&format!("signup-status-{}", s.status)),
+        let opt = |v: &Option<String>| v.as_deref().map_or(Cell::Empty, Cell::text);
+        sheet.row([
+            Cell::Integer(i64::from(s.seq)),
+            Cell::text(s.code.clone()),
+            Cell::text(ctx.t(&format!("signup-status-{}", s.status))),
             opt(&s.name),
             opt(&s.email),
             opt(&s.phone),
-            s.people.to_string(),
-            s.children.to_string(),
+            Cell::Integer(i64::from(s.people)),
+            Cell::Integer(i64::from(s.children)),
             opt(&s.children_ages),
             opt(&s.interpreter_language),
-            if s.step_free {
-                yes.clone()
-            } else {
-                String::new()
-            },
+            if s.step_free { yes() } else { Cell::Empty },
             opt(&s.note),
-            ctx.t(&format!("signup-source-{}", s.source)),
+            Cell::text(ctx.t(&format!("signup-source-{}", s.source))),
             if s.checked_in_at.is_some() {
-                yes.clone()
+                yes()
             } else {
-                String::new()
+                Cell::Empty
             },
-            crate::web::i18n::format_datetime(ctx.lang, tz, s.created_at, "format-datetime"),
-        ])
-        .map_err(csv_err)?;
+            Cell::text(crate::web::i18n::format_datetime(
+                ctx.lang,
+                tz,
+                s.created_at,
+                "format-datetime",
+            )),
+        ])?;
     }
-    let body = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    let body = sheet.finish()?;
     let txn = crate::db::begin_write(db).await?;
     service::record_export(
         &txn,
@@ -1171,14 +1160,13 @@ pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
     )
     .await?;
     txn.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"anmeldungen.csv\"",
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(body))
+    let today = ctx.state.clock.now().with_timezone(&tz).date_naive();
+    Ok(csv::download(
+        &workshop.title,
+        &ctx.t("csv-file-signups"),
+        today,
+        body,
+    ))
 }
 
 /// A printable attendance list: the confirmed sign-ups with a box to tick, then the waitlist.

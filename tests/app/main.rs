@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod admin;
 mod first_start;
+mod forms;
 mod helpers;
 mod i18n;
 mod ideas;

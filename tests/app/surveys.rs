@@ -249,7 +249,8 @@ async fn every_question_type_is_checked_and_a_form_with_errors_keeps_what_was_ty
         assert!(res.body.contains(key), "message: {key}");
     }
     assert!(
-        res.body.contains(">Mehr Busse am Abend</textarea>"),
+        // After the start tag the line break the HTML parser drops, then the text as typed.
+        res.body.contains(">\nMehr Busse am Abend</textarea>"),
         "text kept"
     );
     assert!(res.body.contains("value=\"13\""), "number kept");
@@ -1008,42 +1009,98 @@ async fn paper_entry_records_the_channel_and_names_the_staff_member_only_in_the_
     Ok(())
 }
 
+/// A CSV download as a spreadsheet reads it: the raw bytes (BOM first), the
+/// Content-Disposition header, and the rows parsed with `;` between cells.
+pub struct Download {
+    pub bytes: Vec<u8>,
+    pub disposition: String,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub async fn download(app: &TestApp, path: &str) -> Download {
+    let res = app
+        .client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    let content_type = res.headers()["content-type"].to_str().unwrap_or_default();
+    assert_eq!(content_type, "text/csv; charset=utf-8", "{path}");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
+    let bytes = res.bytes().await.unwrap_or_default().to_vec();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "{path} starts with the UTF-8 byte order mark"
+    );
+    let rows = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .from_reader(&bytes[3..])
+        .records()
+        .map(|r| {
+            r.unwrap_or_else(|e| panic!("{path}: {e}"))
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+    Download {
+        bytes,
+        disposition,
+        rows,
+    }
+}
+
+fn today(app: &TestApp) -> String {
+    date(app, 0)
+}
+
 #[tokio::test]
 async fn exports_apply_suppression_hold_no_identifiers_and_are_audited() -> TestResult {
     let app = spawn_app().await;
     let (f, qs) = results_fixture(&app, "lstadt").await;
     let answers: Vec<(usize, usize)> = (0..9).map(|i| (usize::from(i >= 7), i % 2)).collect();
     enter_paper(&app, &f, &qs, &answers).await;
-    let res = app
-        .get(&format!("{}/export/aggregates.csv", f.manage))
-        .await;
-    assert_eq!(res.status, StatusCode::OK);
-    assert!(
-        res.headers["content-type"]
-            .to_str()?
-            .starts_with("text/csv")
+    let agg = download(&app, &format!("{}/export/aggregates.csv", f.manage)).await;
+    let row = |answer: &str| {
+        agg.rows
+            .iter()
+            .find(|r| r[0] == "Wie kommen Sie zur Arbeit?" && r[1] == answer)
+            .cloned()
+            .unwrap_or_else(|| panic!("no line for {answer}: {:?}", agg.rows))
+    };
+    assert_eq!(
+        agg.rows[0],
+        vec!["Frage", "Antwort", "Anzahl", "Anteil in %"],
+        "the header row"
+    );
+    // 7 of 9: a count, and the share as a decimal with a comma, as German spreadsheets read it.
+    assert_eq!(
+        row("Bus"),
+        vec!["Wie kommen Sie zur Arbeit?", "Bus", "7", "77,8"]
+    );
+    assert_eq!(
+        row("Rad"),
+        vec!["Wie kommen Sie zur Arbeit?", "Rad", "weniger als 5", ""]
     );
     assert!(
-        res.body.contains("Wie kommen Sie zur Arbeit?,Bus,7,78 %"),
-        "{}",
-        res.body
+        String::from_utf8_lossy(&agg.bytes).contains("Wie kommen Sie zur Arbeit?;Bus;7;77,8\r\n"),
+        "`;` between cells, the decimal comma unquoted"
     );
-    assert!(
-        res.body
-            .contains("Wie kommen Sie zur Arbeit?,Rad,weniger als 5"),
-        "{}",
-        res.body
-    );
-    assert!(!res.body.contains(",Rad,2"));
 
-    let raw = app.get(&format!("{}/export/responses.csv", f.manage)).await;
-    assert_eq!(raw.status, StatusCode::OK);
-    assert_eq!(raw.body.lines().count(), 10, "{}", raw.body);
+    let raw = download(&app, &format!("{}/export/responses.csv", f.manage)).await;
+    assert_eq!(raw.rows.len(), 10, "{:?}", raw.rows);
+    assert_eq!(raw.rows[0][..2], ["Nr.", "Weg"]);
+    let text = String::from_utf8_lossy(&raw.bytes);
     let ids = entity::survey_responses::Entity::find()
         .all(&app.state.db)
         .await?;
-    assert!(ids.iter().all(|r| !raw.body.contains(&r.id.to_string())));
-    assert!(raw.body.contains("Papier"));
+    assert!(ids.iter().all(|r| !text.contains(&r.id.to_string())));
+    assert!(raw.rows[1..].iter().all(|r| r[1] == "Papier"));
 
     let (entries, _) = teilhabe::audit::service::page(&app.state.db, 0, 100).await?;
     let exports = entries
@@ -1051,6 +1108,296 @@ async fn exports_apply_suppression_hold_no_identifiers_and_are_audited() -> Test
         .filter(|e| e.action == "survey.export")
         .count();
     assert_eq!(exports, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn export_file_names_carry_the_survey_title_and_the_date() -> TestResult {
+    let app = spawn_app().await;
+    let (f, _) = results_fixture(&app, "nstadt").await;
+    let res = app
+        .submit(
+            &f.manage,
+            &f.manage,
+            &[
+                ("title", "Wie geht's in Süd/Ost?"),
+                ("intro", "Kurz."),
+                ("minutes", "5"),
+                ("access", "none"),
+                ("min_group_size", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let day = today(&app);
+    let agg = download(&app, &format!("{}/export/aggregates.csv", f.manage)).await;
+    assert_eq!(
+        agg.disposition,
+        format!(
+            "attachment; filename=\"wie-geht-s-in-sued-ost-ergebnisse-{day}.csv\"; \
+             filename*=UTF-8''Wie%20geht%27s%20in%20S%C3%BCd%20Ost%20Ergebnisse%20{day}.csv"
+        )
+    );
+    let raw = download(&app, &format!("{}/export/responses.csv", f.manage)).await;
+    assert!(
+        raw.disposition.contains(&format!(
+            "filename=\"wie-geht-s-in-sued-ost-antworten-{day}.csv\""
+        )),
+        "{}",
+        raw.disposition
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_exported_cell_can_run_as_a_formula() -> TestResult {
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "ostadt", "none").await;
+    let hostile = [
+        "=1+1",
+        ";=1+1",
+        "+49 170 1234567",
+        "@SUM(A1:A2)",
+        "-1",
+        "=HYPERLINK(\"http://example.org\")",
+    ];
+    add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "=1+1 Wie kommen Sie hin?"),
+            ("options", &hostile.join("\n")),
+        ],
+    )
+    .await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "number"),
+            ("prompt", "-Wie viele Kinder?"),
+            ("number_min", "-5"),
+            ("number_max", "20"),
+        ],
+    )
+    .await;
+    let choice = qs
+        .iter()
+        .find(|q| q.kind == surveys::Kind::Single)
+        .ok_or("choice question")?;
+    let number = qs
+        .iter()
+        .find(|q| q.kind == surveys::Kind::Number)
+        .ok_or("number question")?;
+    open(&app, &f).await;
+    let form = format!("{}/paper", f.manage);
+    for (i, _) in hostile.iter().enumerate() {
+        for _ in 0..5 {
+            let res = app
+                .submit(
+                    &form,
+                    &form,
+                    &[(&name(choice), &opt(choice, i)), (&name(number), "-2")],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        }
+    }
+    let raw = download(&app, &format!("{}/export/responses.csv", f.manage)).await;
+    let header = &raw.rows[0];
+    let column = |prompt: &str| {
+        header
+            .iter()
+            .position(|h| h == &format!("'{prompt}"))
+            .unwrap_or_else(|| panic!("a guarded header for {prompt}: {header:?}"))
+    };
+    let (c, n) = (
+        column("=1+1 Wie kommen Sie hin?"),
+        column("-Wie viele Kinder?"),
+    );
+    let cells: Vec<&str> = raw.rows[1..].iter().map(|r| r[c].as_str()).collect();
+    for value in hostile {
+        let shown = if value.starts_with(['=', '+', '-', '@']) {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
+        assert!(
+            cells.contains(&shown.as_str()),
+            "{value} as {shown}: {cells:?}"
+        );
+    }
+    // A number the person entered stays a number a spreadsheet can add up.
+    assert!(raw.rows[1..].iter().all(|r| r[n] == "-2"), "{:?}", raw.rows);
+
+    let agg = download(&app, &format!("{}/export/aggregates.csv", f.manage)).await;
+    for value in hostile
+        .iter()
+        .filter(|v| v.starts_with(['=', '+', '-', '@']))
+    {
+        assert!(
+            agg.rows.iter().flatten().all(|cell| cell != value),
+            "{value} unguarded: {:?}",
+            agg.rows
+        );
+    }
+    assert!(
+        agg.rows
+            .iter()
+            .any(|r| r[0] == "'=1+1 Wie kommen Sie hin?" && r[1] == "'-1" && r[2] == "5"),
+        "{:?}",
+        agg.rows
+    );
+    assert!(
+        agg.rows
+            .iter()
+            .any(|r| r[1] == "'@SUM(A1:A2)" && r[2] == "5")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn paper_entry_takes_blanks_but_still_checks_bounds_and_types() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "pstadt", "none").await;
+    add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Wie kommen Sie zur Arbeit?"),
+            ("required", "on"),
+            ("options", "Bus\nRad"),
+        ],
+    )
+    .await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "number"),
+            ("prompt", "Wie alt sind Sie?"),
+            ("required", "on"),
+            ("number_min", "14"),
+            ("number_max", "120"),
+        ],
+    )
+    .await;
+    assert!(qs.iter().all(|q| q.model.required));
+    open(&app, &f).await;
+    let (bus, age) = (&qs[0], &qs[1]);
+    let form = format!("{}/paper", f.manage);
+    let page = app.get(&form).await;
+    assert!(
+        page.body.contains("Auf Papier ist keine Frage Pflicht"),
+        "{}",
+        page.body
+    );
+
+    // A returned sheet with the required choice left blank is entered as it is.
+    let res = app.submit(&form, &form, &[(&name(age), "67")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let answers = entity::survey_answers::Entity::find()
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(answers.len(), 1);
+    assert_eq!(answers[0].number_value, Some(67));
+
+    // Bounds and types still apply, and what was typed stays.
+    for (typed, message) in [
+        ("130", "Diese Zahl ist zu klein oder zu groß"),
+        ("siebzig", "Bitte geben Sie eine ganze Zahl ein"),
+    ] {
+        let res = app
+            .submit(
+                &form,
+                &form,
+                &[(&name(bus), &opt(bus, 0)), (&name(age), typed)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(res.body.contains(message), "{typed}: {}", res.body);
+        assert!(
+            res.body.contains(&format!("value=\"{typed}\"")),
+            "{typed} kept"
+        );
+    }
+    // A sheet with nothing on it is a slip, not a response.
+    let res = app.submit(&form, &form, &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Auf diesem Bogen ist nichts eingetragen"));
+    assert_eq!(
+        entity::survey_responses::Entity::find()
+            .all(&app.state.db)
+            .await?
+            .len(),
+        1
+    );
+
+    // Online, "required" still binds.
+    app.client = new_client();
+    let res = post(&app, &f, &pairs(&[(&name(age), "67")])).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_new_question_is_optional_and_the_group_size_floor_is_stated() -> TestResult {
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "qstadt", "none").await;
+    let page = app.get(&f.manage).await;
+    assert!(
+        page.body
+            .contains("<input type=\"checkbox\" id=\"required\" name=\"required\" value=\"on\">"),
+        "the required box starts unticked: {}",
+        page.body
+    );
+    // The municipality's smallest group is 5 (see `signed_in_staff`).
+    assert!(
+        page.body
+            .contains("Mindestens 5: der Wert Ihrer Kommune, nie unter 3."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("aria-describedby=\"min_group_size-hint\"")
+    );
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Wie kommen Sie zur Arbeit?"),
+            ("options", "Bus\nRad"),
+        ],
+    )
+    .await;
+    assert!(!qs[0].model.required);
+    let list = app.get("/manage/surveys").await;
+    assert!(list.body.contains("nie unter 3"), "{}", list.body);
+    let res = app
+        .submit(
+            &f.manage,
+            &f.manage,
+            &[
+                ("title", "Wie kommen Sie zurecht?"),
+                ("intro", ""),
+                ("minutes", "5"),
+                ("access", "none"),
+                ("min_group_size", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Mindestens 5: der Wert Ihrer Kommune, nie unter 3.")
+    );
+    assert!(res.body.contains(
+        "aria-invalid=\"true\" aria-describedby=\"min_group_size-hint min_group_size-error\""
+    ));
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use crate::{
         Page, TestApp, TestResult, csrf_token, link_path, new_client, spawn_app, spawn_app_with,
     },
     rounds::{create_round, seed_goals},
+    surveys::download,
 };
 
 /// Today in the app's time zone, moved by `days`, as a date field wants it.
@@ -549,6 +550,67 @@ async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
 }
 
 #[tokio::test]
+async fn the_sign_up_export_opens_in_german_spreadsheets_and_runs_no_formula() -> TestResult {
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "estadt").await;
+    let id = new_workshop(
+        &mut app,
+        &setup,
+        &[("title", "Familien & Süd: Treffen"), ("capacity", "30")],
+    )
+    .await;
+    app.client = setup.staff.clone();
+    let list = format!("/manage/workshops/{id}/signups");
+    let hostile = [
+        "=1+1",
+        ";=1+1",
+        "+49 170 1234567",
+        "@SUM(A1:A2)",
+        "-1",
+        "=HYPERLINK(\"http://example.org\")",
+    ];
+    for name in hostile {
+        let res = app
+            .submit(
+                &list,
+                &list,
+                &[("name", name), ("people", "2"), ("note", "\t=1+1")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{name}: {}", res.body);
+    }
+    let csv = download(&app, &format!("/manage/workshops/{id}/export.csv")).await;
+    let header = &csv.rows[0];
+    let column = |title: &str| {
+        header
+            .iter()
+            .position(|h| h == title)
+            .unwrap_or_else(|| panic!("{title} in {header:?}"))
+    };
+    let (name, people, note) = (column("Name"), column("Personen"), column("Hinweis"));
+    assert_eq!(csv.rows.len(), hostile.len() + 1);
+    for (row, value) in csv.rows[1..].iter().zip(hostile) {
+        let expected = if value.starts_with(['=', '+', '-', '@']) {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
+        assert_eq!(row[name], expected, "{:?}", csv.rows);
+        assert_eq!(row[people], "2", "numbers stay numbers");
+        assert_eq!(row[note], "'\t=1+1");
+    }
+    let day = day(&app, 0);
+    assert_eq!(
+        csv.disposition,
+        format!(
+            "attachment; filename=\"familien-sued-treffen-anmeldungen-{day}.csv\"; \
+             filename*=UTF-8''Familien%20&%20S%C3%BCd%20Treffen%20Anmeldungen%20{day}.csv"
+        )
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_export() -> TestResult {
     let mut app = spawn_app().await;
     let setup = setup(&mut app, "astadt").await;
@@ -644,20 +706,14 @@ async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_expor
             .contains("<dt>Personen anwesend</dt><dd>3</dd>")
     );
 
-    let csv = app
-        .client
-        .get(app.url(&format!("/manage/workshops/{id}/export.csv")))
-        .send()
-        .await?;
-    assert_eq!(csv.status(), StatusCode::OK);
-    let text = csv.text().await?;
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()?;
+    let csv = download(&app, &format!("/manage/workshops/{id}/export.csv")).await;
+    let rows = &csv.rows[1..];
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "Mia")));
     assert!(
         rows.iter().any(|r| r.iter().any(|c| c == "'=Nils")),
-        "no formula injection: {text}"
+        "no formula injection: {:?}",
+        csv.rows
     );
     let print = app.get(&format!("/manage/workshops/{id}/attendance")).await;
     assert_eq!(print.status, StatusCode::OK);
