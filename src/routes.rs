@@ -210,6 +210,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         )
         .route("/receipt", web::get().to(ideas::receipt))
         .route(
+            "/receipt/withdraw",
+            web::get().to(ideas::receipt_withdraw_form),
+        )
+        .route("/receipt/withdraw", web::post().to(ideas::receipt_withdraw))
+        .route(
             "/objections/{id}/{signature}",
             web::get().to(moderation::objection_form),
         )

@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// A moderator of the board's municipality, signed in on a fresh client.
-async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
+pub async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
     app.client = new_client();
     let now = app.state.clock.now();
     let db = &app.state.db;
