@@ -229,3 +229,7 @@ receipt-code-only-keep = Schreiben Sie sich diesen Code auf oder machen Sie ein 
 receipt-code-only-text = Der Code ist der einzige Weg, Ihre Idee zu verfolgen: Mit ihm sehen Sie hier, was aus ihr wird, und können sie zurückziehen. Ändern können Sie die Idee nicht mehr. Ohne den Code kann niemand die Idee Ihnen zuordnen, auch wir nicht: Dann können Sie sie nicht mehr zurückziehen.
 receipt-withdraw-link = Idee zurückziehen
 idea-withdraw-code-text = Möchten Sie diese Idee zurückziehen? Sie ist dann nicht mehr zu sehen, und ihr Text wird gelöscht. Das lässt sich nicht rückgängig machen.
+mail-idea_restored-subject = Ihr Beitrag ist wieder zu sehen
+mail-idea_restored-text = Die Moderation hat sich Ihren Widerspruch angesehen: Ihre Idee „{ $title }“ ist wieder zu sehen.
+mail-idea_restored-comment = Die Moderation hat sich Ihren Widerspruch angesehen: Ihr Kommentar zur Idee „{ $title }“ ist wieder zu sehen.
+mail-idea_restored-thanks = Ihr Widerspruch ist damit erledigt. Danke, dass Sie sich gemeldet haben.

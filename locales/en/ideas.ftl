@@ -229,3 +229,7 @@ receipt-code-only-keep = Write this code down or take a photo of it.
 receipt-code-only-text = The code is the only way to follow your idea: with it you can see here what becomes of it, and withdraw it. You can no longer change the idea. Without the code nobody can link the idea to you, not even us: then you can no longer withdraw it.
 receipt-withdraw-link = Withdraw the idea
 idea-withdraw-code-text = Do you want to withdraw this idea? It will no longer be shown, and its text will be deleted. This cannot be undone.
+mail-idea_restored-subject = Your post is shown again
+mail-idea_restored-text = The moderators have looked at your objection: your idea “{ $title }” is shown again.
+mail-idea_restored-comment = The moderators have looked at your objection: your comment on the idea “{ $title }” is shown again.
+mail-idea_restored-thanks = This settles your objection. Thank you for getting in touch.
