@@ -120,6 +120,8 @@ staff_routes! {
     POST "/manage/workshops/{id}/signups" Coordinator => workshops::add_signup;
     POST "/manage/workshops/{id}/checkin" Coordinator => workshops::check_in;
     POST "/manage/workshops/{id}/promote" Coordinator => workshops::promote;
+    GET "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_form;
+    POST "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_by_staff;
     GET "/manage/workshops/{id}/export.csv" Coordinator => workshops::export_csv;
     GET "/manage/workshops/{id}/attendance" Coordinator => workshops::attendance;
     GET "/manage/surveys" Coordinator => surveys::manage_list;
