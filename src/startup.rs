@@ -129,6 +129,8 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     let templates = Templates::load(settings.time_zone)?;
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
+    // Texts waiting from before the screening's mark was stored get it now (the queue sorts by it).
+    crate::surveys::service::mark_unscreened_texts(&db).await?;
     Ok(AppState {
         db,
         settings: Arc::new(settings),

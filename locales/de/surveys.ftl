@@ -252,3 +252,7 @@ survey-export-channel = Weg
 survey-table-of = Tabelle: { $question }
 survey-breakdown-table-of = Aufschlüsselung: { $question }
 survey-manage-all = Alle Umfragen zeigen
+survey-free-text-marked-first = Texte, in denen die Prüfung persönliche Daten vermutet, stehen oben.
+survey-free-text-filter = Umfrage
+survey-free-text-filter-all = Alle Umfragen
+survey-free-text-filter-button = Anzeigen

@@ -252,3 +252,7 @@ survey-export-channel = Channel
 survey-table-of = Table: { $question }
 survey-breakdown-table-of = Breakdown: { $question }
 survey-manage-all = Show all surveys
+survey-free-text-marked-first = Texts in which the check suspects personal data come first.
+survey-free-text-filter = Survey
+survey-free-text-filter-all = All surveys
+survey-free-text-filter-button = Show
