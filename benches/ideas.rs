@@ -164,6 +164,7 @@ async fn main() -> BenchResult {
                     published_at: Set(Some(at)),
                     version: Set(0),
                     reviewed_at: Set(None),
+                    code_only: Set(false),
                 }
             })
             .collect();

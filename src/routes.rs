@@ -120,6 +120,8 @@ staff_routes! {
     POST "/manage/workshops/{id}/signups" Coordinator => workshops::add_signup;
     POST "/manage/workshops/{id}/checkin" Coordinator => workshops::check_in;
     POST "/manage/workshops/{id}/promote" Coordinator => workshops::promote;
+    GET "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_form;
+    POST "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_by_staff;
     GET "/manage/workshops/{id}/export.csv" Coordinator => workshops::export_csv;
     GET "/manage/workshops/{id}/attendance" Coordinator => workshops::attendance;
     GET "/manage/surveys" Coordinator => surveys::manage_list;
@@ -209,6 +211,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::post().to(ideas::link),
         )
         .route("/receipt", web::get().to(ideas::receipt))
+        .route(
+            "/receipt/withdraw",
+            web::get().to(ideas::receipt_withdraw_form),
+        )
+        .route("/receipt/withdraw", web::post().to(ideas::receipt_withdraw))
         .route(
             "/objections/{id}/{signature}",
             web::get().to(moderation::objection_form),

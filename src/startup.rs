@@ -139,6 +139,8 @@ async fn prepare_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<
     let templates = Templates::load(settings.time_zone)?;
     let db = db::connect(&settings).await?;
     db::migrate(&db).await?;
+    // Texts waiting from before the screening's mark was stored get it now (the queue sorts by it).
+    crate::surveys::service::mark_unscreened_texts(&db).await?;
     Ok(AppState {
         db,
         settings: Arc::new(settings),

@@ -47,6 +47,9 @@ pub struct Model {
     pub version: i32,
     /// When a moderator last looked at a text the pre-check marked.
     pub reviewed_at: Option<DateTimeUtc>,
+    /// Posted without an account or an address: the receipt code is the author's only key, and
+    /// withdraws the idea.
+    pub code_only: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,9 @@ pub struct Model {
     pub text_value: Option<String>,
     /// `pending`, `released` or `rejected` for texts; null otherwise.
     pub text_status: Option<String>,
+    /// Whether the personal-data screening marked the text (an address, a phone number, an
+    /// IBAN); the release queue shows marked texts first. Null for answers without text.
+    pub text_marked: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -257,3 +257,7 @@ survey-paper-blanks = Leere Felder bleiben leer: Auf Papier ist keine Frage Pfli
 survey-paper-empty = Auf diesem Bogen ist nichts eingetragen. Geben Sie mindestens eine Antwort ein.
 survey-export-file-aggregates = Ergebnisse
 survey-export-file-responses = Antworten
+survey-free-text-marked-first = Texte, in denen die Prüfung persönliche Daten vermutet, stehen oben.
+survey-free-text-filter = Umfrage
+survey-free-text-filter-all = Alle Umfragen
+survey-free-text-filter-button = Anzeigen

@@ -257,3 +257,7 @@ survey-paper-blanks = Blank fields stay blank: on paper no question is required.
 survey-paper-empty = Nothing is entered for this sheet. Enter at least one answer.
 survey-export-file-aggregates = results
 survey-export-file-responses = responses
+survey-free-text-marked-first = Texts in which the check suspects personal data come first.
+survey-free-text-filter = Survey
+survey-free-text-filter-all = All surveys
+survey-free-text-filter-button = Show

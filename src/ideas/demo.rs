@@ -199,6 +199,7 @@ pub async fn seed(
             published_at: Set((status != moderation::PENDING).then_some(created)),
             version: Set(0),
             reviewed_at: Set(None),
+            code_only: Set(false),
         }
         .insert(db)
         .await?;

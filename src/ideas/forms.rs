@@ -47,19 +47,33 @@ pub struct IdeaForm {
     /// Only asked of visitors without an account.
     #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     pub email: String,
+    /// How a visitor without an account follows the idea: `email` (the default) or `code` (only
+    /// the receipt code: no address is asked for or kept).
+    #[serde(default)]
+    pub contact: String,
     #[serde(default)]
     pub notify: Option<String>,
 }
 
+/// The visitor's choice to follow the idea by its receipt code only.
+pub const CONTACT_CODE: &str = "code";
+
 impl IdeaForm {
-    /// Checks the form against the board's categories and districts.
+    /// Whether a visitor chose to post with the receipt code only.
+    pub fn code_only(&self) -> bool {
+        self.contact == CONTACT_CODE
+    }
+
+    /// Checks the form against the board's categories and districts. `visitor`: posted without
+    /// an account, so an address is needed unless the visitor chose the code only.
     pub fn check(
         &self,
         categories: &[Uuid],
         districts: &[String],
-        needs_email: bool,
+        visitor: bool,
         errors: &mut FormErrors,
     ) -> Option<IdeaInput> {
+        let needs_email = visitor && !self.code_only();
         if self.title.is_empty() {
             errors.add("title", "idea-error-title-missing");
         } else if chars(&self.title) > TITLE_MAX {
@@ -101,7 +115,8 @@ impl IdeaForm {
             category_id: category,
             district,
             author_name: name_of(&self.author_name),
-            notify: self.notify.is_some(),
+            // Without an address there is nobody to write to.
+            notify: self.notify.is_some() && !(visitor && self.code_only()),
         })
     }
 }

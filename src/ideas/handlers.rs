@@ -225,6 +225,8 @@ async fn idea_form_at(
             "notify": form.notify.is_some(),
             "signed_in": ctx.user.is_some(),
             "needs_email": ctx.user.is_none() && editing.is_none(),
+            "code_only": form.code_only(),
+            "login_href": format!("/account/login?next=%2Fideas%2F{}%2Fnew", board.id),
             "categories": categories.iter().map(|c| json!({
                 "value": c.id, "text": c.name, "selected": form.category == c.id.to_string(),
             })).collect::<Vec<_>>(),
@@ -325,20 +327,18 @@ pub async fn post_idea(
         )
         .await;
     };
+    let code_only = ctx.user.is_none() && form.code_only();
     let email = crate::accounts::service::normalize_email(&form.email);
-    let person = match &ctx.user {
-        Some(u) => u.id.to_string(),
-        None => email.clone(),
+    // Without an account or an address there is no person to count: the address is the person.
+    let (per_person, person) = match &ctx.user {
+        Some(u) => (rate_limit::IDEA_PER_PERSON, u.id.to_string()),
+        None if code_only => (rate_limit::IDEA_CODE_ONLY_PER_IP, ctx.client_ip()),
+        None => (rate_limit::IDEA_PER_PERSON, email.clone()),
     };
-    within_limits(
-        &ctx,
-        rate_limit::IDEA_PER_IP,
-        rate_limit::IDEA_PER_PERSON,
-        &person,
-    )
-    .await?;
+    within_limits(&ctx, rate_limit::IDEA_PER_IP, per_person, &person).await?;
     let author = match &ctx.user {
         Some(u) => Author::User(u),
+        None if code_only => Author::CodeOnly { lang: ctx.lang },
         None => Author::Visitor {
             email: &email,
             lang: ctx.lang,
@@ -351,6 +351,7 @@ pub async fn post_idea(
     notifications::wake(&ctx.state);
     tracing::info!(idea = %idea.id, board = %board.id, "idea posted");
     let key = match idea.status.as_str() {
+        _ if idea.code_only => "idea-posted-code",
         service::UNCONFIRMED => "idea-posted-confirm",
         moderation::PENDING => "idea-posted-pending",
         _ => "idea-posted-published",
@@ -634,6 +635,7 @@ pub async fn edit_form(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<Htt
         district: idea.district.clone().unwrap_or_default(),
         author_name: idea.author_name.clone().unwrap_or_default(),
         email: String::new(),
+        contact: String::new(),
         notify: idea.notify.then(|| "1".into()),
     };
     idea_form_page(
@@ -903,6 +905,7 @@ pub async fn link_page(
             district: idea.district.clone().unwrap_or_default(),
             author_name: idea.author_name.clone().unwrap_or_default(),
             email: String::new(),
+            contact: String::new(),
             notify: idea.notify.then(|| "1".into()),
         };
         let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
@@ -1026,6 +1029,24 @@ async fn edit_by_link(ctx: &Ctx, idea: &ideas::Model, form: &IdeaForm) -> AppRes
 
 // ---- receipts ----
 
+/// Counts one use of a receipt code against the address's limit (lookups and withdrawals alike),
+/// so codes cannot be guessed.
+async fn receipt_hit(ctx: &Ctx) -> AppResult<()> {
+    let now = ctx.state.clock.now().timestamp();
+    if !rate_limit::hit(
+        &ctx.state.db,
+        &ctx.state.keys,
+        rate_limit::RECEIPT_PER_IP,
+        &ctx.client_ip(),
+        now,
+    )
+    .await?
+    {
+        return Err(rate_limit::too_many(rate_limit::RECEIPT_PER_IP));
+    }
+    Ok(())
+}
+
 /// `/receipt`: the form, and with `?code=` what became of that idea. No login needed.
 pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<HttpResponse> {
     let code = service::normalize_code(&query.code);
@@ -1034,23 +1055,15 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
     let mut status = StatusCode::OK;
     if !query.code.trim().is_empty() {
         let db = &ctx.state.db;
-        let now = ctx.state.clock.now().timestamp();
-        if !rate_limit::hit(
-            db,
-            &ctx.state.keys,
-            rate_limit::RECEIPT_PER_IP,
-            &ctx.client_ip(),
-            now,
-        )
-        .await?
-        {
-            return Err(rate_limit::too_many(rate_limit::RECEIPT_PER_IP));
-        }
+        receipt_hit(&ctx).await?;
         match service::find_by_receipt(db, &code).await? {
             Some(idea) => {
                 let hidden = idea.status == moderation::HIDDEN;
                 let withdrawn = idea.status == service::WITHDRAWN;
                 found = json!({
+                    "code_only": idea.code_only && !withdrawn,
+                    "withdraw_href": (idea.code_only && !withdrawn)
+                        .then(|| format!("/receipt/withdraw?code={}", idea.receipt_code)),
                     "title": if withdrawn { ctx.t("receipt-withdrawn") } else { idea.title.clone() },
                     "href": idea.listed.then(|| idea_href(&idea)),
                     "status": status_view(&ctx, &idea),
@@ -1072,6 +1085,49 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
         "receipt-title",
         json!({ "code": code, "found": found, "values": { "code": query.code }, "errors": errors.view(ctx.lang) }),
     )
+}
+
+/// An idea posted with the code only, found by its code; other ideas are withdrawn through their
+/// author's account or the mailed link, never by the code alone.
+async fn code_only_idea(ctx: &Ctx, raw: &str) -> AppResult<ideas::Model> {
+    receipt_hit(ctx).await?;
+    service::find_by_receipt(&ctx.state.db, &service::normalize_code(raw))
+        .await?
+        .filter(|i| i.code_only && i.status != service::WITHDRAWN)
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /receipt/withdraw?code=`: asks before an idea posted with the code only is withdrawn.
+pub async fn receipt_withdraw_form(
+    ctx: Ctx,
+    query: web::Query<ReceiptQuery>,
+) -> AppResult<HttpResponse> {
+    let idea = code_only_idea(&ctx, &query.code).await?;
+    ctx.render(
+        "ideas/link_action",
+        "idea-withdraw-title",
+        json!({
+            "heading": "idea-withdraw-title",
+            "text": "idea-withdraw-code-text",
+            "button": "idea-withdraw-button",
+            "title": idea.title,
+            "action": "/receipt/withdraw",
+            "code": idea.receipt_code,
+            "back_href": format!("/receipt?code={}", idea.receipt_code),
+        }),
+    )
+}
+
+/// `POST /receipt/withdraw`: the code withdraws the idea it belongs to, if it was posted with the
+/// code only.
+pub async fn receipt_withdraw(ctx: Ctx, form: web::Form<ReceiptQuery>) -> AppResult<HttpResponse> {
+    let idea = code_only_idea(&ctx, &form.code).await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    service::withdraw(&txn, &idea, ctx.state.clock.now()).await?;
+    txn.commit().await?;
+    tracing::info!(idea = %idea.id, "idea withdrawn by its receipt code");
+    ctx.flash(FlashKind::Success, "idea-withdrawn")?;
+    Ok(see_other(&format!("/receipt?code={}", idea.receipt_code)))
 }
 
 // ---- staff: boards ----

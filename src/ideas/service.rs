@@ -266,7 +266,15 @@ pub struct IdeaInput {
 /// Who posts: a signed-in person, or a visitor who confirms an address.
 pub enum Author<'a> {
     User(&'a CurrentUser),
-    Visitor { email: &'a str, lang: Lang },
+    Visitor {
+        email: &'a str,
+        lang: Lang,
+    },
+    /// A visitor who follows the idea by its receipt code only: nothing about them is stored,
+    /// and the idea always waits for a moderator, whatever the board's mode.
+    CodeOnly {
+        lang: Lang,
+    },
 }
 
 /// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).
@@ -301,12 +309,14 @@ pub async fn post_idea(
 ) -> Result<ideas::Model, AppError> {
     let status = match &author {
         Author::Visitor { .. } => UNCONFIRMED,
+        Author::CodeOnly { .. } => moderation::PENDING,
         Author::User(_) if board.premoderated => moderation::PENDING,
         Author::User(_) => moderation::PUBLISHED,
     };
     let (author_id, author_email, lang) = match &author {
         Author::User(u) => (Some(u.id), None, u.language),
         Author::Visitor { email, lang } => (None, Some(email.to_string()), *lang),
+        Author::CodeOnly { lang } => (None, None, *lang),
     };
     let mut code = new_receipt_code();
     while ideas::Entity::find()
@@ -352,6 +362,7 @@ pub async fn post_idea(
         published_at: Set((status == moderation::PUBLISHED).then_some(now)),
         version: Set(0),
         reviewed_at: Set(None),
+        code_only: Set(matches!(author, Author::CodeOnly { .. })),
     }
     .insert(db)
     .await?;
@@ -362,6 +373,8 @@ pub async fn post_idea(
         .settings
         .absolute_url(&format!("/receipt?code={code}"));
     let (to, kind, data) = match &author {
+        // Nobody to write to: the code on the confirmation page is all the author has.
+        Author::CodeOnly { .. } => return Ok(idea),
         Author::User(u) => (
             u.email.clone(),
             "idea_received",

@@ -907,6 +907,18 @@ pub async fn act(
                 return Ok(false);
             }
             close_flags("dismissed").await?;
+            // The restore answers the author's objection: it is closed, and the author told.
+            let answered = exec(
+                "UPDATE moderation_objections SET status = 'resolved', resolved_at = $2 \
+                 WHERE target_id = $1 AND status = 'open'"
+                    .into(),
+                vec![id.into(), now.into()],
+            )
+            .await?;
+            if answered.rows_affected() > 0 {
+                summary["objection_resolved"] = json!(true);
+                notify_author_of_restore(db, state, target).await?;
+            }
         }
         Action::Dismiss => {
             // An automatic hide ends with the flags that caused it; a text the pre-check marked
@@ -1174,6 +1186,38 @@ async fn notify_author_of_hide(
                 "note": note,
                 "url": url,
                 "objection_url": state.settings.absolute_url(&objection_path(&state.keys, target.id())),
+            }),
+        },
+    )
+    .await
+}
+
+/// Tells the author who objected that their item is shown again.
+async fn notify_author_of_restore(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    target: &Target,
+) -> Result<(), AppError> {
+    let Some((email, lang)) = author_contact(db, target).await? else {
+        return Ok(());
+    };
+    let Some(idea) = ideas::Entity::find_by_id(target.idea_id()).one(db).await? else {
+        return Ok(());
+    };
+    let url = state
+        .settings
+        .absolute_url(&format!("/ideas/{}/{}", idea.board_id, idea.id));
+    notifications::enqueue(
+        db,
+        state,
+        Email {
+            to: &email,
+            lang,
+            kind: "idea_restored",
+            data: json!({
+                "title": idea.title,
+                "is_comment": matches!(target, Target::Comment(_)),
+                "url": url,
             }),
         },
     )

@@ -485,6 +485,42 @@ pub struct ReleaseForm {
     pub text: String,
 }
 
+/// Where a moderator is in the free-text queue (page and survey filter); the actions carry it, so
+/// the queue comes back at the same place.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FreeTextQuery {
+    pub page: Option<u64>,
+    pub survey: String,
+}
+
+impl FreeTextQuery {
+    pub fn survey_id(&self) -> Option<Uuid> {
+        Uuid::parse_str(self.survey.trim()).ok()
+    }
+
+    pub fn index(&self) -> u64 {
+        crate::web::pagination::PageQuery { page: self.page }.index()
+    }
+}
+
+/// The query string of the queue at `index` (0-based) with the survey filter, or nothing for the
+/// first page of all surveys.
+pub fn free_text_query(survey: Option<Uuid>, index: u64) -> String {
+    let mut parts = Vec::new();
+    if let Some(survey) = survey {
+        parts.push(format!("survey={survey}"));
+    }
+    if index > 0 {
+        parts.push(format!("page={}", index + 1));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct MoveForm {

@@ -13,8 +13,9 @@ use crate::{
     strategy::service as strategy,
     surveys::{
         forms::{
-            self, CodesForm, Entry, MoveForm, QuestionForm, RawAnswers, ReleaseForm, ResultsQuery,
-            SurveyForm, check_answer, field_name, normalize_code, other_field_name,
+            self, CodesForm, Entry, FreeTextQuery, MoveForm, QuestionForm, RawAnswers, ReleaseForm,
+            ResultsQuery, SurveyForm, check_answer, field_name, free_text_query, normalize_code,
+            other_field_name,
         },
         screening::personal_data_hints,
         service::{
@@ -1663,12 +1664,16 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
 
 // ---- moderators: free-text release ----
 
-pub async fn free_text(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+pub async fn free_text(ctx: Ctx, query: web::Query<FreeTextQuery>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
     let scope = user.moderated_municipalities();
-    let index = query.index();
-    let (list, pages) =
-        service::pending_page(&ctx.state.db, scope.as_deref(), index, PER_PAGE).await?;
+    let db = &ctx.state.db;
+    let survey = query.survey_id();
+    let (list, index, pages) =
+        service::pending_page(db, scope.as_deref(), survey, query.index(), PER_PAGE).await?;
+    let surveys = service::surveys_with_pending_texts(db, scope.as_deref()).await?;
+    // The actions carry the page and filter, so the moderator comes back to the same place.
+    let here = free_text_query(survey, index);
     ctx.render(
         "surveys/free_text",
         "survey-free-text-title",
@@ -1679,15 +1684,28 @@ pub async fn free_text(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<Http
                 "prompt": p.prompt,
                 "survey": p.survey_title,
                 "hints": personal_data_hints(&p.text).iter().map(|h| ctx.t(&format!("survey-pii-{h}"))).collect::<Vec<_>>(),
-                "release_action": format!("/manage/free-text/{}/release", p.id),
-                "reject_action": format!("/manage/free-text/{}/reject", p.id),
+                "release_action": format!("/manage/free-text/{}/release{here}", p.id),
+                "reject_action": format!("/manage/free-text/{}/reject{here}", p.id),
             })).collect::<Vec<_>>(),
-            "pagination": PageView::new(index, pages, "/manage/free-text"),
+            "surveys": surveys.iter().map(|(id, title, count)| json!({
+                "value": id, "text": title, "count": count, "selected": survey == Some(*id),
+            })).collect::<Vec<_>>(),
+            "show_filter": surveys.len() > 1 || survey.is_some(),
+            "pagination": PageView::new(index, pages, &format!("/manage/free-text{}", free_text_query(survey, 0))),
         }),
     )
 }
 
-async fn decide(ctx: Ctx, id: Uuid, text: Option<String>) -> AppResult<HttpResponse> {
+async fn decide(
+    ctx: Ctx,
+    id: Uuid,
+    text: Option<String>,
+    place: &FreeTextQuery,
+) -> AppResult<HttpResponse> {
+    let back = format!(
+        "/manage/free-text{}",
+        free_text_query(place.survey_id(), place.index())
+    );
     let user = ctx.require_user()?.clone();
     let db = &ctx.state.db;
     let municipality = service::pending_text_municipality(db, id)
@@ -1700,7 +1718,7 @@ async fn decide(ctx: Ctx, id: Uuid, text: Option<String>) -> AppResult<HttpRespo
         .is_some_and(|t| t.is_empty() || t.chars().count() > forms::LONG_TEXT_MAX)
     {
         ctx.flash(FlashKind::Error, "survey-error-release-text")?;
-        return Ok(see_other("/manage/free-text"));
+        return Ok(see_other(&back));
     }
     let txn = crate::db::begin_write(db).await?;
     let done = service::decide_text(
@@ -1723,18 +1741,23 @@ async fn decide(ctx: Ctx, id: Uuid, text: Option<String>) -> AppResult<HttpRespo
             },
         )?;
     }
-    Ok(see_other("/manage/free-text"))
+    Ok(see_other(&back))
 }
 
 pub async fn release(
     ctx: Ctx,
     id: web::Path<Uuid>,
+    place: web::Query<FreeTextQuery>,
     form: web::Form<ReleaseForm>,
 ) -> AppResult<HttpResponse> {
     let text = form.into_inner().text;
-    decide(ctx, *id, Some(text)).await
+    decide(ctx, *id, Some(text), &place).await
 }
 
-pub async fn reject(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    decide(ctx, *id, None).await
+pub async fn reject(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    place: web::Query<FreeTextQuery>,
+) -> AppResult<HttpResponse> {
+    decide(ctx, *id, None, &place).await
 }

@@ -23,7 +23,10 @@ use crate::{
     audit::service::{self as audit, Entry},
     db::placeholders,
     secrets::Keys,
-    surveys::forms::{QuestionInput, SurveyInput},
+    surveys::{
+        forms::{QuestionInput, SurveyInput},
+        screening::personal_data_hints,
+    },
 };
 
 // ---- kinds and statuses ----
@@ -1040,6 +1043,7 @@ pub fn answer_rows(
     let row =
         |question_id: Uuid, option_id: Option<Uuid>, number: Option<i32>, text: Option<String>| {
             let status = text.as_ref().map(|_| PENDING.to_string());
+            let marked = text.as_deref().map(|t| !personal_data_hints(t).is_empty());
             survey_answers::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 response_id: Set(response_id),
@@ -1048,6 +1052,7 @@ pub fn answer_rows(
                 number_value: Set(number),
                 text_value: Set(text),
                 text_status: Set(status),
+                text_marked: Set(marked),
             }
         };
     let mut rows = Vec::new();
@@ -1423,7 +1428,13 @@ pub struct PendingText {
     pub survey_title: String,
 }
 
-fn pending_sql(scope: Option<&[Uuid]>, select: &str, tail: &str) -> (String, Vec<sea_orm::Value>) {
+/// Pending texts in these municipalities (`None`: all), of one survey if `survey` is given.
+fn pending_sql(
+    scope: Option<&[Uuid]>,
+    survey: Option<Uuid>,
+    select: &str,
+    tail: &str,
+) -> (String, Vec<sea_orm::Value>) {
     let mut values: Vec<sea_orm::Value> = vec![PENDING.into()];
     let mut sql = format!(
         "SELECT {select} FROM survey_answers a \
@@ -1441,8 +1452,62 @@ fn pending_sql(scope: Option<&[Uuid]>, select: &str, tail: &str) -> (String, Vec
             values.extend(scope.iter().map(|m| sea_orm::Value::from(*m)));
         }
     }
+    if let Some(survey) = survey {
+        values.push(survey.into());
+        sql.push_str(&format!(" AND s.id = ${}", values.len()));
+    }
     sql.push_str(tail);
     (sql, values)
+}
+
+/// Screens the pending texts that have no mark yet (those written before texts were marked on
+/// arrival), so the release queue can put marked texts first. Runs at start; a no-op after.
+pub async fn mark_unscreened_texts(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    let unscreened = survey_answers::Entity::find()
+        .filter(survey_answers::Column::TextStatus.eq(PENDING))
+        .filter(survey_answers::Column::TextMarked.is_null())
+        .all(db)
+        .await?;
+    let (marked, plain): (Vec<_>, Vec<_>) = unscreened.iter().partition(|a| {
+        a.text_value
+            .as_deref()
+            .is_some_and(|t| !personal_data_hints(t).is_empty())
+    });
+    for (ids, mark) in [(marked, true), (plain, false)] {
+        for chunk in ids.chunks(500) {
+            survey_answers::Entity::update_many()
+                .col_expr(survey_answers::Column::TextMarked, Expr::value(mark))
+                .filter(survey_answers::Column::Id.is_in(chunk.iter().map(|a| a.id)))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(unscreened.len() as u64)
+}
+
+/// The surveys with texts waiting in these municipalities, with how many, for the queue's filter.
+pub async fn surveys_with_pending_texts(
+    db: &impl ConnectionTrait,
+    scope: Option<&[Uuid]>,
+) -> Result<Vec<(Uuid, String, i64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let (sql, values) = pending_sql(
+        scope,
+        None,
+        "s.id, s.title, COUNT(*) AS n",
+        " GROUP BY s.id, s.title ORDER BY s.title, s.id",
+    );
+    db.query_all_raw(stmt(backend, &sql, values))
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("", "id")?,
+                r.try_get("", "title")?,
+                r.try_get("", "n")?,
+            ))
+        })
+        .collect()
 }
 
 /// How many free texts wait for release in these municipalities (`None`: all).
@@ -1450,8 +1515,16 @@ pub async fn pending_free_text_count(
     db: &impl ConnectionTrait,
     municipalities: Option<&[Uuid]>,
 ) -> Result<u64, DbErr> {
+    pending_count(db, municipalities, None).await
+}
+
+async fn pending_count(
+    db: &impl ConnectionTrait,
+    municipalities: Option<&[Uuid]>,
+    survey: Option<Uuid>,
+) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
-    let (sql, values) = pending_sql(municipalities, "COUNT(*) AS n", "");
+    let (sql, values) = pending_sql(municipalities, survey, "COUNT(*) AS n", "");
     let n: i64 = match db.query_one_raw(stmt(backend, &sql, values)).await? {
         Some(row) => row.try_get("", "n")?,
         None => 0,
@@ -1459,21 +1532,27 @@ pub async fn pending_free_text_count(
     Ok(n.max(0) as u64)
 }
 
-/// One page of the release queue (oldest surveys first), with the number of pages.
+/// One page of the release queue: texts the screening marked first, then by survey (oldest
+/// first) and question. A page past the end (the last text of the last page was just decided)
+/// shows the last page. Returns the texts, the page index shown and the number of pages.
 pub async fn pending_page(
     db: &impl ConnectionTrait,
     scope: Option<&[Uuid]>,
+    survey: Option<Uuid>,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<PendingText>, u64), DbErr> {
-    let total = pending_free_text_count(db, scope).await?;
+) -> Result<(Vec<PendingText>, u64, u64), DbErr> {
+    let total = pending_count(db, scope, survey).await?;
     let pages = total.div_ceil(per_page).max(1);
+    let page = page.min(pages - 1);
     let backend = db.get_database_backend();
     let (sql, values) = pending_sql(
         scope,
+        survey,
         "a.id, a.text_value, q.prompt, s.title",
         &format!(
-            " ORDER BY s.created_at, q.position, a.id LIMIT {per_page} OFFSET {}",
+            " ORDER BY CASE WHEN a.text_marked = TRUE THEN 0 ELSE 1 END, s.created_at, \
+             q.position, a.id LIMIT {per_page} OFFSET {}",
             page * per_page
         ),
     );
@@ -1491,7 +1570,7 @@ pub async fn pending_page(
             })
         })
         .collect::<Result<Vec<_>, DbErr>>()?;
-    Ok((list, pages))
+    Ok((list, page, pages))
 }
 
 /// The municipality a pending free text belongs to (for the moderator check).
@@ -1620,6 +1699,7 @@ pub async fn answers_chunk(
                     number_value: r.try_get("", "number_value")?,
                     text_value: r.try_get("", "text_value")?,
                     text_status: r.try_get("", "text_status")?,
+                    text_marked: None,
                 },
             ))
         })

@@ -65,6 +65,13 @@ pub const IDEA_PER_PERSON: Limit = Limit {
     max: 5,
     window_seconds: 60 * 60,
 };
+/// Ideas posted with the receipt code only: no account or address to count, so the address
+/// stands for the person, with the per-person limit.
+pub const IDEA_CODE_ONLY_PER_IP: Limit = Limit {
+    name: "idea-code-only-ip",
+    max: 5,
+    window_seconds: 60 * 60,
+};
 pub const COMMENT_PER_IP: Limit = Limit {
     name: "comment-ip",
     max: 60,

@@ -903,6 +903,9 @@ async fn signups_page(
                     && matches!(workshop.status.as_str(), PUBLISHED | HELD),
                 "can_promote": s.status == WAITLISTED && workshop.status == PUBLISHED
                     && i64::from(s.people) <= free,
+                "cancel_href": (matches!(s.status.as_str(), CONFIRMED | WAITLISTED)
+                    && workshop.status == PUBLISHED)
+                    .then(|| format!("{}?signup_id={}", path("cancel-signup"), s.id)),
                 "created_at": s.created_at.to_rfc3339(),
             })
         })
@@ -1075,6 +1078,108 @@ pub async fn promote(
             )))
         }
         Err(refusal) => {
+            txn.rollback().await?;
+            let mut errors = FormErrors::new();
+            errors.add("signup", refusal.message_key());
+            signups_page(
+                &ctx,
+                &workshop,
+                0,
+                &SignupForm::blank(),
+                "",
+                &errors,
+                StatusCode::CONFLICT,
+            )
+            .await
+        }
+    }
+}
+
+/// A sign-up staff may cancel: one of this workshop's, still confirmed or waitlisted, while the
+/// workshop is published.
+async fn cancellable_signup(
+    ctx: &Ctx,
+    workshop: &workshops::Model,
+    raw_id: &str,
+) -> AppResult<workshop_signups::Model> {
+    let signup_id = Uuid::parse_str(raw_id.trim()).map_err(|_| AppError::NotFound)?;
+    service::find_signup(&ctx.state.db, workshop.id, signup_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET …/cancel-signup?signup_id=`: asks before staff cancel a sign-up for someone who phoned.
+pub async fn cancel_signup_form(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    query: web::Query<SignupRef>,
+) -> AppResult<HttpResponse> {
+    let (_, workshop) = managed(&ctx, *id).await?;
+    let signup = cancellable_signup(&ctx, &workshop, &query.signup_id).await?;
+    let list = format!("/manage/workshops/{}/signups", workshop.id);
+    if workshop.status != PUBLISHED || !matches!(signup.status.as_str(), CONFIRMED | WAITLISTED) {
+        ctx.flash(FlashKind::Error, "signup-error-not-cancellable")?;
+        return Ok(see_other(&list));
+    }
+    ctx.render(
+        "workshops/manage_cancel",
+        "manage-cancel-title",
+        json!({
+            "workshop": {
+                "title": workshop.title,
+                "when": service::when(ctx.lang, ctx.state.settings.time_zone, &workshop),
+            },
+            "signup": {
+                "id": signup.id,
+                "name": signup.name,
+                "code": signup.code,
+                "people": signup.people,
+                "status_key": format!("signup-status-{}", signup.status),
+                "has_email": signup.email.is_some(),
+                "waitlisted": signup.status == WAITLISTED,
+            },
+            "action": format!("/manage/workshops/{}/cancel-signup", workshop.id),
+            "back_href": list,
+        }),
+    )
+}
+
+/// `POST …/cancel-signup`: staff cancel the sign-up; the waitlist moves up as after a
+/// self-cancellation.
+pub async fn cancel_signup_by_staff(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<SignupRef>,
+) -> AppResult<HttpResponse> {
+    let (user, workshop) = managed(&ctx, *id).await?;
+    let signup = cancellable_signup(&ctx, &workshop, &form.signup_id).await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let refused = if workshop.status == PUBLISHED {
+        service::cancel_by_staff(
+            &txn,
+            &ctx.state,
+            &user,
+            workshop.id,
+            signup.id,
+            ctx.state.clock.now(),
+        )
+        .await?
+        .err()
+    } else {
+        Some(Refusal::NotOpen)
+    };
+    match refused {
+        None => {
+            txn.commit().await?;
+            notifications::wake(&ctx.state);
+            tracing::info!(workshop = %workshop.id, signup = %signup.id, "sign-up cancelled by staff");
+            ctx.flash(FlashKind::Success, "signup-cancelled-by-staff")?;
+            Ok(see_other(&format!(
+                "/manage/workshops/{}/signups",
+                workshop.id
+            )))
+        }
+        Some(refusal) => {
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("signup", refusal.message_key());

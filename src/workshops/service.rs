@@ -920,6 +920,50 @@ pub async fn cancel_signup(
     Ok(Ok(()))
 }
 
+/// Staff cancel a sign-up for someone who phoned: as a self-cancellation (the first on the
+/// waitlist who fit move up and are told), and the person is told by mail if they gave an
+/// address. The log names the staff member and the sign-up, not the person.
+pub async fn cancel_by_staff(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    user: &CurrentUser,
+    workshop_id: Uuid,
+    signup_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Decided<()>, AppError> {
+    let signup = find_signup(db, workshop_id, signup_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if let Err(refusal) = cancel_signup(db, state, &signup, now).await? {
+        return Ok(Err(refusal));
+    }
+    // Locked by the cancellation above.
+    let workshop = find(db, workshop_id).await?.ok_or(AppError::NotFound)?;
+    notify(
+        db,
+        state,
+        &workshop,
+        &signup,
+        "workshop_signup_cancelled",
+        None,
+    )
+    .await?;
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: Some(user.id),
+            municipality_id: Some(workshop.municipality_id),
+            action: "signup.cancel",
+            target_type: "workshop",
+            target_id: Some(workshop.id.to_string()),
+            summary: json!({ "signup_id": signup.id, "people": signup.people, "was": signup.status }),
+        },
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
 /// Moves waitlisted sign-ups up, in order, as long as places are free (one that does not fit is
 /// passed over, the next smaller one may fit). Each is told by mail if they gave an address.
 /// Returns how many moved up. Call with the workshop locked.

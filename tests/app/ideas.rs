@@ -1120,3 +1120,210 @@ async fn confirming_an_idea_after_the_board_closed_is_refused() -> TestResult {
     );
     Ok(())
 }
+
+/// Posts an idea as a visitor who chose to follow it by the receipt code only.
+async fn post_with_code_only(app: &TestApp, board: &Board, title: &str) -> crate::helpers::Page {
+    let form = format!("{}/new", board.path);
+    let category = board.categories[0].to_string();
+    app.submit(
+        &form,
+        &form,
+        &[
+            ("title", title),
+            ("body", "Zum Ausruhen beim Einkaufen."),
+            ("category", &category),
+            ("district", "Nordstadt"),
+            ("author_name", ""),
+            // Typed before choosing the code: neither checked nor kept.
+            ("email", "vertippt@example.org"),
+            ("contact", "code"),
+            ("notify", "1"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_visitor_posts_with_the_code_only_and_the_idea_waits_for_the_moderators_on_any_board()
+-> TestResult {
+    let mut app = spawn_app().await;
+    // Not pre-moderated: an idea without any contact waits all the same.
+    let board = open_board(&app, "cstadt", false).await;
+    app.client = new_client();
+    let form = format!("{}/new", board.path);
+    let page = app.get(&form).await.body;
+    for way in ["Mit einem Konto", "Mit E-Mail-Adresse", "Nur mit Code"] {
+        assert!(page.contains(way), "the form explains {way:?}");
+    }
+
+    // A mistake keeps the choice.
+    let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", ""),
+                ("body", "Zum Ausruhen."),
+                ("category", &category),
+                ("contact", "code"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains(r#"id="contact-code" name="contact" value="code" checked"#),
+        "{}",
+        res.body
+    );
+    assert!(!res.body.contains("Bitte geben Sie Ihre E-Mail-Adresse an"));
+
+    let res = post_with_code_only(&app, &board, "Bank am Marktplatz").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let location = res.location.unwrap_or_default();
+    let code = code_of(&location);
+    let receipt = app.get(&location).await.body;
+    assert!(receipt.contains(&code));
+    assert!(
+        receipt.contains("Der Code ist der einzige Weg, Ihre Idee zu verfolgen"),
+        "{receipt}"
+    );
+    assert!(receipt.contains("Wartet auf die Moderation"));
+    assert!(
+        !app.get(&board.path)
+            .await
+            .body
+            .contains("Bank am Marktplatz")
+    );
+
+    // Nothing about the person is stored: no account, no address, no name, no mail.
+    let db = &app.state.db;
+    let idea = teilhabe::ideas::service::find_by_receipt(db, &code)
+        .await?
+        .ok_or("idea")?;
+    assert!(idea.code_only);
+    assert_eq!(idea.author_id, None);
+    assert_eq!(idea.author_email, None);
+    assert_eq!(idea.author_name, None);
+    assert!(!idea.notify, "nobody to write to");
+    let outbox = entity::mail_outbox::Entity::find().all(db).await?;
+    assert!(
+        outbox
+            .iter()
+            .all(|m| !m.recipient.contains("vertippt") && !m.body_text.contains(&code)),
+        "no mail is queued"
+    );
+    let buckets = entity::rate_limits::Entity::find().all(db).await?;
+    assert!(!buckets.is_empty());
+    assert!(
+        buckets.iter().all(|b| !b.key.contains("127.0.0.1")),
+        "the address is counted only as a keyed hash"
+    );
+
+    // The moderators see it and publish it.
+    crate::moderation::moderator_of(&mut app, &board, "mod@cstadt.example").await;
+    let item = format!("/manage/moderation/{}", idea.id);
+    assert!(
+        app.get("/manage/moderation")
+            .await
+            .body
+            .contains("Bank am Marktplatz")
+    );
+    let res = crate::moderation::moderate(&app, &item, "publish", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    app.client = new_client();
+    assert!(
+        app.get(&board.path)
+            .await
+            .body
+            .contains("Bank am Marktplatz")
+    );
+    let receipt = app.get(&format!("/receipt?code={code}")).await.body;
+    assert!(receipt.contains("Veröffentlicht"), "{receipt}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_code_alone_withdraws_an_idea_posted_with_the_code_only_and_no_other() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "wstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("konto@example.org").await;
+    let with_account = code_of(
+        &post_idea(&app, &board, "Mit Konto", "Eine Idee.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    app.client = new_client();
+    let code = code_of(
+        &post_with_code_only(&app, &board, "Nur mit Code")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let receipt = app.get(&format!("/receipt?code={code}")).await.body;
+    let confirm = format!("/receipt/withdraw?code={code}");
+    // As the page writes it: Handlebars escapes `=` in attributes.
+    assert!(
+        receipt.contains(&confirm.replace('=', "&#x3D;")),
+        "{receipt}"
+    );
+
+    // Someone else's code withdraws nothing; the confirmation asks first.
+    let other = format!("/receipt/withdraw?code={with_account}");
+    assert_eq!(app.get(&other).await.status, StatusCode::NOT_FOUND);
+    let page = app.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Nur mit Code") && page.body.contains("nicht rückgängig"));
+    let res = app
+        .post_raw("/receipt/withdraw", &[("code", code.as_str())])
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "no CSRF token");
+    let res = app
+        .submit(
+            &confirm,
+            "/receipt/withdraw",
+            &[("code", with_account.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = app
+        .submit(&confirm, "/receipt/withdraw", &[("code", code.as_str())])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let db = &app.state.db;
+    let idea = teilhabe::ideas::service::find_by_receipt(db, &code)
+        .await?
+        .ok_or("idea")?;
+    assert_eq!(idea.status, "withdrawn");
+    assert!(idea.title.is_empty() && idea.body.is_empty() && idea.district.is_none());
+    let kept = teilhabe::ideas::service::find_by_receipt(db, &with_account)
+        .await?
+        .ok_or("idea")?;
+    assert_eq!(kept.status, "published");
+    let receipt = app.get(&format!("/receipt?code={code}")).await.body;
+    assert!(receipt.contains("Zurückgezogen") && !receipt.contains("/receipt/withdraw"));
+    assert_eq!(app.get(&confirm).await.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+#[tokio::test]
+async fn ideas_with_the_code_only_are_limited_per_address() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "lstadt", false).await;
+    app.client = new_client();
+    for i in 0..5 {
+        let res = post_with_code_only(&app, &board, &format!("Idee {i}")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{i}: {}", res.body);
+    }
+    let res = post_with_code_only(&app, &board, "Eine zu viel").await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    let stored = entity::ideas::Entity::find()
+        .filter(entity::ideas::Column::CodeOnly.eq(true))
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(stored.len(), 5);
+    Ok(())
+}

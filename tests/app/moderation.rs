@@ -2,6 +2,7 @@
 //! actions, mails to authors, objections, audit entries and municipality isolation.
 
 use reqwest::StatusCode;
+use sea_orm::EntityTrait;
 use teilhabe::accounts::service::Role;
 
 use crate::{
@@ -11,7 +12,7 @@ use crate::{
 };
 
 /// A moderator of the board's municipality, signed in on a fresh client.
-async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
+pub async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
     app.client = new_client();
     let now = app.state.clock.now();
     let db = &app.state.db;
@@ -622,5 +623,89 @@ async fn two_moderators_hiding_at_once_hide_mail_and_log_it_once() -> TestResult
         .count(&app.state.db)
         .await?;
     assert_eq!(mails, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn restoring_a_hidden_idea_closes_its_objection_and_tells_the_author() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "rstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autor@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Lesecafé", "Im Stadtteilzentrum.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let id = path.rsplit('/').next().ok_or("id")?.to_string();
+    moderator_of(&mut app, &board, "mod@rstadt.example").await;
+    let item = format!("/manage/moderation/{id}");
+    let res = moderate(&app, &item, "hide", &[("reason", "off_topic")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let mail = app.wait_for_mail("autor@example.org", "/objections/").await;
+    let start = mail.find("/objections/").ok_or("link")?;
+    let link: String = mail[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/'))
+        .collect();
+    let moderator = app.client.clone();
+    app.client = new_client();
+    let res = app
+        .submit(&link, &link, &[("text", "Das gehört zum Thema.")])
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    app.client = moderator;
+    let objections = "/manage/moderation?section=objections";
+    assert!(
+        app.get(objections)
+            .await
+            .body
+            .contains("Das gehört zum Thema.")
+    );
+
+    let res = moderate(&app, &item, "restore", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        !app.get(objections)
+            .await
+            .body
+            .contains("Das gehört zum Thema."),
+        "the objection is closed"
+    );
+    let db = &app.state.db;
+    let target = uuid::Uuid::parse_str(&id)?;
+    let filed = teilhabe::moderation::service::objections_for(db, target).await?;
+    assert_eq!(filed.len(), 1);
+    assert_eq!(filed[0].status, "resolved");
+    assert!(filed[0].resolved_at.is_some());
+    let mail = app
+        .wait_for_mail("autor@example.org", "wieder zu sehen")
+        .await;
+    assert!(mail.contains("Lesecafé") && mail.contains(&path), "{mail}");
+    let entry = entity::audit_log::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|e| e.action == "moderation.restore")
+        .ok_or("audit entry")?;
+    assert!(
+        entry.summary.contains("objection_resolved"),
+        "{}",
+        entry.summary
+    );
+
+    // A restore without an open objection tells nobody.
+    moderate(&app, &item, "hide", &[("reason", "off_topic")]).await;
+    let res = moderate(&app, &item, "restore", &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let told = entity::mail_outbox::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|m| m.recipient == "autor@example.org" && m.subject.contains("wieder zu sehen"))
+        .count();
+    assert_eq!(told, 1);
     Ok(())
 }

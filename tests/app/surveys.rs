@@ -1674,3 +1674,158 @@ async fn the_demo_adds_a_published_survey_with_every_question_type_once() -> Tes
     assert!(form.body.contains("Seite 1 von"));
     Ok(())
 }
+
+/// The pending answers whose ids appear on a queue page.
+async fn texts_on(app: &TestApp, page: &str) -> Vec<entity::survey_answers::Model> {
+    entity::survey_answers::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .filter(|a| a.text_status.as_deref() == Some("pending") && page.contains(&a.id.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_free_text_queue_puts_marked_texts_first_and_keeps_its_page_and_filter() -> TestResult {
+    let mut app = spawn_app().await;
+    let f = draft_survey(&app, "qstadt", "none").await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[("kind", "long_text"), ("prompt", "Was fehlt im Viertel?")],
+    )
+    .await;
+    open(&app, &f).await;
+    // A second survey of the same round, for the filter.
+    let round_id = surveys::find(&app.state.db, f.survey)
+        .await?
+        .ok_or("survey")?
+        .round_id
+        .to_string();
+    let res = app
+        .submit(
+            "/manage/surveys",
+            "/manage/surveys",
+            &[
+                ("round_id", &round_id),
+                ("title", "Zweite Umfrage"),
+                ("intro", "Noch eine Frage."),
+                ("minutes", "2"),
+                ("access", "none"),
+                ("min_group_size", ""),
+            ],
+        )
+        .await;
+    let manage = res.location.unwrap_or_default();
+    let second = Fixture {
+        survey: Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))?,
+        place: f.place,
+        goal: f.goal,
+        round_slug: f.round_slug.clone(),
+        manage,
+    };
+    let other = add_question(
+        &app,
+        &second,
+        &[("kind", "long_text"), ("prompt", "Und sonst?")],
+    )
+    .await;
+    open(&app, &second).await;
+
+    // 26 plain texts, then one with an address: 27 texts, 25 to a page.
+    let mut texts: Vec<String> = (1..=26).map(|i| format!("Bank Nummer {i:02}")).collect();
+    texts.push("Schreibt mir: nachbar@example.org".into());
+    for text in &texts {
+        app.client = new_client();
+        let res = post(
+            &app,
+            &f,
+            &[
+                (name(&qs[0]), text.clone()),
+                ("action".into(), "submit".into()),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    app.client = new_client();
+    let res = post(
+        &app,
+        &second,
+        &[
+            (name(&other[0]), "Aus der zweiten Umfrage".into()),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    app.client = new_client();
+    let (db, now) = (&app.state.db, app.state.clock.now());
+    let moderator = teilhabe::accounts::service::ensure_user(
+        db,
+        "moderation@qstadt.example",
+        teilhabe::web::i18n::Lang::De,
+        now,
+    )
+    .await?;
+    teilhabe::accounts::service::store_password(db, moderator.id, "Moderation 2026!").await?;
+    teilhabe::accounts::service::mark_verified(db, moderator.id, now).await?;
+    teilhabe::accounts::service::grant_role(
+        db,
+        moderator.id,
+        Role::Moderator,
+        Some(f.place),
+        None,
+        now,
+    )
+    .await?;
+    app.login("moderation@qstadt.example", "Moderation 2026!")
+        .await;
+
+    // All surveys: the marked text, written last, is first on page 1.
+    let first = app.get("/manage/free-text").await.body;
+    let marked = first
+        .find("nachbar@example.org")
+        .ok_or("marked on page 1")?;
+    let plain = first.find("Bank Nummer").ok_or("plain on page 1")?;
+    assert!(marked < plain, "marked texts first");
+    assert_eq!(texts_on(&app, &first).await.len(), 25);
+
+    // One survey, page 2: an action comes back to that page of that survey.
+    let place = format!("?survey={}&page=2", f.survey);
+    let page = app.get(&format!("/manage/free-text{place}")).await.body;
+    assert!(!page.contains("Aus der zweiten Umfrage"), "filtered");
+    let on_two = texts_on(&app, &page).await;
+    assert_eq!(on_two.len(), 2, "27 texts of this survey, 25 on page 1");
+    let action = format!("/manage/free-text/{}/release", on_two[0].id);
+    assert!(
+        page.contains(&format!("{action}?survey")),
+        "the action carries the place"
+    );
+    let res = app
+        .submit(
+            &format!("/manage/free-text{place}"),
+            &format!("{action}{place}"),
+            &[("text", "Eine Bank")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let back = format!("/manage/free-text{place}");
+    assert_eq!(res.location.as_deref(), Some(back.as_str()));
+    assert_eq!(texts_on(&app, &app.get(&back).await.body).await.len(), 1);
+    let res = app
+        .submit(
+            &back,
+            &format!("/manage/free-text/{}/reject{place}", on_two[1].id),
+            &[],
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some(back.as_str()));
+    // Page 2 is gone: the last page is shown instead of an empty one.
+    let last = app.get(&back).await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert_eq!(texts_on(&app, &last.body).await.len(), 25);
+    Ok(())
+}

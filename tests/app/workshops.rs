@@ -1109,3 +1109,94 @@ async fn sign_ups_from_one_address_are_limited() -> TestResult {
     assert_eq!(signups(&app, id).await.len(), 20);
     Ok(())
 }
+
+#[tokio::test]
+async fn staff_cancel_a_sign_up_for_someone_who_phones_and_the_waitlist_moves_up() -> TestResult {
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "astadt").await;
+    let id = new_workshop(&mut app, &setup, &[("capacity", "2")]).await;
+    for (name, people, email) in [
+        ("Anna", "2", "anna@example.org"),
+        ("Berta", "2", "berta@example.org"),
+        ("Cem", "1", ""),
+    ] {
+        signed_up(
+            &app,
+            id,
+            &[("name", name), ("people", people), ("email", email)],
+        )
+        .await;
+    }
+    let before = signups(&app, id).await;
+    let (anna, cem) = (before[0].clone(), before[2].clone());
+
+    app.client = setup.staff.clone();
+    let list = format!("/manage/workshops/{id}/signups");
+    let action = format!("/manage/workshops/{id}/cancel-signup");
+    let confirm = format!("{action}?signup_id={}", anna.id);
+    // As the page writes it: Handlebars escapes `=` in attributes.
+    let link = confirm.replace('=', "&#x3D;");
+    assert!(app.get(&list).await.body.contains(&link));
+    // The link only asks.
+    let page = app.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Anna") && page.body.contains(&anna.code));
+    assert!(page.body.contains("Ja, Anmeldung absagen"));
+    assert!(page.body.contains("bekommt eine E-Mail"));
+    assert_eq!(signups(&app, id).await[0].status, "confirmed");
+    let page = app
+        .get(&format!("{action}?signup_id={}", cem.id))
+        .await
+        .body;
+    assert!(page.contains("keine E-Mail-Adresse"), "{page}");
+
+    let res = app
+        .submit(&confirm, &action, &[("signup_id", &anna.id.to_string())])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some(list.as_str()));
+    let status: Vec<(String, String)> = signups(&app, id)
+        .await
+        .into_iter()
+        .map(|s| (s.name.unwrap_or_default(), s.status))
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("Anna".to_string(), "cancelled".to_string()),
+            ("Berta".to_string(), "confirmed".to_string()),
+            ("Cem".to_string(), "waitlisted".to_string()),
+        ],
+        "the waitlist moves up as after a self-cancellation"
+    );
+    let told = app.wait_for_mail("anna@example.org", "abgesagt").await;
+    assert!(told.contains("Werkstatt Familie") && told.contains(&anna.code));
+    app.wait_for_mail("berta@example.org", "Sie sind jetzt fest angemeldet")
+        .await;
+    let logged = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("signup.cancel"))
+        .all(&app.state.db)
+        .await?;
+    assert_eq!(logged.len(), 1);
+    assert!(logged[0].actor_id.is_some() && logged[0].summary.contains(&anna.id.to_string()));
+    assert!(
+        !logged[0].summary.contains("Anna"),
+        "the log names no person"
+    );
+
+    // Cancelled is cancelled; a sign-up of no workshop of ours is not found.
+    let res = app
+        .submit(&list, &action, &[("signup_id", &anna.id.to_string())])
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(!app.get(&list).await.body.contains(&link));
+    let res = app
+        .submit(
+            &list,
+            &action,
+            &[("signup_id", &Uuid::new_v4().to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
