@@ -12,8 +12,10 @@ use actix_web::{
 use crate::{
     accounts::handlers as accounts,
     admin::handlers as admin,
+    dashboard::handlers as dashboard,
     health,
     ideas::handlers as ideas,
+    legal::handlers as legal,
     moderation::handlers as moderation,
     notifications::handlers as outbox,
     rounds::handlers as rounds,
@@ -55,9 +57,11 @@ macro_rules! staff_routes {
 }
 
 staff_routes! {
-    GET "/manage" Staff => admin::dashboard;
+    GET "/manage" Staff => dashboard::start;
     GET "/manage/municipalities" Admin => admin::municipalities;
     POST "/manage/municipalities" Admin => admin::create_municipality;
+    GET "/manage/municipalities/{id}" Admin => admin::edit_municipality;
+    POST "/manage/municipalities/{id}" Admin => admin::update_municipality;
     GET "/manage/users" Admin => admin::users;
     POST "/manage/users/invite" Admin => admin::invite;
     POST "/manage/roles/{id}/revoke" Admin => admin::revoke;
@@ -147,6 +151,11 @@ staff_routes! {
     GET "/manage/free-text" Moderator => surveys::free_text;
     POST "/manage/free-text/{id}/release" Moderator => surveys::release;
     POST "/manage/free-text/{id}/reject" Moderator => surveys::reject;
+    GET "/manage/legal" Admin => legal::overview;
+    GET "/manage/legal/imprint" Admin => legal::edit_imprint;
+    POST "/manage/legal/imprint" Admin => legal::save_imprint;
+    GET "/manage/legal/privacy" Admin => legal::edit_privacy;
+    POST "/manage/legal/privacy" Admin => legal::save_privacy;
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -164,6 +173,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::post().to(rounds::subscription_link),
         )
         .route("/healthz", web::get().to(health::check))
+        .route("/impressum", web::get().to(legal::imprint))
+        .route("/datenschutz", web::get().to(legal::privacy))
         .route("/static/{path:.*}", web::get().to(static_files::serve))
         .route(
             "/strategies/{slug}",

@@ -9,6 +9,7 @@ pub mod idea_categories;
 pub mod idea_comments;
 pub mod idea_supports;
 pub mod ideas;
+pub mod legal_texts;
 pub mod login_tokens;
 pub mod mail_outbox;
 pub mod measures;

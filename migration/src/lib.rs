@@ -9,6 +9,7 @@ mod m20261126_000003_surveys;
 mod m20261126_000004_ideas_moderation;
 mod m20261126_000005_workshops;
 mod m20261126_000006_ideas_followups;
+mod m20261130_000011_legal_texts_audit_filters;
 mod m20261130_000012_code_only_ideas_marked_texts;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_ideas_moderation::Migration),
             Box::new(m20261126_000005_workshops::Migration),
             Box::new(m20261126_000006_ideas_followups::Migration),
+            Box::new(m20261130_000011_legal_texts_audit_filters::Migration),
             Box::new(m20261130_000012_code_only_ideas_marked_texts::Migration),
         ]
     }

@@ -32,3 +32,17 @@ pub struct UserSearch {
     pub q: Option<String>,
     pub page: Option<u64>,
 }
+
+/// The audit log's filters, as typed (kept in the form and the page links).
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    pub municipality: Option<String>,
+    /// Part of the acting person's e-mail address.
+    pub person: Option<String>,
+    /// The kind of object (`round`, `idea`, …).
+    pub kind: Option<String>,
+    /// First and last day, `YYYY-MM-DD`, in the instance's time zone.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub page: Option<u64>,
+}

@@ -6,8 +6,10 @@ use validator::Validate;
 use crate::{
     accounts::service::{self as accounts, Invitation, Role},
     admin::{
-        forms::{InviteForm, MunicipalityForm, UserSearch},
-        service::{self, DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR, NewMunicipality},
+        forms::{AuditQuery, InviteForm, MunicipalityForm, UserSearch},
+        service::{
+            self, AuditFilter, DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR, NewMunicipality,
+        },
     },
     error::{AppError, AppResult},
     notifications::service as notifications,
@@ -17,20 +19,6 @@ use crate::{
         pagination::{PER_PAGE, PageQuery, PageView},
     },
 };
-
-/// Where staff start: links to the areas their roles open.
-pub async fn dashboard(ctx: Ctx) -> AppResult<HttpResponse> {
-    let user = ctx.require_user()?;
-    ctx.render(
-        "admin/dashboard",
-        "manage-title",
-        json!({
-            "is_admin": user.is_admin(),
-            "coordinates": user.is_admin() || user.is_coordinator_somewhere(),
-            "moderates": user.is_admin() || user.is_moderator_somewhere(),
-        }),
-    )
-}
 
 // ---- municipalities ----
 
@@ -57,7 +45,14 @@ async fn municipalities_page(
     let (list, pages) = service::municipality_page(&ctx.state.db, index, PER_PAGE).await?;
     let rows: Vec<Value> = list
         .iter()
-        .map(|m| json!({ "name": m.name, "slug": m.slug, "min_group_size": m.min_group_size }))
+        .map(|m| {
+            json!({
+                "name": m.name,
+                "slug": m.slug,
+                "min_group_size": m.min_group_size,
+                "edit_href": format!("/manage/municipalities/{}", m.id),
+            })
+        })
         .collect();
     ctx.render_status(
         status,
@@ -73,22 +68,20 @@ async fn municipalities_page(
     )
 }
 
-pub async fn create_municipality(
-    ctx: Ctx,
-    form: web::Form<MunicipalityForm>,
-) -> AppResult<HttpResponse> {
-    let admin = ctx.require_user()?;
-    let form = form.into_inner();
+/// The checked values of a municipality form, or the messages for it.
+async fn checked_municipality(
+    ctx: &Ctx,
+    form: &MunicipalityForm,
+    except: Option<Uuid>,
+) -> AppResult<Result<(String, i32), FormErrors>> {
     let slug = form.slug.trim().to_lowercase();
-    let values =
-        json!({ "name": form.name, "slug": form.slug, "min_group_size": form.min_group_size });
     let mut errors = match form.validate() {
         Ok(()) => FormErrors::new(),
         Err(e) => FormErrors::from_validation(&e, &["name", "slug"]),
     };
     if !service::is_valid_slug(&slug) {
         errors.add("slug", "error-slug-invalid");
-    } else if service::slug_taken(&ctx.state.db, &slug).await? {
+    } else if service::slug_taken(&ctx.state.db, &slug, except).await? {
         errors.add("slug", "error-slug-taken");
     }
     let min_group_size = form
@@ -100,9 +93,26 @@ pub async fn create_municipality(
     if min_group_size.is_none() {
         errors.add("min_group_size", "error-min-group-size");
     }
-    let (Some(min_group_size), true) = (min_group_size, errors.is_empty()) else {
-        return municipalities_page(&ctx, 0, StatusCode::UNPROCESSABLE_ENTITY, values, &errors)
-            .await;
+    Ok(match (min_group_size, errors.is_empty()) {
+        (Some(min), true) => Ok((slug, min)),
+        _ => Err(errors),
+    })
+}
+
+pub async fn create_municipality(
+    ctx: Ctx,
+    form: web::Form<MunicipalityForm>,
+) -> AppResult<HttpResponse> {
+    let admin = ctx.require_user()?;
+    let form = form.into_inner();
+    let values =
+        json!({ "name": form.name, "slug": form.slug, "min_group_size": form.min_group_size });
+    let (slug, min_group_size) = match checked_municipality(&ctx, &form, None).await? {
+        Ok(checked) => checked,
+        Err(errors) => {
+            return municipalities_page(&ctx, 0, StatusCode::UNPROCESSABLE_ENTITY, values, &errors)
+                .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::create_municipality(
@@ -118,6 +128,94 @@ pub async fn create_municipality(
     .await?;
     txn.commit().await?;
     ctx.flash(FlashKind::Success, "municipality-created")?;
+    Ok(see_other("/manage/municipalities"))
+}
+
+pub async fn edit_municipality(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let place = service::find_municipality(&ctx.state.db, id.into_inner())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let values = json!({
+        "name": place.name,
+        "slug": place.slug,
+        "min_group_size": place.min_group_size.to_string(),
+    });
+    municipality_edit_page(&ctx, &place, StatusCode::OK, values, &FormErrors::new())
+}
+
+fn municipality_edit_page(
+    ctx: &Ctx,
+    place: &entity::municipalities::Model,
+    status: StatusCode,
+    values: Value,
+    errors: &FormErrors,
+) -> AppResult<HttpResponse> {
+    let key = if errors.is_empty() {
+        "municipality-edit-title"
+    } else {
+        "municipality-edit-title-errors"
+    };
+    let title = crate::web::i18n::t_args(ctx.lang, key, &[("name", place.name.clone().into())]);
+    let mut res = ctx.render_title(
+        "admin/municipality_edit",
+        &title,
+        json!({
+            "heading": crate::web::i18n::t_args(ctx.lang, "municipality-edit-title", &[("name", place.name.clone().into())]),
+            "action": format!("/manage/municipalities/{}", place.id),
+            "values": values,
+            "errors": errors.view(ctx.lang),
+        }),
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn update_municipality(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<MunicipalityForm>,
+) -> AppResult<HttpResponse> {
+    let admin = ctx.require_user()?;
+    let place = service::find_municipality(&ctx.state.db, id.into_inner())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = form.into_inner();
+    let values =
+        json!({ "name": form.name, "slug": form.slug, "min_group_size": form.min_group_size });
+    let (slug, min_group_size) = match checked_municipality(&ctx, &form, Some(place.id)).await? {
+        Ok(checked) => checked,
+        Err(errors) => {
+            return municipality_edit_page(
+                &ctx,
+                &place,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                values,
+                &errors,
+            );
+        }
+    };
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let changed = service::update_municipality(
+        &txn,
+        admin.id,
+        place,
+        NewMunicipality {
+            name: &form.name,
+            slug: &slug,
+            min_group_size,
+        },
+        ctx.state.clock.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    ctx.flash(
+        FlashKind::Success,
+        if changed {
+            "municipality-updated"
+        } else {
+            "municipality-unchanged"
+        },
+    )?;
     Ok(see_other("/manage/municipalities"))
 }
 
@@ -232,11 +330,214 @@ pub async fn revoke(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
 
 // ---- audit log ----
 
-pub async fn audit(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<HttpResponse> {
-    let (rows, pages) = service::audit_page(&ctx.state.db, query.index(), PER_PAGE).await?;
-    ctx.render(
+/// `/manage/audit`: newest first, filtered in SQL by municipality, person, kind and date range;
+/// the filters travel in the page links.
+pub async fn audit(ctx: Ctx, query: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
+    let query = query.into_inner();
+    let db = &ctx.state.db;
+    let tz = ctx.state.settings.time_zone;
+    let mut errors = FormErrors::new();
+    let municipality_id = match query.municipality.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match Uuid::parse_str(raw) {
+            Ok(id) if service::find_municipality(db, id).await?.is_some() => Some(id),
+            _ => {
+                errors.add("municipality", "error-municipality-unknown");
+                None
+            }
+        },
+    };
+    let day = |raw: Option<&str>, field: &str, errors: &mut FormErrors| match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.add(field, "error-audit-date");
+                None
+            }
+        },
+    };
+    let from = day(query.from.as_deref(), "from", &mut errors);
+    let to = day(query.to.as_deref(), "to", &mut errors);
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        errors.add("to", "error-audit-date-order");
+    }
+    let kinds = service::audit_kinds(db).await?;
+    let kind = query
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
+    if let Some(k) = &kind
+        && !kinds.contains(k)
+    {
+        errors.add("kind", "error-audit-kind");
+    }
+    let person = query
+        .person
+        .as_deref()
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty());
+    let start_of = |day: chrono::NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let filter = AuditFilter {
+        municipality_id,
+        person: person.clone(),
+        target_type: kind.clone(),
+        from: from.and_then(start_of),
+        until: to.and_then(|d| d.succ_opt()).and_then(start_of),
+    };
+    // The filters as typed, for the form and for the page links.
+    let kept: Vec<(&str, String)> = [
+        ("municipality", query.municipality.clone()),
+        ("person", query.person.clone()),
+        ("kind", query.kind.clone()),
+        ("from", query.from.clone()),
+        ("to", query.to.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.filter(|v| !v.trim().is_empty()).map(|v| (k, v)))
+    .collect();
+    let base = if kept.is_empty() {
+        "/manage/audit".to_string()
+    } else {
+        format!(
+            "/manage/audit?{}",
+            serde_urlencoded::to_string(&kept).unwrap_or_default()
+        )
+    };
+    let index = PageQuery { page: query.page }.index();
+    let (status, rows, pages) = if errors.is_empty() {
+        let (rows, pages) = service::audit_page(db, &filter, index, PER_PAGE).await?;
+        (StatusCode::OK, rows, pages)
+    } else {
+        (StatusCode::UNPROCESSABLE_ENTITY, Vec::new(), 1)
+    };
+    let entries: Vec<Value> = rows.iter().map(|r| audit_view(&ctx, r)).collect();
+    let selected_place = query.municipality.clone().unwrap_or_default();
+    let places: Vec<Value> = service::all_municipalities(db)
+        .await?
+        .iter()
+        .map(|m| json!({ "id": m.id, "name": m.name, "selected": m.id.to_string() == selected_place }))
+        .collect();
+    let mut kind_options: Vec<Value> = kinds
+        .iter()
+        .map(|k| {
+            json!({
+                "value": k,
+                "label": label(&ctx, "audit-kind-", k),
+                "selected": kind.as_deref() == Some(k.as_str()),
+            })
+        })
+        .collect();
+    kind_options.sort_by(|a, b| a["label"].as_str().cmp(&b["label"].as_str()));
+    let filtered = !kept.is_empty();
+    let title = if errors.is_empty() {
+        ctx.t("audit-title")
+    } else {
+        ctx.t("audit-title-errors")
+    };
+    let mut res = ctx.render_title(
         "admin/audit",
-        "audit-title",
-        json!({ "entries": rows, "pagination": PageView::new(query.index(), pages, "/manage/audit") }),
-    )
+        &title,
+        json!({
+            "entries": entries,
+            "pagination": PageView::new(index, pages, &base),
+            "municipalities": places,
+            "kinds": kind_options,
+            "values": {
+                "person": query.person.clone().unwrap_or_default(),
+                "from": query.from.clone().unwrap_or_default(),
+                "to": query.to.clone().unwrap_or_default(),
+            },
+            "filtered": filtered,
+            "errors": errors.view(ctx.lang),
+        }),
+    )?;
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The translation of `prefix` + `raw` (dots and underscores as hyphens), or `raw` itself for
+/// an entry whose action or field has no translation yet.
+fn label(ctx: &Ctx, prefix: &str, raw: &str) -> String {
+    let key = format!("{prefix}{}", raw.replace(['.', '_'], "-"));
+    crate::web::i18n::lookup(ctx.lang, &key, &[]).unwrap_or_else(|| raw.to_string())
+}
+
+fn shown_value(ctx: &Ctx, value: &Value) -> String {
+    match value {
+        Value::Null => "–".to_string(),
+        Value::Bool(true) => ctx.t("audit-yes"),
+        Value::Bool(false) => ctx.t("audit-no"),
+        // Points in time are stored as RFC 3339; people read them in the instance's zone.
+        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(at) => crate::web::i18n::format_datetime(
+                ctx.lang,
+                ctx.state.settings.time_zone,
+                at.with_timezone(&chrono::Utc),
+                "format-datetime",
+            ),
+            Err(_) => s.clone(),
+        },
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| shown_value(ctx, v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(_) => value.to_string(),
+    }
+}
+
+/// One entry with localized names: its action, its kind, and each change as field, before, after.
+fn audit_view(ctx: &Ctx, row: &service::AuditRow) -> Value {
+    let summary: Value = serde_json::from_str(&row.summary).unwrap_or(Value::Null);
+    let mut changes = Vec::new();
+    let before = summary.get("before").and_then(Value::as_object);
+    let after = summary.get("after").and_then(Value::as_object);
+    if before.is_some() || after.is_some() {
+        let mut fields: Vec<&String> = after.into_iter().flat_map(|m| m.keys()).collect();
+        for key in before.into_iter().flat_map(|m| m.keys()) {
+            if !fields.contains(&key) {
+                fields.push(key);
+            }
+        }
+        for field in fields {
+            let old = before.and_then(|m| m.get(field));
+            let new = after.and_then(|m| m.get(field));
+            if old.is_some() && old == new {
+                continue;
+            }
+            changes.push(json!({
+                "field": label(ctx, "audit-field-", field),
+                "before": old.map(|v| shown_value(ctx, v)),
+                "after": shown_value(ctx, new.unwrap_or(&Value::Null)),
+            }));
+        }
+    } else if let Some(map) = summary.as_object() {
+        for (field, value) in map {
+            changes.push(json!({
+                "field": label(ctx, "audit-field-", field),
+                "before": null,
+                "after": shown_value(ctx, value),
+            }));
+        }
+    }
+    json!({
+        "created_at": row.created_at,
+        "actor": row.actor,
+        "municipality": row.municipality,
+        "action": label(ctx, "audit-action-", &row.action),
+        "action_key": row.action,
+        "kind": label(ctx, "audit-kind-", &row.target_type),
+        "target_id": row.target_id,
+        "changes": changes,
+    })
 }

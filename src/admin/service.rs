@@ -10,6 +10,8 @@ use uuid::Uuid;
 
 use crate::audit::service::{self as audit, Entry};
 
+pub use crate::audit::service::Filter as AuditFilter;
+
 /// The smallest group size a municipality may set: below three, a published count can point at
 /// a person.
 pub const MIN_GROUP_SIZE_FLOOR: i32 = 3;
@@ -54,12 +56,27 @@ pub async fn find_municipality(
     municipalities::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn slug_taken(db: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
-    Ok(municipalities::Entity::find()
+pub async fn municipality_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<municipalities::Model>, DbErr> {
+    municipalities::Entity::find()
         .filter(municipalities::Column::Slug.eq(slug))
-        .count(db)
-        .await?
-        > 0)
+        .one(db)
+        .await
+}
+
+/// Whether another municipality than `except` already uses `slug`.
+pub async fn slug_taken(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    except: Option<Uuid>,
+) -> Result<bool, DbErr> {
+    let mut query = municipalities::Entity::find().filter(municipalities::Column::Slug.eq(slug));
+    if let Some(id) = except {
+        query = query.filter(municipalities::Column::Id.ne(id));
+    }
+    Ok(query.count(db).await? > 0)
 }
 
 pub struct NewMunicipality<'a> {
@@ -99,6 +116,60 @@ pub async fn create_municipality(
     Ok(created)
 }
 
+/// Changes a municipality's name, slug and minimum group size, audit-logged with what changed.
+/// Returns false when nothing changed.
+pub async fn update_municipality(
+    db: &impl ConnectionTrait,
+    actor: Uuid,
+    current: municipalities::Model,
+    new: NewMunicipality<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let name = new.name.trim().to_string();
+    let mut before = serde_json::Map::new();
+    let mut after = serde_json::Map::new();
+    if current.name != name {
+        before.insert("name".into(), json!(current.name));
+        after.insert("name".into(), json!(name));
+    }
+    if current.slug != new.slug {
+        before.insert("slug".into(), json!(current.slug));
+        after.insert("slug".into(), json!(new.slug));
+    }
+    if current.min_group_size != new.min_group_size {
+        before.insert("min_group_size".into(), json!(current.min_group_size));
+        after.insert("min_group_size".into(), json!(new.min_group_size));
+    }
+    if after.is_empty() {
+        return Ok(false);
+    }
+    let id = current.id;
+    let mut active: municipalities::ActiveModel = current.into();
+    active.name = Set(name);
+    active.slug = Set(new.slug.to_string());
+    active.min_group_size = Set(new.min_group_size);
+    active.update(db).await?;
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: Some(actor),
+            municipality_id: Some(id),
+            action: "municipality.updated",
+            target_type: "municipality",
+            target_id: Some(id.to_string()),
+            summary: json!({ "before": before, "after": after }),
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+/// The kinds of object the audit log has entries about.
+pub async fn audit_kinds(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    audit::target_types(db).await
+}
+
 /// One audit entry as the log page shows it.
 #[derive(Serialize)]
 pub struct AuditRow {
@@ -114,10 +185,11 @@ pub struct AuditRow {
 /// A page of the audit log with actor addresses and municipality names, in three queries.
 pub async fn audit_page(
     db: &impl ConnectionTrait,
+    filter: &AuditFilter,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<AuditRow>, u64), DbErr> {
-    let (entries, pages) = audit::page(db, page, per_page).await?;
+    let (entries, pages) = audit::filtered_page(db, filter, page, per_page).await?;
     let actor_ids: Vec<Uuid> = entries.iter().filter_map(|e| e.actor_id).collect();
     let municipality_ids: Vec<Uuid> = entries.iter().filter_map(|e| e.municipality_id).collect();
     let actors = users::Entity::find()

@@ -1,8 +1,9 @@
 use chrono::{DateTime, Utc};
-use entity::audit_log;
+use entity::{audit_log, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::Value;
 use uuid::Uuid;
@@ -37,18 +38,84 @@ pub async fn record(
     Ok(())
 }
 
-/// One page of the log, newest first, with the total number of pages.
+/// What the log page narrows to; every part is optional.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub municipality_id: Option<Uuid>,
+    /// Part of the acting person's e-mail address (lower case).
+    pub person: Option<String>,
+    pub target_type: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One page of the whole log, newest first, with the total number of pages.
 pub async fn page(
     db: &impl ConnectionTrait,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
-    let paginator = audit_log::Entity::find()
+    filtered_page(db, &Filter::default(), page, per_page).await
+}
+
+/// One page of the log, newest first, with the total number of pages; filtered in SQL (each
+/// filter has an index beginning with its column and the time).
+pub async fn filtered_page(
+    db: &impl ConnectionTrait,
+    filter: &Filter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<audit_log::Model>, u64), DbErr> {
+    let mut query = audit_log::Entity::find();
+    if let Some(id) = filter.municipality_id {
+        query = query.filter(audit_log::Column::MunicipalityId.eq(id));
+    }
+    if let Some(kind) = &filter.target_type {
+        query = query.filter(audit_log::Column::TargetType.eq(kind.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_log::Column::CreatedAt.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_log::Column::CreatedAt.lt(until));
+    }
+    if let Some(person) = &filter.person {
+        let escaped = person
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query = query.filter(
+            audit_log::Column::ActorId.in_subquery(
+                Query::select()
+                    .column(users::Column::Id)
+                    .from(users::Entity)
+                    .and_where(
+                        Expr::col(users::Column::Email)
+                            .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+                    )
+                    .to_owned(),
+            ),
+        );
+    }
+    let paginator = query
         .order_by_desc(audit_log::Column::CreatedAt)
         .order_by_desc(audit_log::Column::Id)
         .paginate(db, per_page);
     let pages = paginator.num_pages().await?;
     Ok((paginator.fetch_page(page).await?, pages))
+}
+
+/// The kinds of object the log holds entries about, for the filter.
+pub async fn target_types(db: &impl ConnectionTrait) -> Result<Vec<String>, DbErr> {
+    audit_log::Entity::find()
+        .select_only()
+        .column(audit_log::Column::TargetType)
+        .distinct()
+        .order_by_asc(audit_log::Column::TargetType)
+        .into_tuple::<String>()
+        .all(db)
+        .await
 }
 
 /// The latest entries about one thing (a round, a goal), newest first.

@@ -593,13 +593,13 @@ fn queue_sql(section: Section, scope: Option<&[Uuid]>) -> (String, Vec<sea_orm::
     values.extend(more);
     let sql = format!(
         "SELECT 'idea' AS kind, i.id AS id, i.id AS idea_id, b.id AS board_id, b.title AS board_title, \
-           i.title AS idea_title, i.body AS body, i.status AS status, i.open_flags AS open_flags, \
+           i.municipality_id AS municipality_id, i.title AS idea_title, i.body AS body, i.status AS status, i.open_flags AS open_flags, \
            i.precheck AS precheck, i.created_at AS created_at \
          FROM ideas i JOIN idea_boards b ON b.id = i.board_id \
          WHERE {cond_i}{scope_i} \
          UNION ALL \
          SELECT 'comment' AS kind, c.id AS id, i.id AS idea_id, b.id AS board_id, b.title AS board_title, \
-           i.title AS idea_title, c.body AS body, c.status AS status, c.open_flags AS open_flags, \
+           c.municipality_id AS municipality_id, i.title AS idea_title, c.body AS body, c.status AS status, c.open_flags AS open_flags, \
            c.precheck AS precheck, c.created_at AS created_at \
          FROM idea_comments c JOIN ideas i ON i.id = c.idea_id JOIN idea_boards b ON b.id = i.board_id \
          WHERE {cond_c}{scope_c}",
@@ -672,6 +672,56 @@ pub async fn section_counts(
             .filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
     }
     out.push((Section::Objections, objections.count(db).await?));
+    Ok(out)
+}
+
+/// How many items each section holds per municipality, for the staff start page: one grouped
+/// query per section. Municipalities without any are left out.
+pub async fn section_counts_per_municipality(
+    db: &impl ConnectionTrait,
+    scope: Option<&[Uuid]>,
+) -> Result<Vec<(Uuid, Section, u64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let mut out = Vec::new();
+    for section in [Section::Personal, Section::Pending, Section::Flagged] {
+        let (inner, values) = queue_sql(section, scope);
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                placeholders(
+                    backend,
+                    &format!(
+                        "SELECT q.municipality_id AS municipality_id, COUNT(*) AS n \
+                         FROM ({inner}) q GROUP BY q.municipality_id"
+                    ),
+                ),
+                values,
+            ))
+            .await?;
+        for row in rows {
+            let id: Uuid = row.try_get("", "municipality_id")?;
+            let n: i64 = row.try_get("", "n")?;
+            out.push((id, section, n.max(0) as u64));
+        }
+    }
+    let mut objections = moderation_objections::Entity::find()
+        .select_only()
+        .column(moderation_objections::Column::MunicipalityId)
+        .column_as(moderation_objections::Column::Id.count(), "n")
+        .filter(moderation_objections::Column::Status.eq("open"));
+    if let Some(ids) = scope {
+        objections = objections
+            .filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
+    }
+    let rows: Vec<(Uuid, i64)> = objections
+        .group_by(moderation_objections::Column::MunicipalityId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    out.extend(
+        rows.into_iter()
+            .map(|(id, n)| (id, Section::Objections, n.max(0) as u64)),
+    );
     Ok(out)
 }
 

@@ -175,6 +175,7 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         "period": period(ctx, round),
         "target_groups": groups,
         "municipality": { "name": municipality.name, "slug": municipality.slug },
+        "legal_municipality": municipality.slug,
         "contact": {
             "name": round.contact_name,
             "phone": round.contact_phone,

@@ -129,7 +129,13 @@ pub async fn public_strategy(
         return ctx.render(
             "strategy/show",
             "strategy-public-title",
-            json!({ "municipality": place_view, "strategy": null, "others": [] }),
+            json!({
+                "municipality": place_view,
+            "legal_municipality": place.slug,
+                "strategy": null,
+                "others": [],
+                "legal_municipality": place.slug,
+            }),
         );
     };
     let others: Vec<Value> = all
@@ -183,6 +189,7 @@ pub async fn public_strategy(
         "strategy-public-title",
         json!({
             "municipality": place_view,
+            "legal_municipality": place.slug,
             "strategy": {
                 "title": s.title,
                 "period": period(&ctx, s.period_start, s.period_end),

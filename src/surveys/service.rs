@@ -1532,6 +1532,28 @@ async fn pending_count(
     Ok(n.max(0) as u64)
 }
 
+/// How many free texts wait for release per municipality (`None`: all), in one grouped query.
+pub async fn pending_free_text_counts_per_municipality(
+    db: &impl ConnectionTrait,
+    municipalities: Option<&[Uuid]>,
+) -> Result<Vec<(Uuid, u64)>, DbErr> {
+    let backend = db.get_database_backend();
+    let (sql, values) = pending_sql(
+        municipalities,
+        None,
+        "r.municipality_id AS municipality_id, COUNT(*) AS n",
+        " GROUP BY r.municipality_id",
+    );
+    db.query_all_raw(stmt(backend, &sql, values))
+        .await?
+        .iter()
+        .map(|row| {
+            let n: i64 = row.try_get("", "n")?;
+            Ok((row.try_get("", "municipality_id")?, n.max(0) as u64))
+        })
+        .collect()
+}
+
 /// One page of the release queue: texts the screening marked first, then by survey (oldest
 /// first) and question. A page past the end (the last text of the last page was just decided)
 /// shows the last page. Returns the texts, the page index shown and the number of pages.

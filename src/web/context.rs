@@ -337,8 +337,21 @@ pub fn render_page(
             "is_admin": u.is_admin(),
         })
     });
+    // A page of one municipality (its strategy, its rounds) names it, so the footer links that
+    // municipality's own Impressum and privacy policy where it has them.
+    let legal_query = page
+        .get("legal_municipality")
+        .and_then(Value::as_str)
+        .map(|slug| {
+            format!(
+                "?{}",
+                serde_urlencoded::to_string([("municipality", slug)]).unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
     let data = json!({
         "lang": lang.code(),
+        "legal_query": legal_query,
         "title": title,
         "template": template,
         "csrf_token": rc.csrf_token,

@@ -222,13 +222,23 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             visit("rounds/manage_choose");
         }
         for (template, path) in [
-            ("admin/dashboard", "/manage"),
-            ("admin/municipalities", "/manage/municipalities"),
-            ("admin/users", "/manage/users"),
-            ("admin/audit", "/manage/audit"),
-            ("notifications/outbox", "/manage/outbox"),
+            ("dashboard/start", "/manage".to_string()),
+            ("admin/municipalities", "/manage/municipalities".to_string()),
+            (
+                "admin/municipality_edit",
+                format!(
+                    "/manage/municipalities/{}",
+                    teilhabe::admin::service::all_municipalities(&app.state.db).await?[0].id
+                ),
+            ),
+            ("admin/users", "/manage/users".to_string()),
+            ("admin/audit", "/manage/audit".to_string()),
+            ("notifications/outbox", "/manage/outbox".to_string()),
+            ("legal/manage", "/manage/legal".to_string()),
+            ("legal/edit", "/manage/legal/privacy".to_string()),
+            ("legal/show", "/datenschutz".to_string()),
         ] {
-            let res = app.get(path).await;
+            let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
             assert!(
                 res.body.contains(&format!("<html lang=\"{lang}\">")),

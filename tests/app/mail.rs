@@ -194,7 +194,10 @@ async fn a_mail_that_keeps_failing_is_kept_as_failed_and_an_admin_can_retry_it()
     let res = app.submit("/manage/outbox", &action, &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let audit = app.get("/manage/audit").await;
-    assert!(audit.body.contains("mail.retry"));
+    assert!(
+        audit.body.contains("E-Mail erneut gesendet"),
+        "the action in words"
+    );
     // Back in the queue with a fresh count (the first new attempt fails again, but the mail stays
     // queued until the backoff has passed).
     let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;

@@ -761,7 +761,7 @@ async fn every_change_to_the_strategy_is_in_the_audit_log_with_before_and_after(
     app.client = new_client();
     app.signed_in_admin("admin@example.org").await;
     let log = app.get("/manage/audit").await;
-    assert!(log.body.contains("goal.archived"));
+    assert!(log.body.contains("Ziel archiviert"), "the action in words");
     assert!(log.body.contains("koordi@example.org"));
     // Admins see and edit every municipality's strategy.
     assert_eq!(

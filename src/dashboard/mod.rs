@@ -1,0 +1,7 @@
+//! The staff start page `/manage`: for each person, for their roles and municipalities, what
+//! needs them now. A read model ABOVE the slices it reads (moderation, surveys, rounds,
+//! workshops, notifications, legal): it calls their public service functions or reads their
+//! entities, and no slice imports it.
+
+pub mod handlers;
+pub mod service;
