@@ -217,3 +217,8 @@ mail-idea-edit = Sie möchten etwas ändern? Das geht, bis jemand die Idee unter
 mail-idea-edit-link = Idee ändern
 idea-edited-link-title = Ihre Änderung ist gespeichert
 idea-edited-link-text = Danke. Wird die Pinnwand vorab moderiert, liest die Moderation die Idee noch einmal.
+
+# Melden: was gemeldet wird
+flag-quoted-idea = Die Idee, geschrieben von { $author }:
+flag-quoted-comment = Der Kommentar, geschrieben von { $author }:
+idea-reply-name = Ihr Name für die Anzeige (leer lassen: anonym)

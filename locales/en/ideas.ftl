@@ -217,3 +217,8 @@ mail-idea-edit = Want to change something? You can until someone supports or com
 mail-idea-edit-link = Change the idea
 idea-edited-link-title = Your change is saved
 idea-edited-link-text = Thank you. If the board is moderated in advance, the moderators read the idea again.
+
+# Flagging: what is being flagged
+flag-quoted-idea = The idea, written by { $author }:
+flag-quoted-comment = The comment, written by { $author }:
+idea-reply-name = Your name as shown (leave empty: anonymous)

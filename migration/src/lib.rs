@@ -9,6 +9,7 @@ mod m20261126_000003_surveys;
 mod m20261126_000004_ideas_moderation;
 mod m20261126_000005_workshops;
 mod m20261126_000006_ideas_followups;
+mod m20261130_000014_survey_paper_return;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_ideas_moderation::Migration),
             Box::new(m20261126_000005_workshops::Migration),
             Box::new(m20261126_000006_ideas_followups::Migration),
+            Box::new(m20261130_000014_survey_paper_return::Migration),
         ]
     }
 }
