@@ -146,6 +146,7 @@ staff_routes! {
     GET "/manage/surveys/{id}/paper" Coordinator => surveys::paper_form;
     POST "/manage/surveys/{id}/paper" Coordinator => surveys::paper_submit;
     GET "/manage/surveys/{id}/print" Coordinator => surveys::print;
+    POST "/manage/surveys/{id}/print" Coordinator => surveys::save_paper_return;
     GET "/manage/surveys/{id}/export/aggregates.csv" Coordinator => surveys::export_aggregates;
     GET "/manage/surveys/{id}/export/responses.csv" Coordinator => surveys::export_responses;
     GET "/manage/free-text" Moderator => surveys::free_text;
@@ -243,6 +244,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         )
         .route("/signups/{token}", web::get().to(workshops::signup_page))
         .route("/signups/{token}", web::post().to(workshops::signup_change))
+        .route(
+            "/signups/{token}/cancel",
+            web::get().to(workshops::signup_cancel_form),
+        )
         .route(
             "/signups/{token}/cancel",
             web::post().to(workshops::signup_cancel),

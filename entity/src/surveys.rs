@@ -20,6 +20,11 @@ pub struct Model {
     pub min_group_size: i32,
     /// Set when the coordinator published the results; staff see them live before.
     pub results_published_at: Option<DateTimeUtc>,
+    /// Where a paper questionnaire is handed in (printed on it); empty: the round's contact.
+    #[sea_orm(column_type = "Text")]
+    pub paper_return_place: String,
+    /// The last day to hand in a paper questionnaire; none: the round's last day.
+    pub paper_return_by: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

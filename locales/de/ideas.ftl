@@ -233,3 +233,8 @@ mail-idea_restored-subject = Ihr Beitrag ist wieder zu sehen
 mail-idea_restored-text = Die Moderation hat sich Ihren Widerspruch angesehen: Ihre Idee „{ $title }“ ist wieder zu sehen.
 mail-idea_restored-comment = Die Moderation hat sich Ihren Widerspruch angesehen: Ihr Kommentar zur Idee „{ $title }“ ist wieder zu sehen.
 mail-idea_restored-thanks = Ihr Widerspruch ist damit erledigt. Danke, dass Sie sich gemeldet haben.
+
+# Melden: was gemeldet wird
+flag-quoted-idea = Die Idee, geschrieben von { $author }:
+flag-quoted-comment = Der Kommentar, geschrieben von { $author }:
+idea-reply-name = Ihr Name für die Anzeige (leer lassen: anonym)

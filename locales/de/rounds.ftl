@@ -46,7 +46,7 @@ subscribe-municipality-choose = Bitte wählen
 subscribe-email = Ihre E-Mail-Adresse
 subscribe-email-hint = Sie bekommen zuerst eine E-Mail mit einem Link. Erst wenn Sie darauf klicken, schreiben wir Ihnen.
 subscribe-privacy = Wir speichern nur Ihre E-Mail-Adresse und Ihre Sprache, nur für diese Nachrichten. In jeder E-Mail steht ein Link zum Abmelden; dann löschen wir die Adresse sofort aus der Liste. Schon verschickte E-Mails löschen wir nach 30 Tagen.
-subscribe-button = Anmelden
+subscribe-button = Benachrichtigen lassen
 subscribe-sent-title = Bitte schauen Sie in Ihr Postfach
 subscribe-sent-text = Wir haben Ihnen eine E-Mail geschickt. Bitte klicken Sie auf den Link darin, um die Anmeldung zu bestätigen. Kommt keine E-Mail? Schauen Sie auch im Spam-Ordner nach.
 subscription-confirm-title = Anmeldung bestätigen
@@ -163,3 +163,13 @@ round-history-round-reopen = Wieder geöffnet
 round-history-round-evaluate = Ergebnis veröffentlicht
 home-nothing-published = Hier ist noch nichts veröffentlicht.
 home-nothing-published-next = Die Beteiligungsplattform ist eingerichtet, aber noch hat keine Kommune eine Beteiligung veröffentlicht. Sobald es so weit ist, finden Sie sie hier.
+
+# Seite einer Runde: Werkstätten vor Ort, beendete Runden
+round-in-person-heading = Werkstätten vor Ort
+round-workshop-cancelled = abgesagt
+round-finished-heading = Ergebnisse
+round-finished-text = Diese Beteiligung ist beendet. Mitmachen ist nicht mehr möglich. Hier sehen Sie, was dabei herausgekommen ist.
+round-finished-pending = Die Antworten werden gerade ausgewertet. Die Ergebnisse erscheinen hier, sobald sie vorliegen.
+round-finished-questions-heading = Fragen zu dieser Beteiligung?
+round-outcome-survey = Ergebnisse der Umfrage „{ $title }“
+round-outcome-board = Ideen und Antworten der Verwaltung: { $title }

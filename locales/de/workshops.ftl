@@ -42,7 +42,6 @@ workshop-informed-goals = Das Ergebnis fließt in diese Ziele ein:
 workshop-attendance = { $count } Menschen waren dabei
 workshop-attendance-suppressed = Weniger als { $min } Menschen waren dabei
 workshops-held-heading = Ergebnisse aus Werkstätten
-workshop-module-title = Werkstatt: { $title } ({ $when })
 workshops-of-round-link = Werkstätten dieser Runde
 
 signup-heading = Anmelden
@@ -228,8 +227,6 @@ signup-checked-in = Als anwesend eingetragen.
 signup-promoted = Die Anmeldung ist von der Warteliste nachgerückt.
 attendance-title = Anwesenheitsliste
 attendance-print-hint = Drucken Sie diese Seite mit der Druckfunktion Ihres Browsers.
-attendance-confirmed = Angemeldet
-attendance-waitlist = Warteliste
 attendance-here = Da
 
 csv-seq = Nr
@@ -282,3 +279,40 @@ signup-error-not-cancellable = Diese Anmeldung lässt sich nicht mehr absagen.
 mail-workshop_signup_cancelled-subject = Ihre Anmeldung ist abgesagt
 mail-workshop_signup_cancelled-text = auf Ihren Wunsch haben wir Ihre Anmeldung für diese Werkstatt abgesagt.
 mail-workshop_signup_cancelled-again = War das ein Irrtum? Dann melden Sie sich einfach neu an, solange Plätze frei sind.
+
+# Eigene Anmeldung: Warteliste ohne E-Mail, Absagen mit Rückfrage
+signup-waitlist-mail = Rücken Sie nach, schreiben wir Ihnen eine E-Mail.
+signup-waitlist-look = Wir können Ihnen nicht Bescheid sagen, wenn Sie nachrücken: Sie haben keine E-Mail-Adresse angegeben. Schauen Sie vor der Werkstatt unter Ihrem persönlichen Link nach. Dort steht, ob Sie einen Platz haben.
+signup-waitlist-call = Oder rufen Sie an unter { $phone } und nennen Sie Ihre Anmeldenummer { $code }.
+signup-link-hint-cancelled = Diese Anmeldung ist abgesagt. Möchten Sie doch kommen? Dann melden Sie sich auf der Seite der Werkstatt neu an.
+signup-cancel-link = Anmeldung absagen …
+signup-cancel-confirm-title = Anmeldung wirklich absagen?
+signup-cancel-confirm-text = Sie sagen diese Anmeldung ab:
+signup-cancel-workshop = Werkstatt
+signup-cancel-confirm-place = Ihr Platz geht dann an die nächste Person auf der Warteliste. Sie können das nicht rückgängig machen.
+signup-cancel-confirm-waitlist = Sie stehen dann nicht mehr auf der Warteliste. Sie können das nicht rückgängig machen.
+signup-cancel-keep = Nein, zurück zu meiner Anmeldung
+
+# Anwesenheitsliste: Spalten, Summen, Zeilen für Menschen ohne Anmeldung
+attendance-number = Nr.
+attendance-name = Name
+attendance-people = Personen
+attendance-people-heading = { $people ->
+    [one] 1 Person
+   *[other] { $people } Personen
+} angemeldet ({ $signups ->
+    [one] 1 Anmeldung
+   *[other] { $signups } Anmeldungen
+})
+attendance-waiting-heading = { $people ->
+    [one] 1 Person
+   *[other] { $people } Personen
+} auf der Warteliste
+attendance-total = Zusammen
+attendance-total-signups = { $count ->
+    [one] 1 Anmeldung
+   *[other] { $count } Anmeldungen
+}
+attendance-total-needs-none = kein besonderer Bedarf
+attendance-walk-ins = Ohne Anmeldung gekommen
+attendance-walk-ins-hint = Tragen Sie hier ein, wer ohne Anmeldung kommt.

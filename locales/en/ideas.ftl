@@ -233,3 +233,8 @@ mail-idea_restored-subject = Your post is shown again
 mail-idea_restored-text = The moderators have looked at your objection: your idea “{ $title }” is shown again.
 mail-idea_restored-comment = The moderators have looked at your objection: your comment on the idea “{ $title }” is shown again.
 mail-idea_restored-thanks = This settles your objection. Thank you for getting in touch.
+
+# Flagging: what is being flagged
+flag-quoted-idea = The idea, written by { $author }:
+flag-quoted-comment = The comment, written by { $author }:
+idea-reply-name = Your name as shown (leave empty: anonymous)

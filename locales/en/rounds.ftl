@@ -46,7 +46,7 @@ subscribe-municipality-choose = Please choose
 subscribe-email = Your e-mail address
 subscribe-email-hint = First you get an e-mail with a link. We only write to you once you have clicked it.
 subscribe-privacy = We store only your e-mail address and your language, only for these messages. Every e-mail has a link to unsubscribe; then we delete the address from the list at once. E-mails already sent are deleted after 30 days.
-subscribe-button = Subscribe
+subscribe-button = Get notified
 subscribe-sent-title = Please check your inbox
 subscribe-sent-text = We have sent you an e-mail. Please click the link in it to confirm. No e-mail? Please also look in your spam folder.
 subscription-confirm-title = Confirm your subscription
@@ -163,3 +163,13 @@ round-history-round-reopen = Opened again
 round-history-round-evaluate = Results published
 home-nothing-published = Nothing has been published here yet.
 home-nothing-published-next = The participation platform is set up, but no municipality has published a participation round yet. As soon as one does, you will find it here.
+
+# Round page: in-person workshops, finished rounds
+round-in-person-heading = Workshops in person
+round-workshop-cancelled = cancelled
+round-finished-heading = Results
+round-finished-text = This participation has ended. Taking part is no longer possible. Here you can see what came out of it.
+round-finished-pending = The answers are being evaluated. The results will appear here as soon as they are ready.
+round-finished-questions-heading = Questions about this participation?
+round-outcome-survey = Results of the survey “{ $title }”
+round-outcome-board = Ideas and the administration's answers: { $title }

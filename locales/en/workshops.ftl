@@ -42,7 +42,6 @@ workshop-informed-goals = The result feeds into these goals:
 workshop-attendance = { $count } people took part
 workshop-attendance-suppressed = Fewer than { $min } people took part
 workshops-held-heading = Results from workshops
-workshop-module-title = Workshop: { $title } ({ $when })
 workshops-of-round-link = Workshops of this round
 
 signup-heading = Sign up
@@ -228,8 +227,6 @@ signup-checked-in = Marked as present.
 signup-promoted = The sign-up moved up from the waiting list.
 attendance-title = Attendance list
 attendance-print-hint = Print this page with your browser's print function.
-attendance-confirmed = Signed up
-attendance-waitlist = Waiting list
 attendance-here = Here
 
 csv-seq = No
@@ -282,3 +279,40 @@ signup-error-not-cancellable = This sign-up can no longer be cancelled.
 mail-workshop_signup_cancelled-subject = Your sign-up is cancelled
 mail-workshop_signup_cancelled-text = as you asked, we have cancelled your sign-up for this workshop.
 mail-workshop_signup_cancelled-again = Was this a mistake? Then simply sign up again while places are free.
+
+# Own sign-up: waiting list without e-mail, cancelling with a question first
+signup-waitlist-mail = If you move up, we will send you an e-mail.
+signup-waitlist-look = We cannot tell you when you move up: you gave no e-mail address. Look at your private link before the workshop. It shows whether you have a place.
+signup-waitlist-call = Or call { $phone } and give your sign-up number { $code }.
+signup-link-hint-cancelled = This sign-up is cancelled. Would you like to come after all? Then sign up again on the workshop's page.
+signup-cancel-link = Cancel sign-up …
+signup-cancel-confirm-title = Really cancel your sign-up?
+signup-cancel-confirm-text = You are cancelling this sign-up:
+signup-cancel-workshop = Workshop
+signup-cancel-confirm-place = Your place then goes to the next person on the waiting list. You cannot undo this.
+signup-cancel-confirm-waitlist = You will then no longer be on the waiting list. You cannot undo this.
+signup-cancel-keep = No, back to my sign-up
+
+# Attendance list: columns, totals, rows for people without a sign-up
+attendance-number = No.
+attendance-name = Name
+attendance-people = People
+attendance-people-heading = { $people ->
+    [one] 1 person
+   *[other] { $people } people
+} signed up ({ $signups ->
+    [one] 1 sign-up
+   *[other] { $signups } sign-ups
+})
+attendance-waiting-heading = { $people ->
+    [one] 1 person
+   *[other] { $people } people
+} on the waiting list
+attendance-total = Total
+attendance-total-signups = { $count ->
+    [one] 1 sign-up
+   *[other] { $count } sign-ups
+}
+attendance-total-needs-none = no particular needs
+attendance-walk-ins = Came without a sign-up
+attendance-walk-ins-hint = Write down here who comes without a sign-up.

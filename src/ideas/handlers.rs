@@ -454,6 +454,7 @@ async fn idea_page(
             "comments": threads,
             "comments_pagination": PageView::new(comments_page, comment_pages, &idea_href(idea)),
             "values": comment_form,
+            "profile_name": profile_name(ctx),
             "flag_href": format!("{}/flag?target={}", idea_href(idea), idea.id),
             "answer_href": coordinates.then(|| format!("/manage/ideas/{}/answer", idea.id)),
             "login_href": format!("/account/login?next={}", idea_href(idea).replace('/', "%2F")),
@@ -470,17 +471,30 @@ pub async fn show(
     let (board_id, idea_id) = path.into_inner();
     let (board, round) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
+    // The name from the profile is offered; emptying the field still posts anonymously.
+    let form = CommentForm {
+        author_name: profile_name(&ctx),
+        ..CommentForm::default()
+    };
     idea_page(
         &ctx,
         &board,
         &round,
         &idea,
         query.index(),
-        &CommentForm::default(),
+        &form,
         &FormErrors::new(),
         StatusCode::OK,
     )
     .await
+}
+
+/// The display name of the signed-in person's profile, or nothing.
+fn profile_name(ctx: &Ctx) -> String {
+    ctx.user
+        .as_ref()
+        .and_then(|u| u.display_name.clone())
+        .unwrap_or_default()
 }
 
 fn refused(ctx: &Ctx, back: &str, key: &str) -> AppResult<HttpResponse> {
@@ -708,6 +722,9 @@ pub struct FlagQuery {
     target: String,
 }
 
+/// How much of the flagged text the flag form quotes.
+const FLAG_EXCERPT_CHARS: usize = 280;
+
 /// The idea or one of its shown comments.
 async fn flag_target(ctx: &Ctx, idea: &ideas::Model, target: &str) -> AppResult<Target> {
     let id = Uuid::parse_str(target).map_err(|_| AppError::NotFound)?;
@@ -730,12 +747,20 @@ async fn flag_page(
     errors: &FormErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    // What is being flagged, as the person read it: the idea's title and the start of its text,
+    // or the comment with its author.
+    let (body, author) = match target {
+        Target::Idea(i) => (&i.body, &i.author_name),
+        Target::Comment(c) => (&c.body, &c.author_name),
+    };
     ctx.render_status(
         status,
         "ideas/flag",
         "flag-title",
         json!({
             "idea": { "title": idea.title, "href": idea_href(idea) },
+            "excerpt": excerpt(body, FLAG_EXCERPT_CHARS),
+            "author": author.clone().unwrap_or_else(|| ctx.t("idea-anonymous")),
             "is_comment": matches!(target, Target::Comment(_)),
             "action": format!("{}/flag?target={}", idea_href(idea), target.id()),
             "reasons": moderation::REASONS.iter().map(|r| json!({

@@ -24,6 +24,7 @@ use crate::{
     web::{
         context::{Ctx, FlashKind, see_other},
         forms::{FormErrors, HtmlForm},
+        i18n,
         pagination::{PER_PAGE, PageQuery, PageView},
         rate_limit,
     },
@@ -190,17 +191,21 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         })).collect::<Vec<_>>(),
         "evaluation_summary": round.evaluation_summary.clone().unwrap_or_default(),
         "evaluated": round.status == Status::Evaluated.as_str(),
-        "modules": round_modules(ctx, round.id).await?,
+        "finished": round.status == Status::Closed.as_str()
+            || round.status == Status::Evaluated.as_str(),
+        "online": online_modules(ctx, round.id).await?,
+        "in_person": crate::workshops::views::round_modules(ctx, round.id).await?,
+        "outcomes": outcomes(ctx, round.id).await?,
         "workshops_held": crate::workshops::views::documented_for_round(ctx, round.id).await?,
     }))
 }
 
-/// The ways to take part: the round's public surveys, idea boards and workshops.
-async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
+/// The ways to take part on the internet: the round's public surveys and idea boards.
+async fn online_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
     let db = &ctx.state.db;
     let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
     let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
-    let mut modules: Vec<Value> = surveys
+    Ok(surveys
         .iter()
         .map(|s| json!({ "href": format!("/surveys/{}", s.id), "title": s.title }))
         .chain(
@@ -208,9 +213,31 @@ async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
                 .iter()
                 .map(|b| json!({ "href": format!("/ideas/{}", b.id), "title": b.title })),
         )
-        .collect();
-    modules.extend(crate::workshops::views::round_modules(ctx, round_id).await?);
-    Ok(modules)
+        .collect())
+}
+
+/// What a finished round left behind: the published results of its surveys and its idea boards
+/// with the administration's answers (held workshops show their documentation on their own).
+async fn outcomes(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
+    let db = &ctx.state.db;
+    let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
+    let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
+    Ok(surveys
+        .iter()
+        .filter(|s| s.results_published_at.is_some())
+        .map(|s| {
+            json!({
+                "href": format!("/surveys/{}/results", s.id),
+                "title": i18n::t_args(ctx.lang, "round-outcome-survey", &[("title", s.title.clone().into())]),
+            })
+        })
+        .chain(boards.iter().map(|b| {
+            json!({
+                "href": format!("/ideas/{}", b.id),
+                "title": i18n::t_args(ctx.lang, "round-outcome-board", &[("title", b.title.clone().into())]),
+            })
+        }))
+        .collect())
 }
 
 // ---- subscriptions ----

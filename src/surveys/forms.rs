@@ -395,12 +395,20 @@ pub fn check_answer(
                 }
             }
             let count = chosen.len() as i32 + i32::from(other.is_some());
-            if q.model.min_choices.is_some_and(|m| count < m) {
-                errors.add(&name, "survey-error-choices-few");
+            if let Some(min) = q.model.min_choices.filter(|m| count < *m) {
+                errors.add_with(
+                    &name,
+                    "survey-error-choices-few",
+                    &[("min", min.to_string())],
+                );
                 return None;
             }
-            if q.model.max_choices.is_some_and(|m| count > m) {
-                errors.add(&name, "survey-error-choices-many");
+            if let Some(max) = q.model.max_choices.filter(|m| count > *m) {
+                errors.add_with(
+                    &name,
+                    "survey-error-choices-many",
+                    &[("max", max.to_string())],
+                );
                 return None;
             }
             Some(Answer::Choices(chosen, other))
@@ -430,14 +438,26 @@ pub fn check_answer(
                 _ => (q.model.number_min, q.model.number_max),
             };
             if lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi) {
-                errors.add(
-                    &name,
-                    if q.kind == Kind::Number {
-                        "survey-error-number-range"
-                    } else {
-                        "survey-error-option-unknown"
-                    },
-                );
+                if q.kind != Kind::Number {
+                    errors.add(&name, "survey-error-option-unknown");
+                    return None;
+                }
+                // The message names the bounds the hint under the question states.
+                let bound = |v: i32| v.to_string();
+                match (lo, hi) {
+                    (Some(lo), Some(hi)) => errors.add_with(
+                        &name,
+                        "survey-error-number-between",
+                        &[("min", bound(lo)), ("max", bound(hi))],
+                    ),
+                    (Some(lo), None) => {
+                        errors.add_with(&name, "survey-error-number-min", &[("min", bound(lo))])
+                    }
+                    (None, Some(hi)) => {
+                        errors.add_with(&name, "survey-error-number-max", &[("max", bound(hi))])
+                    }
+                    (None, None) => errors.add(&name, "survey-error-number-invalid"),
+                }
                 return None;
             }
             Some(Answer::Number(n))
@@ -544,5 +564,36 @@ mod tests {
     #[test]
     fn codes_are_read_without_case_spaces_or_dashes() {
         assert_eq!(normalize_code(" abcd-efgh 23 "), "ABCDEFGH23");
+    }
+}
+
+pub const RETURN_PLACE_MAX: usize = 500;
+
+/// Where and by when paper questionnaires go back, as typed on the print page.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct PaperReturnForm {
+    pub place: String,
+    pub by: String,
+}
+
+impl PaperReturnForm {
+    /// Empty fields are allowed: the round's contact and last day are printed instead.
+    pub fn check(&self, errors: &mut FormErrors) -> Option<(String, Option<chrono::NaiveDate>)> {
+        let place = self.place.trim();
+        if place.chars().count() > RETURN_PLACE_MAX {
+            errors.add("place", "survey-error-return-place-long");
+        }
+        let by = match self.by.trim() {
+            "" => None,
+            raw => {
+                let day = crate::rounds::forms::parse_date(raw);
+                if day.is_none() {
+                    errors.add("by", "survey-error-return-by");
+                }
+                day
+            }
+        };
+        errors.is_empty().then(|| (place.to_string(), by))
     }
 }

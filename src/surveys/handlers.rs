@@ -13,10 +13,11 @@ use crate::{
     strategy::service as strategy,
     surveys::{
         forms::{
-            self, CodesForm, Entry, FreeTextQuery, MoveForm, QuestionForm, RawAnswers, ReleaseForm,
-            ResultsQuery, SurveyForm, check_answer, field_name, free_text_query, normalize_code,
-            other_field_name,
+            self, CodesForm, Entry, FreeTextQuery, MoveForm, PaperReturnForm, QuestionForm,
+            RawAnswers, ReleaseForm, ResultsQuery, SurveyForm, check_answer, field_name,
+            free_text_query, normalize_code, other_field_name,
         },
+        print,
         screening::personal_data_hints,
         service::{
             self, Answer, CLOSED, DONT_KNOW, Guard, Kind, NO, OPEN, Question, Refusal, Submitted,
@@ -143,7 +144,8 @@ fn question_view(
             i18n::t_args(ctx.lang, "survey-hint-choices-max", &[("max", b.into())])
         }
         (Kind::Multiple, None, None) => ctx.t("survey-hint-choices-any"),
-        (Kind::Number, lo, hi) => match (lo, hi) {
+        // A number's bounds are its own, not the choice limits the tuple above carries.
+        (Kind::Number, _, _) => match (q.model.number_min, q.model.number_max) {
             (Some(a), Some(b)) => i18n::t_args(
                 ctx.lang,
                 "survey-hint-number-between",
@@ -1483,11 +1485,77 @@ pub async fn paper_submit(
     Ok(see_other(&format!("/manage/surveys/{}/paper", survey.id)))
 }
 
+/// The printed questionnaire, and on screen above it the form for where and by when it goes back.
 pub async fn print(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, survey, round) = managed(&ctx, *id).await?;
+    let form = PaperReturnForm {
+        place: survey.paper_return_place.clone(),
+        by: survey
+            .paper_return_by
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+    };
+    print_page(
+        &ctx,
+        &survey,
+        &round,
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn print_page(
+    ctx: &Ctx,
+    survey: &surveys::Model,
+    round: &rounds::Model,
+    form: &PaperReturnForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
     let all = service::questions(&ctx.state.db, survey.id).await?;
-    let errors = FormErrors::new().view(ctx.lang);
-    ctx.render(
+    let none = FormErrors::new().view(ctx.lang);
+    let views: Vec<Value> = all
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let mut v = question_view(
+                ctx,
+                q,
+                &RawAnswers::default(),
+                &none,
+                &condition_text(ctx, &all, q),
+            );
+            v["number"] = json!(i + 1);
+            v["instruction"] = json!(print::instruction(ctx.lang, q));
+            v["is_scale"] = json!(q.kind == Kind::Scale);
+            v
+        })
+        .collect();
+    let pages = print::paginate(&all, views, survey.intro.chars().count());
+    let total = pages.len();
+    let url = ctx
+        .state
+        .settings
+        .absolute_url(&format!("/surveys/{}", survey.id));
+    let tz = ctx.state.settings.time_zone;
+    let last_day = survey
+        .paper_return_by
+        .unwrap_or_else(|| crate::rounds::forms::last_day(tz, round.ends_at));
+    // Without a place of its own the questionnaire goes back to the round's contact person.
+    let place = if survey.paper_return_place.trim().is_empty() {
+        [round.contact_name.as_str(), round.contact_address.as_str()]
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        survey.paper_return_place.clone()
+    };
+    ctx.render_status(
+        status,
         "surveys/print",
         "survey-print-title",
         json!({
@@ -1495,14 +1563,64 @@ pub async fn print(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
             "intro": survey.intro,
             "minutes": survey.minutes,
             "round": round.title,
-            "url": format!("/surveys/{}", survey.id),
-            "questions": all.iter().enumerate().map(|(i, q)| {
-                let mut v = question_view(&ctx, q, &RawAnswers::default(), &errors, &condition_text(&ctx, &all, q));
-                v["number"] = json!(i + 1);
-                v
-            }).collect::<Vec<_>>(),
+            "url": url,
+            "qr": print::qr_svg(&url).unwrap_or_default(),
+            "needs_code": survey.access == "code",
+            "needs_account": survey.access == "account",
+            "hand_in": {
+                "by": last_day.format(&ctx.t("format-date")).to_string(),
+                "place": place,
+                "phone": round.contact_phone,
+            },
+            "pages": pages.into_iter().enumerate().map(|(i, questions)| json!({
+                "number": i + 1,
+                "total": total,
+                "first": i == 0,
+                "last": i + 1 == total,
+                "questions": questions,
+            })).collect::<Vec<_>>(),
+            "survey_href": format!("/manage/surveys/{}", survey.id),
+            "return_action": format!("/manage/surveys/{}/print", survey.id),
+            "values": form,
+            "errors": errors.view(ctx.lang),
         }),
     )
+}
+
+/// Saves where and by when the paper questionnaires go back.
+pub async fn save_paper_return(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<PaperReturnForm>,
+) -> AppResult<HttpResponse> {
+    let (user, survey, round) = managed(&ctx, *id).await?;
+    let form = form.into_inner();
+    let mut errors = FormErrors::new();
+    let Some((place, by)) = form.check(&mut errors) else {
+        return print_page(
+            &ctx,
+            &survey,
+            &round,
+            &form,
+            &errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    service::set_paper_return(
+        &txn,
+        &user,
+        round.municipality_id,
+        &survey,
+        &place,
+        by,
+        ctx.state.clock.now(),
+    )
+    .await?;
+    txn.commit().await?;
+    ctx.flash(FlashKind::Success, "survey-return-saved")?;
+    Ok(see_other(&format!("/manage/surveys/{}/print", survey.id)))
 }
 
 // ---- staff: exports ----

@@ -288,6 +288,8 @@ pub async fn create(
         status: Set(DRAFT.into()),
         min_group_size: Set(input.min_group_size),
         results_published_at: Set(None),
+        paper_return_place: Set(String::new()),
+        paper_return_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -421,6 +423,43 @@ pub async fn set_status(
     )
     .await?;
     Ok(Ok(()))
+}
+
+/// Sets where and by when paper questionnaires are handed in (empty / `None`: the round's contact
+/// and last day).
+pub async fn set_paper_return(
+    db: &impl ConnectionTrait,
+    actor: &CurrentUser,
+    municipality_id: Uuid,
+    survey: &surveys::Model,
+    place: &str,
+    by: Option<NaiveDate>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    surveys::Entity::update_many()
+        .filter(surveys::Column::Id.eq(survey.id))
+        .col_expr(surveys::Column::PaperReturnPlace, Expr::value(place))
+        .col_expr(surveys::Column::PaperReturnBy, Expr::value(by))
+        .col_expr(surveys::Column::UpdatedAt, Expr::value(now))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        now,
+        entry(
+            actor,
+            municipality_id,
+            "survey.paper_return",
+            "survey",
+            survey.id,
+            json!({
+                "before": { "place": survey.paper_return_place, "by": survey.paper_return_by },
+                "after": { "place": place, "by": by },
+            }),
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Publishes the results (or takes them back, `publish = false`).

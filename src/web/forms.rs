@@ -1,6 +1,7 @@
 //! Form errors as templates show them: a message per field and a summary at the top of the form
 //! that links to each field. Messages are translation keys until rendered.
 
+use fluent_templates::fluent_bundle::FluentValue;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use validator::ValidationErrors;
@@ -11,6 +12,8 @@ use crate::web::i18n::{self, Lang};
 pub struct FormErrors {
     /// (field, translation key), in form order.
     entries: Vec<(String, String)>,
+    /// Arguments of a field's message, for messages that name a bound ("from 0 to 300").
+    args: Vec<(String, Vec<(&'static str, String)>)>,
 }
 
 impl FormErrors {
@@ -22,6 +25,14 @@ impl FormErrors {
     pub fn add(&mut self, field: &str, key: &str) {
         if !self.entries.iter().any(|(f, _)| f == field) {
             self.entries.push((field.to_string(), key.to_string()));
+        }
+    }
+
+    /// Adds an error whose message takes arguments (unless the field already has one).
+    pub fn add_with(&mut self, field: &str, key: &str, args: &[(&'static str, String)]) {
+        if !self.entries.iter().any(|(f, _)| f == field) {
+            self.entries.push((field.to_string(), key.to_string()));
+            self.args.push((field.to_string(), args.to_vec()));
         }
     }
 
@@ -48,7 +59,16 @@ impl FormErrors {
         let mut fields = Map::new();
         let mut summary = Vec::new();
         for (field, key) in &self.entries {
-            let message = i18n::t(lang, key);
+            let message = match self.args.iter().find(|(f, _)| f == field) {
+                Some((_, args)) => {
+                    let args: Vec<(&str, FluentValue)> = args
+                        .iter()
+                        .map(|(name, value)| (*name, FluentValue::from(value.as_str())))
+                        .collect();
+                    i18n::t_args(lang, key, &args)
+                }
+                None => i18n::t(lang, key),
+            };
             fields.insert(field.clone(), Value::String(message.clone()));
             summary.push(SummaryItem {
                 field: field.clone(),

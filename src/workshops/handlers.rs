@@ -306,6 +306,15 @@ async fn own_page(
         .ok_or(AppError::NotFound)?;
     let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
     let changeable = active && workshop.status == PUBLISHED;
+    // Someone waiting without an e-mail address gets no message on moving up: she has to look.
+    let organiser_phone = if signup.status == WAITLISTED && signup.email.is_none() {
+        rounds_service::find(&ctx.state.db, workshop.round_id)
+            .await?
+            .map(|r| r.contact_phone)
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let mut form = signup_form_view(&workshop, values);
     form["submit"] = json!("signup-save");
     ctx.render_status(
@@ -323,10 +332,11 @@ async fn own_page(
             "is_cancelled": signup.status == CANCELLED,
             "people": signup.people,
             "has_email": signup.email.is_some(),
+            "organiser_phone": organiser_phone,
             "changeable": changeable,
             "cancellable": active && workshop.status != HELD,
             "action": format!("/signups/{token}"),
-            "cancel_action": format!("/signups/{token}/cancel"),
+            "cancel_href": format!("/signups/{token}/cancel"),
             "form": form,
             "errors": errors.view(ctx.lang),
         }),
@@ -373,6 +383,37 @@ pub async fn signup_change(
     let result =
         service::change_signup(&txn, &ctx.state, &signup, &input, ctx.state.clock.now()).await?;
     own_result(ctx, &token, txn, result, &form, "signup-saved").await
+}
+
+/// `GET /signups/{token}/cancel`: what would be cancelled, and the button that does it. A
+/// cancellation cannot be taken back, so it is never one tap away.
+pub async fn signup_cancel_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let Some(signup) = service::find_by_token(db, &token).await? else {
+        return link_invalid(&ctx);
+    };
+    let workshop = service::find(db, signup.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
+    if !active || workshop.status == HELD {
+        // Nothing (left) to cancel: the sign-up page says why.
+        return Ok(see_other(&format!("/signups/{token}")));
+    }
+    ctx.render(
+        "workshops/signup_cancel",
+        "signup-cancel-confirm-title",
+        json!({
+            "workshop": details(&ctx, &workshop),
+            "name": signup.name,
+            "code": signup.code,
+            "people": signup.people,
+            "status_key": format!("signup-status-{}", signup.status),
+            "is_waitlisted": signup.status == WAITLISTED,
+            "back_href": format!("/signups/{token}"),
+            "cancel_action": format!("/signups/{token}/cancel"),
+        }),
+    )
 }
 
 pub async fn signup_cancel(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
@@ -1275,10 +1316,14 @@ pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
 }
 
 /// A printable attendance list: the confirmed sign-ups with a box to tick, then the waitlist.
+/// Rows for people who come without a sign-up, written in by hand on the printed list.
+const WALK_IN_ROWS: usize = 8;
+
 pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (user, workshop) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
     let list = service::active_signups(db, workshop.id).await?;
+    // The same needs, with the same labels, as the sign-up list on screen.
     let row = |s: &workshop_signups::Model| {
         json!({
             "seq": s.seq,
@@ -1287,8 +1332,10 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
             "phone": s.phone,
             "people": s.people,
             "children": s.children,
+            "children_ages": s.children_ages,
             "interpreter": s.interpreter_language,
             "step_free": s.step_free,
+            "note": s.note,
             "checked_in": s.checked_in_at.is_some(),
         })
     };
@@ -1297,11 +1344,10 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
         .filter(|s| s.status == CONFIRMED)
         .map(row)
         .collect();
-    let waiting: Vec<Value> = list
-        .iter()
-        .filter(|s| s.status == WAITLISTED)
-        .map(row)
-        .collect();
+    let waiting: Vec<&workshop_signups::Model> =
+        list.iter().filter(|s| s.status == WAITLISTED).collect();
+    let (needs, languages) = service::needs(db, workshop.id).await?;
+    let waiting_people: i64 = waiting.iter().map(|s| i64::from(s.people)).sum();
     let txn = crate::db::begin_write(db).await?;
     service::record_export(
         &txn,
@@ -1320,7 +1366,17 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
             "workshop": details(&ctx, &workshop),
             "back_href": format!("/manage/workshops/{}/signups", workshop.id),
             "confirmed": confirmed,
-            "waiting": waiting,
+            "totals": {
+                "signups": needs.signups,
+                "people": needs.people,
+                "children": needs.children,
+                "step_free": needs.step_free,
+                "languages": languages.iter().map(|l| json!({ "language": l.language, "count": l.signups })).collect::<Vec<_>>(),
+                "any_need": needs.children > 0 || needs.step_free > 0 || !languages.is_empty(),
+            },
+            "waiting": waiting.iter().map(|s| row(s)).collect::<Vec<_>>(),
+            "waiting_people": waiting_people,
+            "walk_ins": vec![json!({}); WALK_IN_ROWS],
         }),
     )
 }

@@ -10,22 +10,24 @@ use crate::{
     error::AppResult,
     strategy::service as strategy,
     web::context::Ctx,
-    workshops::service::{self, HELD},
+    workshops::service::{self, CANCELLED, HELD},
 };
 
-/// The round page's links to its public workshops.
+/// The round page's in-person offers: its published workshops (and cancelled ones, marked so),
+/// with date and place. Held workshops appear with their documentation instead.
 pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
     let tz = ctx.state.settings.time_zone;
     Ok(service::public_for_round(&ctx.state.db, round_id)
         .await?
         .iter()
+        .filter(|w| w.status != HELD)
         .map(|w| {
             json!({
                 "href": format!("/workshops/{}", w.id),
-                "title": crate::web::i18n::t_args(ctx.lang, "workshop-module-title", &[
-                    ("title", w.title.clone().into()),
-                    ("when", service::when(ctx.lang, tz, w).into()),
-                ]),
+                "title": w.title,
+                "when": service::when(ctx.lang, tz, w),
+                "place": w.address.lines().next().unwrap_or_default().trim(),
+                "cancelled": w.status == CANCELLED,
             })
         })
         .collect())

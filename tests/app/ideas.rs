@@ -1327,3 +1327,129 @@ async fn ideas_with_the_code_only_are_limited_per_address() -> TestResult {
     assert_eq!(stored.len(), 5);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_comment_forms_offer_the_profile_name_and_leaving_it_empty_stays_anonymous()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "pnstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autorin@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Bänke am Spielplatz", "Mehr Bänke.")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+
+    app.client = new_client();
+    app.signed_in_resident("ida@example.org").await;
+    let res = app
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("display_name", "Ida K."), ("language", "de")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&path).await;
+    assert!(
+        page.body
+            .contains("id=\"author_name\" name=\"author_name\" type=\"text\" value=\"Ida K.\""),
+        "the comment form offers the profile name:\n{}",
+        page.body
+    );
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "Gute Idee!"), ("author_name", "Ida K.")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&path).await;
+    assert!(page.body.contains("Ida K. ·"), "shown with the name");
+    // The reply form offers it too, and an emptied field posts anonymously.
+    assert!(
+        page.body
+            .contains("name=\"author_name\" value=\"Ida K.\" autocomplete=\"nickname\"")
+    );
+    let comment_id = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+        .await?
+        .ok_or("no idea")?;
+    let first = entity::idea_comments::Entity::find()
+        .filter(entity::idea_comments::Column::IdeaId.eq(comment_id.id))
+        .one(&app.state.db)
+        .await?
+        .ok_or("no comment")?;
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[
+                ("body", "Anonym geantwortet."),
+                ("parent_id", &first.id.to_string()),
+                ("author_name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&path).await;
+    assert!(page.body.contains("anonym ·"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_flag_form_shows_what_is_being_flagged() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "flstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("autorin@example.org").await;
+    let long = format!("Mehr Bänke am Spielplatz. {}", "Und Schatten. ".repeat(40));
+    let code = code_of(
+        &post_idea(&app, &board, "Bänke am Spielplatz", &long)
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let path = idea_path(&app, &board, &code).await;
+    let res = app
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[
+                ("body", "Das ist ein Kommentar zum Melden."),
+                ("author_name", "Bo"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let comment = res
+        .location
+        .unwrap_or_default()
+        .split("#comment-")
+        .nth(1)
+        .ok_or("anchor")?
+        .to_string();
+    let idea_id = path.rsplit('/').next().unwrap_or_default().to_string();
+
+    app.client = new_client();
+    let form = app.get(&format!("{path}/flag?target={idea_id}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Bänke am Spielplatz"));
+    assert!(
+        form.body
+            .contains("<blockquote class=\"pre-line\">Mehr Bänke am Spielplatz. Und Schatten."),
+        "{}",
+        form.body
+    );
+    assert!(form.body.contains("…</blockquote>"), "a long text is cut");
+    assert!(form.body.contains("Die Idee, geschrieben von Mia:"));
+
+    let form = app.get(&format!("{path}/flag?target={comment}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Der Kommentar, geschrieben von Bo:"));
+    assert!(form.body.contains("Das ist ein Kommentar zum Melden."));
+    Ok(())
+}

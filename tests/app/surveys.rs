@@ -1829,3 +1829,219 @@ async fn the_free_text_queue_puts_marked_texts_first_and_keeps_its_page_and_filt
     assert_eq!(texts_on(&app, &last.body).await.len(), 25);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_number_question_states_its_bounds_and_an_answer_outside_them_is_told_which() -> TestResult
+{
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "nstadt", "none").await;
+    add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "number"),
+            ("prompt", "Wie viele Minuten brauchen Sie?"),
+            ("number_min", "0"),
+            ("number_max", "300"),
+        ],
+    )
+    .await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "multiple"),
+            ("prompt", "Was hilft?"),
+            ("options", "Bus\nRad\nAuto"),
+            ("max_choices", "1"),
+        ],
+    )
+    .await;
+    let (number, multiple) = (&qs[0], &qs[1]);
+    open(&app, &f).await;
+    let field = name(number);
+
+    let form = app.get(&format!("/surveys/{}", f.survey)).await;
+    assert!(
+        form.body.contains(&format!(
+            "<p class=\"hint\" id=\"{field}-hint\">Bitte eine ganze Zahl von 0 bis 300 eingeben.</p>"
+        )),
+        "the bounds are shown under the question:\n{}",
+        form.body
+    );
+    assert!(
+        form.body
+            .contains(&format!("aria-describedby=\"{field}-hint\""))
+    );
+
+    let res = post(
+        &app,
+        &f,
+        &[
+            (field.clone(), "301".into()),
+            (name(multiple), opt(multiple, 0)),
+            (name(multiple), opt(multiple, 1)),
+            ("action".into(), "submit".into()),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Bitte geben Sie eine ganze Zahl von 0 bis 300 ein."),
+        "the error names the bounds:\n{}",
+        res.body
+    );
+    assert!(res.body.contains("Bitte wählen Sie höchstens 1."));
+    assert!(!res.body.contains("Beachten Sie den Hinweis"));
+    assert!(
+        res.body
+            .contains(&format!("aria-describedby=\"{field}-hint {field}-error\""))
+    );
+    assert!(res.body.contains("value=\"301\""), "what was typed is kept");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_paper_questionnaire_leads_online_asks_for_crosses_and_says_where_to_hand_it_in()
+-> TestResult {
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "pstadt", "none").await;
+    every_kind(&app, &f).await;
+    let print = format!("{}/print", f.manage);
+
+    let page = app.get(&print).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let url = app
+        .state
+        .settings
+        .absolute_url(&format!("/surveys/{}", f.survey));
+    assert!(page.body.contains(&format!(">{url}<")), "the full address");
+    assert!(
+        !page.body.contains(&format!(">/surveys/{}", f.survey)),
+        "no bare path"
+    );
+    assert!(page.body.contains("<svg class=\"qr\""), "a QR code");
+    assert!(!page.body.contains("<script"));
+    for text in [
+        "Bitte nur ein Kreuz.",
+        "Mehrere Kreuze möglich: 1 bis 2.",
+        "Bitte eine ganze Zahl von 1 bis 12 eintragen.",
+        "Bitte auf die Linie schreiben.",
+        "(Pflichtfrage)",
+        "(freiwillig)",
+        "class=\"print-box\"",
+        "Seite 1 von",
+    ] {
+        assert!(page.body.contains(text), "{text}:\n{}", page.body);
+    }
+    // Each printed page carries the title and its number (once at the top, once at the foot).
+    let pages = page.body.matches("class=\"print-page\"").count();
+    assert!(pages >= 2, "seven questions take more than one page");
+    assert_eq!(
+        page.body
+            .matches(&format!("Seite {pages} von {pages}"))
+            .count(),
+        2 + 1,
+        "header, footer and the page's label"
+    );
+    // By default: the round's last day and its contact person.
+    let last = (app
+        .state
+        .clock
+        .now()
+        .with_timezone(&app.state.settings.time_zone)
+        .date_naive()
+        + chrono::Duration::days(30))
+    .format("%d.%m.%Y")
+    .to_string();
+    assert!(
+        page.body.contains(&format!(
+            "Bitte geben Sie den ausgefüllten Bogen bis zum {last} ab"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Sozialplanung, Frau Beispiel"));
+
+    // Staff set their own place and day; a wrong day comes back with what was typed.
+    let res = app
+        .submit(
+            &print,
+            &print,
+            &[("place", "Bürgerbüro, Marktplatz 1"), ("by", "31.02.2027")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Bitte geben Sie ein Datum ein"));
+    assert!(res.body.contains(">Bürgerbüro, Marktplatz 1</textarea>"));
+    assert!(res.body.contains("value=\"31.02.2027\""));
+    let res = app
+        .submit(
+            &print,
+            &print,
+            &[("place", "Bürgerbüro, Marktplatz 1"), ("by", "2027-01-15")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = app.get(&print).await;
+    assert!(page.body.contains("bis zum 15.01.2027 ab"));
+    assert!(page.body.contains("Bürgerbüro, Marktplatz 1"));
+    assert!(!page.body.contains("Sozialplanung, Frau Beispiel"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_finished_round_shows_its_results_and_no_call_to_take_part() -> TestResult {
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "fstadt", "none").await;
+    add_question(
+        &app,
+        &f,
+        &[("kind", "yesno"), ("prompt", "Haben Sie Kinder?")],
+    )
+    .await;
+    open(&app, &f).await;
+    let round = format!("/rounds/{}", f.round_slug);
+    let page = app.get(&round).await;
+    assert!(page.body.contains("So machen Sie mit"));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/surveys/{}\"", f.survey))
+    );
+
+    let res = app
+        .submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let round_id = entity::surveys::Entity::find_by_id(f.survey)
+        .one(&app.state.db)
+        .await?
+        .ok_or("no survey")?
+        .round_id;
+    let manage_round = format!("/manage/rounds/{round_id}");
+    let res = app
+        .submit(&manage_round, &format!("{manage_round}/close"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let page = app.get(&round).await;
+    assert!(!page.body.contains("So machen Sie mit"), "{}", page.body);
+    assert!(
+        !page
+            .body
+            .contains(&format!("href=\"/surveys/{}\"", f.survey)),
+        "no link to the closed survey"
+    );
+    assert!(page.body.contains("Diese Beteiligung ist beendet."));
+    assert!(
+        page.body.contains(&format!(
+            "<a href=\"/surveys/{}/results\">Ergebnisse der Umfrage „Wie kommen Sie zurecht?“</a>",
+            f.survey
+        )),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Fragen zu dieser Beteiligung?"));
+    Ok(())
+}

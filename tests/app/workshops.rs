@@ -1034,6 +1034,7 @@ pub async fn workshop_pages(app: &TestApp, round: &str) -> Vec<(&'static str, St
         .submit(&public, &public, &[("name", "Vera"), ("people", "1")])
         .await;
     let own = res.location.unwrap_or_default();
+    let cancel = format!("{}/cancel", own.split('?').next().unwrap_or_default());
     vec![
         ("workshops/manage_list", format!("{round}/workshops")),
         ("workshops/manage_form", manage.clone()),
@@ -1041,6 +1042,7 @@ pub async fn workshop_pages(app: &TestApp, round: &str) -> Vec<(&'static str, St
         ("workshops/attendance", format!("{manage}/attendance")),
         ("workshops/show", public),
         ("workshops/signup", own),
+        ("workshops/signup_cancel", cancel),
     ]
 }
 
@@ -1198,5 +1200,189 @@ async fn staff_cancel_a_sign_up_for_someone_who_phones_and_the_waitlist_moves_up
         )
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+#[tokio::test]
+async fn cancelling_by_the_private_link_asks_first_and_a_cancelled_sign_up_offers_nothing_to_change()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "cstadt").await;
+    let id = new_workshop(&mut app, &setup, &[]).await;
+    let link = signed_up(&app, id, &[("name", "Aylin"), ("people", "2")]).await;
+    let cancel = format!("{link}/cancel");
+
+    // The sign-up page links to the question; it holds no one-tap cancel button.
+    let own = app.get(&link).await;
+    assert!(
+        own.body.contains(&format!("href=\"{cancel}\"")),
+        "{}",
+        own.body
+    );
+    assert!(!own.body.contains(&format!("action=\"{cancel}\"")));
+
+    // The question shows what would be cancelled and changes nothing yet.
+    let ask = app.get(&cancel).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    for text in [
+        "Anmeldung wirklich absagen?",
+        "Werkstatt Familie",
+        "Aylin",
+        &code_on(&own.body),
+        &format!("action=\"{cancel}\""),
+        &format!("href=\"{link}\""),
+    ] {
+        assert!(ask.body.contains(text), "{text}:\n{}", ask.body);
+    }
+    assert!(csrf_token(&ask.body).is_some());
+    assert_eq!(signups(&app, id).await[0].status, "confirmed");
+
+    // Without the form's token nothing happens.
+    let res = app.post_raw(&cancel, &[]).await;
+    assert_ne!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(signups(&app, id).await[0].status, "confirmed");
+
+    let res = app.submit(&cancel, &cancel, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(signups(&app, id).await[0].status, "cancelled");
+    let own = app.get(&link).await;
+    assert!(own.body.contains("Diese Anmeldung ist abgesagt"));
+    assert!(!own.body.contains("calendar.ics"), "no calendar file");
+    assert!(
+        !own.body.contains("ändern"),
+        "nothing to change:\n{}",
+        own.body
+    );
+    assert!(!own.body.contains(&format!("href=\"{cancel}\"")));
+    // Asking again leads back to the page that says it is cancelled.
+    let again = app.get(&cancel).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(again.location.as_deref(), Some(link.as_str()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn someone_waiting_without_an_address_is_told_how_to_find_out_whether_she_moved_up()
+-> TestResult {
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "wstadt").await;
+    let id = new_workshop(&mut app, &setup, &[("capacity", "1")]).await;
+    signed_up(&app, id, &[("name", "Anna")]).await;
+
+    let waiting = signed_up(&app, id, &[("name", "Berta")]).await;
+    let own = app.get(&waiting).await;
+    assert!(own.body.contains("Auf der Warteliste"));
+    assert!(
+        own.body
+            .contains("Wir können Ihnen nicht Bescheid sagen, wenn Sie nachrücken"),
+        "{}",
+        own.body
+    );
+    assert!(own.body.contains("unter Ihrem persönlichen Link nach"));
+    let code = code_on(&own.body);
+    assert!(
+        own.body.contains(&format!(
+            "Oder rufen Sie an unter 0721 133-5000 und nennen Sie Ihre Anmeldenummer {code}."
+        )),
+        "the organiser's phone and her code:\n{}",
+        own.body
+    );
+    assert!(!own.body.contains("schreiben wir Ihnen eine E-Mail"));
+
+    let with_mail = signed_up(&app, id, &[("name", "Cem"), ("email", "cem@example.org")]).await;
+    let own = app.get(&with_mail).await;
+    assert!(
+        own.body
+            .contains("Rücken Sie nach, schreiben wir Ihnen eine E-Mail.")
+    );
+    assert!(!own.body.contains("Wir können Ihnen nicht Bescheid sagen"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_attendance_list_shows_needs_with_labels_totals_and_rows_for_walk_ins() -> TestResult {
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "lstadt").await;
+    let id = new_workshop(&mut app, &setup, &[("capacity", "5")]).await;
+    signed_up(
+        &app,
+        id,
+        &[
+            ("name", "Aylin"),
+            ("people", "3"),
+            ("childcare", "1"),
+            ("children", "2"),
+            ("children_ages", "3 und 5"),
+            ("interpreter_language", "Arabisch"),
+            ("step_free", "1"),
+        ],
+    )
+    .await;
+    signed_up(&app, id, &[("name", "Bernd"), ("people", "2")]).await;
+    signed_up(&app, id, &[("name", "Chiara"), ("people", "4")]).await;
+
+    app.client = setup.staff.clone();
+    let list = app.get(&format!("/manage/workshops/{id}/attendance")).await;
+    assert_eq!(list.status, StatusCode::OK);
+    for text in [
+        "5 Personen angemeldet (2 Anmeldungen)",
+        "4 Personen auf der Warteliste",
+        "<th scope=\"col\" class=\"num\">Personen</th>",
+        "2 Kinder (3 und 5)",
+        "Dolmetschen: Arabisch",
+        "ohne Stufen",
+        "Zusammen",
+        "2 Anmeldungen",
+        "Ohne Anmeldung gekommen",
+    ] {
+        assert!(list.body.contains(text), "{text}:\n{}", list.body);
+    }
+    let walk_ins = &list.body[list.body.find("Ohne Anmeldung gekommen").unwrap_or(0)..];
+    assert_eq!(
+        walk_ins.matches("<td></td><td></td><td></td>").count(),
+        8,
+        "blank rows for people who come without a sign-up"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_round_page_lists_a_workshop_once_named_under_in_person_not_under_online() -> TestResult
+{
+    let mut app = spawn_app().await;
+    let setup = setup(&mut app, "ostadt").await;
+    let id = new_workshop(
+        &mut app,
+        &setup,
+        &[("title", "Werkstatt: Familie und Arbeit")],
+    )
+    .await;
+    let round_id = Uuid::parse_str(setup.round.trim_start_matches("/manage/rounds/"))?;
+    let round = entity::rounds::Entity::find_by_id(round_id)
+        .one(&app.state.db)
+        .await?
+        .ok_or("no round")?;
+
+    let page = app.get(&format!("/rounds/{}", round.slug)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(&format!(
+            "<a href=\"/workshops/{id}\">Werkstatt: Familie und Arbeit</a>"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Werkstatt: Werkstatt:"));
+    let online = page.body.find("Im Internet").ok_or("no online heading")?;
+    let in_person = page
+        .body
+        .find("Werkstätten vor Ort")
+        .ok_or("no in-person heading")?;
+    let link = page
+        .body
+        .find(&format!("/workshops/{id}"))
+        .ok_or("no link")?;
+    assert!(online < in_person && in_person < link, "{}", page.body);
+    assert!(page.body[link..].contains("Rathaus"), "with its place");
     Ok(())
 }
