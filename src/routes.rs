@@ -163,6 +163,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         )
         .route("/healthz", web::get().to(health::check))
         .route("/static/{path:.*}", web::get().to(static_files::serve))
+        .route("/favicon.ico", web::get().to(static_files::favicon))
         .route(
             "/strategies/{slug}",
             web::get().to(strategy::public_strategy),

@@ -252,3 +252,6 @@ survey-export-channel = Weg
 survey-table-of = Tabelle: { $question }
 survey-breakdown-table-of = Aufschlüsselung: { $question }
 survey-manage-all = Alle Umfragen zeigen
+
+# issue 18: a link of the error summary names the question it leads to
+survey-error-summary-item = „{ $question }“: { $message }

@@ -252,3 +252,6 @@ survey-export-channel = Channel
 survey-table-of = Table: { $question }
 survey-breakdown-table-of = Breakdown: { $question }
 survey-manage-all = Show all surveys
+
+# issue 18: a link of the error summary names the question it leads to
+survey-error-summary-item = “{ $question }”: { $message }
