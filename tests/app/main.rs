@@ -10,6 +10,7 @@ mod i18n;
 mod ideas;
 mod mail;
 mod moderation;
+mod page_semantics;
 mod rounds;
 mod strategy;
 mod surveys;
