@@ -177,6 +177,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/impressum", web::get().to(legal::imprint))
         .route("/datenschutz", web::get().to(legal::privacy))
         .route("/static/{path:.*}", web::get().to(static_files::serve))
+        .route("/favicon.ico", web::get().to(static_files::favicon))
         .route(
             "/strategies/{slug}",
             web::get().to(strategy::public_strategy),

@@ -29,3 +29,6 @@ home-empty-next = Sobald Ihre Kommune eine neue Beteiligung startet, finden Sie 
 role-admin = Administration
 role-coordinator = Koordination
 role-moderator = Moderation
+
+# issue 18: a refused form says so first in the page title ("Fehler: Anmeldung – Teilhabe")
+title-error = Fehler

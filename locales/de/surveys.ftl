@@ -292,3 +292,6 @@ survey-print-number-max = Bitte eine ganze Zahl bis { $max } eintragen.
 survey-print-number-between = Bitte eine ganze Zahl von { $min } bis { $max } eintragen.
 survey-print-write = Bitte auf die Linie schreiben.
 survey-print-thanks = Vielen Dank für Ihre Antworten!
+
+# issue 18: a link of the error summary names the question it leads to
+survey-error-summary-item = „{ $question }“: { $message }

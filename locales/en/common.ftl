@@ -29,3 +29,6 @@ home-empty-next = As soon as your municipality starts a new one, you will find i
 role-admin = Administration
 role-coordinator = Coordination
 role-moderator = Moderation
+
+# issue 18: a refused form says so first in the page title ("Error: Sign-up – Teilhabe")
+title-error = Error

@@ -292,3 +292,6 @@ survey-print-number-max = Please write a whole number up to { $max }.
 survey-print-number-between = Please write a whole number from { $min } to { $max }.
 survey-print-write = Please write on the line.
 survey-print-thanks = Thank you for your answers!
+
+# issue 18: a link of the error summary names the question it leads to
+survey-error-summary-item = “{ $question }”: { $message }

@@ -208,7 +208,7 @@ async fn idea_form_at(
     let db = &ctx.state.db;
     let categories = service::categories(db, board.id).await?;
     let districts = service::districts(board);
-    ctx.render_status(
+    ctx.render_about(
         status,
         "ideas/new",
         if editing.is_some() {
@@ -216,6 +216,7 @@ async fn idea_form_at(
         } else {
             "idea-new-title"
         },
+        editing.map_or(&board.title, |idea| &idea.title),
         json!({
             "board": board_head(board, round),
             "heading": if editing.is_some() { "idea-edit-title" } else { "idea-new-title" },
@@ -435,10 +436,11 @@ async fn idea_page(
         .user
         .as_ref()
         .is_some_and(|u| u.coordinates(idea.municipality_id));
-    ctx.render_status(
+    ctx.render_about(
         status,
         "ideas/show",
         "idea-page-title",
+        card["title"].as_str().unwrap_or_default(),
         json!({
             "board": board_head(board, round),
             "idea": card,
@@ -753,10 +755,11 @@ async fn flag_page(
         Target::Idea(i) => (&i.body, &i.author_name),
         Target::Comment(c) => (&c.body, &c.author_name),
     };
-    ctx.render_status(
+    ctx.render_about(
         status,
         "ideas/flag",
         "flag-title",
+        &idea.title,
         json!({
             "idea": { "title": idea.title, "href": idea_href(idea) },
             "excerpt": excerpt(body, FLAG_EXCERPT_CHARS),
@@ -1259,10 +1262,11 @@ async fn board_form_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let categories = service::categories(&ctx.state.db, board.id).await?;
-    ctx.render_status(
+    ctx.render_about(
         status,
         "ideas/manage_board",
         "board-edit-title",
+        &board.title,
         json!({
             "action": format!("/manage/boards/{}", board.id),
             "public_href": format!("/ideas/{}", board.id),
@@ -1362,10 +1366,11 @@ async fn answer_page(
         json!({ "value": "", "text": ctx.t("answer-no-measure"), "selected": form.measure_id.is_empty() }),
     ];
     measure_options.extend(measures.iter().map(|m| json!({ "value": m.id, "text": m.title, "selected": form.measure_id == m.id.to_string() })));
-    ctx.render_status(
+    ctx.render_about(
         status,
         "ideas/answer",
         "answer-title",
+        &idea.title,
         json!({
             "idea": { "title": idea.title, "body": idea.body, "href": idea_href(idea), "supports": idea.support_count },
             "action": format!("/manage/ideas/{}/answer", idea.id),

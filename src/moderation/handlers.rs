@@ -174,10 +174,11 @@ async fn item_page(
     let board = service::board_title(db, board_id).await?;
     let path = |what: &str| format!("/manage/moderation/{}/{what}", target.id());
     let allowed = |a: &Action| a.allowed_for(target);
-    ctx.render_status(
+    ctx.render_about(
         status,
         "moderation/item",
         "moderation-item-title",
+        &format!("{}: {title}", ctx.t(&format!("moderation-kind-{}", target.kind()))),
         json!({
             "kind_label": ctx.t(&format!("moderation-kind-{}", target.kind())),
             "board": board,

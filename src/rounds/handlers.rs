@@ -729,24 +729,23 @@ async fn form_page(
     } else {
         "round-new-title"
     };
-    ctx.render_status(
-        status,
-        "rounds/manage_form",
-        title_key,
-        json!({
-            "heading": title_key,
-            "municipality": place.name,
-            "strategy_href": "/manage/strategies",
-            "action": action,
-            "values": form,
-            "slug_editable": round.is_none_or(|r| r.status == Status::Draft.as_str()),
-            "fields": fields,
-            "has_goals": !goals.is_empty(),
-            "lifecycle": lifecycle,
-            "history": history,
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+    let page = json!({
+        "heading": title_key,
+        "municipality": place.name,
+        "strategy_href": "/manage/strategies",
+        "action": action,
+        "values": form,
+        "slug_editable": round.is_none_or(|r| r.status == Status::Draft.as_str()),
+        "fields": fields,
+        "has_goals": !goals.is_empty(),
+        "lifecycle": lifecycle,
+        "history": history,
+        "errors": errors.view(ctx.lang),
+    });
+    match round {
+        Some(r) => ctx.render_about(status, "rounds/manage_form", title_key, &r.title, page),
+        None => ctx.render_status(status, "rounds/manage_form", title_key, page),
+    }
 }
 
 /// The round's latest audit entries as its coordinators read them: when, who, what, and which

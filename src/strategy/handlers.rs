@@ -184,9 +184,11 @@ pub async fn public_strategy(
         })
         .collect();
     let s = &tree.strategy;
-    ctx.render(
+    ctx.render_about(
+        StatusCode::OK,
         "strategy/show",
         "strategy-public-title",
+        &s.title,
         json!({
             "municipality": place_view,
             "legal_municipality": place.slug,
@@ -228,9 +230,11 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             })
         })
         .collect();
-    ctx.render(
+    ctx.render_about(
+        StatusCode::OK,
         "strategy/goal",
         "strategy-goal-title",
+        &at.goal.title,
         json!({
             "municipality": { "name": place.name, "slug": place.slug },
             "strategy": {
@@ -460,10 +464,11 @@ async fn strategy_page(
         "strategy-status-",
         values["status"].as_str().unwrap_or_default(),
     );
-    ctx.render_status(
+    ctx.render_about(
         status,
         "strategy/manage_strategy",
         "strategy-edit-title",
+        &tree.strategy.title,
         json!({
             "strategy": {
                 "id": s.id,
@@ -614,10 +619,11 @@ async fn field_page(
         .iter()
         .map(|g| json!({ "id": g.id, "title": g.title }))
         .collect();
-    ctx.render_status(
+    ctx.render_about(
         status,
         "strategy/manage_field",
         "strategy-field-edit-title",
+        &at.field.title,
         json!({
             "strategy": { "id": at.strategy.id, "title": at.strategy.title },
             "field": { "id": at.field.id, "title": at.field.title },
@@ -772,10 +778,11 @@ async fn goal_page(
         "strategy-measure-status-",
         new_measure["measure_status"].as_str().unwrap_or_default(),
     );
-    ctx.render_status(
+    ctx.render_about(
         status,
         "strategy/manage_goal",
         "strategy-goal-edit-title",
+        &at.goal.title,
         json!({
             "strategy": { "id": at.strategy.id, "title": at.strategy.title },
             "field": { "id": at.field.id, "title": at.field.title },
@@ -954,10 +961,11 @@ fn measure_page(
         "strategy-measure-status-",
         values["measure_status"].as_str().unwrap_or_default(),
     );
-    ctx.render_status(
+    ctx.render_about(
         status,
         "strategy/manage_measure",
         "strategy-measure-edit-title",
+        &at.measure.title,
         json!({
             "strategy": { "id": at.strategy.id, "title": at.strategy.title },
             "field": { "id": at.field.id, "title": at.field.title },

@@ -65,10 +65,11 @@ fn notice(
     key: &str,
     login: bool,
 ) -> AppResult<HttpResponse> {
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/notice",
         &format!("{key}-title"),
+        &survey.title,
         json!({
             "heading": format!("{key}-title"),
             "text": format!("{key}-text"),
@@ -96,8 +97,10 @@ fn question_view(
 ) -> Value {
     let name = field_name(q.model.id);
     let values = raw.all(&name);
-    let option = |i: usize, value: String, label: String, kind: &str| {
+    // `written`: the label is the survey's own text (German), not one of the interface's.
+    let option = |i: usize, value: String, label: String, kind: &str, written: bool| {
         json!({
+            "written": written,
             "id": if i == 0 { name.clone() } else { format!("{name}-{i}") },
             "name": name,
             "type": kind,
@@ -116,7 +119,7 @@ fn question_view(
             .options
             .iter()
             .enumerate()
-            .map(|(i, o)| option(i, o.id.to_string(), o.label.clone(), input))
+            .map(|(i, o)| option(i, o.id.to_string(), o.label.clone(), input, true))
             .collect(),
         Kind::Scale | Kind::YesNo => views::cells(ctx.lang, q)
             .into_iter()
@@ -126,7 +129,7 @@ fn question_view(
                     service::Cell::Value(v) => v.to_string(),
                     _ => String::new(),
                 };
-                option(i, value, label, "radio")
+                option(i, value, label, "radio", false)
             })
             .collect(),
         _ => Vec::new(),
@@ -214,6 +217,28 @@ fn shown_pages(all: &[Question], raw: &RawAnswers) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// Each link of the error summary names its question ("Wie alt sind Sie?: Bitte wählen Sie …"),
+/// since a list of bare "please choose an answer" links does not say where to go.
+fn name_questions_in_summary(ctx: &Ctx, all: &[Question], errors: &mut Value) {
+    let Some(items) = errors.get_mut("summary").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for item in items {
+        let field = item["field"].as_str().unwrap_or_default();
+        if let Some(q) = all.iter().find(|q| field_name(q.model.id) == field) {
+            let message = item["message"].as_str().unwrap_or_default().to_string();
+            item["message"] = json!(i18n::t_args(
+                ctx.lang,
+                "survey-error-summary-item",
+                &[
+                    ("question", q.model.prompt.clone().into()),
+                    ("message", message.into()),
+                ],
+            ));
+        }
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn answer_page(
     ctx: &Ctx,
@@ -231,7 +256,8 @@ fn answer_page(
         .get(page)
         .map(|p| p.iter().map(|&i| &all[i]).collect())
         .unwrap_or_default();
-    let errors_view = errors.view(ctx.lang);
+    let mut errors_view = errors.view(ctx.lang);
+    name_questions_in_summary(ctx, all, &mut errors_view);
     let mut here: Vec<String> = Vec::new();
     for q in &on_page {
         here.push(field_name(q.model.id));
@@ -244,10 +270,11 @@ fn answer_page(
         .map(|(k, v)| json!({ "name": k, "value": v }))
         .collect();
     let ask_code = survey.access == "code" && page == 0;
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/answer",
         "survey-answer-title",
+        &survey.title,
         json!({
             "title": survey.title,
             "intro": survey.intro,
@@ -552,9 +579,11 @@ pub async fn answer(
 
 pub async fn thanks(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (survey, round) = public_survey(&ctx, *id).await?;
-    ctx.render(
+    ctx.render_about(
+        StatusCode::OK,
         "surveys/thanks",
         "survey-thanks-title",
+        &survey.title,
         json!({
             "survey": survey.title,
             "results_href": format!("/surveys/{}/results", survey.id),
@@ -617,9 +646,11 @@ pub async fn results(
         }
         None => None,
     };
-    ctx.render(
+    ctx.render_about(
+        StatusCode::OK,
         "surveys/results",
         "survey-results-title",
+        &survey.title,
         json!({
             "title": survey.title,
             "preview": survey.results_published_at.is_none(),
@@ -835,10 +866,11 @@ async fn edit_page(
     let conditions = service::condition_choices(&all, None);
     let path = |what: &str| format!("/manage/surveys/{}/{what}", survey.id);
     let count = all.len();
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/manage_survey",
         "survey-edit-title",
+        &survey.title,
         json!({
             "title": survey.title,
             "action": format!("/manage/surveys/{}", survey.id),
@@ -1160,10 +1192,11 @@ async fn question_page(
     let all = service::questions(db, survey.id).await?;
     let goals = round_goals(ctx, round).await?;
     let conditions = service::condition_choices(&all, Some(q.model.position));
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/manage_question",
         "survey-question-edit-title",
+        &q.model.prompt,
         json!({
             "survey": { "title": survey.title, "href": format!("/manage/surveys/{}", survey.id) },
             "action": format!("/manage/questions/{}", q.model.id),
@@ -1321,10 +1354,11 @@ async fn codes_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (all, used) = service::code_counts(&ctx.state.db, survey.id).await?;
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/manage_codes",
         "survey-codes-title",
+        &survey.title,
         json!({
             "survey": { "title": survey.title, "href": format!("/manage/surveys/{}", survey.id) },
             "public_href": format!("/surveys/{}", survey.id),
@@ -1401,10 +1435,11 @@ fn paper_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let errors_view = errors.view(ctx.lang);
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/manage_paper",
         "survey-paper-title",
+        &survey.title,
         json!({
             "survey": { "title": survey.title, "href": format!("/manage/surveys/{}", survey.id) },
             "action": format!("/manage/surveys/{}/paper", survey.id),
@@ -1554,10 +1589,11 @@ async fn print_page(
     } else {
         survey.paper_return_place.clone()
     };
-    ctx.render_status(
+    ctx.render_about(
         status,
         "surveys/print",
         "survey-print-title",
+        &survey.title,
         json!({
             "title": survey.title,
             "intro": survey.intro,

@@ -264,6 +264,14 @@ impl Ctx {
         if !flash.is_empty() {
             self.session.remove(SESSION_FLASH);
         }
+        // A page that refused a form says so first in its title, which is what a screen reader
+        // announces when the page loads and what a tab shows.
+        let refused = status == StatusCode::UNPROCESSABLE_ENTITY || has_error_summary(&page);
+        let title = if refused {
+            format!("{}: {title}", self.t("title-error"))
+        } else {
+            title.to_string()
+        };
         let body = render_page(
             &self.state,
             &self.req,
@@ -273,12 +281,33 @@ impl Ctx {
                 csrf_token: self.csrf_token.clone(),
             },
             template,
-            title,
+            &title,
             page,
             &flash,
         )?;
         Ok(render::html(status, body))
     }
+
+    /// Renders `template` under a title naming the page's object first, then what kind of page it
+    /// is ("Mehr Bänke im Park – Idee"), so that every idea, goal or workshop has its own title.
+    pub fn render_about(
+        &self,
+        status: StatusCode,
+        template: &str,
+        title_key: &str,
+        subject: &str,
+        page: Value,
+    ) -> AppResult<HttpResponse> {
+        let title = format!("{subject} – {}", self.t(title_key));
+        self.render_page_titled(status, template, &title, page)
+    }
+}
+
+/// Whether the page data carries form errors to summarise (`page.errors.summary`).
+fn has_error_summary(page: &Value) -> bool {
+    page.pointer("/errors/summary")
+        .and_then(Value::as_array)
+        .is_some_and(|items| !items.is_empty())
 }
 
 /// A 303 redirect, the answer to a successful form post.

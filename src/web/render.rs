@@ -110,6 +110,7 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
     hb.register_helper("concat", Box::new(concat));
     if escape {
         hb.register_helper("markdown", Box::new(markdown));
+        hb.register_helper("content_lang", Box::new(content_lang));
     }
     hb.register_helper("field_error", Box::new(FieldError));
     Ok(hb)
@@ -117,12 +118,32 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
 
 handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
 
+/// The language of what staff and residents write: German, whatever language the interface is
+/// shown in. Screen readers need to know, or they read German text with English rules.
+pub const CONTENT_LANG: Lang = Lang::De;
+
+/// The ` lang="de"` attribute for an element holding written content, when the page's interface
+/// language is another one; nothing on German pages. `<h1{{content_lang}}>{{title}}</h1>`.
+fn content_lang(
+    _: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    if lang_of(ctx) != CONTENT_LANG {
+        out.write(&format!(" lang=\"{}\"", CONTENT_LANG.code()))?;
+    }
+    Ok(())
+}
+
 /// `{{markdown text}}`: staff-written Markdown as sanitized HTML (written as it is, so the
-/// sanitizer, not the escaper, is what keeps it safe).
+/// sanitizer, not the escaper, is what keeps it safe), marked as German on pages in another
+/// language.
 fn markdown(
     h: &Helper,
     _: &Handlebars,
-    _: &Context,
+    ctx: &Context,
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
@@ -130,7 +151,15 @@ fn markdown(
         .param(0)
         .and_then(|p| p.value().as_str())
         .unwrap_or_default();
-    out.write(&crate::web::markdown::to_safe_html(source))?;
+    let html = crate::web::markdown::to_safe_html(source);
+    if lang_of(ctx) == CONTENT_LANG {
+        out.write(&html)?;
+    } else {
+        out.write(&format!(
+            "<div lang=\"{}\">{html}</div>",
+            CONTENT_LANG.code()
+        ))?;
+    }
     Ok(())
 }
 

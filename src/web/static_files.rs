@@ -10,7 +10,16 @@ use crate::error::{AppError, AppResult};
 struct StaticFiles;
 
 pub async fn serve(req: HttpRequest, path: web::Path<String>) -> AppResult<HttpResponse> {
-    let file = StaticFiles::get(&path).ok_or(AppError::NotFound)?;
+    serve_file(&req, &path)
+}
+
+/// `/favicon.ico`, where browsers and bookmarks look for the icon whatever the page links.
+pub async fn favicon(req: HttpRequest) -> AppResult<HttpResponse> {
+    serve_file(&req, "favicon.ico")
+}
+
+fn serve_file(req: &HttpRequest, path: &str) -> AppResult<HttpResponse> {
+    let file = StaticFiles::get(path).ok_or(AppError::NotFound)?;
     let etag = format!(
         "\"{}\"",
         crate::secrets::hex(&file.metadata.sha256_hash()[..16])

@@ -148,11 +148,13 @@ async fn public_page(
         "errors": errors.view(ctx.lang),
     });
     page["form"]["submit"] = json!("signup-submit");
-    if status == StatusCode::OK {
-        ctx.render_title("workshops/show", &workshop.title, page)
-    } else {
-        ctx.render_status(status, "workshops/show", "workshop-page-title", page)
-    }
+    ctx.render_about(
+        status,
+        "workshops/show",
+        "workshop-page-title",
+        &workshop.title,
+        page,
+    )
 }
 
 /// What a held workshop publishes: documentation, informed goals, attendance (suppressed below
@@ -317,10 +319,11 @@ async fn own_page(
     };
     let mut form = signup_form_view(&workshop, values);
     form["submit"] = json!("signup-save");
-    ctx.render_status(
+    ctx.render_about(
         status,
         "workshops/signup",
         "signup-page-title",
+        &workshop.title,
         json!({
             "workshop": details(ctx, &workshop),
             "new": new,
@@ -514,9 +517,11 @@ pub async fn manage_list(
             })
         })
         .collect();
-    ctx.render(
+    ctx.render_about(
+        StatusCode::OK,
         "workshops/manage_list",
         "manage-workshops-title",
+        &round.title,
         json!({
             "round": { "title": round.title, "href": format!("/manage/rounds/{}", round.id) },
             "new_href": format!("/manage/rounds/{}/workshops/new", round.id),
@@ -682,10 +687,11 @@ async fn documentation_page(
             format!("/manage/rounds/{}/workshops/new", round.id),
         ),
     };
-    ctx.render_status(
+    ctx.render_about(
         status,
         "workshops/manage_form",
         heading,
+        workshop.map_or(&round.title, |w| &w.title),
         json!({
             "heading": heading,
             "round": { "title": round.title, "href": format!("/manage/rounds/{}/workshops", round.id) },
@@ -953,10 +959,11 @@ async fn signups_page(
         .collect();
     let mut form = signup_form_view(workshop, values);
     form["submit"] = json!("signup-add-button");
-    ctx.render_status(
+    ctx.render_about(
         status,
         "workshops/manage_signups",
         "manage-signups-title",
+        &workshop.title,
         json!({
             "workshop": {
                 "title": workshop.title,
@@ -1359,9 +1366,11 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
     )
     .await?;
     txn.commit().await?;
-    ctx.render(
+    ctx.render_about(
+        StatusCode::OK,
         "workshops/attendance",
         "attendance-title",
+        &workshop.title,
         json!({
             "workshop": details(&ctx, &workshop),
             "back_href": format!("/manage/workshops/{}/signups", workshop.id),

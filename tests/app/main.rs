@@ -14,6 +14,7 @@ mod ideas;
 mod legal;
 mod mail;
 mod moderation;
+mod page_semantics;
 mod rounds;
 mod strategy;
 mod surveys;
