@@ -233,3 +233,4 @@ mail-idea_restored-subject = Ihr Beitrag ist wieder zu sehen
 mail-idea_restored-text = Die Moderation hat sich Ihren Widerspruch angesehen: Ihre Idee „{ $title }“ ist wieder zu sehen.
 mail-idea_restored-comment = Die Moderation hat sich Ihren Widerspruch angesehen: Ihr Kommentar zur Idee „{ $title }“ ist wieder zu sehen.
 mail-idea_restored-thanks = Ihr Widerspruch ist damit erledigt. Danke, dass Sie sich gemeldet haben.
+idea-error-contact-missing = Bitte geben Sie Ihre E-Mail-Adresse an oder wählen Sie „Nur mit Code“.

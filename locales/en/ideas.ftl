@@ -233,3 +233,4 @@ mail-idea_restored-subject = Your post is shown again
 mail-idea_restored-text = The moderators have looked at your objection: your idea “{ $title }” is shown again.
 mail-idea_restored-comment = The moderators have looked at your objection: your comment on the idea “{ $title }” is shown again.
 mail-idea_restored-thanks = This settles your objection. Thank you for getting in touch.
+idea-error-contact-missing = Please enter your e-mail address or choose “Only with a code”.
