@@ -238,3 +238,4 @@ mail-idea_restored-thanks = Ihr Widerspruch ist damit erledigt. Danke, dass Sie 
 flag-quoted-idea = Die Idee, geschrieben von { $author }:
 flag-quoted-comment = Der Kommentar, geschrieben von { $author }:
 idea-reply-name = Ihr Name für die Anzeige (leer lassen: anonym)
+idea-error-contact-missing = Bitte geben Sie Ihre E-Mail-Adresse an oder wählen Sie „Nur mit Code“.

@@ -238,3 +238,4 @@ mail-idea_restored-thanks = This settles your objection. Thank you for getting i
 flag-quoted-idea = The idea, written by { $author }:
 flag-quoted-comment = The comment, written by { $author }:
 idea-reply-name = Your name as shown (leave empty: anonymous)
+idea-error-contact-missing = Please enter your e-mail address or choose “Only with a code”.

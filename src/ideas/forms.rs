@@ -100,7 +100,10 @@ impl IdeaForm {
             errors.add("author_name", "idea-error-name-long");
         }
         if needs_email {
-            if self.email.is_empty() {
+            if self.email.is_empty() && self.contact.is_empty() {
+                // Neither way chosen: the message names both.
+                errors.add("email", "idea-error-contact-missing");
+            } else if self.email.is_empty() {
                 errors.add("email", "error-email-missing");
             } else if !validator::ValidateEmail::validate_email(&self.email)
                 || self.email.len() > 254

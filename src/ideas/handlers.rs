@@ -227,6 +227,7 @@ async fn idea_form_at(
             "signed_in": ctx.user.is_some(),
             "needs_email": ctx.user.is_none() && editing.is_none(),
             "code_only": form.code_only(),
+            "contact_email": form.contact == "email",
             "login_href": format!("/account/login?next=%2Fideas%2F{}%2Fnew", board.id),
             "categories": categories.iter().map(|c| json!({
                 "value": c.id, "text": c.name, "selected": form.category == c.id.to_string(),

@@ -391,10 +391,12 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "idea_confirm",
         "idea_received",
         "idea_hidden",
+        "idea_restored",
         "idea_answer",
         "workshop_signup",
         "workshop_promoted",
         "workshop_cancelled",
+        "workshop_signup_cancelled",
         "workshop_reminder",
     ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/emails");

@@ -1156,8 +1156,27 @@ async fn a_visitor_posts_with_the_code_only_and_the_idea_waits_for_the_moderator
         assert!(page.contains(way), "the form explains {way:?}");
     }
 
-    // A mistake keeps the choice.
+    // No way chosen and no address: the message names both ways.
     let category = board.categories[0].to_string();
+    let res = app
+        .submit(
+            &form,
+            &form,
+            &[
+                ("title", "Bank"),
+                ("body", "Zum Ausruhen."),
+                ("category", &category),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("oder wählen Sie „Nur mit Code“"),
+        "{}",
+        res.body
+    );
+
+    // A mistake keeps the choice.
     let res = app
         .submit(
             &form,

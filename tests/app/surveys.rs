@@ -541,6 +541,7 @@ async fn a_response_holds_no_link_to_the_person_or_the_code() -> TestResult {
             "option_id",
             "question_id",
             "response_id",
+            "text_marked",
             "text_status",
             "text_value"
         ]

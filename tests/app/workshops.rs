@@ -1035,8 +1035,15 @@ pub async fn workshop_pages(app: &TestApp, round: &str) -> Vec<(&'static str, St
         .await;
     let own = res.location.unwrap_or_default();
     let cancel = format!("{}/cancel", own.split('?').next().unwrap_or_default());
+    let id = Uuid::parse_str(manage.trim_start_matches("/manage/workshops/"))
+        .unwrap_or_else(|e| panic!("{manage}: {e}"));
+    let vera = signups(app, id).await[0].id;
     vec![
         ("workshops/manage_list", format!("{round}/workshops")),
+        (
+            "workshops/manage_cancel",
+            format!("{manage}/cancel-signup?signup_id={vera}"),
+        ),
         ("workshops/manage_form", manage.clone()),
         ("workshops/manage_signups", format!("{manage}/signups")),
         ("workshops/attendance", format!("{manage}/attendance")),
