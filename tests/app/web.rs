@@ -91,7 +91,8 @@ async fn pages_carry_strict_security_headers_and_a_private_session_cookie() -> T
             .unwrap_or_default()
             .starts_with("text/css")
     );
-    assert!(css.body.len() < 10_000, "the stylesheet stays small");
+    // Cached after the first page; 12 KB leaves room for the accessibility rules of issue 18.
+    assert!(css.body.len() < 12_000, "the stylesheet stays small");
     Ok(())
 }
 
