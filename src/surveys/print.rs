@@ -17,7 +17,7 @@ use crate::{
 /// Millimetres of an A4 page (297 mm, 14 mm margins) left for questions under the running header
 /// and above the footer, less a reserve: an estimate that errs on the short side keeps every
 /// page's content on its own sheet of paper.
-const PAGE_BUDGET_MM: u32 = 215;
+const PAGE_BUDGET_MM: u32 = 235;
 /// The first page also carries the title, the introduction, the QR code and where to hand in.
 const FIRST_PAGE_BLOCK_MM: u32 = 115;
 /// The closing thanks and the reminder where to hand in.
@@ -84,22 +84,24 @@ fn lines(text: &str) -> u32 {
 /// The estimated printed height of a question in millimetres.
 fn height_mm(q: &Question, view: &Value) -> u32 {
     let text = |key: &str| view.get(key).and_then(Value::as_str).unwrap_or_default();
-    let prose = (lines(text("prompt")) + 1) * (LINE_MM + 1)
+    let prose = lines(text("prompt")) * (LINE_MM + 1)
+        + 6
         + (lines(text("help")) + lines(text("condition")) + lines(text("instruction"))) * LINE_MM;
     let answer = match q.kind {
         Kind::Single | Kind::Multiple => {
             let options: u32 = q.options.iter().map(|o| lines(&o.label).max(1) * 11).sum();
             options + if q.model.allow_other { 22 } else { 0 }
         }
+        // A scale's boxes stand side by side, five or so to a row.
         Kind::Scale => {
             let span = q.model.scale_max.unwrap_or(5) - q.model.scale_min.unwrap_or(1) + 1;
-            u32::try_from(span).unwrap_or(5) * 11
+            u32::try_from(span).unwrap_or(5).div_ceil(5) * 11
         }
         Kind::YesNo => 3 * 11,
         Kind::Number | Kind::ShortText => 16,
         Kind::LongText => 48,
     };
-    prose + answer + 10
+    prose + answer + 6
 }
 
 /// Splits the questions' views into printed pages, keeping each question whole.

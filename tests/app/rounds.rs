@@ -922,3 +922,23 @@ async fn a_released_round_whose_period_passed_unopened_becomes_a_plain_draft_aga
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_subscribe_button_does_not_read_like_signing_in() -> TestResult {
+    let app = spawn_app().await;
+    for (lang, label, login) in [
+        ("de", "Benachrichtigen lassen", ">Anmelden</button>"),
+        ("en", "Get notified", ">Sign in</button>"),
+    ] {
+        let page = app.get(&format!("/subscribe?lang={lang}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body
+                .contains(&format!("<button type=\"submit\">{label}</button>")),
+            "{}",
+            page.body
+        );
+        assert!(!page.body.contains(login));
+    }
+    Ok(())
+}
