@@ -28,7 +28,7 @@ pub struct AppState {
 /// at any hour of the day, and move it forward to reach deadlines and expiries without waiting.
 #[derive(Clone, Default)]
 pub struct Clock {
-    offset_millis: Arc<AtomicI64>,
+    offset_micros: Arc<AtomicI64>,
 }
 
 impl Clock {
@@ -45,19 +45,24 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::milliseconds(self.offset_millis.load(Ordering::Relaxed))
+        Utc::now() + chrono::Duration::microseconds(self.offset_micros.load(Ordering::Relaxed))
     }
 
     /// Moves the application's time forward (tests only need this).
     pub fn advance(&self, by: chrono::Duration) {
-        self.offset_millis
-            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+        self.offset_micros
+            .fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
     }
 
     /// Makes the application's time read `to` now; it runs on from there.
     pub fn set(&self, to: DateTime<Utc>) {
-        self.offset_millis
-            .store((to - Utc::now()).num_milliseconds(), Ordering::Relaxed);
+        let offset = to - Utc::now();
+        // Rounded up to the next microsecond, so the clock never reads a moment before `to`.
+        let mut micros = offset.num_microseconds().unwrap_or(i64::MAX);
+        if offset > chrono::Duration::microseconds(micros) {
+            micros += 1;
+        }
+        self.offset_micros.store(micros, Ordering::Relaxed);
     }
 }
 

@@ -388,6 +388,8 @@ pub fn render_page(
         "flash": flash,
         "lang_links": lang_links,
         "path": req.path(),
+        // Staff pages load a second stylesheet, so residents' phones never download their rules.
+        "staff_area": req.path() == "/manage" || req.path().starts_with("/manage/"),
         "page": page,
     });
     Ok(state.templates.render(template, &data)?)

@@ -93,6 +93,34 @@ async fn pages_carry_strict_security_headers_and_a_private_session_cookie() -> T
     );
     // Cached after the first page; 12 KB leaves room for the accessibility rules of issue 18.
     assert!(css.body.len() < 12_000, "the stylesheet stays small");
+    assert!(
+        !res.body.contains("/static/staff.css"),
+        "residents do not download the staff pages' rules"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn staff_pages_add_their_own_stylesheet_and_resident_pages_do_not() -> TestResult {
+    let app = spawn_app().await;
+    app.signed_in_admin("admin@example.org").await;
+    let start = app.get("/manage").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(
+        start
+            .body
+            .contains(r#"<link rel="stylesheet" href="/static/staff.css">"#)
+    );
+    for path in ["/", "/account/profile", "/impressum"] {
+        let page = app.get(path).await;
+        assert!(
+            page.body.contains("/static/site.css") && !page.body.contains("/static/staff.css"),
+            "{path}"
+        );
+    }
+    let css = app.get("/static/staff.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.body.contains(".print-box") && css.body.contains(".audit-changes"));
     Ok(())
 }
 
