@@ -182,13 +182,17 @@ async fn a_mail_that_keeps_failing_is_kept_as_failed_and_an_admin_can_retry_it()
     let mut tried = false;
     for _ in 0..100 {
         let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;
-        if rows.first().is_some_and(|m| m.attempts >= 1) {
+        // Counted when claimed; the error (and the time of the next attempt) comes after.
+        if rows
+            .first()
+            .is_some_and(|m| m.attempts >= 1 && m.last_error.is_some())
+        {
             tried = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(tried, "the worker tried once");
+    assert!(tried, "the worker tried once and recorded the failure");
     app.state.clock.advance(chrono::Duration::hours(1));
     outbox::wake(&app.state);
     let mut failed = None;
