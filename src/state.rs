@@ -28,7 +28,9 @@ pub struct AppState {
 /// at any hour of the day, and move it forward to reach deadlines and expiries without waiting.
 #[derive(Clone, Default)]
 pub struct Clock {
-    offset_micros: Arc<AtomicI64>,
+    /// Nanoseconds (exact: a clock set to an instant reads no earlier than it), enough for
+    /// ±292 years.
+    offset_nanos: Arc<AtomicI64>,
 }
 
 impl Clock {
@@ -45,24 +47,19 @@ impl Clock {
     }
 
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + chrono::Duration::microseconds(self.offset_micros.load(Ordering::Relaxed))
+        Utc::now() + chrono::Duration::nanoseconds(self.offset_nanos.load(Ordering::Relaxed))
     }
 
     /// Moves the application's time forward (tests only need this).
     pub fn advance(&self, by: chrono::Duration) {
-        self.offset_micros
-            .fetch_add(by.num_microseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
+        self.offset_nanos
+            .fetch_add(by.num_nanoseconds().unwrap_or(i64::MAX), Ordering::Relaxed);
     }
 
     /// Makes the application's time read `to` now; it runs on from there.
     pub fn set(&self, to: DateTime<Utc>) {
-        let offset = to - Utc::now();
-        // Rounded up to the next microsecond, so the clock never reads a moment before `to`.
-        let mut micros = offset.num_microseconds().unwrap_or(i64::MAX);
-        if offset > chrono::Duration::microseconds(micros) {
-            micros += 1;
-        }
-        self.offset_micros.store(micros, Ordering::Relaxed);
+        let offset = (to - Utc::now()).num_nanoseconds().unwrap_or(i64::MAX);
+        self.offset_nanos.store(offset, Ordering::Relaxed);
     }
 }
 

@@ -592,16 +592,18 @@ async fn tables_mentioning(app: &crate::helpers::TestApp, needle: &str) -> Vec<(
                     ))
                     .await
                     .unwrap_or_else(|e| panic!("columns of {table}: {e}"));
+                // Column by column: SQLite's text functions stop at a NUL byte, which a UUID
+                // stored as a blob may hold, so one concatenated row could hide what follows.
                 let text: Vec<String> = columns
                     .iter()
                     .map(|c| {
                         let name: String = c.try_get("", "name").unwrap_or_default();
-                        format!("COALESCE(CAST(\"{name}\" AS TEXT), '')")
+                        format!("lower(CAST(\"{name}\" AS TEXT)) LIKE ?1")
                     })
                     .collect();
                 format!(
-                    "SELECT COUNT(*) AS n FROM \"{table}\" WHERE lower({}) LIKE ?",
-                    text.join(" || '|' || ")
+                    "SELECT COUNT(*) AS n FROM \"{table}\" WHERE {}",
+                    text.join(" OR ")
                 )
             }
         };
