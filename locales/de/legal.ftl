@@ -3,7 +3,6 @@ footer-privacy = Datenschutz
 legal-imprint-title = Impressum
 legal-privacy-title = Datenschutzerklärung
 legal-title-of-municipality = { $title } – { $municipality }
-legal-title-with-errors = Fehler: { $title }
 legal-imprint-missing = Das Impressum ist noch nicht eingerichtet. Die Verwaltung dieser Plattform trägt es bald nach.
 legal-privacy-missing = Die Datenschutzerklärung ist noch nicht eingerichtet. Die Verwaltung dieser Plattform trägt sie bald nach.
 legal-updated-at = Stand:

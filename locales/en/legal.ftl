@@ -3,7 +3,6 @@ footer-privacy = Privacy
 legal-imprint-title = Legal notice
 legal-privacy-title = Privacy policy
 legal-title-of-municipality = { $title } – { $municipality }
-legal-title-with-errors = Error: { $title }
 legal-imprint-missing = The legal notice has not been set up yet. The administration of this platform will add it soon.
 legal-privacy-missing = The privacy policy has not been set up yet. The administration of this platform will add it soon.
 legal-updated-at = As of:

@@ -150,12 +150,12 @@ fn municipality_edit_page(
     values: Value,
     errors: &FormErrors,
 ) -> AppResult<HttpResponse> {
-    let key = if errors.is_empty() {
-        "municipality-edit-title"
-    } else {
-        "municipality-edit-title-errors"
-    };
-    let title = crate::web::i18n::t_args(ctx.lang, key, &[("name", place.name.clone().into())]);
+    // A refused form gets "Fehler: " in front of its title from the render path.
+    let title = crate::web::i18n::t_args(
+        ctx.lang,
+        "municipality-edit-title",
+        &[("name", place.name.clone().into())],
+    );
     let mut res = ctx.render_title(
         "admin/municipality_edit",
         &title,
@@ -438,11 +438,7 @@ pub async fn audit(ctx: Ctx, query: web::Query<AuditQuery>) -> AppResult<HttpRes
         .collect();
     kind_options.sort_by(|a, b| a["label"].as_str().cmp(&b["label"].as_str()));
     let filtered = !kept.is_empty();
-    let title = if errors.is_empty() {
-        ctx.t("audit-title")
-    } else {
-        ctx.t("audit-title-errors")
-    };
+    let title = ctx.t("audit-title");
     let mut res = ctx.render_title(
         "admin/audit",
         &title,

@@ -197,15 +197,8 @@ async fn edit_page(
         "values": { "body": body },
         "errors": errors.view(ctx.lang),
     });
-    let title = if errors.is_empty() {
-        heading.clone()
-    } else {
-        i18n::t_args(
-            ctx.lang,
-            "legal-title-with-errors",
-            &[("title", heading.clone().into())],
-        )
-    };
+    // A refused form gets "Fehler: " in front of its title from the render path.
+    let title = heading.clone();
     let mut res = ctx.render_title("legal/edit", &title, page)?;
     *res.status_mut() = status;
     Ok(res)

@@ -90,7 +90,7 @@ async fn an_admin_writes_both_texts_in_markdown_and_the_pages_show_them_sanitise
     assert!(res.body.contains("Bitte schreiben Sie den Text."));
     assert!(res.body.contains("<title>Fehler: Impressum bearbeiten"));
     assert!(
-        res.body.contains(&format!(">{typed}</textarea>")),
+        res.body.contains(&format!(">\n{typed}</textarea>")),
         "what was typed comes back as it was"
     );
 

@@ -1975,7 +1975,7 @@ async fn the_paper_questionnaire_leads_online_asks_for_crosses_and_says_where_to
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Bitte geben Sie ein Datum ein"));
-    assert!(res.body.contains(">Bürgerbüro, Marktplatz 1</textarea>"));
+    assert!(res.body.contains(">\nBürgerbüro, Marktplatz 1</textarea>"));
     assert!(res.body.contains("value=\"31.02.2027\""));
     let res = app
         .submit(
