@@ -1106,7 +1106,7 @@ pub async fn promote(
     let (user, workshop) = managed(&ctx, *id).await?;
     let signup_id = Uuid::parse_str(form.signup_id.trim()).map_err(|_| AppError::NotFound)?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    match service::promote_by_hand(
+    let outcome = service::promote_by_hand(
         &txn,
         &ctx.state,
         &user,
@@ -1114,12 +1114,24 @@ pub async fn promote(
         signup_id,
         ctx.state.clock.now(),
     )
-    .await?
-    {
+    .await?;
+    finish_staff_signup_action(&ctx, txn, &workshop, outcome, "signup-promoted").await
+}
+
+/// Ends a staff action on a sign-up of the list: commit, say so and go back to the list; or roll
+/// back and show the list with the refusal (409).
+async fn finish_staff_signup_action(
+    ctx: &Ctx,
+    txn: sea_orm::DatabaseTransaction,
+    workshop: &workshops::Model,
+    outcome: Result<(), Refusal>,
+    done_key: &str,
+) -> AppResult<HttpResponse> {
+    match outcome {
         Ok(()) => {
             txn.commit().await?;
             notifications::wake(&ctx.state);
-            ctx.flash(FlashKind::Success, "signup-promoted")?;
+            ctx.flash(FlashKind::Success, done_key)?;
             Ok(see_other(&format!(
                 "/manage/workshops/{}/signups",
                 workshop.id
@@ -1130,8 +1142,8 @@ pub async fn promote(
             let mut errors = FormErrors::new();
             errors.add("signup", refusal.message_key());
             signups_page(
-                &ctx,
-                &workshop,
+                ctx,
+                workshop,
                 0,
                 &SignupForm::blank(),
                 "",
@@ -1202,7 +1214,7 @@ pub async fn cancel_signup_by_staff(
     let (user, workshop) = managed(&ctx, *id).await?;
     let signup = cancellable_signup(&ctx, &workshop, &form.signup_id).await?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let refused = if workshop.status == PUBLISHED {
+    let outcome = if workshop.status == PUBLISHED {
         service::cancel_by_staff(
             &txn,
             &ctx.state,
@@ -1212,37 +1224,16 @@ pub async fn cancel_signup_by_staff(
             ctx.state.clock.now(),
         )
         .await?
-        .err()
     } else {
-        Some(Refusal::NotOpen)
+        Err(Refusal::NotOpen)
     };
-    match refused {
-        None => {
-            txn.commit().await?;
-            notifications::wake(&ctx.state);
-            tracing::info!(workshop = %workshop.id, signup = %signup.id, "sign-up cancelled by staff");
-            ctx.flash(FlashKind::Success, "signup-cancelled-by-staff")?;
-            Ok(see_other(&format!(
-                "/manage/workshops/{}/signups",
-                workshop.id
-            )))
-        }
-        Some(refusal) => {
-            txn.rollback().await?;
-            let mut errors = FormErrors::new();
-            errors.add("signup", refusal.message_key());
-            signups_page(
-                &ctx,
-                &workshop,
-                0,
-                &SignupForm::blank(),
-                "",
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
+    let res =
+        finish_staff_signup_action(&ctx, txn, &workshop, outcome, "signup-cancelled-by-staff")
+            .await?;
+    if res.status() == StatusCode::SEE_OTHER {
+        tracing::info!(workshop = %workshop.id, signup = %signup.id, "sign-up cancelled by staff");
     }
+    Ok(res)
 }
 
 pub async fn export_csv(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
