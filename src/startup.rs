@@ -24,7 +24,7 @@ use crate::{
     routes,
     secrets::Keys,
     state::{AppState, Clock},
-    web::{context, csrf, errors, logging, render::Templates, security},
+    web::{context, csrf, errors, input, logging, render::Templates, security},
 };
 
 pub const SESSION_COOKIE: &str = "teilhabe_session";
@@ -66,7 +66,8 @@ impl Application {
             .cookie_content_security(CookieContentSecurity::Private)
             .build();
             let https = state.settings.secure_cookies();
-            // Listed innermost first: the CSRF check runs right before routing, error pages see
+            // Listed innermost first: the CSRF check runs right before routing, after control
+            // characters are refused (the refusal still gets a localized page); error pages see
             // the request context, and every response gets the security headers and a log line.
             App::new()
                 .app_data(web::Data::new(state))
@@ -85,6 +86,7 @@ impl Application {
                 .configure(routes::configure)
                 .default_service(web::to(not_found))
                 .wrap(from_fn(csrf::verify_csrf))
+                .wrap(from_fn(input::refuse_control_characters))
                 .wrap(errors::handlers())
                 .wrap(from_fn(context::load_context))
                 .wrap(session)

@@ -32,3 +32,5 @@ error-slug-taken = Diese Kurzbezeichnung ist schon vergeben.
 error-min-group-size = Bitte eine Zahl von 3 bis 100 eingeben.
 error-role-unknown = Bitte wählen Sie eine Rolle aus der Liste.
 error-municipality-unknown = Bitte wählen Sie eine Kommune aus der Liste.
+error-control-character-title = Eingabe nicht verstanden
+error-control-character-text = Ihre Eingabe enthält ein unsichtbares Steuerzeichen, das wir nicht speichern können. Es kommt meist beim Kopieren aus einem anderen Programm mit. Bitte gehen Sie zurück und tippen Sie die Angabe neu ein. Es wurde nichts gespeichert.

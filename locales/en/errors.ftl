@@ -32,3 +32,5 @@ error-slug-taken = This short name is already taken.
 error-min-group-size = Please enter a number from 3 to 100.
 error-role-unknown = Please choose a role from the list.
 error-municipality-unknown = Please choose a municipality from the list.
+error-control-character-title = Input not understood
+error-control-character-text = Your input contains an invisible control character that we cannot store. It usually comes along when copying from another program. Please go back and type the entry again. Nothing was saved.

@@ -53,7 +53,7 @@ pub async fn verify_csrf(
         sent = serde_urlencoded::from_bytes::<TokenField>(&body)
             .ok()
             .and_then(|f| f.csrf_token);
-        req.set_payload(bytes_to_payload(body));
+        req.set_payload(payload_of(body));
     }
 
     let valid = match (expected, sent) {
@@ -73,7 +73,8 @@ fn reject(req: ServiceRequest, error: AppError) -> ServiceResponse<BoxBody> {
     req.into_response(res)
 }
 
-fn bytes_to_payload(buf: Bytes) -> actix_web::dev::Payload {
+/// A body that was read to be checked, given back to the request for the handler.
+pub fn payload_of(buf: Bytes) -> actix_web::dev::Payload {
     let (_, mut payload) = actix_http::h1::Payload::create(true);
     payload.unread_data(buf);
     actix_web::dev::Payload::from(payload)

@@ -20,6 +20,11 @@ use crate::{
     },
 };
 
+/// Set on an error response whose cause has texts of its own (`{key}-title`, `{key}-text` in the
+/// locale files) instead of the status code's.
+#[derive(Clone, Copy)]
+pub struct ErrorText(pub &'static str);
+
 pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(error_page)
 }
@@ -45,9 +50,12 @@ fn error_page<B: MessageBody + 'static>(
     let retry_after = old.headers().get(header::RETRY_AFTER).cloned();
     let rc = req.extensions().get::<RequestContext>().cloned();
     let lang = rc.as_ref().map(|c| c.lang).unwrap_or(Lang::De);
-    let key = text_key(status);
-    let title = i18n::t(lang, &format!("error-{key}-title"));
-    let text = i18n::t(lang, &format!("error-{key}-text"));
+    let key = match old.extensions().get::<ErrorText>() {
+        Some(ErrorText(key)) => (*key).to_string(),
+        None => format!("error-{}", text_key(status)),
+    };
+    let title = i18n::t(lang, &format!("{key}-title"));
+    let text = i18n::t(lang, &format!("{key}-text"));
 
     let mut new = if req.path().starts_with("/api/") {
         HttpResponse::build(status)

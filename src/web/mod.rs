@@ -8,6 +8,7 @@ pub mod csv;
 pub mod errors;
 pub mod forms;
 pub mod i18n;
+pub mod input;
 pub mod logging;
 pub mod markdown;
 pub mod pagination;

@@ -11,6 +11,7 @@ mod forms;
 mod helpers;
 mod i18n;
 mod ideas;
+mod input;
 mod legal;
 mod mail;
 mod moderation;
