@@ -18,7 +18,7 @@ use crate::{
     error::{AppError, AppResult},
     notifications::service as notifications,
     web::{
-        context::{Ctx, FlashKind, safe_next, see_other},
+        context::{ChosenLanguage, Ctx, FlashKind, safe_next, see_other},
         forms::FormErrors,
         i18n::Lang,
         rate_limit::{self, Limit},
@@ -255,11 +255,13 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
             .await?;
             service::record_login(&ctx.state.db, user.id, ctx.state.clock.now()).await?;
             ctx.sign_in(user.id, user.session_version)?;
+            let mut res = see_other(&next);
             if let Some(lang) = Lang::parse(&user.language) {
                 ctx.lang = lang;
+                res.extensions_mut().insert(ChosenLanguage(lang));
             }
             ctx.flash(FlashKind::Success, "login-done")?;
-            Ok(see_other(&next))
+            Ok(res)
         }
         LoginOutcome::Unverified(user) => {
             if within(&ctx, rate_limit::MAIL_LINK_PER_ACCOUNT, &email).await? {
@@ -489,7 +491,9 @@ pub async fn profile(ctx: Ctx, form: web::Form<ProfileForm>) -> AppResult<HttpRe
     };
     service::update_profile(&ctx.state.db, user.id, optional(&form.display_name), lang).await?;
     ctx.flash(FlashKind::Success, "profile-saved")?;
-    Ok(see_other("/account/profile"))
+    let mut res = see_other("/account/profile");
+    res.extensions_mut().insert(ChosenLanguage(lang));
+    Ok(res)
 }
 
 pub async fn password_form(ctx: Ctx) -> AppResult<HttpResponse> {

@@ -67,20 +67,15 @@ pub async fn load_context(
         }
     }
 
+    // The language switch is a plain link, so it only chooses the language of this browser (a
+    // cookie): a GET changes nothing stored. The account's language, which its mails use, changes
+    // with the profile form, and signing in or saving the profile sets this browser's cookie to it.
     let query_lang = web::Query::<LangQuery>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.lang.as_deref().and_then(Lang::parse));
-    if let (Some(lang), Some(u)) = (query_lang, user.as_mut())
-        && u.language != lang
-    {
-        accounts::set_language(&state.db, u.id, lang)
-            .await
-            .map_err(AppError::from)?;
-        u.language = lang;
-    }
     let lang = query_lang
-        .or(user.as_ref().map(|u| u.language))
         .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
+        .or(user.as_ref().map(|u| u.language))
         .or_else(|| {
             req.headers()
                 .get(header::ACCEPT_LANGUAGE)
@@ -106,7 +101,12 @@ pub async fn load_context(
         csrf_token,
     });
     let mut res = next.call(req).await?;
-    if let Some(lang) = query_lang {
+    let chosen = res
+        .response()
+        .extensions()
+        .get::<ChosenLanguage>()
+        .map(|c| c.0);
+    if let Some(lang) = chosen.or(query_lang) {
         let secure = state.settings.secure_cookies();
         let cookie = Cookie::build(LANG_COOKIE, lang.code())
             .path("/")
@@ -121,6 +121,11 @@ pub async fn load_context(
     }
     Ok(res)
 }
+
+/// Set on a response whose handler chose this browser's language (signing in, saving the
+/// profile): the language cookie follows it.
+#[derive(Clone, Copy)]
+pub struct ChosenLanguage(pub Lang);
 
 #[derive(Deserialize)]
 struct LangQuery {

@@ -34,10 +34,52 @@ async fn the_language_follows_the_query_then_the_cookie_then_accept_language() -
 }
 
 #[tokio::test]
-async fn a_signed_in_users_language_setting_wins_on_every_device() -> TestResult {
+async fn the_language_link_changes_only_this_browser_and_the_profile_changes_the_account()
+-> TestResult {
     let mut app = spawn_app().await;
     app.signed_in_resident("mia@example.org").await;
-    app.get("/?lang=en").await;
+    let stored = |app: &crate::helpers::TestApp| {
+        let db = app.state.db.clone();
+        async move {
+            teilhabe::accounts::service::find_by_email(&db, "mia@example.org")
+                .await
+                .ok()
+                .flatten()
+                .map(|u| u.language)
+                .unwrap_or_default()
+        }
+    };
+    // A GET is no state change: the link switches this browser, not the account.
+    assert!(
+        app.get("/?lang=en")
+            .await
+            .body
+            .contains("<html lang=\"en\">")
+    );
+    assert!(
+        app.get("/").await.body.contains("<html lang=\"en\">"),
+        "it sticks here"
+    );
+    assert_eq!(stored(&app).await, "de");
+    app.client = new_client();
+    app.login("mia@example.org", "ein sicheres Passwort").await;
+    let res = app.get_with("/", &[("Accept-Language", "en")]).await;
+    assert!(
+        res.body.contains("<html lang=\"de\">"),
+        "another device signs in in the account's language"
+    );
+
+    // The profile form changes the account, and every device follows at its next sign-in.
+    let res = app
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("display_name", ""), ("language", "en")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(stored(&app).await, "en");
+    assert!(app.get("/").await.body.contains("<html lang=\"en\">"));
     app.client = new_client();
     app.login("mia@example.org", "ein sicheres Passwort").await;
     let res = app.get_with("/", &[("Accept-Language", "de")]).await;
