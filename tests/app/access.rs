@@ -171,8 +171,10 @@ async fn signed_in_pages_send_anonymous_visitors_to_the_login_and_back() -> Test
         .get("/account/login?next=https%3A%2F%2Fevil.example")
         .await;
     assert!(login.body.contains("name=\"next\" value=\"/\""));
-    // Browsers drop the tab, which would make "//evil.example" of it.
+    // Browsers drop the tab, which would make "//evil.example" of it: a control character in
+    // a query string is refused before any page is built.
     let login = app.get("/account/login?next=%2F%09%2Fevil.example").await;
-    assert!(login.body.contains("name=\"next\" value=\"/\""));
+    assert_eq!(login.status, StatusCode::BAD_REQUEST);
+    assert!(!login.body.contains("name=\"next\""));
     Ok(())
 }
