@@ -8,7 +8,7 @@
 //! itself when npm is there (`npm ci`, offline first). When something is still missing it fails
 //! under `CI=true`; elsewhere it reports the skip on the terminal, visible without `--nocapture`.
 
-use std::{collections::HashMap, io::Write, path::Path, process::Command};
+use std::{collections::HashMap, path::Path, process::Command};
 
 use entity::{fields_of_action, goals, measures, rounds, strategies};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::{
     access::signed_in_coordinator,
-    helpers::{TestResult, spawn_app},
+    helpers::{TestResult, peer_missing, spawn_app},
 };
 
 const CHECK: &str = "a11y::resident_and_staff_pages_pass_axe_and_the_checks_beyond_it";
@@ -68,27 +68,10 @@ fn prepare_tools() -> Option<String> {
     None
 }
 
-fn on_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-/// A browser check that did not run must not pass unnoticed: on CI it fails; elsewhere the line
-/// goes straight to the terminal, since the test harness swallows `eprintln!` of passing tests.
-fn skipped(reason: &str) {
-    assert!(
-        !on_ci(),
-        "{CHECK} cannot run under CI: {reason}. Install the tools (.ci/run does) instead of skipping it."
-    );
-    let _ = writeln!(
-        std::io::stderr(),
-        "\nSKIPPED {CHECK}: {reason}. The browser check did NOT run (it fails under CI=true)."
-    );
-}
-
 #[tokio::test]
 async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestResult {
     if let Some(reason) = prepare_tools() {
-        skipped(&reason);
+        peer_missing(CHECK, &reason);
         return Ok(());
     }
     let app = spawn_app().await;

@@ -437,3 +437,22 @@ fn decode_quoted_printable(line: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+fn on_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// A test whose outside peer (browser, npm package, SMTP server) is missing must not pass
+/// unnoticed: under `CI=true` it fails; elsewhere the line goes straight to the terminal, since
+/// the test harness swallows `eprintln!` of passing tests.
+pub fn peer_missing(test: &str, reason: &str) {
+    assert!(
+        !on_ci(),
+        "{test} cannot run under CI: {reason}. Install what it needs (.ci/run does) instead of skipping it."
+    );
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("\nSKIPPED {test}: {reason}. It did NOT run (it fails under CI=true).\n")
+            .as_bytes(),
+    );
+}

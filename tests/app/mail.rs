@@ -11,7 +11,7 @@ use teilhabe::{
     web::i18n::Lang,
 };
 
-use crate::helpers::{TestResult, mails_to, spawn_app, spawn_app_with};
+use crate::helpers::{TestResult, mails_to, peer_missing, spawn_app, spawn_app_with};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -39,9 +39,9 @@ fn maildir_count(dir: &Path) -> usize {
 async fn a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_when_it_is_up()
 -> TestResult {
     if !aiosmtpd_available() {
-        eprintln!(
-            "SKIPPED a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_when_it_is_up: \
-             no SMTP test server (install Debian's python3-aiosmtpd; .ci/run does)"
+        peer_missing(
+            "mail::a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_when_it_is_up",
+            "no SMTP test server (install Debian's python3-aiosmtpd)",
         );
         return Ok(());
     }
