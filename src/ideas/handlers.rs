@@ -1108,12 +1108,12 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
             }
         }
     }
-    ctx.render_status(
-        status,
-        "ideas/receipt",
-        "receipt-title",
-        json!({ "code": code, "found": found, "values": { "code": query.code }, "errors": errors.view(ctx.lang) }),
-    )
+    let page = json!({ "code": code, "found": found, "values": { "code": query.code }, "errors": errors.view(ctx.lang) });
+    // A found idea names the page, so each receipt has a title of its own.
+    match found.get("title").and_then(Value::as_str) {
+        Some(subject) => ctx.render_about(status, "ideas/receipt", "receipt-title", subject, page),
+        None => ctx.render_status(status, "ideas/receipt", "receipt-title", page),
+    }
 }
 
 /// An idea posted with the code only, found by its code; other ideas are withdrawn through their

@@ -75,11 +75,31 @@ async fn every_idea_and_goal_page_has_a_title_naming_it() -> TestResult {
         );
         seen.push(t);
     }
+    // The receipt lookup names the idea its code belongs to.
+    for idea in list
+        .iter()
+        .filter(|i| i.status == "published")
+        .skip(3)
+        .take(2)
+    {
+        let page = app
+            .get(&format!("/receipt?code={}", idea.receipt_code))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        let t = title(&page.body).to_string();
+        let escaped = idea.title.replace('&', "&amp;").replace('"', "&quot;");
+        assert!(
+            t.starts_with(&escaped),
+            "{t:?} names the idea {:?}",
+            idea.title
+        );
+        seen.push(t);
+    }
     let count = seen.len();
     seen.sort();
     seen.dedup();
     assert_eq!(seen.len(), count, "every title is different: {seen:?}");
-    assert!(count >= 4, "enough pages were compared");
+    assert!(count >= 6, "enough pages were compared");
     Ok(())
 }
 
