@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
 use crate::{
-    access::signed_in_coordinator,
+    access::{DEMO_COORDINATOR_EMAIL, DemoCoordinator, demo_coordinator},
     helpers::{TestResult, peer_missing, spawn_app},
 };
 
@@ -75,17 +75,13 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         return Ok(());
     }
     let app = spawn_app().await;
-    let email = "koordination@musterstadt.example";
-    let place = signed_in_coordinator(&app, email, "musterstadt").await;
+    let DemoCoordinator {
+        place,
+        user,
+        coordinator,
+    } = demo_coordinator(&app).await?;
     let db = &app.state.db;
     let now = app.state.clock.now();
-    teilhabe::strategy::demo::seed(db, place, now).await?;
-    let user = teilhabe::accounts::service::find_by_email(db, email)
-        .await?
-        .ok_or("coordinator missing")?;
-    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("coordinator missing")?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
         .await
         .map_err(|e| e.to_string())?;
@@ -252,7 +248,7 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         ))
         .args(&paths)
         .env("CHROMIUM", chromium().unwrap_or_default())
-        .env("TEILHABE_A11Y_EMAIL", email)
+        .env("TEILHABE_A11Y_EMAIL", DEMO_COORDINATOR_EMAIL)
         .env("TEILHABE_A11Y_PASSWORD", "Koordination 2026!")
         .output()
         .await?;

@@ -8,6 +8,36 @@ use teilhabe::{
 
 use crate::helpers::{TestApp, TestResult, new_client, spawn_app};
 
+/// The demo's coordinator, whose municipality the demo seeds.
+pub const DEMO_COORDINATOR_EMAIL: &str = "koordination@musterstadt.example";
+
+/// Musterstadt's coordinator, signed in on `app`'s client, with the demo strategy seeded: how
+/// every test that builds on the demo data starts. Each then seeds the slices it needs.
+pub struct DemoCoordinator {
+    pub place: uuid::Uuid,
+    pub user: entity::users::Model,
+    pub coordinator: accounts::CurrentUser,
+}
+
+pub async fn demo_coordinator(
+    app: &TestApp,
+) -> Result<DemoCoordinator, Box<dyn std::error::Error>> {
+    let place = signed_in_coordinator(app, DEMO_COORDINATOR_EMAIL, "musterstadt").await;
+    let db = &app.state.db;
+    teilhabe::strategy::demo::seed(db, place, app.state.clock.now()).await?;
+    let user = accounts::find_by_email(db, DEMO_COORDINATOR_EMAIL)
+        .await?
+        .ok_or("coordinator missing")?;
+    let coordinator = accounts::session_user(db, user.id, user.session_version)
+        .await?
+        .ok_or("coordinator missing")?;
+    Ok(DemoCoordinator {
+        place,
+        user,
+        coordinator,
+    })
+}
+
 /// A coordinator of a new municipality, created through the services as an admin's invitation
 /// would, and signed in on `app`'s client.
 pub async fn signed_in_coordinator(app: &TestApp, email: &str, slug: &str) -> uuid::Uuid {

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use crate::{
-    access::signed_in_coordinator,
+    access::{DemoCoordinator, demo_coordinator},
     helpers::{Page, TestApp, TestResult, spawn_app},
 };
 
@@ -323,17 +323,13 @@ async fn round_trip(app: &TestApp, case: &Case, marker: &str) {
 #[tokio::test]
 async fn multi_line_text_is_stored_as_typed_through_an_error_and_two_saves() -> TestResult {
     let app = spawn_app().await;
-    let email = "koordination@musterstadt.example";
-    let place = signed_in_coordinator(&app, email, "musterstadt").await;
+    let DemoCoordinator {
+        place,
+        user,
+        coordinator,
+    } = demo_coordinator(&app).await?;
     let db = &app.state.db;
     let now = app.state.clock.now();
-    teilhabe::strategy::demo::seed(db, place, now).await?;
-    let user = teilhabe::accounts::service::find_by_email(db, email)
-        .await?
-        .ok_or("coordinator missing")?;
-    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("coordinator missing")?;
     teilhabe::accounts::service::grant_role(
         db,
         user.id,

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::{
-    access::signed_in_coordinator,
+    access::{DemoCoordinator, demo_coordinator},
     helpers::{TestApp, TestResult, spawn_app},
     surveys::{add_question, draft_survey, open},
 };
@@ -21,17 +21,11 @@ fn title(html: &str) -> &str {
 
 /// The coordinator of `musterstadt` with the demo strategy and idea boards.
 async fn demo(app: &TestApp) -> TestResult {
-    let email = "koordination@musterstadt.example";
-    let place = signed_in_coordinator(app, email, "musterstadt").await;
+    let DemoCoordinator {
+        place, coordinator, ..
+    } = demo_coordinator(app).await?;
     let db = &app.state.db;
     let now = app.state.clock.now();
-    teilhabe::strategy::demo::seed(db, place, now).await?;
-    let user = teilhabe::accounts::service::find_by_email(db, email)
-        .await?
-        .ok_or("coordinator missing")?;
-    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("coordinator missing")?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
         .await
         .map_err(|e| e.to_string())?;

@@ -7,7 +7,7 @@ use teilhabe::{
 use uuid::Uuid;
 
 use crate::{
-    access::{signed_in_coordinator, signed_in_staff},
+    access::{DemoCoordinator, demo_coordinator, signed_in_coordinator, signed_in_staff},
     helpers::{Page, TestApp, TestResult, new_client, spawn_app},
     rounds::{create_round, seed_goals},
 };
@@ -1619,17 +1619,11 @@ async fn the_answer_form_renders_in_both_languages() -> TestResult {
 #[tokio::test]
 async fn the_demo_adds_a_published_survey_with_every_question_type_once() -> TestResult {
     let mut app = spawn_app().await;
-    let email = "koordination@musterstadt.example";
-    let place = signed_in_coordinator(&app, email, "musterstadt").await;
+    let DemoCoordinator {
+        place, coordinator, ..
+    } = demo_coordinator(&app).await?;
     let db = &app.state.db;
     let now = app.state.clock.now();
-    teilhabe::strategy::demo::seed(db, place, now).await?;
-    let user = teilhabe::accounts::service::find_by_email(db, email)
-        .await?
-        .ok_or("coordinator")?;
-    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("coordinator")?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)
         .await
         .map_err(|e| e.to_string())?;
