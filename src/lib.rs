@@ -6,6 +6,7 @@ pub mod config;
 pub mod dashboard;
 pub mod db;
 pub mod error;
+pub mod group_commit;
 pub mod health;
 pub mod ideas;
 pub mod legal;

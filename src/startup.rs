@@ -143,8 +143,10 @@ async fn prepare_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<
     db::migrate(&db).await?;
     // Texts waiting from before the screening's mark was stored get it now (the queue sorts by it).
     crate::surveys::service::mark_unscreened_texts(&db).await?;
+    let writes = crate::group_commit::Writes::start(&db).await?;
     Ok(AppState {
         db,
+        writes,
         settings: Arc::new(settings),
         keys,
         templates,

@@ -10,11 +10,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
-use crate::{config::Settings, secrets::Keys, web::render::Templates};
+use crate::{config::Settings, group_commit::Writes, secrets::Keys, web::render::Templates};
 
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Short writes residents make at volume (survey answers, sign-ups, supports, flags): on
+    /// SQLite committed together by one writer (group commit), on PostgreSQL each on its own.
+    pub writes: Writes,
     pub settings: Arc<Settings>,
     pub keys: Keys,
     pub templates: Templates,

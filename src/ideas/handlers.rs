@@ -531,17 +531,18 @@ pub async fn support(
         return refused(&ctx, &back, "idea-error-support-closed");
     }
     let on = form.action != "remove";
-    let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let outcome = service::set_support(
-        &txn,
-        &idea,
-        user.id,
-        on,
-        form.notify.is_some(),
-        ctx.state.clock.now(),
-    )
-    .await?;
-    txn.commit().await?;
+    let (notify, now) = (form.notify.is_some(), ctx.state.clock.now());
+    let target = idea.clone();
+    // Committed together with other short writes arriving at the same time (group commit).
+    let outcome = ctx
+        .state
+        .writes
+        .run(move |txn| {
+            Box::pin(async move {
+                service::set_support(txn, &target, user.id, on, notify, now).await
+            })
+        })
+        .await?;
     let key = match outcome {
         SupportOutcome::Added => "idea-supported",
         SupportOutcome::Removed => "idea-unsupported",
@@ -832,27 +833,40 @@ pub async fn flag(
         Some(u) => format!("user:{}", u.id),
         None => format!("ip:{}", ctx.client_ip()),
     };
-    within_limits(
-        &ctx,
-        rate_limit::FLAG_PER_IP,
-        rate_limit::FLAG_PER_PERSON,
-        &person,
-    )
-    .await?;
     let reporter = moderation::reporter_key(&ctx.state.keys, &person);
-    let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let outcome = moderation::flag(
-        &txn,
-        &ctx.state,
-        &target,
-        &form.reason,
-        &crate::web::forms::multiline(&form.note),
-        &reporter,
-        ctx.state.settings.flag_threshold,
-        ctx.state.clock.now(),
-    )
-    .await?;
-    txn.commit().await?;
+    // The limits' hits and the flag: one short write, committed together with others arriving
+    // at the same time (group commit). Over a limit, only the hits are stored.
+    let (state, client_ip, note) = (
+        ctx.state.clone(),
+        ctx.client_ip(),
+        crate::web::forms::multiline(&form.note),
+    );
+    let (flagged, reason) = (target.clone(), form.reason.clone());
+    let outcome = ctx
+        .state
+        .writes
+        .run(move |txn| {
+            Box::pin(async move {
+                let now = state.clock.now();
+                let (keys, at) = (&state.keys, now.timestamp());
+                for (limit, subject) in [
+                    (rate_limit::FLAG_PER_IP, client_ip.as_str()),
+                    (rate_limit::FLAG_PER_PERSON, person.as_str()),
+                ] {
+                    if !rate_limit::hit(txn, keys, limit, subject, at).await? {
+                        return Ok(Err(limit));
+                    }
+                }
+                let threshold = state.settings.flag_threshold;
+                let outcome = moderation::flag(
+                    txn, &state, &flagged, &reason, &note, &reporter, threshold, now,
+                )
+                .await?;
+                Ok::<_, AppError>(Ok(outcome))
+            })
+        })
+        .await?
+        .map_err(rate_limit::too_many)?;
     notifications::wake(&ctx.state);
     tracing::info!(target = %target.id(), "flagged");
     ctx.flash(

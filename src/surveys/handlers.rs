@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::{rounds, surveys};
+use sea_orm::TransactionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -518,50 +519,57 @@ pub async fn answer(
         }
     }
     let now = ctx.state.clock.now();
-    if !rate_limit::hit(
-        db,
-        keys,
-        rate_limit::SURVEY_SUBMIT_PER_IP,
-        &ctx.client_ip(),
-        now.timestamp(),
-    )
-    .await?
-    {
-        return Err(rate_limit::too_many(rate_limit::SURVEY_SUBMIT_PER_IP));
-    }
     let guards = guards(&ctx, &survey, Some(code))?;
     let today = now
         .with_timezone(&ctx.state.settings.time_zone)
         .date_naive();
-    let txn = crate::db::begin_write(db).await?;
-    let outcome = service::submit(
-        &txn,
-        keys,
-        survey.id,
-        &answers,
-        service::ONLINE,
-        &guards,
-        today,
-    )
-    .await?;
+    let (keys, survey_id, client_ip) = (keys.clone(), survey.id, ctx.client_ip());
+    // One short write, committed together with others arriving at the same time (group commit).
+    // The rate-limit hit counts even when the response is refused, so the response gets a
+    // savepoint of its own.
+    let outcome = ctx
+        .state
+        .writes
+        .run(move |txn| {
+            Box::pin(async move {
+                let limit = rate_limit::SURVEY_SUBMIT_PER_IP;
+                if !rate_limit::hit(txn, &keys, limit, &client_ip, now.timestamp()).await? {
+                    return Ok(None);
+                }
+                let attempt = txn.begin().await?;
+                let outcome = service::submit(
+                    &attempt,
+                    &keys,
+                    survey_id,
+                    &answers,
+                    service::ONLINE,
+                    &guards,
+                    today,
+                )
+                .await?;
+                if outcome == Submitted::Stored {
+                    attempt.commit().await?;
+                } else {
+                    attempt.rollback().await?;
+                }
+                Ok::<_, AppError>(Some(outcome))
+            })
+        })
+        .await?;
+    let Some(outcome) = outcome else {
+        return Err(rate_limit::too_many(rate_limit::SURVEY_SUBMIT_PER_IP));
+    };
     match outcome {
-        Submitted::Stored => {
-            txn.commit().await?;
-            Ok(see_other(&format!("/surveys/{}/thanks", survey.id)))
-        }
-        Submitted::AlreadyTaken => {
-            txn.rollback().await?;
-            notice(
-                &ctx,
-                StatusCode::CONFLICT,
-                &survey,
-                &round,
-                "survey-already",
-                false,
-            )
-        }
+        Submitted::Stored => Ok(see_other(&format!("/surveys/{}/thanks", survey.id))),
+        Submitted::AlreadyTaken => notice(
+            &ctx,
+            StatusCode::CONFLICT,
+            &survey,
+            &round,
+            "survey-already",
+            false,
+        ),
         Submitted::CodeInvalid => {
-            txn.rollback().await?;
             errors.add("access_code", "survey-error-code-invalid");
             answer_page(
                 &ctx,

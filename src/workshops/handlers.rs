@@ -191,17 +191,6 @@ pub async fn sign_up(
         .ok_or(AppError::NotFound)?;
     let form = form.0;
     let now = ctx.state.clock.now();
-    if !rate_limit::hit(
-        db,
-        &ctx.state.keys,
-        rate_limit::WORKSHOP_SIGNUP_PER_IP,
-        &ctx.client_ip(),
-        now.timestamp(),
-    )
-    .await?
-    {
-        return Err(rate_limit::too_many(rate_limit::WORKSHOP_SIGNUP_PER_IP));
-    }
     let mut errors = FormErrors::new();
     let Some(input) = form.check(workshop.max_per_signup, &languages(&workshop), &mut errors)
     else {
@@ -214,20 +203,38 @@ pub async fn sign_up(
         )
         .await;
     };
-    let txn = crate::db::begin_write(db).await?;
-    match service::sign_up(
-        &txn,
-        &ctx.state,
-        workshop.id,
-        &input,
-        ctx.lang,
-        Signer::Resident,
-        now,
-    )
-    .await?
-    {
+    // One short write, committed together with others arriving at the same time (group commit);
+    // the rate-limit hit goes with it. A refusal writes nothing but the hit.
+    let (state, workshop_id, lang, client_ip) =
+        (ctx.state.clone(), workshop.id, ctx.lang, ctx.client_ip());
+    let decided = ctx
+        .state
+        .writes
+        .run(move |txn| {
+            Box::pin(async move {
+                let limit = rate_limit::WORKSHOP_SIGNUP_PER_IP;
+                if !rate_limit::hit(txn, &state.keys, limit, &client_ip, now.timestamp()).await? {
+                    return Ok(None);
+                }
+                let decided = service::sign_up(
+                    txn,
+                    &state,
+                    workshop_id,
+                    &input,
+                    lang,
+                    Signer::Resident,
+                    now,
+                )
+                .await?;
+                Ok::<_, AppError>(Some(decided))
+            })
+        })
+        .await?;
+    let Some(decided) = decided else {
+        return Err(rate_limit::too_many(rate_limit::WORKSHOP_SIGNUP_PER_IP));
+    };
+    match decided {
         Ok(created) => {
-            txn.commit().await?;
             notifications::wake(&ctx.state);
             ctx.flash(
                 FlashKind::Success,
@@ -240,7 +247,6 @@ pub async fn sign_up(
             Ok(see_other(&format!("/signups/{}?new=1", created.token)))
         }
         Err(refusal) => {
-            txn.rollback().await?;
             let current = service::find(db, workshop.id)
                 .await?
                 .ok_or(AppError::NotFound)?;
