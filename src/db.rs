@@ -11,22 +11,35 @@ use sea_orm::{
 
 use crate::config::Settings;
 
+/// The hidden test-only variable that caps the SQLite database's size in pages.
+pub const TEST_MAX_PAGE_COUNT: &str = "TEILHABE_TEST_MAX_PAGE_COUNT";
+
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     if settings.is_sqlite() {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
+    // Hidden, for tests only (not a setting): caps the database at this many pages on every
+    // connection, so a test can make it "full" without a small file system (tests/app/kill.rs).
+    let max_pages: Option<u64> = std::env::var(TEST_MAX_PAGE_COUNT)
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut options = ConnectOptions::new(settings.database_url.clone());
     options
         .max_connections(if settings.is_sqlite() { 8 } else { 16 })
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.create_if_missing(true)
+        .map_sqlx_sqlite_opts(move |opts| {
+            let opts = opts
+                .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(Duration::from_secs(10));
+            match max_pages {
+                Some(pages) => opts.pragma("max_page_count", pages.to_string()),
+                None => opts,
+            }
         });
     Ok(Database::connect(options).await?)
 }

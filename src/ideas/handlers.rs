@@ -538,9 +538,9 @@ pub async fn support(
         .state
         .writes
         .run(move |txn| {
-            Box::pin(async move {
-                service::set_support(txn, &target, user.id, on, notify, now).await
-            })
+            Box::pin(
+                async move { service::set_support(txn, &target, user.id, on, notify, now).await },
+            )
         })
         .await?;
     let key = match outcome {

@@ -12,6 +12,7 @@ mod helpers;
 mod i18n;
 mod ideas;
 mod input;
+mod kill;
 mod legal;
 mod mail;
 mod moderation;
