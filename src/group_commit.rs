@@ -21,12 +21,7 @@
 //! `txn.begin()`.
 
 use std::{
-    any::Any,
-    collections::VecDeque,
-    future::Future,
-    panic::AssertUnwindSafe,
-    pin::Pin,
-    sync::Arc,
+    any::Any, collections::VecDeque, future::Future, panic::AssertUnwindSafe, pin::Pin, sync::Arc,
 };
 
 use futures_util::FutureExt;
@@ -58,8 +53,10 @@ enum Inner {
 }
 
 type Erased = Box<dyn Any + Send>;
-type RunFn =
-    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> Pin<Box<dyn Future<Output = Ran> + Send + 't>> + Send>;
+type RunFn = Box<
+    dyn for<'t> FnOnce(&'t DatabaseTransaction) -> Pin<Box<dyn Future<Output = Ran> + Send + 't>>
+        + Send,
+>;
 
 struct Job {
     run: RunFn,
@@ -123,27 +120,45 @@ impl Writes {
             }
             Inner::Writer(sender) => sender,
         };
-        let run: RunFn = Box::new(move |txn| {
-            Box::pin(async move {
-                let result: Result<T, E> = write(txn).await;
-                Ran {
-                    ok: result.is_ok(),
-                    value: Box::new(result),
-                }
-            })
-        });
-        let (reply, answer) = oneshot::channel();
-        if sender.send(Job { run, reply }).await.is_err() {
+        let (job, answer) = job(write);
+        if sender.send(job).await.is_err() {
             return Err(stopped().into());
         }
-        match answer.await {
-            Ok(Reply::Done(value)) => match value.downcast::<Result<T, E>>() {
-                Ok(result) => *result,
-                Err(_) => Err(DbErr::Custom("group commit: result of another type".into()).into()),
-            },
-            Ok(Reply::Failed(e)) => Err(e.into()),
-            Err(_) => Err(stopped().into()),
-        }
+        reply(answer.await)
+    }
+}
+
+fn job<T, E, F>(write: F) -> (Job, oneshot::Receiver<Reply>)
+where
+    F: for<'t> FnOnce(&'t DatabaseTransaction) -> WriteFuture<'t, T, E> + Send + 'static,
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let run: RunFn = Box::new(move |txn| {
+        Box::pin(async move {
+            let result: Result<T, E> = write(txn).await;
+            Ran {
+                ok: result.is_ok(),
+                value: Box::new(result),
+            }
+        })
+    });
+    let (reply, answer) = oneshot::channel();
+    (Job { run, reply }, answer)
+}
+
+fn reply<T, E>(answer: Result<Reply, oneshot::error::RecvError>) -> Result<T, E>
+where
+    T: 'static,
+    E: From<DbErr> + 'static,
+{
+    match answer {
+        Ok(Reply::Done(value)) => match value.downcast::<Result<T, E>>() {
+            Ok(result) => *result,
+            Err(_) => Err(DbErr::Custom("group commit: result of another type".into()).into()),
+        },
+        Ok(Reply::Failed(e)) => Err(e.into()),
+        Err(_) => Err(stopped().into()),
     }
 }
 
@@ -268,7 +283,9 @@ async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> (bool, Vec<Job>)
             Err(_) => {
                 tracing::error!("a write panicked; it was rolled back");
                 let undone = savepoint.rollback().await;
-                let _ = job.reply.send(Reply::Failed(DbErr::Custom("the write failed".into())));
+                let _ = job
+                    .reply
+                    .send(Reply::Failed(DbErr::Custom("the write failed".into())));
                 if let Err(e) = undone {
                     broken = Some(e);
                     break;
@@ -299,5 +316,118 @@ async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> (bool, Vec<Job>)
             }
             (false, left)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Database};
+
+    use super::*;
+
+    async fn database(dir: &std::path::Path) -> DatabaseConnection {
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let db = Database::connect(url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // A deferred foreign key is checked at COMMIT: a way to make a COMMIT fail on purpose.
+        db.execute_unprepared(
+            "PRAGMA journal_mode = WAL; \
+             CREATE TABLE parent (id INTEGER PRIMARY KEY); \
+             CREATE TABLE note (v TEXT NOT NULL, parent INTEGER \
+               REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        db
+    }
+
+    /// A write that adds a note; with `orphan`, one whose COMMIT will fail.
+    fn note(
+        v: &'static str,
+        orphan: bool,
+    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction) -> WriteFuture<'t, (), DbErr> + Send + 'static
+    {
+        move |txn| {
+            Box::pin(async move {
+                let parent = if orphan { "42" } else { "NULL" };
+                txn.execute_unprepared(&format!("INSERT INTO note VALUES ('{v}', {parent})"))
+                    .await?;
+                Ok(())
+            })
+        }
+    }
+
+    async fn notes(db: &DatabaseConnection) -> Vec<String> {
+        db.query_all_raw(sea_orm::Statement::from_string(
+            DbBackend::Sqlite,
+            "SELECT v FROM note ORDER BY v",
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap_or_default())
+        .collect()
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_is_rolled_back_alone_and_its_batch_mates_are_stored() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = database(dir.path()).await;
+        let writer = open(&db.get_sqlite_connection_pool().connect_options())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (a, a_answer) = job(note("a", false));
+        let (bad, bad_answer) = job(|txn: &DatabaseTransaction| -> WriteFuture<'_, (), DbErr> {
+            Box::pin(async move {
+                txn.execute_unprepared("INSERT INTO note VALUES ('half', NULL)")
+                    .await?;
+                txn.execute_unprepared("INSERT INTO no_such_table VALUES (1)")
+                    .await?;
+                Ok(())
+            })
+        });
+        let (b, b_answer) = job(note("b", false));
+        let (healthy, left) = run_batch(&writer, vec![a, bad, b]).await;
+        assert!(healthy && left.is_empty());
+        assert!(reply::<(), DbErr>(a_answer.await).is_ok());
+        assert!(reply::<(), DbErr>(bad_answer.await).is_err());
+        assert!(reply::<(), DbErr>(b_answer.await).is_ok());
+        assert_eq!(notes(&db).await, ["a", "b"]);
+    }
+
+    #[tokio::test]
+    async fn when_the_commit_fails_no_write_of_the_batch_is_acknowledged_or_stored() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = database(dir.path()).await;
+        let writer = open(&db.get_sqlite_connection_pool().connect_options())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (a, a_answer) = job(note("a", false));
+        let (orphan, orphan_answer) = job(note("orphan", true));
+        let (healthy, left) = run_batch(&writer, vec![a, orphan]).await;
+        assert!(!healthy, "the connection is not used again");
+        assert!(left.is_empty());
+        assert!(reply::<(), DbErr>(a_answer.await).is_err());
+        assert!(reply::<(), DbErr>(orphan_answer.await).is_err());
+        assert!(notes(&db).await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn after_a_failed_commit_the_writer_opens_a_new_connection_and_writes_are_stored_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = database(dir.path()).await;
+        let writes = Writes::start(&db).await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(writes.run(note("orphan", true)).await.is_err());
+        writes
+            .run(note("after", false))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(notes(&db).await, ["after"]);
+        // Another connection sees it: it was committed, not left in an open transaction.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(notes(&db).await, ["after"]);
     }
 }
