@@ -712,13 +712,12 @@ pub async fn delete_account(
             .into_iter()
             .filter_map(|t| t.new_email)
             .collect();
-        entity::mail_outbox::Entity::delete_many()
-            .filter(
-                entity::mail_outbox::Column::Recipient
-                    .is_in(pending.into_iter().chain([email.clone()])),
-            )
-            .exec(db)
-            .await?;
+        let addresses: Vec<&str> = pending
+            .iter()
+            .map(String::as_str)
+            .chain([email.as_str()])
+            .collect();
+        crate::notifications::service::forget_recipients(db, keys, &addresses).await?;
         crate::rounds::service::forget_subscriber(db, &email).await?;
         crate::workshops::service::forget_address(db, &email, now).await?;
         crate::ideas::service::forget_visitor_address(db, &email).await?;
@@ -769,11 +768,7 @@ pub async fn export_data(
         .order_by_asc(login_tokens::Column::CreatedAt)
         .all(db)
         .await?;
-    let mail = entity::mail_outbox::Entity::find()
-        .filter(entity::mail_outbox::Column::Recipient.eq(user.email.as_str()))
-        .order_by_asc(entity::mail_outbox::Column::CreatedAt)
-        .all(db)
-        .await?;
+    let mail = crate::notifications::service::mails_to(db, keys, &[user.email.as_str()]).await?;
     Ok(json!({
         "ideas": ideas,
         "ideas_without_account": crate::ideas::service::visitor_ideas_of(db, &user.email).await?,
@@ -781,10 +776,15 @@ pub async fn export_data(
         "surveys_taken_part": crate::surveys::service::participations_of(db, keys, user_id).await?,
         "round_subscriptions": crate::rounds::service::subscriptions_of(db, &user.email).await?,
         "workshop_signups": crate::workshops::service::signups_of(db, &user.email).await?,
+        // The outbox keeps the address only encrypted and only until the mail is sent; the
+        // domain and a keyed hash (how this list was found) stay.
         "mail": mail.iter().map(|m| json!({
-            "to": m.recipient,
+            "to_domain": m.recipient_domain,
+            "kind": m.kind,
             "subject": m.subject,
             "status": m.status,
+            "attempts": m.attempts,
+            "last_error": m.last_error,
             "created_at": m.created_at,
             "sent_at": m.sent_at,
         })).collect::<Vec<_>>(),

@@ -14,6 +14,8 @@ mod ideas;
 mod input;
 mod legal;
 mod mail;
+mod mail_at_rest;
+mod mail_delivery;
 mod moderation;
 mod page_semantics;
 mod rounds;

@@ -567,12 +567,15 @@ async fn an_automatic_hide_tells_the_author_once_how_to_object() -> TestResult {
     assert!(mail.contains("vorläufig ausgeblendet, weil mehrere Personen"));
     assert!(mail.contains(&path), "the idea's page is linked");
     // Queued once, in the transaction of the flag that hid it (the outbox keeps sent mail).
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let hidden_mails = entity::mail_outbox::Entity::find()
-        .filter(entity::mail_outbox::Column::Recipient.eq("autor@jstadt.example"))
-        .filter(entity::mail_outbox::Column::BodyText.contains("/objections/"))
-        .count(&app.state.db)
-        .await?;
+    let hidden_mails = teilhabe::notifications::service::mails_to(
+        &app.state.db,
+        &app.state.keys,
+        &["autor@jstadt.example"],
+    )
+    .await?
+    .into_iter()
+    .filter(|m| m.kind == "idea_hidden")
+    .count();
     assert_eq!(hidden_mails, 1, "the fourth flag hides nothing more");
     Ok(())
 }
@@ -616,12 +619,15 @@ async fn two_moderators_hiding_at_once_hide_mail_and_log_it_once() -> TestResult
         .filter(|a| *a == "moderation.hide")
         .count();
     assert_eq!(hides, 1);
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let mails = entity::mail_outbox::Entity::find()
-        .filter(entity::mail_outbox::Column::Recipient.eq("autor@kstadt.example"))
-        .filter(entity::mail_outbox::Column::BodyText.contains("/objections/"))
-        .count(&app.state.db)
-        .await?;
+    let mails = teilhabe::notifications::service::mails_to(
+        &app.state.db,
+        &app.state.keys,
+        &["autor@kstadt.example"],
+    )
+    .await?
+    .into_iter()
+    .filter(|m| m.kind == "idea_hidden")
+    .count();
     assert_eq!(mails, 1);
     Ok(())
 }
@@ -704,7 +710,14 @@ async fn restoring_a_hidden_idea_closes_its_objection_and_tells_the_author() -> 
         .all(db)
         .await?
         .into_iter()
-        .filter(|m| m.recipient == "autor@example.org" && m.subject.contains("wieder zu sehen"))
+        .filter(|m| {
+            m.recipient_key.as_deref()
+                == Some(&teilhabe::notifications::service::recipient_key(
+                    &app.state.keys,
+                    "autor@example.org",
+                ))
+                && m.subject.contains("wieder zu sehen")
+        })
         .count();
     assert_eq!(told, 1);
     Ok(())

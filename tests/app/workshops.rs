@@ -540,11 +540,15 @@ async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
         teilhabe::workshops::service::send_reminders(&app.state).await?,
         0
     );
-    let reminders = entity::mail_outbox::Entity::find()
-        .filter(entity::mail_outbox::Column::Recipient.eq("kim@example.org"))
-        .filter(entity::mail_outbox::Column::BodyText.contains("wir erinnern Sie"))
-        .all(&app.state.db)
-        .await?;
+    let reminders: Vec<_> = teilhabe::notifications::service::mails_to(
+        &app.state.db,
+        &app.state.keys,
+        &["kim@example.org"],
+    )
+    .await?
+    .into_iter()
+    .filter(|m| m.kind == "workshop_reminder")
+    .collect();
     assert_eq!(reminders.len(), 1, "one reminder, queued once");
     Ok(())
 }
