@@ -215,19 +215,22 @@ async fn renew(
 }
 
 async fn release(db: &impl ConnectionTrait, ids: &[Uuid], claim_id: Uuid) -> Result<(), DbErr> {
-    for id in ids {
-        let backend = db.get_database_backend();
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(
-                backend,
-                "UPDATE mail_outbox SET locked_until = NULL, claim = NULL, attempts = attempts - 1 \
-                 WHERE id = $1 AND claim = $2",
-            ),
-            [(*id).into(), claim_id.into()],
-        ))
-        .await?;
+    use entity::mail_outbox::{Column, Entity};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    if ids.is_empty() {
+        return Ok(());
     }
+    Entity::update_many()
+        .col_expr(Column::LockedUntil, Option::<DateTime<Utc>>::None.into())
+        .col_expr(Column::Claim, Option::<Uuid>::None.into())
+        .col_expr(
+            Column::Attempts,
+            sea_orm::sea_query::ExprTrait::sub(Expr::col(Column::Attempts), 1),
+        )
+        .filter(Column::Id.is_in(ids.to_vec()))
+        .filter(Column::Claim.eq(claim_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
