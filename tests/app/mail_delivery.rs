@@ -242,12 +242,13 @@ async fn the_mail_of_a_worker_that_died_goes_out_a_minute_later() -> TestResult 
         "another worker keeps its hands off while the claim holds"
     );
     app.state.clock.advance(chrono::Duration::seconds(61));
-    assert_eq!(worker::deliver_due(&app.state, &mailer).await?, 1);
+    // This worker takes it, or the app's own if its first round comes only now: either way once.
+    worker::deliver_due(&app.state, &mailer).await?;
+    let sent = wait_for_row(&app, |m| m.status == SENT).await?;
+    assert_eq!(sent.attempts, 2, "the dead worker's attempt and this one");
     assert_eq!(
         mails_to(&app.data_dir.join("mail"), "lina@example.org").len(),
         1
     );
-    let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;
-    assert_eq!((rows[0].status.as_str(), rows[0].attempts), (SENT, 2));
     Ok(())
 }
