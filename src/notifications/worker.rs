@@ -41,6 +41,7 @@ pub fn spawn(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_housekeeping: Option<Instant> = None;
+        let mut last_mixed = None;
         loop {
             // Before delivery, so the mails of a round that just opened go out in this pass.
             if let Err(e) = crate::rounds::service::advance_due(&state).await {
@@ -56,6 +57,11 @@ pub fn spawn(
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) {
                 if let Err(e) = housekeeping(&state).await {
                     tracing::error!(error = %e, "housekeeping failed");
+                }
+                if let Err(e) =
+                    crate::surveys::mixing::mix_if_changed(&state.db, &mut last_mixed).await
+                {
+                    tracing::error!(error = %e, "mixing the survey answers failed");
                 }
                 last_housekeeping = Some(Instant::now());
             }

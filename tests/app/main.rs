@@ -19,5 +19,6 @@ mod page_semantics;
 mod rounds;
 mod strategy;
 mod surveys;
+mod unlinkability;
 mod web;
 mod workshops;
