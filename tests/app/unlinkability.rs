@@ -267,7 +267,7 @@ async fn anonymous_answers_cannot_be_linked_by_order_log_or_rate_limit() -> Test
     // are all an hour allows.)
     let mut open_people = Vec::new();
     let mut code_people = Vec::new();
-    for i in 0..25 {
+    for (i, code) in codes.iter().enumerate() {
         let (via, client, user_id) = if i % 3 == 0 {
             let (c, id) = resident(&mut app, &format!("offen{i}@example.org")).await;
             (Via::Account, c, Some(id))
@@ -293,7 +293,7 @@ async fn anonymous_answers_cannot_be_linked_by_order_log_or_rate_limit() -> Test
             survey: code_f.survey,
             client,
             user_id,
-            code: Some(codes[i].clone()),
+            code: Some(code.clone()),
             text: text_of(2, i),
         });
     }
