@@ -16,7 +16,10 @@ use crate::{
         },
         service::{self, Author, ListFilter, OFFICIAL, Sort, SupportOutcome},
     },
-    moderation::service::{self as moderation, Flagged, Target},
+    moderation::{
+        flags,
+        service::{self as moderation, Flagged, Target},
+    },
     notifications::service as notifications,
     web::{
         context::{Ctx, FlashKind, see_other},
@@ -840,16 +843,18 @@ pub async fn flag(
     )
     .await?;
     let reporter = moderation::reporter_key(&ctx.state.keys, &person);
+    let now = ctx.state.clock.now();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let outcome = moderation::flag(
+    let kind = flags::reporter_kind(&txn, ctx.user.as_ref().map(|u| u.id), now).await?;
+    let outcome = flags::record(
         &txn,
         &ctx.state,
         &target,
         &form.reason,
         &crate::web::forms::multiline(&form.note),
         &reporter,
-        ctx.state.settings.flag_threshold,
-        ctx.state.clock.now(),
+        kind,
+        now,
     )
     .await?;
     txn.commit().await?;

@@ -8,6 +8,7 @@ use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
     moderation::{
+        flags::{self, OpenFlag},
         forms::{HideForm, ObjectionForm, QueueQuery, RedactForm, VersionForm},
         service::{self, Action, REASONS, Section, Target},
     },
@@ -28,12 +29,23 @@ fn marks(ctx: &Ctx, precheck: &str) -> Vec<String> {
         .collect()
 }
 
-fn reasons_view(ctx: &Ctx, flags: &[service::FlagReason], id: Uuid) -> Vec<Value> {
+fn reasons_view(ctx: &Ctx, flags: &[OpenFlag], id: Uuid) -> Vec<Value> {
     flags
         .iter()
         .filter(|f| f.target_id == id)
-        .map(|f| json!({ "reason": ctx.t(&format!("moderation-reason-{}", f.reason)), "note": f.note }))
+        .map(|f| {
+            json!({
+                "reason": ctx.t(&format!("moderation-reason-{}", f.reason)),
+                "note": f.note,
+                "by": f.reporter_kind.as_deref().map(|k| ctx.t(&format!("moderation-flag-by-{k}"))),
+            })
+        })
         .collect()
+}
+
+/// Whether one of the item's open flags belongs to a burst from new accounts.
+fn suspicious(flags: &[OpenFlag], id: Uuid) -> bool {
+    flags.iter().any(|f| f.target_id == id && f.burst)
 }
 
 /// `/manage/moderation`: one section at a time, with the count of each in the tabs.
@@ -87,7 +99,7 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
         let (list, pages) =
             service::queue_page(db, section, scope.as_deref(), index, PER_PAGE).await?;
         let ids: Vec<Uuid> = list.iter().map(|i| i.id).collect();
-        let flags = service::open_flags_of(db, &ids).await?;
+        let flags = flags::open_flags_of(db, &ids).await?;
         let rows: Vec<Value> = list
             .iter()
             .map(|i| {
@@ -100,6 +112,7 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
                     "status_label": ctx.t(&format!("idea-state-{}", i.status)),
                     "marks": marks(&ctx, &i.precheck),
                     "flags": reasons_view(&ctx, &flags, i.id),
+                    "suspicious": suspicious(&flags, i.id),
                     "created_at": i.created_at.to_rfc3339(),
                 })
             })
@@ -148,7 +161,7 @@ async fn item_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let db = &ctx.state.db;
-    let flags = service::open_flags_of(db, &[target.id()]).await?;
+    let flags = flags::open_flags_of(db, &[target.id()]).await?;
     let objections = service::objections_for(db, target.id()).await?;
     let (title, body, precheck, board_id, idea_id) = match target {
         Target::Idea(i) => (
@@ -189,6 +202,9 @@ async fn item_page(
             "hidden_reason": target.hidden_reason().map(|r| ctx.t(&format!("moderation-reason-{r}"))),
             "marks": marks(ctx, &precheck),
             "flags": reasons_view(ctx, &flags, target.id()),
+            "suspicious": suspicious(&flags, target.id()),
+            "counting": flags.iter().filter(|f| f.reporter_kind.as_deref() == Some(flags::ReporterKind::Account.as_str())).count(),
+            "threshold": flags::threshold(db, ctx.state.settings.flag_threshold, target).await?,
             "objections": objections.iter().map(|o| json!({
                 "text": o.text, "created_at": o.created_at.to_rfc3339(), "open": o.status == "open",
             })).collect::<Vec<_>>(),

@@ -4,8 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_comments, ideas, moderation_flags, moderation_objections, users};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
-    sea_query::{Expr, OnConflict},
+    QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
 };
 use serde_json::json;
 use subtle::ConstantTimeEq;
@@ -409,108 +408,11 @@ pub async fn flags_of(
                 "reason": f.reason,
                 "note": f.note,
                 "status": f.status,
+                "reporter_kind": f.reporter_kind,
                 "created_at": f.created_at,
             })
         })
         .collect())
-}
-
-/// Records a flag from `reporter_key` (a keyed hash of the account or the address) and hides the
-/// item once `threshold` flags are open. Call inside a write transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn flag(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    target: &Target,
-    reason: &str,
-    note: &str,
-    reporter_key: &str,
-    threshold: i32,
-    now: DateTime<Utc>,
-) -> Result<Flagged, AppError> {
-    let inserted = moderation_flags::Entity::insert(moderation_flags::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        target_id: Set(target.id()),
-        municipality_id: Set(target.municipality_id()),
-        reason: Set(reason.to_string()),
-        note: Set(note.to_string()),
-        reporter_key: Set(reporter_key.to_string()),
-        status: Set("open".into()),
-        created_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            moderation_flags::Column::TargetId,
-            moderation_flags::Column::ReporterKey,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    if inserted == 0 {
-        return Ok(Flagged::Already);
-    }
-    let backend = db.get_database_backend();
-    let table = target.table();
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        placeholders(
-            backend,
-            &format!("UPDATE {table} SET open_flags = open_flags + 1 WHERE id = $1"),
-        ),
-        [target.id().into()],
-    ))
-    .await?;
-    // At the threshold a published item is hidden until a moderator decides; the statement that
-    // hides it (exactly once) also tells the author.
-    let hidden = db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(
-                backend,
-                &format!(
-                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
-                 WHERE id = $2 AND status = 'published' AND open_flags >= $3"
-                ),
-            ),
-            [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
-        ))
-        .await?;
-    if hidden.rows_affected() == 1 {
-        notify_author_of_hide(db, state, target, AUTO_HIDDEN, "").await?;
-    }
-    Ok(Flagged::Recorded)
-}
-
-#[derive(Debug, FromQueryResult)]
-pub struct FlagReason {
-    pub target_id: Uuid,
-    pub reason: String,
-    pub note: String,
-}
-
-/// The open flags of `ids`, oldest first.
-pub async fn open_flags_of(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<FlagReason>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    moderation_flags::Entity::find()
-        .select_only()
-        .columns([
-            moderation_flags::Column::TargetId,
-            moderation_flags::Column::Reason,
-            moderation_flags::Column::Note,
-        ])
-        .filter(moderation_flags::Column::TargetId.is_in(ids.iter().copied()))
-        .filter(moderation_flags::Column::Status.eq("open"))
-        .order_by_asc(moderation_flags::Column::CreatedAt)
-        .into_model::<FlagReason>()
-        .all(db)
-        .await
 }
 
 // ---- the queue ----
@@ -1199,7 +1101,7 @@ async fn author_contact(
         .map(|u| (u.email, Lang::parse(&u.language).unwrap_or_default())))
 }
 
-async fn notify_author_of_hide(
+pub(crate) async fn notify_author_of_hide(
     db: &impl ConnectionTrait,
     state: &AppState,
     target: &Target,

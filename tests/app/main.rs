@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod dashboard;
 mod first_start;
+mod flags;
 mod forms;
 mod helpers;
 mod i18n;
