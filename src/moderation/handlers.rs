@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    ideas::link_renewal::{self, RenewForm},
     moderation::{
         flags::{self, OpenFlag},
         forms::{HideForm, ObjectionForm, QueueQuery, RedactForm, VersionForm},
@@ -18,6 +19,7 @@ use crate::{
         forms::FormErrors,
         pagination::{PER_PAGE, PageView},
         rate_limit,
+        signed_link::Check,
     },
 };
 
@@ -367,14 +369,27 @@ pub async fn resolve(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
 
 // ---- objections from authors ----
 
-async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Option<Target>> {
-    let Ok(id) = Uuid::parse_str(id) else {
-        return Ok(None);
+/// The item an objection link is about; an expired link leads to the page that offers a new one,
+/// an invalid one to "link not valid".
+async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Result<Target, HttpResponse>> {
+    let Ok(uuid) = Uuid::parse_str(id) else {
+        return Ok(Err(link_invalid(ctx)?));
     };
-    if !service::objection_signature_matches(&ctx.state.keys, id, signature) {
-        return Ok(None);
+    let now = ctx.state.clock.now();
+    match service::objection_check(&ctx.state.keys, uuid, signature, now) {
+        Check::Invalid => Ok(Err(link_invalid(ctx)?)),
+        Check::Expired => Ok(Err(link_renewal::expired_page(
+            ctx,
+            &format!("/objections/{id}/{signature}/renew"),
+            &RenewForm::default(),
+            &FormErrors::new(),
+            StatusCode::GONE,
+        )?)),
+        Check::Valid => match service::find_target(&ctx.state.db, uuid).await? {
+            Some(target) => Ok(Ok(target)),
+            None => Ok(Err(link_invalid(ctx)?)),
+        },
     }
-    Ok(service::find_target(&ctx.state.db, id).await?)
 }
 
 fn objection_page(
@@ -414,8 +429,9 @@ pub async fn objection_form(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, signature) = path.into_inner();
-    let Some(target) = objected(&ctx, &id, &signature).await? else {
-        return link_invalid(&ctx);
+    let target = match objected(&ctx, &id, &signature).await? {
+        Ok(target) => target,
+        Err(page) => return Ok(page),
     };
     let action = format!("/objections/{id}/{signature}");
     objection_page(
@@ -434,8 +450,9 @@ pub async fn object(
     form: web::Form<ObjectionForm>,
 ) -> AppResult<HttpResponse> {
     let (id, signature) = path.into_inner();
-    let Some(target) = objected(&ctx, &id, &signature).await? else {
-        return link_invalid(&ctx);
+    let target = match objected(&ctx, &id, &signature).await? {
+        Ok(target) => target,
+        Err(page) => return Ok(page),
     };
     let form = form.into_inner();
     let action = format!("/objections/{id}/{signature}");

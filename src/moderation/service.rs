@@ -7,7 +7,6 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
 };
 use serde_json::json;
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::{
@@ -18,7 +17,10 @@ use crate::{
     notifications::service::{self as notifications, Email},
     secrets::Keys,
     state::AppState,
-    web::i18n::{self, Lang},
+    web::{
+        i18n::{self, Lang},
+        signed_link,
+    },
 };
 
 /// Why something is flagged or hidden, in the order the forms offer them.
@@ -1025,19 +1027,24 @@ pub async fn resolve_objection(
 
 // ---- objections ----
 
-pub fn objection_signature(keys: &Keys, id: Uuid) -> String {
-    keys.keyed_hash(&["moderation-objection", &id.to_string()])
+/// The path of the link to object to the hiding of item `id`. It works for
+/// `signed_link::LIFETIME_DAYS` from `now`; then its owner can ask for a new one.
+pub fn objection_path(keys: &Keys, id: Uuid, now: DateTime<Utc>) -> String {
+    let id = id.to_string();
+    format!(
+        "/objections/{id}/{}",
+        signed_link::sign(keys, &["moderation-objection", &id], now)
+    )
 }
 
-pub fn objection_signature_matches(keys: &Keys, id: Uuid, given: &str) -> bool {
-    objection_signature(keys, id)
-        .as_bytes()
-        .ct_eq(given.as_bytes())
-        .into()
-}
-
-pub fn objection_path(keys: &Keys, id: Uuid) -> String {
-    format!("/objections/{id}/{}", objection_signature(keys, id))
+/// What the signature of an objection link for item `id` is worth at `now`.
+pub fn objection_check(
+    keys: &Keys,
+    id: Uuid,
+    given: &str,
+    now: DateTime<Utc>,
+) -> signed_link::Check {
+    signed_link::check(keys, &["moderation-objection", &id.to_string()], given, now)
 }
 
 /// Files an author's objection to a hidden item in the queue. Returns false when the item is
@@ -1077,7 +1084,7 @@ pub async fn object(
 }
 
 /// The author's address and language, if we have an address for them.
-async fn author_contact(
+pub(crate) async fn author_contact(
     db: &impl ConnectionTrait,
     target: &Target,
 ) -> Result<Option<(String, Lang)>, DbErr> {
@@ -1137,7 +1144,7 @@ pub(crate) async fn notify_author_of_hide(
                 "reason": i18n::t(lang, &format!("moderation-reason-{reason}")),
                 "note": note,
                 "url": url,
-                "objection_url": state.settings.absolute_url(&objection_path(&state.keys, target.id())),
+                "objection_url": state.settings.absolute_url(&objection_path(&state.keys, target.id(), state.clock.now())),
             }),
         },
     )

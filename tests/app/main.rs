@@ -14,6 +14,7 @@ mod i18n;
 mod ideas;
 mod input;
 mod legal;
+mod links;
 mod mail;
 mod moderation;
 mod page_semantics;
