@@ -39,7 +39,7 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Times are shown in this zone.
     pub time_zone: chrono_tz::Tz,
-    /// An idea or comment with this many open flags is hidden until a moderator decides.
+    /// The base of the automatic hiding threshold (at least 3): see `moderation::flags`.
     pub flag_threshold: i32,
     /// Personal data of workshop sign-ups is deleted this many days after the workshop.
     pub signup_retention_days: u64,
@@ -142,7 +142,7 @@ impl Settings {
         let flag_threshold = bounded(
             parse(&get, "TEILHABE_FLAG_THRESHOLD", "3")?,
             "TEILHABE_FLAG_THRESHOLD",
-            1..=100,
+            3..=100,
         )? as i32;
         let signup_retention_days = bounded(
             parse(&get, "TEILHABE_SIGNUP_RETENTION_DAYS", "30")?,
@@ -260,6 +260,9 @@ mod tests {
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_WORKER_INTERVAL_MS"));
         let err = settings(&[("TEILHABE_LOG", "teilhabe=lauter")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_LOG"));
+        // Fewer than three flags would let one person hide a post with a few accounts.
+        let err = settings(&[("TEILHABE_FLAG_THRESHOLD", "2")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_FLAG_THRESHOLD"));
         let err = settings(&[("TEILHABE_SIGNUP_RETENTION_DAYS", "0")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_SIGNUP_RETENTION_DAYS"));
         let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();

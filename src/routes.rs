@@ -15,6 +15,7 @@ use crate::{
     dashboard::handlers as dashboard,
     health,
     ideas::handlers as ideas,
+    ideas::link_renewal,
     legal::handlers as legal,
     moderation::handlers as moderation,
     notifications::handlers as outbox,
@@ -223,6 +224,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/idea-links/{id}/{purpose}/{signature}",
             web::post().to(ideas::link),
         )
+        .route(
+            "/idea-links/{id}/{purpose}/{signature}/renew",
+            web::post().to(link_renewal::renew_idea_link),
+        )
         .route("/receipt", web::get().to(ideas::receipt))
         .route(
             "/receipt/withdraw",
@@ -236,6 +241,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/objections/{id}/{signature}",
             web::post().to(moderation::object),
+        )
+        .route(
+            "/objections/{id}/{signature}/renew",
+            web::post().to(link_renewal::renew_objection_link),
         )
         .route("/workshops/{id}", web::get().to(workshops::show))
         .route("/workshops/{id}", web::post().to(workshops::sign_up))
