@@ -120,6 +120,31 @@ pub fn new_client() -> reqwest::Client {
         .unwrap_or_else(|e| panic!("http client: {e}"))
 }
 
+/// A browser with its own cookie jar (readable, so a test can copy its cookies as a thief would)
+/// that sends `headers` with every request, such as `X-Forwarded-For` (the address the app sees
+/// when it trusts proxy headers) or `User-Agent`.
+pub fn browser(
+    headers: &[(&str, &str)],
+) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let mut defaults = reqwest::header::HeaderMap::new();
+    for (name, value) in headers {
+        defaults.insert(
+            reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .unwrap_or_else(|e| panic!("header {name}: {e}")),
+            reqwest::header::HeaderValue::from_str(value)
+                .unwrap_or_else(|e| panic!("header {name}: {e}")),
+        );
+    }
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .default_headers(defaults)
+        .redirect(Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("http client: {e}"));
+    (client, jar)
+}
+
 static STALE_DATABASES_DROPPED: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);
 
 /// SQLite in the data dir, or a new database on the PostgreSQL server of `TEST_DATABASE_URL`.
