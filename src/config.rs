@@ -269,6 +269,9 @@ mod tests {
         assert!(s.database_url.starts_with("sqlite://./data/teilhabe.db"));
         assert!(s.smtp_url.is_none());
         assert!(!s.secure_cookies());
+        assert_eq!(s.session_max_age, chrono::Duration::days(30));
+        assert_eq!(s.session_idle, chrono::Duration::days(7));
+        assert_eq!(s.staff_session_idle, chrono::Duration::hours(12));
         Ok(())
     }
 

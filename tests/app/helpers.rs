@@ -32,6 +32,13 @@ pub struct TestApp {
     _dir: std::sync::Arc<TempDir>,
 }
 
+/// The session lifetimes an operator gets by default (see `spawn_app_with`).
+pub const REAL_SESSIONS: [(&str, &str); 3] = [
+    ("TEILHABE_SESSION_MAX_DAYS", "30"),
+    ("TEILHABE_SESSION_IDLE_HOURS", "168"),
+    ("TEILHABE_STAFF_SESSION_IDLE_HOURS", "12"),
+];
+
 /// A fresh application with default test settings.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
@@ -49,6 +56,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     );
     vars.insert("TEILHABE_WORKER_INTERVAL_MS".into(), "100".into());
     vars.insert("TEILHABE_MAIL_RETRY_SECONDS".into(), "1".into());
+    // Tests about rounds or workshops move the clock by days while staff stay signed in; their
+    // sessions outlive that. `tests/app/sessions.rs` sets the real lifetimes (`REAL_SESSIONS`).
+    vars.insert("TEILHABE_SESSION_MAX_DAYS".into(), "365".into());
+    vars.insert("TEILHABE_SESSION_IDLE_HOURS".into(), "8760".into());
+    vars.insert("TEILHABE_STAFF_SESSION_IDLE_HOURS".into(), "8760".into());
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }

@@ -5,7 +5,12 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 
-use crate::helpers::{TestApp, TestResult, browser, spawn_app};
+use crate::helpers::{REAL_SESSIONS, TestApp, TestResult, browser, spawn_app_with};
+
+/// An application with the session lifetimes operators get by default.
+async fn spawn_app() -> TestApp {
+    spawn_app_with(&REAL_SESSIONS).await
+}
 
 const PASSWORD: &str = "ein sicheres Passwort";
 const FIREFOX_ANDROID: &str =
