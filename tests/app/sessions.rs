@@ -269,3 +269,28 @@ async fn a_staff_session_ends_after_twelve_hours_idle_while_a_residents_goes_on(
     assert_eq!(app.get("/account/profile").await.status, StatusCode::OK);
     Ok(())
 }
+
+#[tokio::test]
+async fn housekeeping_deletes_sessions_past_their_time_with_their_device_labels() -> TestResult {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let mut app = spawn_app().await;
+    app.signed_in_admin("chefin@example.org").await;
+    let (resident, _) = browser(&[("User-Agent", FIREFOX_ANDROID)]);
+    app.client = resident;
+    app.signed_in_resident("rita@example.org").await;
+    let start = app.state.clock.now();
+    let count = |app: &TestApp| {
+        let db = app.state.db.clone();
+        async move { entity::user_sessions::Entity::find().count(&db).await }
+    };
+    assert_eq!(count(&app).await?, 2);
+    // After the staff idle time, only the admin's session goes.
+    app.advance_clock_to(start + Duration::hours(13));
+    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    assert_eq!(count(&app).await?, 1);
+    // After a resident's idle time, hers goes too.
+    app.advance_clock_to(start + Duration::days(7) + Duration::minutes(1));
+    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    assert_eq!(count(&app).await?, 0);
+    Ok(())
+}
