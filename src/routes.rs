@@ -10,7 +10,7 @@ use actix_web::{
 };
 
 use crate::{
-    accounts::handlers as accounts,
+    accounts::{handlers as accounts, session_handlers as account_sessions},
     admin::handlers as admin,
     dashboard::handlers as dashboard,
     health,
@@ -311,6 +311,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     signed_in("/delete")
                         .route(web::get().to(accounts::delete_form))
                         .route(web::post().to(accounts::delete)),
+                )
+                .service(
+                    signed_in("/sessions/end-others")
+                        .route(web::post().to(account_sessions::end_others)),
+                )
+                .service(
+                    signed_in("/sessions/{id}/end")
+                        .route(web::post().to(account_sessions::end_one)),
                 )
                 .route("/deleted", web::get().to(accounts::deleted))
                 .service(signed_in("/data").route(web::get().to(accounts::data_export))),

@@ -14,6 +14,7 @@ mod m20261130_000012_code_only_ideas_marked_texts;
 mod m20261130_000014_survey_paper_return;
 mod m20261201_000015_unlinkable_survey_tables;
 mod m20261201_000018_flag_reporters;
+mod m20261201_000017_user_sessions;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_survey_paper_return::Migration),
             Box::new(m20261201_000015_unlinkable_survey_tables::Migration),
             Box::new(m20261201_000018_flag_reporters::Migration),
+            Box::new(m20261201_000017_user_sessions::Migration),
         ]
     }
 }

@@ -237,6 +237,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     let now = state.clock.now();
     rate_limit::prune(&state.db, now.timestamp()).await?;
     accounts::purge_stale(&state.db, now).await?;
+    crate::accounts::sessions::purge(&state.db, &state.settings, now).await?;
     crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
     crate::workshops::service::purge_personal_data(
         &state.db,

@@ -15,18 +15,27 @@ pub struct Limit {
     pub window_seconds: i64,
 }
 
-/// Login attempts from one address.
+/// Login attempts from one address, whatever the account.
 pub const LOGIN_PER_IP: Limit = Limit {
     name: "login-ip",
     max: 30,
     window_seconds: 15 * 60,
 };
-/// Login attempts for one account, whatever the address: stops password guessing on a person.
-/// A successful login clears the count.
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
-    name: "login-account",
+/// Login attempts for one account from one address: the tight limit on a guesser. The owner, at
+/// another address, is not affected. A successful login clears it.
+pub const LOGIN_PER_ACCOUNT_AND_IP: Limit = Limit {
+    name: "login-account-ip",
     max: 5,
     window_seconds: 15 * 60,
+};
+/// Login attempts for one account from all addresses together, so guessing spread over many
+/// addresses stays slow. A browser where the account signed in before (its device cookie) is not
+/// held by it, nor is the sign-in by e-mailed link, so strangers cannot lock the owner out. Only
+/// attempts that passed the two limits above count, so one address alone never reaches it.
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+    name: "login-account",
+    max: 30,
+    window_seconds: 60 * 60,
 };
 pub const REGISTER_PER_IP: Limit = Limit {
     name: "register-ip",
