@@ -16,3 +16,4 @@ pub mod rate_limit;
 pub mod render;
 pub mod security;
 pub mod static_files;
+pub mod unsaved;
