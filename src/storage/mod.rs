@@ -73,8 +73,9 @@ pub fn classify(err: &DbErr) -> Option<StorageError> {
         sqlx::Error::Io(_) => Some(StorageError::Io),
         sqlx::Error::Database(db) => {
             let code = db.code()?;
-            if let Ok(extended) = code.parse::<i32>() {
-                classify_sqlite(extended)
+            // SQLite's codes are numbers, and so are many SQLSTATEs: ask which driver it was.
+            if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                classify_sqlite(code.parse().ok()?)
             } else {
                 classify_postgres(&code)
             }
