@@ -15,6 +15,7 @@ mod m20261130_000014_survey_paper_return;
 mod m20261201_000015_unlinkable_survey_tables;
 mod m20261201_000018_flag_reporters;
 mod m20261201_000017_user_sessions;
+mod m20261201_000019_storage_probe;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_unlinkable_survey_tables::Migration),
             Box::new(m20261201_000018_flag_reporters::Migration),
             Box::new(m20261201_000017_user_sessions::Migration),
+            Box::new(m20261201_000019_storage_probe::Migration),
         ]
     }
 }

@@ -288,6 +288,10 @@ async fn take(ctx: Ctx, id: Uuid, action: Action, seen: Option<i32>) -> AppResul
         .await;
     }
     txn.commit().await?;
+    if matches!(action, Action::Redact { .. }) {
+        // The original text leaves the WAL now, not at some later checkpoint.
+        crate::storage::checkpoint::after_personal_text_change(&ctx.state.db).await;
+    }
     notifications::wake(&ctx.state);
     tracing::info!(target = %id, action = action.name(), "moderation action");
     ctx.flash(

@@ -42,6 +42,7 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut last_housekeeping: Option<Instant> = None;
         let mut last_mixed = None;
+        let mut checkpoints = crate::storage::checkpoint::Checkpointer::default();
         loop {
             // Before delivery, so the mails of a round that just opened go out in this pass.
             if let Err(e) = crate::rounds::service::advance_due(&state).await {
@@ -65,6 +66,7 @@ pub fn spawn(
                 }
                 last_housekeeping = Some(Instant::now());
             }
+            checkpoints.tick(&state).await;
             tokio::select! {
                 _ = tokio::time::sleep(state.settings.worker_interval) => {}
                 _ = state.mail_wakeup.notified() => {}

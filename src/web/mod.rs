@@ -17,3 +17,4 @@ pub mod render;
 pub mod security;
 pub mod signed_link;
 pub mod static_files;
+pub mod unsaved;

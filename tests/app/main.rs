@@ -6,6 +6,7 @@ mod access;
 mod accounts;
 mod admin;
 mod dashboard;
+mod durability;
 mod first_start;
 mod flags;
 mod forms;
