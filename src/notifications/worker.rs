@@ -32,6 +32,8 @@ pub fn spawn(
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_housekeeping: Option<Instant> = None;
+        let mut last_mixed = None;
+        let mut checkpoints = crate::storage::checkpoint::Checkpointer::default();
         loop {
             // Before delivery, so the mails of a round that just opened go out in this pass.
             if let Err(e) = crate::rounds::service::advance_due(&state).await {
@@ -48,8 +50,14 @@ pub fn spawn(
                 if let Err(e) = housekeeping(&state).await {
                     tracing::error!(error = %e, "housekeeping failed");
                 }
+                if let Err(e) =
+                    crate::surveys::mixing::mix_if_changed(&state.db, &mut last_mixed).await
+                {
+                    tracing::error!(error = %e, "mixing the survey answers failed");
+                }
                 last_housekeeping = Some(Instant::now());
             }
+            checkpoints.tick(&state).await;
             tokio::select! {
                 _ = tokio::time::sleep(state.settings.worker_interval) => {}
                 _ = state.mail_wakeup.notified() => {}
@@ -66,6 +74,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     let now = state.clock.now();
     rate_limit::prune(&state.db, now.timestamp()).await?;
     accounts::purge_stale(&state.db, now).await?;
+    crate::accounts::sessions::purge(&state.db, &state.settings, now).await?;
     crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
     crate::workshops::service::purge_personal_data(
         &state.db,

@@ -493,23 +493,6 @@ async fn an_email_change_takes_effect_only_after_the_new_address_confirms() -> T
 }
 
 #[tokio::test]
-async fn signing_out_ends_the_sessions_on_other_devices_too() -> TestResult {
-    let mut app = spawn_app().await;
-    app.signed_in_resident("olga@example.org").await;
-    let shared_computer = app.client.clone();
-    app.client = new_client();
-    app.login("olga@example.org", "ein sicheres Passwort").await;
-    let res = app.submit("/account/profile", "/account/logout", &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
-    app.client = shared_computer;
-    assert_eq!(
-        app.get("/account/profile").await.status,
-        StatusCode::SEE_OTHER
-    );
-    Ok(())
-}
-
-#[tokio::test]
 async fn a_password_set_by_whoever_registered_an_unconfirmed_address_dies_with_the_owners_magic_link()
 -> TestResult {
     let mut app = spawn_app().await;
@@ -846,6 +829,14 @@ async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download
         !mail.is_empty() && mail.iter().all(|m| m["to_domain"] == "example.org"),
         "{mail:?}"
     );
+    let sessions = data["sessions"].as_array().ok_or("sessions")?;
+    assert!(
+        sessions.iter().all(|s| s["device"].is_string()
+            && s["signed_in_at"].is_string()
+            && s["last_active_at"].is_string())
+            && !sessions.is_empty(),
+        "{sessions:?}"
+    );
     let links = data["links_sent"].as_array().ok_or("links")?;
     assert!(
         links.iter().any(|l| l["new_email"] == NEW_EMAIL),
@@ -892,6 +883,14 @@ async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download
         "the session ended with the account"
     );
 
+    assert_eq!(
+        entity::user_sessions::Entity::find()
+            .filter(entity::user_sessions::Column::UserId.eq(user.id))
+            .count(&app.state.db)
+            .await?,
+        0,
+        "her sessions and their device labels are gone"
+    );
     // No table holds her address, her new address or her name any more.
     for needle in [EMAIL, NEW_EMAIL, NAME, "0721 12345"] {
         assert_eq!(tables_mentioning(&app, needle).await, vec![], "{needle}");

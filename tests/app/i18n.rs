@@ -435,6 +435,7 @@ async fn every_mail_renders_as_text_and_html_in_both_languages() -> TestResult {
         "idea_hidden",
         "idea_restored",
         "idea_answer",
+        "link_renewed",
         "workshop_signup",
         "workshop_promoted",
         "workshop_cancelled",

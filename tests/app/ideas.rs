@@ -885,13 +885,22 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
         (
             "ideas/link_action",
-            teilhabe::ideas::service::link_path(keys, "withdraw", idea_id),
+            teilhabe::ideas::service::link_path(keys, "withdraw", idea_id, app.state.clock.now()),
             StatusCode::OK,
         ),
         (
             "ideas/link_done",
             format!("/idea-links/{idea_id}/confirm/00"),
             StatusCode::NOT_FOUND,
+        ),
+        (
+            // A link from before links expired.
+            "ideas/link_expired",
+            format!(
+                "/idea-links/{idea_id}/withdraw/{}",
+                keys.keyed_hash(&["idea-link", "withdraw", &idea_id.to_string()])
+            ),
+            StatusCode::GONE,
         ),
         (
             "moderation/queue",
@@ -910,7 +919,7 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
         (
             "moderation/objection",
-            teilhabe::moderation::service::objection_path(keys, idea_id),
+            teilhabe::moderation::service::objection_path(keys, idea_id, app.state.clock.now()),
             StatusCode::OK,
         ),
     ]

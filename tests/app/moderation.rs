@@ -189,8 +189,7 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     let flag = format!("{path}/flag?target={id}");
     for n in 0..3 {
-        app.client = new_client();
-        crate::ideas::resident(&app, &format!("leser{n}@example.org")).await;
+        crate::flags::established_resident(&mut app, &format!("leser{n}@example.org")).await;
         // A reason is required.
         if n == 0 {
             let res = app.submit(&flag, &flag, &[("reason", "")]).await;
@@ -238,7 +237,7 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
 
 #[tokio::test]
 async fn the_flag_threshold_is_configurable() -> TestResult {
-    let mut app = spawn_app_with(&[("TEILHABE_FLAG_THRESHOLD", "1")]).await;
+    let mut app = spawn_app_with(&[("TEILHABE_FLAG_THRESHOLD", "4")]).await;
     let board = open_board(&app, "cstadt", false).await;
     app.client = new_client();
     app.signed_in_resident("autor@example.org").await;
@@ -250,10 +249,17 @@ async fn the_flag_threshold_is_configurable() -> TestResult {
     );
     let path = idea_path(&app, &board, &code).await;
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
-    app.client = new_client();
     let flag = format!("{path}/flag?target={id}");
-    app.submit(&flag, &flag, &[("reason", "spam")]).await;
-    assert!(!app.get(&board.path).await.body.contains("Kauft bei uns!"));
+    for n in 0..4 {
+        crate::flags::established_resident(&mut app, &format!("leser{n}@cstadt.example")).await;
+        app.submit(&flag, &flag, &[("reason", "spam")]).await;
+        app.client = new_client();
+        assert_eq!(
+            app.get(&board.path).await.body.contains("Kauft bei uns!"),
+            n < 3,
+            "hidden at the fourth flag"
+        );
+    }
     Ok(())
 }
 
@@ -556,8 +562,7 @@ async fn an_automatic_hide_tells_the_author_once_how_to_object() -> TestResult {
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     let flag = format!("{path}/flag?target={id}");
     for n in 0..4 {
-        app.client = new_client();
-        crate::ideas::resident(&app, &format!("leser{n}@jstadt.example")).await;
+        crate::flags::established_resident(&mut app, &format!("leser{n}@jstadt.example")).await;
         app.submit(&flag, &flag, &[("reason", "insult"), ("note", "")])
             .await;
     }
