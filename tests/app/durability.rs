@@ -50,13 +50,12 @@ async fn signups_named(app: &TestApp, name: &str) -> i64 {
     .await
 }
 
+/// The outbox holds the address only encrypted; the keyed hash finds a recipient's mails.
 async fn mails_to(app: &TestApp, recipient: &str) -> i64 {
-    count(
-        app,
-        "SELECT COUNT(*) FROM mail_outbox WHERE recipient = $1",
-        recipient,
-    )
-    .await
+    teilhabe::notifications::service::mails_to(&app.state.db, &app.state.keys, &[recipient])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .len() as i64
 }
 
 /// A survey with one free-text question, open; returns its id and the field name.
