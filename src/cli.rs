@@ -50,7 +50,14 @@ pub enum AdminCommand {
 }
 
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // Every command writes (migrations at least): one process per SQLite data directory. `serve`
+    // takes the lock itself, before it opens the database.
+    let _lock = match command {
+        Command::Serve => None,
+        _ => crate::storage::lock::DataDirLock::acquire_for(&settings)?,
+    };
+    match command {
         Command::Serve => {
             let app = Application::build(settings).await?;
             if !accounts::has_admin(&app.state().db).await? {

@@ -39,10 +39,16 @@ pub struct Settings {
     pub trust_proxy_headers: bool,
     /// Times are shown in this zone.
     pub time_zone: chrono_tz::Tz,
-    /// An idea or comment with this many open flags is hidden until a moderator decides.
+    /// The base of the automatic hiding threshold (at least 3): see `moderation::flags`.
     pub flag_threshold: i32,
     /// Personal data of workshop sign-ups is deleted this many days after the workshop.
     pub signup_retention_days: u64,
+    /// A session ends this long after sign-in, however active it is.
+    pub session_max_age: chrono::Duration,
+    /// A resident's session ends after this long without a request.
+    pub session_idle: chrono::Duration,
+    /// A session of anyone with a staff role ends after this long without a request.
+    pub staff_session_idle: chrono::Duration,
 }
 
 impl Settings {
@@ -142,13 +148,28 @@ impl Settings {
         let flag_threshold = bounded(
             parse(&get, "TEILHABE_FLAG_THRESHOLD", "3")?,
             "TEILHABE_FLAG_THRESHOLD",
-            1..=100,
+            3..=100,
         )? as i32;
         let signup_retention_days = bounded(
             parse(&get, "TEILHABE_SIGNUP_RETENTION_DAYS", "30")?,
             "TEILHABE_SIGNUP_RETENTION_DAYS",
             1..=3_650,
         )?;
+        let session_max_age = chrono::Duration::days(bounded(
+            parse(&get, "TEILHABE_SESSION_MAX_DAYS", "30")?,
+            "TEILHABE_SESSION_MAX_DAYS",
+            1..=365,
+        )? as i64);
+        let session_idle = chrono::Duration::hours(bounded(
+            parse(&get, "TEILHABE_SESSION_IDLE_HOURS", "168")?,
+            "TEILHABE_SESSION_IDLE_HOURS",
+            1..=8_760,
+        )? as i64);
+        let staff_session_idle = chrono::Duration::hours(bounded(
+            parse(&get, "TEILHABE_STAFF_SESSION_IDLE_HOURS", "12")?,
+            "TEILHABE_STAFF_SESSION_IDLE_HOURS",
+            1..=8_760,
+        )? as i64);
         Ok(Self {
             bind,
             base_url,
@@ -166,6 +187,9 @@ impl Settings {
             time_zone,
             flag_threshold,
             signup_retention_days,
+            session_max_age,
+            session_idle,
+            staff_session_idle,
         })
     }
 
@@ -245,6 +269,9 @@ mod tests {
         assert!(s.database_url.starts_with("sqlite://./data/teilhabe.db"));
         assert!(s.smtp_url.is_none());
         assert!(!s.secure_cookies());
+        assert_eq!(s.session_max_age, chrono::Duration::days(30));
+        assert_eq!(s.session_idle, chrono::Duration::days(7));
+        assert_eq!(s.staff_session_idle, chrono::Duration::hours(12));
         Ok(())
     }
 
@@ -260,8 +287,13 @@ mod tests {
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_WORKER_INTERVAL_MS"));
         let err = settings(&[("TEILHABE_LOG", "teilhabe=lauter")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_LOG"));
+        // Fewer than three flags would let one person hide a post with a few accounts.
+        let err = settings(&[("TEILHABE_FLAG_THRESHOLD", "2")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_FLAG_THRESHOLD"));
         let err = settings(&[("TEILHABE_SIGNUP_RETENTION_DAYS", "0")]).err();
         assert_eq!(err.map(|e| e.var), Some("TEILHABE_SIGNUP_RETENTION_DAYS"));
+        let err = settings(&[("TEILHABE_SESSION_IDLE_HOURS", "0")]).err();
+        assert_eq!(err.map(|e| e.var), Some("TEILHABE_SESSION_IDLE_HOURS"));
         let err = settings(&[("TEILHABE_TIME_ZONE", "Mars/Olympus")]).err();
         assert_eq!(
             err.map(|e| e.to_string().starts_with("TEILHABE_TIME_ZONE:")),

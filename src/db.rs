@@ -1,20 +1,43 @@
 //! Connecting to SQLite or PostgreSQL and bringing the schema up to date.
+//!
+//! The write path's guarantees live here, for every writer (handlers, the worker, a group
+//! commit): a pooled connection that comes back still inside a transaction, because its COMMIT
+//! or ROLLBACK failed, is closed instead of reused ([`discard_if_in_transaction`]); storage
+//! failures are recognised by [`is_storage_error`] and answered "not saved" (503).
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    sqlx::{
+        self, Connection,
+        sqlite::{SqliteJournalMode, SqliteSynchronous},
+    },
 };
+use sqlx_core::transaction::TransactionManager;
 
-use crate::config::Settings;
+use crate::{config::Settings, storage::faults::StorageFaults};
+
+pub use crate::storage::{StorageError, classify as classify_storage_error, is_storage_error};
+
+/// The WAL file is truncated back to this size after a checkpoint (SQLite's
+/// `journal_size_limit`); the worker's checkpoints keep it from growing past it under load.
+pub const JOURNAL_SIZE_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// The hidden test-only variable that caps the SQLite database's size in pages.
 pub const TEST_MAX_PAGE_COUNT: &str = "TEILHABE_TEST_MAX_PAGE_COUNT";
 
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    connect_with_faults(settings, Arc::new(StorageFaults::default())).await
+}
+
+/// As [`connect`], with a fault hook tests use to make the database full or its commits fail.
+pub async fn connect_with_faults(
+    settings: &Settings,
+    faults: Arc<StorageFaults>,
+) -> anyhow::Result<DatabaseConnection> {
     if settings.is_sqlite() {
         std::fs::create_dir_all(&settings.data_dir)?;
     }
@@ -24,24 +47,85 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .ok()
         .and_then(|v| v.parse().ok());
     let mut options = ConnectOptions::new(settings.database_url.clone());
+    let pg_faults = faults.clone();
     options
         .max_connections(if settings.is_sqlite() { 8 } else { 16 })
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(move |opts| {
+            // FULL: a commit is acknowledged only after the WAL is synced, so a power cut or OS
+            // crash cannot take back what a resident was told was saved (NORMAL could).
+            // secure_delete: edited or deleted personal text is overwritten, not left in free
+            // pages.
             let opts = opts
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("secure_delete", "ON")
+                .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string());
             match max_pages {
                 Some(pages) => opts.pragma("max_page_count", pages.to_string()),
                 None => opts,
             }
+        })
+        .map_sqlx_sqlite_pool_opts(move |pool| {
+            let (on_connect, on_acquire) = (faults.clone(), faults.clone());
+            pool.after_connect(move |conn, _| {
+                let faults = on_connect.clone();
+                Box::pin(async move { faults.apply_sqlite(conn).await })
+            })
+            .before_acquire(move |conn, _| {
+                let faults = on_acquire.clone();
+                Box::pin(async move { faults.apply_sqlite(conn).await.map(|()| true) })
+            })
+            .after_release(|conn, _| Box::pin(discard_if_in_transaction::<sqlx::Sqlite>(conn)))
+        })
+        .map_sqlx_postgres_pool_opts(move |pool| {
+            let (on_connect, on_acquire) = (pg_faults.clone(), pg_faults.clone());
+            pool.after_connect(move |conn, _| {
+                let faults = on_connect.clone();
+                Box::pin(async move { faults.apply_postgres(conn).await })
+            })
+            .before_acquire(move |conn, _| {
+                let faults = on_acquire.clone();
+                Box::pin(async move { faults.apply_postgres(conn).await.map(|()| true) })
+            })
+            .after_release(|conn, _| Box::pin(discard_if_in_transaction::<sqlx::Postgres>(conn)))
         });
     Ok(Database::connect(options).await?)
+}
+
+/// Decides, when a connection goes back to the pool, whether it may be reused: `Ok(false)` (the
+/// pool closes it, which rolls back whatever is open) when it is still inside a transaction.
+///
+/// Why: when a COMMIT or ROLLBACK fails, sqlx keeps its transaction depth at 1, and on SQLite a
+/// full disk or I/O error often rolls the transaction back by itself, so the ROLLBACK sent when
+/// sea-orm's transaction is dropped fails too ("no transaction is active") and the depth stays
+/// at 1. Reused, that connection turns the next `begin` into a `SAVEPOINT` (sea-orm and sqlx
+/// only say `BEGIN IMMEDIATE` at depth 0); a later error rolls back to that savepoint without
+/// ending the transaction, which then holds the write lock for good ("database is locked" for
+/// every other connection) while the "commits" on this connection only release savepoints of a
+/// transaction that is never committed: acknowledged writes that are lost.
+///
+/// The ping first lets the connection finish the rollback queued when the transaction was
+/// dropped, so only a connection whose rollback really failed is discarded.
+pub async fn discard_if_in_transaction<DB: sqlx::Database>(
+    conn: &mut DB::Connection,
+) -> Result<bool, sqlx::Error> {
+    conn.ping().await?;
+    let depth = <DB::TransactionManager as TransactionManager>::get_transaction_depth(conn);
+    if depth > 0 {
+        tracing::warn!(
+            depth,
+            "a database connection came back inside a transaction (its commit or rollback \
+             failed); it is closed instead of reused"
+        );
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Applies pending migrations. On PostgreSQL an advisory lock makes several instances starting at

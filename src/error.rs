@@ -28,8 +28,28 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+impl AppError {
+    /// The database error behind this one, if any.
+    fn db_err(&self) -> Option<&sea_orm::DbErr> {
+        match self {
+            AppError::Database(e) => Some(e),
+            AppError::Internal(e) => e.downcast_ref::<sea_orm::DbErr>(),
+            _ => None,
+        }
+    }
+
+    /// Set when the write failed because of the storage (full, read-only, I/O, busy): nothing
+    /// was saved and trying again later may work.
+    pub fn storage_error(&self) -> Option<crate::storage::StorageError> {
+        self.db_err().and_then(crate::storage::classify)
+    }
+}
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
+        if self.storage_error().is_some() {
+            return StatusCode::SERVICE_UNAVAILABLE;
+        }
         match self {
             AppError::BadRequest => StatusCode::BAD_REQUEST,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
@@ -45,6 +65,16 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        if let (Some(kind), Some(e)) = (self.storage_error(), self.db_err()) {
+            // Once with its cause, then counted: a full disk must not also fill the log.
+            crate::storage::report(kind, e);
+            let mut res = HttpResponse::build(status);
+            res.insert_header(("Retry-After", "10"));
+            let mut res = res.finish();
+            res.extensions_mut()
+                .insert(crate::web::errors::ErrorText(crate::web::errors::UNSAVED));
+            return res;
+        }
         if status.is_server_error() {
             // The message names the failing part (SQL, template), never request data.
             tracing::error!(error = %self, "request failed");

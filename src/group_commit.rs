@@ -2,13 +2,15 @@
 //!
 //! SQLite has one writer at a time, and with `synchronous=FULL` every commit waits for the disk.
 //! When each request takes the write lock and commits on its own, concurrent residents queue up
-//! behind one another's flushes. Here one writer task owns one connection and commits the writes
-//! that arrived meanwhile together: `BEGIN IMMEDIATE`, then each write inside its own `SAVEPOINT`
+//! behind one another's flushes. Here one writer task commits the writes that arrived meanwhile
+//! together, in one transaction on a connection of the shared pool: `BEGIN IMMEDIATE`, then each write inside its own `SAVEPOINT`
 //! (a write that fails is rolled back to its savepoint and answered with its error, its batch-mates
 //! go on), then one `COMMIT`. Every request is answered only after its batch's `COMMIT` returned,
 //! so a 303 means the write is on disk. If the `COMMIT` (or anything that leaves the transaction in
-//! doubt) fails, every write of the batch gets the error and the connection is closed and opened
-//! anew: it is never used again in a broken transaction.
+//! doubt) fails, every write of the batch gets the error; the pool closes a connection that comes
+//! back still inside a transaction (`db::discard_if_in_transaction`), so it is never used again
+//! in a broken one. Using the pool also means the writer sees the same settings and fault hooks
+//! as every other connection.
 //!
 //! On PostgreSQL, [`Writes::run`] runs the closure in a transaction of its own on the pool:
 //! PostgreSQL writers do not exclude each other, so there is nothing to gain by queuing.
@@ -20,16 +22,10 @@
 //! keeping the rest (a refusal after a counted rate-limit hit) opens a nested savepoint with
 //! `txn.begin()`.
 
-use std::{
-    any::Any, collections::VecDeque, future::Future, panic::AssertUnwindSafe, pin::Pin, sync::Arc,
-};
+use std::{any::Any, collections::VecDeque, future::Future, panic::AssertUnwindSafe, pin::Pin};
 
 use futures_util::FutureExt;
-use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqlxSqliteConnector,
-    TransactionTrait,
-    sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions},
-};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
 /// The future a write closure returns, borrowing the transaction it runs in.
@@ -85,11 +81,8 @@ impl Writes {
                 inner: Inner::Pool(db.clone()),
             });
         }
-        let options = db.get_sqlite_connection_pool().connect_options();
-        // Open once here so a wrong path fails at start, not at the first write.
-        let first = open(&options).await?;
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(options, Some(first), receiver));
+        tokio::spawn(writer(db.clone(), receiver));
         Ok(Self {
             inner: Inner::Writer(sender),
         })
@@ -166,25 +159,8 @@ fn stopped() -> DbErr {
     DbErr::Custom("the database writer stopped before this write was stored".into())
 }
 
-async fn open(options: &SqliteConnectOptions) -> Result<DatabaseConnection, DbErr> {
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .connect_with(options.clone())
-        .await
-        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(Arc::new(e))))?;
-    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
-}
-
-/// The writer task: takes what has queued up, commits it as one batch, answers, repeats. Ends
-/// when every sender is gone (the application stopped).
-async fn writer(
-    options: Arc<SqliteConnectOptions>,
-    mut conn: Option<DatabaseConnection>,
-    mut receiver: mpsc::Receiver<Job>,
-) {
+/// The writer task: takes what is waiting (up to [`MAX_BATCH`]) and runs it as one batch.
+async fn writer(db: DatabaseConnection, mut receiver: mpsc::Receiver<Job>) {
     let mut waiting: VecDeque<Job> = VecDeque::new();
     loop {
         if waiting.is_empty() {
@@ -201,31 +177,10 @@ async fn writer(
         }
         let take = waiting.len().min(MAX_BATCH);
         let batch: Vec<Job> = waiting.drain(..take).collect();
-        let db = match conn.take() {
-            Some(db) => db,
-            None => match open(&options).await {
-                Ok(db) => db,
-                Err(e) => {
-                    tracing::error!(error = %e, "the database writer cannot open its connection");
-                    fail(batch, &e);
-                    continue;
-                }
-            },
-        };
-        let (healthy, left) = run_batch(&db, batch).await;
-        // Writes not reached because the transaction broke go first into the next one.
-        for job in left.into_iter().rev() {
+        // Writes a broken batch did not reach go first into the next one.
+        for job in run_batch(&db, batch).await.into_iter().rev() {
             waiting.push_front(job);
         }
-        if healthy {
-            conn = Some(db);
-        } else {
-            // Never reuse a connection whose transaction is in doubt: close it, open anew.
-            let _ = db.close().await;
-        }
-    }
-    if let Some(db) = conn {
-        let _ = db.close().await;
     }
 }
 
@@ -237,13 +192,15 @@ fn fail(jobs: impl IntoIterator<Item = Job>, error: &DbErr) {
 
 /// Runs one batch in one transaction. Returns whether the connection can be used again, and the
 /// writes that were not run because the transaction broke before their turn.
-async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> (bool, Vec<Job>) {
+/// Runs `batch` in one transaction and answers every write; returns the writes it did not reach
+/// because the transaction broke.
+async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> Vec<Job> {
     let txn = match crate::db::begin_write(db).await {
         Ok(txn) => txn,
         Err(e) => {
             tracing::error!(error = %e, "the database writer cannot begin a transaction");
             fail(batch, &e);
-            return (false, Vec::new());
+            return Vec::new();
         }
     };
     // Writes whose savepoint was released, answered after the COMMIT.
@@ -300,34 +257,41 @@ async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> (bool, Vec<Job>)
         for (reply, _) in stored {
             let _ = reply.send(Reply::Failed(e.clone()));
         }
-        return (false, left);
+        return left;
     }
     match txn.commit().await {
         Ok(()) => {
             for (reply, value) in stored {
                 let _ = reply.send(Reply::Done(value));
             }
-            (true, left)
+            left
         }
         Err(e) => {
             tracing::error!(error = %e, "a batch of writes could not be committed");
             for (reply, _) in stored {
                 let _ = reply.send(Reply::Failed(e.clone()));
             }
-            (false, left)
+            left
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database};
 
     use super::*;
 
     async fn database(dir: &std::path::Path) -> DatabaseConnection {
         let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
-        let db = Database::connect(url)
+        // As the application's pool: a connection that comes back inside a transaction is closed.
+        let mut options = ConnectOptions::new(url);
+        options.map_sqlx_sqlite_pool_opts(|pool| {
+            pool.after_release(|conn, _| {
+                Box::pin(crate::db::discard_if_in_transaction::<sea_orm::sqlx::Sqlite>(conn))
+            })
+        });
+        let db = Database::connect(options)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         // A deferred foreign key is checked at COMMIT: a way to make a COMMIT fail on purpose.
@@ -374,9 +338,6 @@ mod tests {
     async fn a_failing_write_is_rolled_back_alone_and_its_batch_mates_are_stored() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let db = database(dir.path()).await;
-        let writer = open(&db.get_sqlite_connection_pool().connect_options())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
         let (a, a_answer) = job(note("a", false));
         let (bad, bad_answer) = job(|txn: &DatabaseTransaction| -> WriteFuture<'_, (), DbErr> {
             Box::pin(async move {
@@ -388,8 +349,8 @@ mod tests {
             })
         });
         let (b, b_answer) = job(note("b", false));
-        let (healthy, left) = run_batch(&writer, vec![a, bad, b]).await;
-        assert!(healthy && left.is_empty());
+        let left = run_batch(&db, vec![a, bad, b]).await;
+        assert!(left.is_empty());
         assert!(reply::<(), DbErr>(a_answer.await).is_ok());
         assert!(reply::<(), DbErr>(bad_answer.await).is_err());
         assert!(reply::<(), DbErr>(b_answer.await).is_ok());
@@ -400,13 +361,9 @@ mod tests {
     async fn when_the_commit_fails_no_write_of_the_batch_is_acknowledged_or_stored() {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let db = database(dir.path()).await;
-        let writer = open(&db.get_sqlite_connection_pool().connect_options())
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
         let (a, a_answer) = job(note("a", false));
         let (orphan, orphan_answer) = job(note("orphan", true));
-        let (healthy, left) = run_batch(&writer, vec![a, orphan]).await;
-        assert!(!healthy, "the connection is not used again");
+        let left = run_batch(&db, vec![a, orphan]).await;
         assert!(left.is_empty());
         assert!(reply::<(), DbErr>(a_answer.await).is_err());
         assert!(reply::<(), DbErr>(orphan_answer.await).is_err());
@@ -414,7 +371,8 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn after_a_failed_commit_the_writer_opens_a_new_connection_and_writes_are_stored_again() {
+    async fn after_a_failed_commit_writes_are_stored_again_on_a_connection_not_left_in_a_transaction()
+     {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let db = database(dir.path()).await;
         let writes = Writes::start(&db).await.unwrap_or_else(|e| panic!("{e}"));

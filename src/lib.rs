@@ -17,6 +17,7 @@ pub mod routes;
 pub mod secrets;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod strategy;
 pub mod surveys;
 pub mod web;

@@ -10,11 +10,12 @@ use actix_web::{
 };
 
 use crate::{
-    accounts::handlers as accounts,
+    accounts::{handlers as accounts, session_handlers as account_sessions},
     admin::handlers as admin,
     dashboard::handlers as dashboard,
     health,
     ideas::handlers as ideas,
+    ideas::link_renewal,
     legal::handlers as legal,
     moderation::handlers as moderation,
     notifications::handlers as outbox,
@@ -223,6 +224,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/idea-links/{id}/{purpose}/{signature}",
             web::post().to(ideas::link),
         )
+        .route(
+            "/idea-links/{id}/{purpose}/{signature}/renew",
+            web::post().to(link_renewal::renew_idea_link),
+        )
         .route("/receipt", web::get().to(ideas::receipt))
         .route(
             "/receipt/withdraw",
@@ -236,6 +241,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/objections/{id}/{signature}",
             web::post().to(moderation::object),
+        )
+        .route(
+            "/objections/{id}/{signature}/renew",
+            web::post().to(link_renewal::renew_objection_link),
         )
         .route("/workshops/{id}", web::get().to(workshops::show))
         .route("/workshops/{id}", web::post().to(workshops::sign_up))
@@ -302,6 +311,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                     signed_in("/delete")
                         .route(web::get().to(accounts::delete_form))
                         .route(web::post().to(accounts::delete)),
+                )
+                .service(
+                    signed_in("/sessions/end-others")
+                        .route(web::post().to(account_sessions::end_others)),
+                )
+                .service(
+                    signed_in("/sessions/{id}/end")
+                        .route(web::post().to(account_sessions::end_one)),
                 )
                 .route("/deleted", web::get().to(accounts::deleted))
                 .service(signed_in("/data").route(web::get().to(accounts::data_export))),

@@ -24,6 +24,7 @@ use crate::{
     routes,
     secrets::Keys,
     state::{AppState, Clock},
+    storage::{Storage, lock::DataDirLock},
     web::{context, csrf, errors, input, logging, render::Templates, security},
 };
 
@@ -37,6 +38,8 @@ pub struct Application {
     state: AppState,
     shutdown: watch::Sender<bool>,
     worker: tokio::task::JoinHandle<()>,
+    /// Held while serving: no second process uses the same SQLite data directory.
+    _lock: Option<DataDirLock>,
 }
 
 impl Application {
@@ -47,6 +50,8 @@ impl Application {
     /// As [`Application::build`], with the application's time read from `clock` (tests start it
     /// at a chosen instant; the worker sees the same time from its first round).
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        // Before anything touches the database: a second server stops here.
+        let lock = DataDirLock::acquire_for(&settings)?;
         let state = prepare_with_clock(settings, clock).await?;
         let mailer = Mailer::from_settings(&state.settings)?;
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -104,6 +109,7 @@ impl Application {
             state,
             shutdown,
             worker,
+            _lock: lock,
         })
     }
 
@@ -127,11 +133,18 @@ impl Application {
         if let Err(e) = self.worker.await {
             tracing::error!(error = %e, "background worker ended abnormally");
         }
+        // Everything into the database file, an empty WAL, then the lock is released.
+        if let Err(e) = crate::storage::checkpoint::truncate(&self.state.db).await {
+            tracing::warn!(error = %e, "final WAL checkpoint failed");
+        }
+        let _ = self.state.db.clone().close().await;
+        drop(self._lock);
         result
     }
 }
 
-/// Database, migrations, keys and templates: everything but the server. Also used by the CLI.
+/// Database, migrations, keys and templates: everything but the server. Also used by the CLI,
+/// which first takes the data directory's lock ([`DataDirLock::acquire_for`]).
 pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
     prepare_with_clock(settings, Clock::system()).await
 }
@@ -139,7 +152,8 @@ pub async fn prepare(settings: Settings) -> anyhow::Result<AppState> {
 async fn prepare_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<AppState> {
     let keys = Keys::load_or_create(&settings)?;
     let templates = Templates::load(settings.time_zone)?;
-    let db = db::connect(&settings).await?;
+    let storage = Arc::new(Storage::default());
+    let db = db::connect_with_faults(&settings, storage.faults.clone()).await?;
     db::migrate(&db).await?;
     // Texts waiting from before the screening's mark was stored get it now (the queue sorts by it).
     crate::surveys::service::mark_unscreened_texts(&db).await?;
@@ -152,6 +166,7 @@ async fn prepare_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<
         templates,
         clock,
         mail_wakeup: Arc::new(Notify::new()),
+        storage,
     })
 }
 

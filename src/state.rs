@@ -10,7 +10,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
-use crate::{config::Settings, group_commit::Writes, secrets::Keys, web::render::Templates};
+use crate::{
+    config::Settings, group_commit::Writes, secrets::Keys, storage::Storage, web::render::Templates,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,6 +26,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Wakes this instance's outbox worker after a mail was enqueued here.
     pub mail_wakeup: Arc<Notify>,
+    /// The health probe's last result and the tests' storage fault hook.
+    pub storage: Arc<Storage>,
 }
 
 /// The time as the application sees it: the wall clock plus an offset. In production the offset

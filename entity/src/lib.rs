@@ -31,6 +31,7 @@ pub mod survey_question_goals;
 pub mod survey_questions;
 pub mod survey_responses;
 pub mod surveys;
+pub mod user_sessions;
 pub mod users;
 pub mod workshop_goals;
 pub mod workshop_signups;

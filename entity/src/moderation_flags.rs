@@ -13,6 +13,12 @@ pub struct Model {
     pub reason: String,
     pub note: String,
     pub reporter_key: String,
+    /// `account` (an address confirmed at least 7 days before the flag: counts towards hiding),
+    /// `new_account` or `anonymous` (both only reach the moderation queue); `None` for flags
+    /// from before the distinction, which never count.
+    pub reporter_kind: Option<String>,
+    /// Part of a burst of flags from new accounts: marked as suspicious in the queue.
+    pub burst: bool,
     /// `open`, `dismissed` or `upheld`.
     pub status: String,
     pub created_at: DateTimeUtc,

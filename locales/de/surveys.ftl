@@ -76,6 +76,7 @@ survey-average-hidden = Der Durchschnitt wird nicht gezeigt, weil einzelne Stufe
 survey-chart = Balken
 survey-texts-heading = Freigegebene Antworten
 survey-texts-none = Noch keine Antworten freigegeben.
+survey-texts-withheld = Freie Antworten zu „Etwas anderes“ werden zum Schutz der Teilnehmenden erst gezeigt, wenn genug Menschen sie gegeben haben.
 survey-breakdown-heading = Nach Gruppen aufschlüsseln
 survey-breakdown-intro = Sehen Sie, wie verschiedene Gruppen geantwortet haben:
 survey-breakdown-by = Aufgeschlüsselt nach: { $question }

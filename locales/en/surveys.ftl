@@ -76,6 +76,7 @@ survey-average-hidden = The average is not shown because some levels have too fe
 survey-chart = Bar
 survey-texts-heading = Released answers
 survey-texts-none = No answers released yet.
+survey-texts-withheld = Free answers to “something else” are only shown once enough people gave them, to protect participants.
 survey-breakdown-heading = Break down by group
 survey-breakdown-intro = See how different groups answered:
 survey-breakdown-by = Broken down by: { $question }

@@ -12,6 +12,11 @@ mod m20261126_000006_ideas_followups;
 mod m20261130_000011_legal_texts_audit_filters;
 mod m20261130_000012_code_only_ideas_marked_texts;
 mod m20261130_000014_survey_paper_return;
+mod m20261201_000015_unlinkable_survey_tables;
+mod m20261201_000016_mail_outbox_sealed;
+mod m20261201_000017_user_sessions;
+mod m20261201_000018_flag_reporters;
+mod m20261201_000019_storage_probe;
 
 pub struct Migrator;
 
@@ -28,6 +33,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_legal_texts_audit_filters::Migration),
             Box::new(m20261130_000012_code_only_ideas_marked_texts::Migration),
             Box::new(m20261130_000014_survey_paper_return::Migration),
+            Box::new(m20261201_000016_mail_outbox_sealed::Migration),
+            Box::new(m20261201_000015_unlinkable_survey_tables::Migration),
+            Box::new(m20261201_000018_flag_reporters::Migration),
+            Box::new(m20261201_000017_user_sessions::Migration),
+            Box::new(m20261201_000019_storage_probe::Migration),
         ]
     }
 }

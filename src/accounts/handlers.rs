@@ -12,8 +12,9 @@ use crate::{
             ChangeEmailForm, ChangePasswordForm, DeleteForm, EmailForm, LoginForm, NewPasswordForm,
             ProfileForm, RegisterForm, optional,
         },
-        passwords,
+        login_limits, passwords,
         service::{self, EmailChange, LoginOutcome, MailLink, Registration, TokenPurpose},
+        session_handlers,
     },
     error::{AppError, AppResult},
     notifications::service as notifications,
@@ -223,11 +224,11 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
     let values = json!({ "email": form.email, "next": next });
     let mut errors = FormErrors::new();
     let email = service::normalize_email(&form.email);
+    let ip = ctx.client_ip();
     // Attempts count before the password is checked, so parallel guesses cannot all slip in
-    // under the limit; a successful sign-in clears the count.
-    let within_account = within(&ctx, rate_limit::LOGIN_PER_ACCOUNT, &email).await?;
-    if !within_account || !within(&ctx, rate_limit::LOGIN_PER_IP, &ctx.client_ip()).await? {
-        errors.add("email", "error-too-many-attempts");
+    // under the limits.
+    if let Some(refused) = login_limits::admit(&ctx.state, ctx.request(), &email, &ip).await? {
+        errors.add("email", refused.message_key);
         let mut res = form_page(
             &ctx,
             StatusCode::TOO_MANY_REQUESTS,
@@ -238,24 +239,17 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
         )?;
         res.headers_mut().insert(
             actix_web::http::header::RETRY_AFTER,
-            actix_web::http::header::HeaderValue::from(
-                rate_limit::LOGIN_PER_ACCOUNT.window_seconds,
-            ),
+            actix_web::http::header::HeaderValue::from(refused.limit.window_seconds),
         );
         return Ok(res);
     }
     match service::check_login(&ctx.state.db, &email, &form.password).await? {
         LoginOutcome::SignedIn(user) => {
-            rate_limit::clear(
-                &ctx.state.db,
-                &ctx.state.keys,
-                rate_limit::LOGIN_PER_ACCOUNT,
-                &email,
-            )
-            .await?;
+            login_limits::succeeded(&ctx.state, &email, &ip).await?;
             service::record_login(&ctx.state.db, user.id, ctx.state.clock.now()).await?;
-            ctx.sign_in(user.id, user.session_version)?;
+            ctx.sign_in(user.id, user.session_version).await?;
             let mut res = see_other(&next);
+            login_limits::remember_device(&ctx.state, &mut res, &email)?;
             if let Some(lang) = Lang::parse(&user.language) {
                 ctx.lang = lang;
                 res.extensions_mut().insert(ChosenLanguage(lang));
@@ -294,11 +288,10 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
     }
 }
 
+/// Ends this browser's session (a copy of its cookie stops working too); sessions on other
+/// devices go on and can be ended from the profile.
 pub async fn logout(ctx: Ctx) -> AppResult<HttpResponse> {
-    if let Some(user) = &ctx.user {
-        service::end_sessions(&ctx.state.db, user.id).await?;
-    }
-    ctx.sign_out();
+    ctx.sign_out().await?;
     Ok(see_other("/"))
 }
 
@@ -381,9 +374,11 @@ pub async fn magic_login(mut ctx: Ctx, token: web::Path<String>) -> AppResult<Ht
     };
     service::record_login(&txn, user.id, now).await?;
     txn.commit().await?;
-    ctx.sign_in(user.id, user.session_version)?;
+    ctx.sign_in(user.id, user.session_version).await?;
     ctx.flash(FlashKind::Success, "login-done")?;
-    Ok(see_other("/"))
+    let mut res = see_other("/");
+    login_limits::remember_device(&ctx.state, &mut res, &user.email)?;
+    Ok(res)
 }
 
 // ---- password reset (also how invited staff set their first password) ----
@@ -440,7 +435,7 @@ pub async fn reset(
         return invalid_link(&ctx);
     };
     txn.commit().await?;
-    ctx.sign_in(user.id, user.session_version)?;
+    ctx.sign_in(user.id, user.session_version).await?;
     ctx.flash(FlashKind::Success, "reset-done")?;
     Ok(see_other("/account/profile"))
 }
@@ -462,10 +457,11 @@ pub async fn profile_form(ctx: Ctx) -> AppResult<HttpResponse> {
         user.display_name.as_deref().unwrap_or(""),
         user.language.code(),
     );
+    let sessions = session_handlers::session_rows(&ctx).await?;
     ctx.render(
         "accounts/profile",
         "profile-title",
-        json!({ "email": user.email, "values": values, "errors": FormErrors::new().view(ctx.lang) }),
+        json!({ "email": user.email, "values": values, "sessions": sessions, "errors": FormErrors::new().view(ctx.lang) }),
     )
 }
 
@@ -482,11 +478,12 @@ pub async fn profile(ctx: Ctx, form: web::Form<ProfileForm>) -> AppResult<HttpRe
     }
     let (Some(lang), true) = (lang, errors.is_empty()) else {
         let values = profile_values(&ctx, &form.display_name, &form.language);
+        let sessions = session_handlers::session_rows(&ctx).await?;
         return ctx.render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "accounts/profile",
             "profile-title",
-            json!({ "email": user.email, "values": values, "errors": errors.view(ctx.lang) }),
+            json!({ "email": user.email, "values": values, "sessions": sessions, "errors": errors.view(ctx.lang) }),
         );
     };
     service::update_profile(&ctx.state.db, user.id, optional(&form.display_name), lang).await?;
@@ -528,7 +525,7 @@ pub async fn change_password(
     }
     // Other sessions end with the old password; this one continues with the new version.
     let updated = service::store_password(&ctx.state.db, user.id, &form.password).await?;
-    ctx.sign_in(updated.id, updated.session_version)?;
+    ctx.sign_in(updated.id, updated.session_version).await?;
     ctx.flash(FlashKind::Success, "password-changed")?;
     Ok(see_other("/account/profile"))
 }
@@ -644,7 +641,7 @@ pub async fn delete(ctx: Ctx, form: web::Form<DeleteForm>) -> AppResult<HttpResp
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     service::delete_account(&txn, &ctx.state.keys, user.id, ctx.state.clock.now()).await?;
     txn.commit().await?;
-    ctx.sign_out();
+    ctx.sign_out().await?;
     Ok(see_other("/account/deleted"))
 }
 

@@ -3,5 +3,8 @@
 
 pub mod forms;
 pub mod handlers;
+pub mod login_limits;
 pub mod passwords;
 pub mod service;
+pub mod session_handlers;
+pub mod sessions;

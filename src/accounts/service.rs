@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{audit_log, login_tokens, municipalities, role_assignments, users};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Set, sea_query::ExprTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -569,21 +569,9 @@ pub async fn store_password(
     let mut active = user.into_active_model();
     active.password_hash = Set(Some(passwords::hash_off_thread(password).await?));
     active.session_version = Set(version);
-    Ok(active.update(db).await?)
-}
-
-/// Ends every session of the account (signing out on one device signs out on all: a copied
-/// cookie from a shared computer stops working).
-pub async fn end_sessions(db: &impl ConnectionTrait, user_id: Uuid) -> Result<(), DbErr> {
-    users::Entity::update_many()
-        .col_expr(
-            users::Column::SessionVersion,
-            sea_orm::sea_query::Expr::col(users::Column::SessionVersion).add(1),
-        )
-        .filter(users::Column::Id.eq(user_id))
-        .exec(db)
-        .await?;
-    Ok(())
+    let updated = active.update(db).await?;
+    crate::accounts::sessions::end_others(db, user_id, None).await?;
+    Ok(updated)
 }
 
 pub async fn verify_password(
@@ -688,8 +676,8 @@ pub async fn confirm_email_change(
 
 /// Deletes the account and every personal datum tied to it or to its address (DESIGN.md: each
 /// has a purpose, an export in [`export_data`] and this deletion path):
-/// - the account row, and with it (by the database) its roles, tokens and sessions (a session
-///   cookie names an account that no longer exists);
+/// - the account row, its server-side sessions with their device labels, and with it (by the
+///   database) its roles and tokens (a session cookie names an account that no longer exists);
 /// - mail to the address, or to a new address it was changing to, not yet sent or kept;
 /// - subscriptions to new rounds, sign-ups to workshops and ideas posted without an account,
 ///   made with the address;
@@ -712,13 +700,12 @@ pub async fn delete_account(
             .into_iter()
             .filter_map(|t| t.new_email)
             .collect();
-        entity::mail_outbox::Entity::delete_many()
-            .filter(
-                entity::mail_outbox::Column::Recipient
-                    .is_in(pending.into_iter().chain([email.clone()])),
-            )
-            .exec(db)
-            .await?;
+        let addresses: Vec<&str> = pending
+            .iter()
+            .map(String::as_str)
+            .chain([email.as_str()])
+            .collect();
+        crate::notifications::service::forget_recipients(db, keys, &addresses).await?;
         crate::rounds::service::forget_subscriber(db, &email).await?;
         crate::workshops::service::forget_address(db, &email, now).await?;
         crate::ideas::service::forget_visitor_address(db, &email).await?;
@@ -727,6 +714,7 @@ pub async fn delete_account(
     crate::ideas::service::forget_user(db, user_id).await?;
     crate::moderation::service::forget_reporter(db, keys, user_id).await?;
     crate::surveys::service::forget_participant(db, keys, user_id).await?;
+    crate::accounts::sessions::end_others(db, user_id, None).await?;
     users::Entity::delete_by_id(user_id).exec(db).await?;
     audit::record(
         db,
@@ -769,11 +757,7 @@ pub async fn export_data(
         .order_by_asc(login_tokens::Column::CreatedAt)
         .all(db)
         .await?;
-    let mail = entity::mail_outbox::Entity::find()
-        .filter(entity::mail_outbox::Column::Recipient.eq(user.email.as_str()))
-        .order_by_asc(entity::mail_outbox::Column::CreatedAt)
-        .all(db)
-        .await?;
+    let mail = crate::notifications::service::mails_to(db, keys, &[user.email.as_str()]).await?;
     Ok(json!({
         "ideas": ideas,
         "ideas_without_account": crate::ideas::service::visitor_ideas_of(db, &user.email).await?,
@@ -781,10 +765,16 @@ pub async fn export_data(
         "surveys_taken_part": crate::surveys::service::participations_of(db, keys, user_id).await?,
         "round_subscriptions": crate::rounds::service::subscriptions_of(db, &user.email).await?,
         "workshop_signups": crate::workshops::service::signups_of(db, &user.email).await?,
+        "sessions": crate::accounts::sessions::export_of(db, user_id).await?,
+        // The outbox keeps the address only encrypted and only until the mail is sent; the
+        // domain and a keyed hash (how this list was found) stay.
         "mail": mail.iter().map(|m| json!({
-            "to": m.recipient,
+            "to_domain": m.recipient_domain,
+            "kind": m.kind,
             "subject": m.subject,
             "status": m.status,
+            "attempts": m.attempts,
+            "last_error": m.last_error,
             "created_at": m.created_at,
             "sent_at": m.sent_at,
         })).collect::<Vec<_>>(),

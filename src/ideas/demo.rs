@@ -254,6 +254,15 @@ pub async fn seed(
                     reason: Set(["off_topic", "spam"][f as usize % 2].into()),
                     note: Set(String::new()),
                     reporter_key: Set(format!("demo-{f}")),
+                    reporter_kind: Set(Some(
+                        [
+                            crate::moderation::flags::ReporterKind::Account,
+                            crate::moderation::flags::ReporterKind::Anonymous,
+                        ][f as usize % 2]
+                            .as_str()
+                            .into(),
+                    )),
+                    burst: Set(false),
                     status: Set("open".into()),
                     created_at: Set(created + Duration::hours(3)),
                 }

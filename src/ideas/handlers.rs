@@ -14,15 +14,20 @@ use crate::{
             AnswerForm, BoardForm, BoardQuery, CommentForm, FlagForm, IdeaForm, ReceiptQuery,
             SupportForm,
         },
+        link_renewal::{self, RenewForm},
         service::{self, Author, ListFilter, OFFICIAL, Sort, SupportOutcome},
     },
-    moderation::service::{self as moderation, Flagged, Target},
+    moderation::{
+        flags,
+        service::{self as moderation, Flagged, Target},
+    },
     notifications::service as notifications,
     web::{
         context::{Ctx, FlashKind, see_other},
         forms::{FormErrors, HtmlForm},
         pagination::{PER_PAGE, PageQuery, PageView},
         rate_limit,
+        signed_link::Check,
     },
 };
 
@@ -842,6 +847,7 @@ pub async fn flag(
         crate::web::forms::multiline(&form.note),
     );
     let (flagged, reason) = (target.clone(), form.reason.clone());
+    let user_id = ctx.user.as_ref().map(|u| u.id);
     let outcome = ctx
         .state
         .writes
@@ -857,11 +863,10 @@ pub async fn flag(
                         return Ok(Err(limit));
                     }
                 }
-                let threshold = state.settings.flag_threshold;
-                let outcome = moderation::flag(
-                    txn, &state, &flagged, &reason, &note, &reporter, threshold, now,
-                )
-                .await?;
+                let kind = flags::reporter_kind(txn, user_id, now).await?;
+                let outcome =
+                    flags::record(txn, &state, &flagged, &reason, &note, &reporter, kind, now)
+                        .await?;
                 Ok::<_, AppError>(Ok(outcome))
             })
         })
@@ -891,19 +896,40 @@ fn link_purpose(purpose: &str) -> AppResult<&'static str> {
     }
 }
 
-async fn linked_idea(
-    ctx: &Ctx,
-    id: &str,
-    purpose: &str,
-    signature: &str,
-) -> AppResult<Option<ideas::Model>> {
+/// What a mailed link leads to.
+enum Linked {
+    Idea(Box<ideas::Model>),
+    /// Signed by this instance but too old: its owner may ask for a new one.
+    Expired,
+    Invalid,
+}
+
+async fn linked_idea(ctx: &Ctx, id: &str, purpose: &str, signature: &str) -> AppResult<Linked> {
     let Ok(id) = Uuid::parse_str(id) else {
-        return Ok(None);
+        return Ok(Linked::Invalid);
     };
-    if !service::link_signature_matches(&ctx.state.keys, purpose, id, signature) {
-        return Ok(None);
-    }
-    Ok(service::find_idea_by_id(&ctx.state.db, id).await?)
+    let now = ctx.state.clock.now();
+    Ok(
+        match service::link_check(&ctx.state.keys, purpose, id, signature, now) {
+            Check::Invalid => Linked::Invalid,
+            Check::Expired => Linked::Expired,
+            Check::Valid => match service::find_idea_by_id(&ctx.state.db, id).await? {
+                Some(idea) => Linked::Idea(Box::new(idea)),
+                None => Linked::Invalid,
+            },
+        },
+    )
+}
+
+/// The page of an expired link, whose form asks for a new one.
+fn link_expired(ctx: &Ctx, path: &str) -> AppResult<HttpResponse> {
+    link_renewal::expired_page(
+        ctx,
+        &format!("{path}/renew"),
+        &RenewForm::default(),
+        &FormErrors::new(),
+        StatusCode::GONE,
+    )
 }
 
 fn done(ctx: &Ctx, key: &str, back: &str) -> AppResult<HttpResponse> {
@@ -930,8 +956,11 @@ pub async fn link_page(
 ) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
     let purpose = link_purpose(&purpose)?;
-    let Some(idea) = linked_idea(&ctx, &id, purpose, &signature).await? else {
-        return link_invalid(&ctx);
+    let here = format!("/idea-links/{id}/{purpose}/{signature}");
+    let idea = match linked_idea(&ctx, &id, purpose, &signature).await? {
+        Linked::Idea(idea) => idea,
+        Linked::Expired => return link_expired(&ctx, &here),
+        Linked::Invalid => return link_invalid(&ctx),
     };
     if idea.status == service::WITHDRAWN {
         return done(&ctx, "idea-withdrawn-link", "/");
@@ -951,13 +980,12 @@ pub async fn link_page(
             contact: String::new(),
             notify: idea.notify.then(|| "1".into()),
         };
-        let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
         return idea_form_at(
             &ctx,
             &board,
             &round,
             Some(&idea),
-            &action,
+            &here,
             &form,
             &FormErrors::new(),
             StatusCode::OK,
@@ -979,7 +1007,7 @@ pub async fn link_page(
             "text": format!("idea-{purpose}-text"),
             "button": format!("idea-{purpose}-button"),
             "title": idea.title,
-            "action": service::link_path(&ctx.state.keys, purpose, idea.id),
+            "action": here,
         }),
     )
 }
@@ -991,11 +1019,14 @@ pub async fn link(
 ) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
     let purpose = link_purpose(&purpose)?;
-    let Some(idea) = linked_idea(&ctx, &id, purpose, &signature).await? else {
-        return link_invalid(&ctx);
+    let here = format!("/idea-links/{id}/{purpose}/{signature}");
+    let idea = match linked_idea(&ctx, &id, purpose, &signature).await? {
+        Linked::Idea(idea) => idea,
+        Linked::Expired => return link_expired(&ctx, &here),
+        Linked::Invalid => return link_invalid(&ctx),
     };
     if purpose == service::EDIT {
-        return edit_by_link(&ctx, &idea, &form.0).await;
+        return edit_by_link(&ctx, &idea, &form.0, &here).await;
     }
     let now = ctx.state.clock.now();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -1028,7 +1059,12 @@ pub async fn link(
 
 /// A visitor (or anyone holding the mailed link) changes the idea, under the same lock as
 /// signed-in authors: until the first support or comment, while the board is open.
-async fn edit_by_link(ctx: &Ctx, idea: &ideas::Model, form: &IdeaForm) -> AppResult<HttpResponse> {
+async fn edit_by_link(
+    ctx: &Ctx,
+    idea: &ideas::Model,
+    form: &IdeaForm,
+    action: &str,
+) -> AppResult<HttpResponse> {
     if idea.status == service::WITHDRAWN {
         return done(ctx, "idea-withdrawn-link", "/");
     }
@@ -1044,13 +1080,12 @@ async fn edit_by_link(ctx: &Ctx, idea: &ideas::Model, form: &IdeaForm) -> AppRes
     let mut errors = FormErrors::new();
     let Some(input) = form.check(&categories, &service::districts(&board), false, &mut errors)
     else {
-        let action = service::link_path(&ctx.state.keys, service::EDIT, idea.id);
         return idea_form_at(
             ctx,
             &board,
             &round,
             Some(idea),
-            &action,
+            action,
             form,
             &errors,
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -4,4 +4,5 @@
 pub mod demo;
 pub mod forms;
 pub mod handlers;
+pub mod link_renewal;
 pub mod service;

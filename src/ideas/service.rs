@@ -10,7 +10,6 @@ use sea_orm::{
     sea_query::{Expr, OnConflict},
 };
 use serde_json::json;
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::{
@@ -22,7 +21,10 @@ use crate::{
     notifications::service::{self as notifications, Email},
     secrets::Keys,
     state::AppState,
-    web::i18n::{self, Lang},
+    web::{
+        i18n::{self, Lang},
+        signed_link,
+    },
 };
 
 pub const UNCONFIRMED: &str = "unconfirmed";
@@ -380,16 +382,16 @@ pub async fn post_idea(
             "idea_received",
             json!({ "title": idea.title, "code": code, "url": idea_url, "receipt_url": receipt_url,
                     "premoderated": status == moderation::PENDING,
-                    "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id)) }),
+                    "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id, now)) }),
         ),
         Author::Visitor { email, .. } => (
             email.to_string(),
             "idea_confirm",
             json!({
                 "title": idea.title, "code": code, "receipt_url": receipt_url,
-                "confirm_url": state.settings.absolute_url(&link_path(&state.keys, CONFIRM, idea.id)),
-                "withdraw_url": state.settings.absolute_url(&link_path(&state.keys, WITHDRAW, idea.id)),
-                "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id)),
+                "confirm_url": state.settings.absolute_url(&link_path(&state.keys, CONFIRM, idea.id, now)),
+                "withdraw_url": state.settings.absolute_url(&link_path(&state.keys, WITHDRAW, idea.id, now)),
+                "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id, now)),
             }),
         ),
     };
@@ -411,22 +413,25 @@ pub const CONFIRM: &str = "confirm";
 pub const WITHDRAW: &str = "withdraw";
 pub const EDIT: &str = "edit";
 
-pub fn link_signature(keys: &Keys, purpose: &str, id: Uuid) -> String {
-    keys.keyed_hash(&["idea-link", purpose, &id.to_string()])
-}
-
-pub fn link_signature_matches(keys: &Keys, purpose: &str, id: Uuid, given: &str) -> bool {
-    link_signature(keys, purpose, id)
-        .as_bytes()
-        .ct_eq(given.as_bytes())
-        .into()
-}
-
-pub fn link_path(keys: &Keys, purpose: &str, id: Uuid) -> String {
+/// The path of a mailed link to act on idea `id` (`purpose`: confirm, withdraw or edit). It
+/// works for `signed_link::LIFETIME_DAYS` from `now`; then its owner can ask for a new one.
+pub fn link_path(keys: &Keys, purpose: &str, id: Uuid, now: DateTime<Utc>) -> String {
+    let id = id.to_string();
     format!(
         "/idea-links/{id}/{purpose}/{}",
-        link_signature(keys, purpose, id)
+        signed_link::sign(keys, &["idea-link", purpose, &id], now)
     )
+}
+
+/// What the signature of a mailed link to idea `id` is worth at `now`.
+pub fn link_check(
+    keys: &Keys,
+    purpose: &str,
+    id: Uuid,
+    given: &str,
+    now: DateTime<Utc>,
+) -> signed_link::Check {
+    signed_link::check(keys, &["idea-link", purpose, &id.to_string()], given, now)
 }
 
 /// The visitor confirmed the address: the idea goes to moderation or straight online.

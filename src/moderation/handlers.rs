@@ -7,7 +7,9 @@ use uuid::Uuid;
 use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    ideas::link_renewal::{self, RenewForm},
     moderation::{
+        flags::{self, OpenFlag},
         forms::{HideForm, ObjectionForm, QueueQuery, RedactForm, VersionForm},
         service::{self, Action, REASONS, Section, Target},
     },
@@ -17,6 +19,7 @@ use crate::{
         forms::FormErrors,
         pagination::{PER_PAGE, PageView},
         rate_limit,
+        signed_link::Check,
     },
 };
 
@@ -28,12 +31,23 @@ fn marks(ctx: &Ctx, precheck: &str) -> Vec<String> {
         .collect()
 }
 
-fn reasons_view(ctx: &Ctx, flags: &[service::FlagReason], id: Uuid) -> Vec<Value> {
+fn reasons_view(ctx: &Ctx, flags: &[OpenFlag], id: Uuid) -> Vec<Value> {
     flags
         .iter()
         .filter(|f| f.target_id == id)
-        .map(|f| json!({ "reason": ctx.t(&format!("moderation-reason-{}", f.reason)), "note": f.note }))
+        .map(|f| {
+            json!({
+                "reason": ctx.t(&format!("moderation-reason-{}", f.reason)),
+                "note": f.note,
+                "by": f.reporter_kind.as_deref().map(|k| ctx.t(&format!("moderation-flag-by-{k}"))),
+            })
+        })
         .collect()
+}
+
+/// Whether one of the item's open flags belongs to a burst from new accounts.
+fn suspicious(flags: &[OpenFlag], id: Uuid) -> bool {
+    flags.iter().any(|f| f.target_id == id && f.burst)
 }
 
 /// `/manage/moderation`: one section at a time, with the count of each in the tabs.
@@ -87,7 +101,7 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
         let (list, pages) =
             service::queue_page(db, section, scope.as_deref(), index, PER_PAGE).await?;
         let ids: Vec<Uuid> = list.iter().map(|i| i.id).collect();
-        let flags = service::open_flags_of(db, &ids).await?;
+        let flags = flags::open_flags_of(db, &ids).await?;
         let rows: Vec<Value> = list
             .iter()
             .map(|i| {
@@ -100,6 +114,7 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
                     "status_label": ctx.t(&format!("idea-state-{}", i.status)),
                     "marks": marks(&ctx, &i.precheck),
                     "flags": reasons_view(&ctx, &flags, i.id),
+                    "suspicious": suspicious(&flags, i.id),
                     "created_at": i.created_at.to_rfc3339(),
                 })
             })
@@ -148,7 +163,7 @@ async fn item_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let db = &ctx.state.db;
-    let flags = service::open_flags_of(db, &[target.id()]).await?;
+    let flags = flags::open_flags_of(db, &[target.id()]).await?;
     let objections = service::objections_for(db, target.id()).await?;
     let (title, body, precheck, board_id, idea_id) = match target {
         Target::Idea(i) => (
@@ -189,6 +204,9 @@ async fn item_page(
             "hidden_reason": target.hidden_reason().map(|r| ctx.t(&format!("moderation-reason-{r}"))),
             "marks": marks(ctx, &precheck),
             "flags": reasons_view(ctx, &flags, target.id()),
+            "suspicious": suspicious(&flags, target.id()),
+            "counting": flags.iter().filter(|f| f.reporter_kind.as_deref() == Some(flags::ReporterKind::Account.as_str())).count(),
+            "threshold": flags::threshold(db, ctx.state.settings.flag_threshold, target).await?,
             "objections": objections.iter().map(|o| json!({
                 "text": o.text, "created_at": o.created_at.to_rfc3339(), "open": o.status == "open",
             })).collect::<Vec<_>>(),
@@ -270,6 +288,10 @@ async fn take(ctx: Ctx, id: Uuid, action: Action, seen: Option<i32>) -> AppResul
         .await;
     }
     txn.commit().await?;
+    if matches!(action, Action::Redact { .. }) {
+        // The original text leaves the WAL now, not at some later checkpoint.
+        crate::storage::checkpoint::after_personal_text_change(&ctx.state.db).await;
+    }
     notifications::wake(&ctx.state);
     tracing::info!(target = %id, action = action.name(), "moderation action");
     ctx.flash(
@@ -351,14 +373,27 @@ pub async fn resolve(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
 
 // ---- objections from authors ----
 
-async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Option<Target>> {
-    let Ok(id) = Uuid::parse_str(id) else {
-        return Ok(None);
+/// The item an objection link is about; an expired link leads to the page that offers a new one,
+/// an invalid one to "link not valid".
+async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Result<Target, HttpResponse>> {
+    let Ok(uuid) = Uuid::parse_str(id) else {
+        return Ok(Err(link_invalid(ctx)?));
     };
-    if !service::objection_signature_matches(&ctx.state.keys, id, signature) {
-        return Ok(None);
+    let now = ctx.state.clock.now();
+    match service::objection_check(&ctx.state.keys, uuid, signature, now) {
+        Check::Invalid => Ok(Err(link_invalid(ctx)?)),
+        Check::Expired => Ok(Err(link_renewal::expired_page(
+            ctx,
+            &format!("/objections/{id}/{signature}/renew"),
+            &RenewForm::default(),
+            &FormErrors::new(),
+            StatusCode::GONE,
+        )?)),
+        Check::Valid => match service::find_target(&ctx.state.db, uuid).await? {
+            Some(target) => Ok(Ok(target)),
+            None => Ok(Err(link_invalid(ctx)?)),
+        },
     }
-    Ok(service::find_target(&ctx.state.db, id).await?)
 }
 
 fn objection_page(
@@ -398,8 +433,9 @@ pub async fn objection_form(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (id, signature) = path.into_inner();
-    let Some(target) = objected(&ctx, &id, &signature).await? else {
-        return link_invalid(&ctx);
+    let target = match objected(&ctx, &id, &signature).await? {
+        Ok(target) => target,
+        Err(page) => return Ok(page),
     };
     let action = format!("/objections/{id}/{signature}");
     objection_page(
@@ -418,8 +454,9 @@ pub async fn object(
     form: web::Form<ObjectionForm>,
 ) -> AppResult<HttpResponse> {
     let (id, signature) = path.into_inner();
-    let Some(target) = objected(&ctx, &id, &signature).await? else {
-        return link_invalid(&ctx);
+    let target = match objected(&ctx, &id, &signature).await? {
+        Ok(target) => target,
+        Err(page) => return Ok(page),
     };
     let form = form.into_inner();
     let action = format!("/objections/{id}/{signature}");

@@ -4,11 +4,9 @@ use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_comments, ideas, moderation_flags, moderation_objections, users};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, Statement,
-    sea_query::{Expr, OnConflict},
+    QueryOrder, QuerySelect, Set, Statement, sea_query::Expr,
 };
 use serde_json::json;
-use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::{
@@ -19,7 +17,10 @@ use crate::{
     notifications::service::{self as notifications, Email},
     secrets::Keys,
     state::AppState,
-    web::i18n::{self, Lang},
+    web::{
+        i18n::{self, Lang},
+        signed_link,
+    },
 };
 
 /// Why something is flagged or hidden, in the order the forms offer them.
@@ -409,108 +410,11 @@ pub async fn flags_of(
                 "reason": f.reason,
                 "note": f.note,
                 "status": f.status,
+                "reporter_kind": f.reporter_kind,
                 "created_at": f.created_at,
             })
         })
         .collect())
-}
-
-/// Records a flag from `reporter_key` (a keyed hash of the account or the address) and hides the
-/// item once `threshold` flags are open. Call inside a write transaction.
-#[allow(clippy::too_many_arguments)]
-pub async fn flag(
-    db: &impl ConnectionTrait,
-    state: &AppState,
-    target: &Target,
-    reason: &str,
-    note: &str,
-    reporter_key: &str,
-    threshold: i32,
-    now: DateTime<Utc>,
-) -> Result<Flagged, AppError> {
-    let inserted = moderation_flags::Entity::insert(moderation_flags::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        target_id: Set(target.id()),
-        municipality_id: Set(target.municipality_id()),
-        reason: Set(reason.to_string()),
-        note: Set(note.to_string()),
-        reporter_key: Set(reporter_key.to_string()),
-        status: Set("open".into()),
-        created_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            moderation_flags::Column::TargetId,
-            moderation_flags::Column::ReporterKey,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(db)
-    .await?;
-    if inserted == 0 {
-        return Ok(Flagged::Already);
-    }
-    let backend = db.get_database_backend();
-    let table = target.table();
-    db.execute_raw(Statement::from_sql_and_values(
-        backend,
-        placeholders(
-            backend,
-            &format!("UPDATE {table} SET open_flags = open_flags + 1 WHERE id = $1"),
-        ),
-        [target.id().into()],
-    ))
-    .await?;
-    // At the threshold a published item is hidden until a moderator decides; the statement that
-    // hides it (exactly once) also tells the author.
-    let hidden = db
-        .execute_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(
-                backend,
-                &format!(
-                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
-                 WHERE id = $2 AND status = 'published' AND open_flags >= $3"
-                ),
-            ),
-            [AUTO_HIDDEN.into(), target.id().into(), threshold.into()],
-        ))
-        .await?;
-    if hidden.rows_affected() == 1 {
-        notify_author_of_hide(db, state, target, AUTO_HIDDEN, "").await?;
-    }
-    Ok(Flagged::Recorded)
-}
-
-#[derive(Debug, FromQueryResult)]
-pub struct FlagReason {
-    pub target_id: Uuid,
-    pub reason: String,
-    pub note: String,
-}
-
-/// The open flags of `ids`, oldest first.
-pub async fn open_flags_of(
-    db: &impl ConnectionTrait,
-    ids: &[Uuid],
-) -> Result<Vec<FlagReason>, DbErr> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    moderation_flags::Entity::find()
-        .select_only()
-        .columns([
-            moderation_flags::Column::TargetId,
-            moderation_flags::Column::Reason,
-            moderation_flags::Column::Note,
-        ])
-        .filter(moderation_flags::Column::TargetId.is_in(ids.iter().copied()))
-        .filter(moderation_flags::Column::Status.eq("open"))
-        .order_by_asc(moderation_flags::Column::CreatedAt)
-        .into_model::<FlagReason>()
-        .all(db)
-        .await
 }
 
 // ---- the queue ----
@@ -1123,19 +1027,24 @@ pub async fn resolve_objection(
 
 // ---- objections ----
 
-pub fn objection_signature(keys: &Keys, id: Uuid) -> String {
-    keys.keyed_hash(&["moderation-objection", &id.to_string()])
+/// The path of the link to object to the hiding of item `id`. It works for
+/// `signed_link::LIFETIME_DAYS` from `now`; then its owner can ask for a new one.
+pub fn objection_path(keys: &Keys, id: Uuid, now: DateTime<Utc>) -> String {
+    let id = id.to_string();
+    format!(
+        "/objections/{id}/{}",
+        signed_link::sign(keys, &["moderation-objection", &id], now)
+    )
 }
 
-pub fn objection_signature_matches(keys: &Keys, id: Uuid, given: &str) -> bool {
-    objection_signature(keys, id)
-        .as_bytes()
-        .ct_eq(given.as_bytes())
-        .into()
-}
-
-pub fn objection_path(keys: &Keys, id: Uuid) -> String {
-    format!("/objections/{id}/{}", objection_signature(keys, id))
+/// What the signature of an objection link for item `id` is worth at `now`.
+pub fn objection_check(
+    keys: &Keys,
+    id: Uuid,
+    given: &str,
+    now: DateTime<Utc>,
+) -> signed_link::Check {
+    signed_link::check(keys, &["moderation-objection", &id.to_string()], given, now)
 }
 
 /// Files an author's objection to a hidden item in the queue. Returns false when the item is
@@ -1175,7 +1084,7 @@ pub async fn object(
 }
 
 /// The author's address and language, if we have an address for them.
-async fn author_contact(
+pub(crate) async fn author_contact(
     db: &impl ConnectionTrait,
     target: &Target,
 ) -> Result<Option<(String, Lang)>, DbErr> {
@@ -1199,7 +1108,7 @@ async fn author_contact(
         .map(|u| (u.email, Lang::parse(&u.language).unwrap_or_default())))
 }
 
-async fn notify_author_of_hide(
+pub(crate) async fn notify_author_of_hide(
     db: &impl ConnectionTrait,
     state: &AppState,
     target: &Target,
@@ -1235,7 +1144,7 @@ async fn notify_author_of_hide(
                 "reason": i18n::t(lang, &format!("moderation-reason-{reason}")),
                 "note": note,
                 "url": url,
-                "objection_url": state.settings.absolute_url(&objection_path(&state.keys, target.id())),
+                "objection_url": state.settings.absolute_url(&objection_path(&state.keys, target.id(), state.clock.now())),
             }),
         },
     )

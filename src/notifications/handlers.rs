@@ -45,7 +45,7 @@ pub async fn outbox(ctx: Ctx, query: web::Query<OutboxQuery>) -> AppResult<HttpR
         .map(|m| {
             json!({
                 "id": m.id,
-                "recipient": m.recipient,
+                "recipient_domain": m.recipient_domain,
                 "subject": m.subject,
                 "status": m.status,
                 "status_label": ctx.t(&format!("outbox-status-{}", m.status)),
@@ -54,7 +54,8 @@ pub async fn outbox(ctx: Ctx, query: web::Query<OutboxQuery>) -> AppResult<HttpR
                 "next_attempt_at": (m.status == QUEUED).then(|| m.next_attempt_at.to_rfc3339()),
                 "sent_at": m.sent_at.map(|t| t.to_rfc3339()),
                 "last_error": m.last_error,
-                "can_retry": m.status != SENT,
+                // Sent mails no longer hold their contents; failed ones do (encrypted).
+                "can_retry": m.status != SENT && m.sealed.is_some(),
             })
         })
         .collect();

@@ -43,18 +43,46 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, settings: &Settings, mail: &OutgoingMail<'_>) -> anyhow::Result<()> {
-        let message = build_message(settings, mail)?;
+    pub async fn send(
+        &self,
+        settings: &Settings,
+        mail: &OutgoingMail<'_>,
+    ) -> Result<(), SendError> {
+        // A mail that cannot be built (such as an invalid address) never will be.
+        let message = build_message(settings, mail).map_err(|e| SendError {
+            permanent: true,
+            reason: e.to_string(),
+        })?;
         match self {
-            Mailer::Smtp(transport) => {
-                transport.send(message).await?;
-            }
+            Mailer::Smtp(transport) => transport.send(message).await.map(drop).map_err(|e| {
+                SendError {
+                    // 5xx: the server refused for good (unknown mailbox, policy). 4xx, network
+                    // and TLS errors, timeouts: worth another try.
+                    permanent: e.is_permanent(),
+                    reason: e.to_string(),
+                }
+            }),
             Mailer::File(transport) => {
-                transport.send(message).await?;
+                transport
+                    .send(message)
+                    .await
+                    .map(drop)
+                    .map_err(|e| SendError {
+                        permanent: false,
+                        reason: e.to_string(),
+                    })
             }
         }
-        Ok(())
     }
+}
+
+/// Why a mail did not go out, and whether another attempt could change that.
+#[derive(Debug)]
+pub struct SendError {
+    /// An SMTP 5xx reply or a mail that cannot be built: no retries.
+    pub permanent: bool,
+    /// The server's reply (code and text) or the local error. It may quote the address.
+    pub reason: String,
 }
 
 fn build_message(settings: &Settings, mail: &OutgoingMail<'_>) -> anyhow::Result<Message> {

@@ -4,11 +4,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
     error::AppError,
+    secrets::Keys,
     state::AppState,
     web::i18n::{self, Lang},
 };
@@ -27,10 +29,21 @@ pub struct Email<'a> {
 }
 
 /// A text file sent along with a mail, such as a workshop's `.ics`.
+#[derive(Serialize, Deserialize)]
 pub struct Attachment {
     pub name: String,
     pub content_type: String,
     pub body: String,
+}
+
+/// What only the worker may read: stored encrypted in `mail_outbox.sealed` while the mail
+/// waits, and deleted once it is sent.
+#[derive(Serialize, Deserialize)]
+pub struct Contents {
+    pub to: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attachment: Option<Attachment>,
 }
 
 /// Renders `email` in the recipient's language and stores it for delivery. Call it inside the
@@ -40,7 +53,7 @@ pub async fn enqueue(
     state: &AppState,
     email: Email<'_>,
 ) -> Result<(), AppError> {
-    enqueue_with_attachment(db, state, email, None).await
+    store(db, state, email, None, None).await
 }
 
 /// As `enqueue`, with a file attached.
@@ -50,19 +63,33 @@ pub async fn enqueue_with_attachment(
     email: Email<'_>,
     attachment: Option<Attachment>,
 ) -> Result<(), AppError> {
+    store(db, state, email, attachment, None).await
+}
+
+/// As `enqueue`, for a mail that `withdraw_queued(topic)` takes back while it still waits (such
+/// as the mails of a subscription that ends). The topic is cleared once the mail is sent.
+pub async fn enqueue_about(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    email: Email<'_>,
+    topic: &str,
+) -> Result<(), AppError> {
+    store(db, state, email, None, Some(topic)).await
+}
+
+async fn store(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    email: Email<'_>,
+    attachment: Option<Attachment>,
+    topic: Option<&str>,
+) -> Result<(), AppError> {
     let now = state.clock.now();
-    let context = json!({
-        "lang": email.lang.code(),
-        "site_url": state.settings.absolute_url("/"),
-        "data": email.data,
-    });
-    let subject = i18n::t(email.lang, &format!("mail-{}-subject", email.kind));
-    let body_html = state
-        .templates
-        .render(&format!("emails/{}", email.kind), &context)?;
-    let body_text = state
-        .templates
-        .render_text(&format!("emails/{}", email.kind), &context)?;
+    let Rendered {
+        subject,
+        body_text,
+        body_html,
+    } = render(state, &email)?;
     let id = Uuid::new_v4();
     let host = state
         .settings
@@ -70,23 +97,29 @@ pub async fn enqueue_with_attachment(
         .host_str()
         .unwrap_or("localhost")
         .to_string();
+    let contents = Contents {
+        to: email.to.to_string(),
+        body_text,
+        body_html,
+        attachment,
+    };
     mail_outbox::ActiveModel {
         id: Set(id),
         message_id: Set(format!("{}@{}", id, host)),
-        recipient: Set(email.to.to_string()),
+        kind: Set(email.kind.to_string()),
         subject: Set(subject),
-        body_text: Set(body_text),
-        body_html: Set(body_html),
+        recipient_domain: Set(recipient_domain(email.to).to_string()),
+        recipient_key: Set(Some(recipient_key(&state.keys, email.to))),
+        topic: Set(topic.map(str::to_string)),
+        sealed: Set(Some(seal(&state.keys, id, &contents))),
         status: Set(QUEUED.into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),
+        claim: Set(None),
         last_error: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
-        attachment_name: Set(attachment.as_ref().map(|a| a.name.clone())),
-        attachment_content_type: Set(attachment.as_ref().map(|a| a.content_type.clone())),
-        attachment_body: Set(attachment.map(|a| a.body)),
     }
     .insert(db)
     .await?;
@@ -95,6 +128,95 @@ pub async fn enqueue_with_attachment(
         domain = recipient_domain(email.to),
         "mail queued"
     );
+    Ok(())
+}
+
+/// A mail in the recipient's language.
+pub struct Rendered {
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+}
+
+pub fn render(state: &AppState, email: &Email<'_>) -> Result<Rendered, AppError> {
+    let context = json!({
+        "lang": email.lang.code(),
+        "site_url": state.settings.absolute_url("/"),
+        "data": email.data,
+    });
+    Ok(Rendered {
+        subject: i18n::t(email.lang, &format!("mail-{}-subject", email.kind)),
+        body_html: state
+            .templates
+            .render(&format!("emails/{}", email.kind), &context)?,
+        body_text: state
+            .templates
+            .render_text(&format!("emails/{}", email.kind), &context)?,
+    })
+}
+
+/// Encrypts a mail's contents, bound to its row.
+pub fn seal(keys: &Keys, id: Uuid, contents: &Contents) -> String {
+    let plain =
+        serde_json::to_vec(contents).unwrap_or_else(|_| unreachable!("strings always serialize"));
+    keys.seal(id.as_bytes(), &plain)
+}
+
+/// The contents of a row that still holds them; `None` once sent, or when they were sealed under
+/// another instance secret.
+pub fn open(keys: &Keys, mail: &mail_outbox::Model) -> Option<Contents> {
+    open_sealed(keys, mail.id, mail.sealed.as_deref()?)
+}
+
+pub fn open_sealed(keys: &Keys, id: Uuid, sealed: &str) -> Option<Contents> {
+    serde_json::from_slice(&keys.open(id.as_bytes(), sealed)?).ok()
+}
+
+/// How the outbox finds a person's mails without storing the address: a keyed hash of it.
+pub fn recipient_key(keys: &Keys, address: &str) -> String {
+    keys.keyed_hash(&["mail recipient", &address.trim().to_lowercase()])
+}
+
+/// Every mail (waiting, sent or failed) to one of `addresses`, oldest first.
+pub async fn mails_to(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    addresses: &[&str],
+) -> Result<Vec<mail_outbox::Model>, DbErr> {
+    mail_outbox::Entity::find()
+        .filter(
+            mail_outbox::Column::RecipientKey
+                .is_in(addresses.iter().map(|a| recipient_key(keys, a))),
+        )
+        .order_by_asc(mail_outbox::Column::CreatedAt)
+        .order_by_asc(mail_outbox::Column::Id)
+        .all(db)
+        .await
+}
+
+/// Deletes every mail to one of `addresses` (for the account deletion).
+pub async fn forget_recipients(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    addresses: &[&str],
+) -> Result<(), DbErr> {
+    mail_outbox::Entity::delete_many()
+        .filter(
+            mail_outbox::Column::RecipientKey
+                .is_in(addresses.iter().map(|a| recipient_key(keys, a))),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the mails about `topic` that have not gone out yet.
+pub async fn withdraw_queued(db: &impl ConnectionTrait, topic: &str) -> Result<(), DbErr> {
+    mail_outbox::Entity::delete_many()
+        .filter(mail_outbox::Column::Status.eq(QUEUED))
+        .filter(mail_outbox::Column::Topic.eq(topic))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -145,7 +267,7 @@ pub async fn page(
 }
 
 /// Puts a mail back in the queue for immediate delivery with a fresh count of attempts.
-/// Returns false when there is no such mail or it was already sent.
+/// Returns false when there is no such mail, it was already sent or its contents are gone.
 pub async fn retry_now(
     db: &impl ConnectionTrait,
     id: Uuid,
@@ -159,8 +281,10 @@ pub async fn retry_now(
             mail_outbox::Column::LockedUntil,
             Option::<DateTime<Utc>>::None.into(),
         )
+        .col_expr(mail_outbox::Column::Claim, Option::<Uuid>::None.into())
         .filter(mail_outbox::Column::Id.eq(id))
         .filter(mail_outbox::Column::Status.ne(SENT))
+        .filter(mail_outbox::Column::Sealed.is_not_null())
         .exec(db)
         .await?;
     Ok(result.rows_affected == 1)

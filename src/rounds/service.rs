@@ -3,9 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use entity::{
-    mail_outbox, municipalities, round_goals, round_subscriptions, round_target_groups, rounds,
-};
+use entity::{municipalities, round_goals, round_subscriptions, round_target_groups, rounds};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{Set, Unchanged},
@@ -1262,7 +1260,7 @@ pub async fn subscribe(
     } else {
         "subscription_confirm"
     };
-    notifications::enqueue(
+    notifications::enqueue_about(
         db,
         state,
         Email {
@@ -1276,6 +1274,7 @@ pub async fn subscribe(
                 "days": UNCONFIRMED_TTL.num_days(),
             }),
         },
+        &subscription_topic(id),
     )
     .await
 }
@@ -1308,12 +1307,12 @@ pub async fn unsubscribe(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbEr
     round_subscriptions::Entity::delete_by_id(id)
         .exec(db)
         .await?;
-    mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::Status.eq(crate::notifications::service::QUEUED))
-        .filter(mail_outbox::Column::BodyText.contains(format!("/subscriptions/{id}/")))
-        .exec(db)
-        .await?;
-    Ok(())
+    notifications::withdraw_queued(db, &subscription_topic(id)).await
+}
+
+/// What the outbox knows a subscription's mails by while they wait.
+fn subscription_topic(id: Uuid) -> String {
+    format!("subscription:{id}")
 }
 
 /// When an account is deleted: the subscriptions of its address go (mail waiting in the outbox
@@ -1392,7 +1391,7 @@ async fn notify_subscribers(
     for subscriber in subscribers {
         let lang = Lang::parse(&subscriber.language).unwrap_or_default();
         let pattern = i18n::t(lang, "format-date");
-        notifications::enqueue(
+        notifications::enqueue_about(
             db,
             state,
             Email {
@@ -1409,6 +1408,7 @@ async fn notify_subscribers(
                     "unsubscribe_url": subscription_link(state, UNSUBSCRIBE, subscriber.id),
                 }),
             },
+            &subscription_topic(subscriber.id),
         )
         .await?;
     }

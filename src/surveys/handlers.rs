@@ -1713,7 +1713,7 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
 }
 
 /// Every response as one line, without any identifier: a running number, the channel and the
-/// answers. Free texts only once released.
+/// answers. Free texts only once released, and only where the results page shows them.
 pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (user, survey, round) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
@@ -1741,6 +1741,13 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
     };
     let kinds: std::collections::HashMap<Uuid, Kind> =
         all.iter().map(|q| (q.model.id, q.kind)).collect();
+    // Released free texts only where the results page shows them (minimum group size).
+    let agg = service::aggregates(db, survey.id, &all).await?;
+    let texts_shown: std::collections::HashSet<Uuid> = all
+        .iter()
+        .filter(|q| views::texts_shown(q, &agg, i64::from(survey.min_group_size)))
+        .map(|q| q.model.id)
+        .collect();
     // A number or scale answer is written as a number, so a spreadsheet can compute with it.
     let numeric: Vec<bool> = all
         .iter()
@@ -1791,7 +1798,8 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
                 }
                 (None, Some(n), _) => n.to_string(),
                 (None, None, Some(t))
-                    if answer.text_status.as_deref() == Some(service::RELEASED) =>
+                    if answer.text_status.as_deref() == Some(service::RELEASED)
+                        && texts_shown.contains(&answer.question_id) =>
                 {
                     t.clone()
                 }

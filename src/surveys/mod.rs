@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod forms;
 pub mod handlers;
+pub mod mixing;
 pub mod print;
 pub mod screening;
 pub mod service;

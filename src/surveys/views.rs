@@ -82,8 +82,31 @@ fn percent(lang: Lang, part: i64, whole: i64) -> (String, i64) {
     )
 }
 
+/// Whether the released free texts of `q` may be shown: only when the question has at least
+/// `min` respondents, and for the "something else" texts of a choice question only when that
+/// answer's count is shown too (not below `min`, not hidden to protect another cell), so the texts
+/// never reveal a group smaller than the minimum group size.
+pub fn texts_shown(q: &Question, agg: &Aggregates, min: i64) -> bool {
+    let respondents = agg.respondents.get(&q.model.id).map_or(0, |(n, _)| *n);
+    if respondents < min {
+        return false;
+    }
+    if q.kind.is_text() {
+        return true;
+    }
+    let cells = cells(Lang::default(), q);
+    let counts: Vec<i64> = cells
+        .iter()
+        .map(|(c, _)| agg.counts.get(&(q.model.id, *c)).copied().unwrap_or(0))
+        .collect();
+    cells
+        .iter()
+        .zip(suppress_row(&counts, min))
+        .any(|((c, _), n)| *c == Cell::Other && n.is_some())
+}
+
 /// One question's published results: counts and percentages per answer (suppressed), the
-/// average where it cannot reveal a hidden cell, and released texts.
+/// average where it cannot reveal a hidden cell, and released texts where `texts_shown`.
 pub fn question_result(
     lang: Lang,
     q: &Question,
@@ -97,6 +120,9 @@ pub fn question_result(
         .copied()
         .unwrap_or((0, None));
     let fewer = fewer_than(lang, min);
+    let shown_texts = texts_shown(q, agg, min);
+    let withheld = !shown_texts && !texts.is_empty() && respondents >= min;
+    let texts = if shown_texts { texts } else { &[] };
     let base = json!({
         "id": q.model.id,
         "prompt": q.model.prompt,
@@ -107,6 +133,7 @@ pub fn question_result(
         "is_text": q.kind.is_text(),
         "is_number": q.kind == Kind::Number,
         "texts": texts,
+        "texts_withheld": withheld,
         "rows": [],
         "average": null,
         "average_hidden": false,

@@ -17,7 +17,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    accounts::service::{self as accounts, CurrentUser},
+    accounts::{
+        service::{self as accounts, CurrentUser},
+        sessions::{self, Check},
+    },
     error::{AppError, AppResult},
     secrets,
     state::AppState,
@@ -29,6 +32,8 @@ use crate::{
 
 const SESSION_USER: &str = "uid";
 const SESSION_VERSION: &str = "sv";
+/// The random token of the server-side session (`accounts::sessions`).
+const SESSION_TOKEN: &str = "sid";
 const SESSION_CSRF: &str = "csrf";
 const SESSION_FLASH: &str = "flash";
 pub const LANG_COOKIE: &str = "lang";
@@ -38,13 +43,15 @@ pub const LANG_COOKIE: &str = "lang";
 pub struct RequestContext {
     pub lang: Lang,
     pub user: Option<CurrentUser>,
+    /// The server-side session of the signed-in user.
+    pub session_id: Option<uuid::Uuid>,
     pub csrf_token: String,
 }
 
 /// Resolves user, language and CSRF token and keeps them in the request's extensions.
 pub async fn load_context(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -52,18 +59,35 @@ pub async fn load_context(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
     let session = req.get_session();
 
-    let mut user = None;
-    if let (Some(id), Some(version)) = (
-        session.get::<uuid::Uuid>(SESSION_USER).ok().flatten(),
-        session.get::<i32>(SESSION_VERSION).ok().flatten(),
-    ) {
-        user = accounts::session_user(&state.db, id, version)
-            .await
-            .map_err(AppError::from)?;
-        if user.is_none() {
-            // The account is gone or its password changed since this session began.
-            session.remove(SESSION_USER);
-            session.remove(SESSION_VERSION);
+    let (user, session_id, ended) = resolve_user(&state, &session).await?;
+    if let Some(notice) = ended {
+        // The session ran out or was ended elsewhere: signed out, with a word on the login page.
+        session.remove(SESSION_USER);
+        session.remove(SESSION_VERSION);
+        session.remove(SESSION_TOKEN);
+        let mut messages: Vec<Flash> = session.get(SESSION_FLASH)?.unwrap_or_default();
+        messages.push(Flash {
+            kind: FlashKind::Info,
+            key: notice.to_string(),
+        });
+        session.insert(SESSION_FLASH, messages)?;
+        // Going to the login page already, the visitor sees it with the notice.
+        let target = if req.path() == "/account/login" {
+            None
+        } else if req.method() == actix_web::http::Method::GET
+            || req.method() == actix_web::http::Method::HEAD
+        {
+            let here = match req.query_string() {
+                "" => req.path().to_string(),
+                q => format!("{}?{}", req.path(), q),
+            };
+            let next = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
+            Some(format!("/account/login?{next}"))
+        } else {
+            Some("/account/login".to_string())
+        };
+        if let Some(target) = target {
+            return Ok(req.into_response(see_other(&target)).map_into_right_body());
         }
     }
 
@@ -98,6 +122,7 @@ pub async fn load_context(
     req.extensions_mut().insert(RequestContext {
         lang,
         user,
+        session_id,
         csrf_token,
     });
     let mut res = next.call(req).await?;
@@ -119,7 +144,45 @@ pub async fn load_context(
             .add_cookie(&cookie)
             .map_err(|e| AppError::Internal(e.into()))?;
     }
-    Ok(res)
+    Ok(res.map_into_left_body())
+}
+
+/// The signed-in user and their server-side session, or the notice to show when the cookie names
+/// a session that has ended (expired, signed out elsewhere, password changed, account gone).
+async fn resolve_user(
+    state: &AppState,
+    session: &Session,
+) -> AppResult<(
+    Option<CurrentUser>,
+    Option<uuid::Uuid>,
+    Option<&'static str>,
+)> {
+    let (Some(id), Some(version)) = (
+        session.get::<uuid::Uuid>(SESSION_USER).ok().flatten(),
+        session.get::<i32>(SESSION_VERSION).ok().flatten(),
+    ) else {
+        return Ok((None, None, None));
+    };
+    let token = session.get::<String>(SESSION_TOKEN).ok().flatten();
+    let user = accounts::session_user(&state.db, id, version).await?;
+    let (Some(user), Some(token)) = (user, token) else {
+        return Ok((None, None, Some("session-ended")));
+    };
+    let now = state.clock.now();
+    match sessions::check(
+        &state.db,
+        &state.settings,
+        &token,
+        user.id,
+        user.is_staff(),
+        now,
+    )
+    .await?
+    {
+        Check::Active(session_id) => Ok((Some(user), Some(session_id), None)),
+        Check::Ended => Ok((None, None, Some("session-ended"))),
+        Check::Expired => Ok((None, None, Some("session-expired"))),
+    }
 }
 
 /// Set on a response whose handler chose this browser's language (signing in, saving the
@@ -162,6 +225,8 @@ pub struct Ctx {
     pub state: web::Data<AppState>,
     pub lang: Lang,
     pub user: Option<CurrentUser>,
+    /// The server-side session of the signed-in user (marked "this device" in the profile).
+    pub session_id: Option<uuid::Uuid>,
     pub csrf_token: String,
     pub session: Session,
     req: HttpRequest,
@@ -183,6 +248,7 @@ impl FromRequest for Ctx {
                 state,
                 lang: rc.lang,
                 user: rc.user,
+                session_id: rc.session_id,
                 csrf_token: rc.csrf_token,
                 session: req.get_session(),
                 req: req.clone(),
@@ -203,6 +269,10 @@ impl Ctx {
         self.user.as_ref().ok_or(AppError::Forbidden)
     }
 
+    pub fn request(&self) -> &HttpRequest {
+        &self.req
+    }
+
     pub fn client_ip(&self) -> String {
         crate::web::client::ip(&self.req, &self.state.settings)
     }
@@ -217,19 +287,38 @@ impl Ctx {
         Ok(())
     }
 
-    /// Starts a signed-in session. The session is renewed so a token planted before login is void.
-    pub fn sign_in(&mut self, user_id: uuid::Uuid, session_version: i32) -> AppResult<()> {
+    /// Starts a signed-in session, kept on the server (`accounts::sessions`) and named by a random
+    /// token in the cookie. The cookie session is renewed so a token planted before login is void;
+    /// a session this browser held before ends.
+    pub async fn sign_in(&mut self, user_id: uuid::Uuid, session_version: i32) -> AppResult<()> {
+        if let (Some(user), Some(previous)) = (&self.user, self.session_id) {
+            sessions::end(&self.state.db, user.id, previous).await?;
+        }
+        let user_agent = self
+            .req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok());
+        let started =
+            sessions::start(&self.state.db, user_id, user_agent, self.state.clock.now()).await?;
         self.session.renew();
         self.session.insert(SESSION_USER, user_id)?;
         self.session.insert(SESSION_VERSION, session_version)?;
+        self.session.insert(SESSION_TOKEN, &started.token)?;
+        self.session_id = Some(started.id);
         // A fresh CSRF token too: one learned before login is worth nothing after it.
         self.csrf_token = secrets::random_token(32);
         self.session.insert(SESSION_CSRF, &self.csrf_token)?;
         Ok(())
     }
 
-    pub fn sign_out(&self) {
+    /// Ends this browser's session, on the server too: a copy of the cookie stops working.
+    pub async fn sign_out(&self) -> AppResult<()> {
+        if let (Some(user), Some(id)) = (&self.user, self.session_id) {
+            sessions::end(&self.state.db, user.id, id).await?;
+        }
         self.session.purge();
+        Ok(())
     }
 
     /// Renders `template` with status 200.
@@ -283,6 +372,7 @@ impl Ctx {
             &RequestContext {
                 lang: self.lang,
                 user: self.user.clone(),
+                session_id: self.session_id,
                 csrf_token: self.csrf_token.clone(),
             },
             template,

@@ -53,6 +53,9 @@ pub async fn verify_csrf(
         sent = serde_urlencoded::from_bytes::<TokenField>(&body)
             .ok()
             .and_then(|f| f.csrf_token);
+        // Kept for the "nicht gespeichert" page, which offers what was typed again.
+        req.extensions_mut()
+            .insert(crate::web::unsaved::SubmittedForm(body.clone()));
         req.set_payload(payload_of(body));
     }
 

@@ -17,6 +17,7 @@ use crate::{
         context::{RequestContext, render_page},
         i18n::{self, Lang},
         render::{self, RenderedPage},
+        unsaved::{self, SubmittedForm},
     },
 };
 
@@ -24,6 +25,9 @@ use crate::{
 /// locale files) instead of the status code's.
 #[derive(Clone, Copy)]
 pub struct ErrorText(pub &'static str);
+
+/// The texts of a write the storage refused ("nicht gespeichert", 503).
+pub const UNSAVED: &str = "error-unsaved";
 
 pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(error_page)
@@ -33,7 +37,7 @@ pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
 /// (server errors) or 400 texts (client errors).
 fn text_key(status: StatusCode) -> u16 {
     match status.as_u16() {
-        code @ (400 | 403 | 404 | 405 | 413 | 422 | 429 | 500) => code,
+        code @ (400 | 403 | 404 | 405 | 413 | 422 | 429 | 500 | 503) => code,
         code if code >= 500 => 500,
         _ => 400,
     }
@@ -56,6 +60,11 @@ fn error_page<B: MessageBody + 'static>(
     };
     let title = i18n::t(lang, &format!("{key}-title"));
     let text = i18n::t(lang, &format!("{key}-text"));
+    // A write the storage refused: the form comes back with what was typed, to send again.
+    let resubmit = match (key.as_str(), req.extensions().get::<SubmittedForm>()) {
+        (UNSAVED, Some(form)) => unsaved::resubmit(req.path(), form),
+        _ => None,
+    };
 
     let mut new = if req.path().starts_with("/api/") {
         HttpResponse::build(status)
@@ -68,7 +77,7 @@ fn error_page<B: MessageBody + 'static>(
                 &rc,
                 "errors/error",
                 &title,
-                json!({ "status": status.as_u16(), "title": title, "text": text }),
+                json!({ "status": status.as_u16(), "title": title, "text": text, "resubmit": resubmit }),
                 &[],
             )
             .ok(),

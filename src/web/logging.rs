@@ -1,5 +1,11 @@
 //! One log line per request with the route pattern instead of the path, so tokens in URLs,
 //! query strings, addresses and user agents never reach the log.
+//!
+//! Except where a line would date an anonymous survey answer: the answer form's POST, the thank-you
+//! page it leads to and the staff's paper entry write no line (a timestamped line per answer would
+//! tell the operator the minute each response came in, which the stored response, carrying only
+//! the day, deliberately does not). Their server errors are still logged: a request that failed
+//! stored nothing.
 
 use std::time::Instant;
 
@@ -7,8 +13,25 @@ use actix_web::{
     Error,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
+    http::Method,
     middleware::Next,
 };
+
+/// Routes whose requests each stand for one survey answer being given or entered.
+const ANSWER_ROUTES: [(Method, &str); 4] = [
+    (Method::POST, "/surveys/{id}"),
+    (Method::GET, "/surveys/{id}/thanks"),
+    (Method::POST, "/manage/surveys/{id}/paper"),
+    // The paper form is shown again after each entry.
+    (Method::GET, "/manage/surveys/{id}/paper"),
+];
+
+/// Whether a request's line would date a survey answer and is left out of the log.
+pub fn is_answer_route(method: &Method, route: &str) -> bool {
+    ANSWER_ROUTES
+        .iter()
+        .any(|(m, r)| m == method && *r == route)
+}
 
 pub async fn log_request(
     req: ServiceRequest,
@@ -21,6 +44,9 @@ pub async fn log_request(
         .request()
         .match_pattern()
         .unwrap_or_else(|| "(unmatched)".into());
+    if is_answer_route(&method, &route) && !res.status().is_server_error() {
+        return Ok(res);
+    }
     tracing::info!(
         method = %method,
         route = %route,

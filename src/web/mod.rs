@@ -15,4 +15,6 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod render;
 pub mod security;
+pub mod signed_link;
 pub mod static_files;
+pub mod unsaved;

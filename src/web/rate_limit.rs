@@ -1,5 +1,8 @@
 //! Fixed-window rate limits kept in the database, so they hold across several instances behind a
 //! load balancer and across restarts. Buckets are keyed hashes: no address or e-mail is stored.
+//! Windows are fixed slices of time (the hour, the quarter hour, the day from 00:00 UTC), not
+//! "from the first hit": a row then tells at most in which slice an address was counted, never the
+//! second it first came.
 
 use sea_orm::{ConnectionTrait, Statement};
 
@@ -12,18 +15,27 @@ pub struct Limit {
     pub window_seconds: i64,
 }
 
-/// Login attempts from one address.
+/// Login attempts from one address, whatever the account.
 pub const LOGIN_PER_IP: Limit = Limit {
     name: "login-ip",
     max: 30,
     window_seconds: 15 * 60,
 };
-/// Login attempts for one account, whatever the address: stops password guessing on a person.
-/// A successful login clears the count.
-pub const LOGIN_PER_ACCOUNT: Limit = Limit {
-    name: "login-account",
+/// Login attempts for one account from one address: the tight limit on a guesser. The owner, at
+/// another address, is not affected. A successful login clears it.
+pub const LOGIN_PER_ACCOUNT_AND_IP: Limit = Limit {
+    name: "login-account-ip",
     max: 5,
     window_seconds: 15 * 60,
+};
+/// Login attempts for one account from all addresses together, so guessing spread over many
+/// addresses stays slow. A browser where the account signed in before (its device cookie) is not
+/// held by it, nor is the sign-in by e-mailed link, so strangers cannot lock the owner out. Only
+/// attempts that passed the two limits above count, so one address alone never reaches it.
+pub const LOGIN_PER_ACCOUNT: Limit = Limit {
+    name: "login-account",
+    max: 30,
+    window_seconds: 60 * 60,
 };
 pub const REGISTER_PER_IP: Limit = Limit {
     name: "register-ip",
@@ -105,11 +117,12 @@ pub const WORKSHOP_SIGNUP_PER_IP: Limit = Limit {
     window_seconds: 60 * 60,
 };
 /// Survey responses sent from one address: generous, as a library or community centre may share
-/// one address, but enough to stop a script from flooding a survey.
+/// one address, but enough to stop a script from flooding a survey. Counted per day, so the row
+/// tells no time finer than the day a response carries anyway.
 pub const SURVEY_SUBMIT_PER_IP: Limit = Limit {
     name: "survey-submit-ip",
-    max: 100,
-    window_seconds: 60 * 60,
+    max: 300,
+    window_seconds: 24 * 60 * 60,
 };
 
 /// Counts one hit for `subject` and tells whether it is still within the limit.
@@ -154,25 +167,33 @@ async fn record(
     now: i64,
 ) -> Result<i32, AppError> {
     let key = keys.keyed_hash(&[limit.name, subject]);
+    let window = window_start(limit, now);
     let backend = db.get_database_backend();
-    // One statement, so concurrent hits on several instances all count.
+    // One statement, so concurrent hits on several instances all count. A row of an earlier
+    // window starts over.
     let sql = placeholders(
         backend,
         "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (key) DO UPDATE SET \
-           hits = CASE WHEN rate_limits.window_start <= $3 THEN 1 ELSE rate_limits.hits + 1 END, \
-           window_start = CASE WHEN rate_limits.window_start <= $3 THEN $2 ELSE rate_limits.window_start END \
+           hits = CASE WHEN rate_limits.window_start = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
+           window_start = $2 \
          RETURNING hits",
     );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [key.into(), now.into(), (now - limit.window_seconds).into()],
+            [key.into(), window.into()],
         ))
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("rate limit upsert returned no row")))?;
     Ok(row.try_get("", "hits")?)
+}
+
+/// The start of the fixed window `now` falls in: a multiple of the window's length since the Unix
+/// epoch (00:00 UTC for a day).
+pub fn window_start(limit: Limit, now: i64) -> i64 {
+    now - now.rem_euclid(limit.window_seconds)
 }
 
 /// Deletes counters whose window has long passed.

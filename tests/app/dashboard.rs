@@ -343,20 +343,20 @@ async fn an_admin_sees_failed_mails_the_missing_legal_texts_and_every_area() -> 
         entity::mail_outbox::ActiveModel {
             id: Set(Uuid::now_v7()),
             message_id: Set("<x@example.org>".into()),
-            recipient: Set("weg@example.org".into()),
+            kind: Set("verify".into()),
             subject: Set("Test".into()),
-            body_text: Set("Text".into()),
-            body_html: Set("<p>Text</p>".into()),
+            recipient_domain: Set("example.org".into()),
+            recipient_key: Set(None),
+            topic: Set(None),
+            sealed: Set(None),
             status: Set("failed".into()),
             attempts: Set(8),
             next_attempt_at: Set(now),
             locked_until: Set(None),
+            claim: Set(None),
             last_error: Set(Some("550".into())),
             created_at: Set(now),
             sent_at: Set(None),
-            attachment_name: Set(None),
-            attachment_content_type: Set(None),
-            attachment_body: Set(None),
         }
         .insert(&app.state.db)
         .await?;

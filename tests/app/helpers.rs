@@ -32,6 +32,13 @@ pub struct TestApp {
     _dir: std::sync::Arc<TempDir>,
 }
 
+/// The session lifetimes an operator gets by default (see `spawn_app_with`).
+pub const REAL_SESSIONS: [(&str, &str); 3] = [
+    ("TEILHABE_SESSION_MAX_DAYS", "30"),
+    ("TEILHABE_SESSION_IDLE_HOURS", "168"),
+    ("TEILHABE_STAFF_SESSION_IDLE_HOURS", "12"),
+];
+
 /// A fresh application with default test settings.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
@@ -49,6 +56,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     );
     vars.insert("TEILHABE_WORKER_INTERVAL_MS".into(), "100".into());
     vars.insert("TEILHABE_MAIL_RETRY_SECONDS".into(), "1".into());
+    // Tests about rounds or workshops move the clock by days while staff stay signed in; their
+    // sessions outlive that. `tests/app/sessions.rs` sets the real lifetimes (`REAL_SESSIONS`).
+    vars.insert("TEILHABE_SESSION_MAX_DAYS".into(), "365".into());
+    vars.insert("TEILHABE_SESSION_IDLE_HOURS".into(), "8760".into());
+    vars.insert("TEILHABE_STAFF_SESSION_IDLE_HOURS".into(), "8760".into());
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
@@ -118,6 +130,31 @@ pub fn new_client() -> reqwest::Client {
         .redirect(Policy::none())
         .build()
         .unwrap_or_else(|e| panic!("http client: {e}"))
+}
+
+/// A browser with its own cookie jar (readable, so a test can copy its cookies as a thief would)
+/// that sends `headers` with every request, such as `X-Forwarded-For` (the address the app sees
+/// when it trusts proxy headers) or `User-Agent`.
+pub fn browser(
+    headers: &[(&str, &str)],
+) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let mut defaults = reqwest::header::HeaderMap::new();
+    for (name, value) in headers {
+        defaults.insert(
+            reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                .unwrap_or_else(|e| panic!("header {name}: {e}")),
+            reqwest::header::HeaderValue::from_str(value)
+                .unwrap_or_else(|e| panic!("header {name}: {e}")),
+        );
+    }
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .default_headers(defaults)
+        .redirect(Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("http client: {e}"));
+    (client, jar)
 }
 
 static STALE_DATABASES_DROPPED: tokio::sync::Mutex<bool> = tokio::sync::Mutex::const_new(false);

@@ -794,12 +794,15 @@ async fn an_official_answer_is_shown_mailed_and_listed_on_the_goal_page() -> Tes
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     {
-        use sea_orm::PaginatorTrait;
-        let queued = entity::mail_outbox::Entity::find()
-            .filter(entity::mail_outbox::Column::Recipient.eq("autorin@example.org"))
-            .filter(entity::mail_outbox::Column::BodyText.contains("Wir richten ein"))
-            .count(&app.state.db)
-            .await?;
+        let queued = teilhabe::notifications::service::mails_to(
+            &app.state.db,
+            &app.state.keys,
+            &["autorin@example.org"],
+        )
+        .await?
+        .into_iter()
+        .filter(|m| m.kind == "idea_answer")
+        .count();
         assert_eq!(queued, 1, "one mail per change of the answer");
     }
     let filtered = app
@@ -882,13 +885,22 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
         (
             "ideas/link_action",
-            teilhabe::ideas::service::link_path(keys, "withdraw", idea_id),
+            teilhabe::ideas::service::link_path(keys, "withdraw", idea_id, app.state.clock.now()),
             StatusCode::OK,
         ),
         (
             "ideas/link_done",
             format!("/idea-links/{idea_id}/confirm/00"),
             StatusCode::NOT_FOUND,
+        ),
+        (
+            // A link from before links expired.
+            "ideas/link_expired",
+            format!(
+                "/idea-links/{idea_id}/withdraw/{}",
+                keys.keyed_hash(&["idea-link", "withdraw", &idea_id.to_string()])
+            ),
+            StatusCode::GONE,
         ),
         (
             "moderation/queue",
@@ -907,7 +919,7 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
         (
             "moderation/objection",
-            teilhabe::moderation::service::objection_path(keys, idea_id),
+            teilhabe::moderation::service::objection_path(keys, idea_id, app.state.clock.now()),
             StatusCode::OK,
         ),
     ]
@@ -1228,9 +1240,11 @@ async fn a_visitor_posts_with_the_code_only_and_the_idea_waits_for_the_moderator
     assert!(!idea.notify, "nobody to write to");
     let outbox = entity::mail_outbox::Entity::find().all(db).await?;
     assert!(
-        outbox
-            .iter()
-            .all(|m| !m.recipient.contains("vertippt") && !m.body_text.contains(&code)),
+        outbox.iter().all(|m| {
+            !m.recipient_domain.contains("vertippt")
+                && teilhabe::notifications::service::open(&app.state.keys, m)
+                    .is_none_or(|c| !c.to.contains("vertippt") && !c.body_text.contains(&code))
+        }),
         "no mail is queued"
     );
     let buckets = entity::rate_limits::Entity::find().all(db).await?;

@@ -963,6 +963,41 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
+    // Released, but the question has 2 answers, fewer than the minimum group size of 5: the
+    // text shows nowhere, neither on the results page, the goal page nor in the export.
+    app.client = new_client();
+    let goal = format!("/goals/{}", f.goal);
+    for page in [&results, &goal] {
+        let body = app.get(page).await.body;
+        assert!(!body.contains("Mehr Busse am Abend."), "{page}");
+    }
+    app.client = coordinator.clone();
+    let raw = download(&app, &format!("{}/export/responses.csv", f.manage)).await;
+    assert!(
+        !String::from_utf8_lossy(&raw.bytes).contains("Mehr Busse"),
+        "not in the export either"
+    );
+    // Three more answers make five: now it is shown everywhere.
+    for text in ["Ein Park", "Mehr Bänke", "Ein Jugendtreff"] {
+        app.client = new_client();
+        let res = post(
+            &app,
+            &f,
+            &[
+                (name(&qs[0]), text.into()),
+                ("action".into(), "submit".into()),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+    }
+    for page in [&results, &goal] {
+        let body = app.get(page).await.body;
+        assert!(body.contains("Mehr Busse am Abend."), "{page}");
+    }
+    app.client = coordinator.clone();
+    let raw = download(&app, &format!("{}/export/responses.csv", f.manage)).await;
+    assert!(String::from_utf8_lossy(&raw.bytes).contains("Mehr Busse am Abend."));
     app.client = new_client();
     let page = app.get(&results).await;
     assert!(page.body.contains("Mehr Busse am Abend."));
@@ -979,7 +1014,8 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
     );
     assert_eq!(
         surveys::pending_free_text_count(&app.state.db, None).await?,
-        0
+        3,
+        "only the three new ones wait"
     );
     app.client = coordinator;
     Ok(())

@@ -28,14 +28,14 @@ fn day(app: &TestApp, days: i64) -> String {
 
 /// A signed-in coordinator of `slug` with one goal and a published round; returns the coordinator's
 /// client, the goal and the round's management path.
-struct Setup {
+pub struct Setup {
     staff: reqwest::Client,
     place: Uuid,
     goal: Uuid,
     round: String,
 }
 
-async fn setup(app: &mut TestApp, slug: &str) -> Setup {
+pub async fn setup(app: &mut TestApp, slug: &str) -> Setup {
     let place = signed_in_coordinator(app, &format!("koordi@{slug}.example"), slug).await;
     let goals = seed_goals(app, place, &["Familien stärken"]).await;
     let round = create_round(
@@ -74,7 +74,7 @@ fn fields<'a>(
 
 /// Creates and publishes a workshop of the setup's round as its coordinator; returns its id.
 /// `extra` overrides the form's fields.
-async fn new_workshop(app: &mut TestApp, setup: &Setup, extra: &[(&str, &str)]) -> Uuid {
+pub async fn new_workshop(app: &mut TestApp, setup: &Setup, extra: &[(&str, &str)]) -> Uuid {
     let visitor = std::mem::replace(&mut app.client, setup.staff.clone());
     let date = day(app, 5);
     let deadline = day(app, 4);
@@ -540,11 +540,15 @@ async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
         teilhabe::workshops::service::send_reminders(&app.state).await?,
         0
     );
-    let reminders = entity::mail_outbox::Entity::find()
-        .filter(entity::mail_outbox::Column::Recipient.eq("kim@example.org"))
-        .filter(entity::mail_outbox::Column::BodyText.contains("wir erinnern Sie"))
-        .all(&app.state.db)
-        .await?;
+    let reminders: Vec<_> = teilhabe::notifications::service::mails_to(
+        &app.state.db,
+        &app.state.keys,
+        &["kim@example.org"],
+    )
+    .await?
+    .into_iter()
+    .filter(|m| m.kind == "workshop_reminder")
+    .collect();
     assert_eq!(reminders.len(), 1, "one reminder, queued once");
     Ok(())
 }
