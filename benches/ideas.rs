@@ -5,11 +5,12 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[allow(dead_code)] // each bench uses part of it
 mod support;
 
 use std::time::Instant;
 
-use entity::{ideas, rounds};
+use entity::ideas;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use teilhabe::{
@@ -81,31 +82,9 @@ async fn main() -> BenchResult {
     let coordinator = accounts::session_user(db, staff.id, staff.session_version)
         .await?
         .ok_or("coordinator")?;
-    let round = rounds::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        municipality_id: Set(place.id),
-        slug: Set("bench".into()),
-        title: Set("Bench".into()),
-        summary: Set(String::new()),
-        description: Set(String::new()),
-        status: Set("open".into()),
-        starts_at: Set(now - chrono::Duration::days(1)),
-        ends_at: Set(now + chrono::Duration::days(30)),
-        scheduled_at: Set(None),
-        contact_name: Set("X".into()),
-        contact_phone: Set(String::new()),
-        contact_email: Set(String::new()),
-        contact_address: Set(String::new()),
-        evaluation_summary: Set(None),
-        opened_at: Set(Some(now)),
-        closed_at: Set(None),
-        evaluated_at: Set(None),
-        created_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await?;
+    let round = support::open_round(place.id, "bench", now)
+        .insert(db)
+        .await?;
     let board = ideas_service::create_board(
         db,
         &coordinator,

@@ -6,6 +6,7 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[allow(dead_code)] // each bench uses part of it
 mod support;
 
 use std::time::{Duration, Instant};

@@ -7,6 +7,7 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[allow(dead_code)] // each bench uses part of it
 mod support;
 
 use std::time::{Duration, Instant};
@@ -84,31 +85,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         now,
     )
     .await?;
-    let round = rounds::Entity::insert(rounds::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        municipality_id: Set(place.id),
-        slug: Set("bench".into()),
-        title: Set("Bench".into()),
-        summary: Set(String::new()),
-        description: Set(String::new()),
-        status: Set("open".into()),
-        starts_at: Set(now - chrono::Duration::days(1)),
-        ends_at: Set(now + chrono::Duration::days(30)),
-        scheduled_at: Set(None),
-        contact_name: Set("Bench".into()),
-        contact_phone: Set(String::new()),
-        contact_email: Set("bench@example.org".into()),
-        contact_address: Set(String::new()),
-        evaluation_summary: Set(None),
-        opened_at: Set(Some(now)),
-        closed_at: Set(None),
-        evaluated_at: Set(None),
-        created_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
-    .exec_with_returning(db)
-    .await?;
+    let round = rounds::Entity::insert(support::open_round(place.id, "bench", now))
+        .exec_with_returning(db)
+        .await?;
 
     // Background volume: 50 other workshops with 200 sign-ups each, in batched INSERTs.
     let seed_start = Instant::now();

@@ -17,6 +17,8 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[allow(dead_code)] // each bench uses part of it
+mod support;
 
 use std::{
     sync::{
@@ -299,32 +301,6 @@ async fn reference(dir: &std::path::Path, synchronous: SqliteSynchronous) -> Ben
 
 // ---- seeding Teilhabe ----
 
-fn bench_round(place: Uuid, now: chrono::DateTime<chrono::Utc>) -> rounds::ActiveModel {
-    rounds::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        municipality_id: Set(place),
-        slug: Set("bench-writes".into()),
-        title: Set("Bench".into()),
-        summary: Set(String::new()),
-        description: Set(String::new()),
-        status: Set("open".into()),
-        starts_at: Set(now - chrono::Duration::days(1)),
-        ends_at: Set(now + chrono::Duration::days(30)),
-        scheduled_at: Set(None),
-        contact_name: Set("Bench".into()),
-        contact_phone: Set(String::new()),
-        contact_email: Set("bench@example.org".into()),
-        contact_address: Set(String::new()),
-        evaluation_summary: Set(None),
-        opened_at: Set(Some(now)),
-        closed_at: Set(None),
-        evaluated_at: Set(None),
-        created_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-}
-
 fn bench_workshop(
     round: &rounds::Model,
     now: chrono::DateTime<chrono::Utc>,
@@ -496,7 +472,9 @@ async fn main() -> BenchResult {
         ("page".into(), "0".into()),
         ("action".into(), "submit".into()),
     ];
-    let round = bench_round(place.id, now).insert(db).await?;
+    let round = support::open_round(place.id, "bench-writes", now)
+        .insert(db)
+        .await?;
     let board = ideas_service::create_board(
         db,
         &coordinator,

@@ -1,6 +1,11 @@
-//! What the benches share beside the test harness: how latencies are summarised.
+//! What the benches share beside the test harness: how latencies are summarised, and the open
+//! round their workshops, boards and surveys hang on.
 
 use std::time::Duration;
+
+use entity::rounds;
+use sea_orm::Set;
+use uuid::Uuid;
 
 /// "p50 …, p95 …, max …" in milliseconds, over `samples` in any order.
 pub fn latency_summary(mut samples: Vec<Duration>) -> String {
@@ -15,4 +20,35 @@ pub fn latency_summary(mut samples: Vec<Duration>) -> String {
         at(0.95).as_secs_f64() * 1e3,
         at(1.0).as_secs_f64() * 1e3,
     )
+}
+
+/// An open round of `place` (opened a day before `now`, ending 30 days after), to insert.
+pub fn open_round(
+    place: Uuid,
+    slug: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> rounds::ActiveModel {
+    rounds::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        municipality_id: Set(place),
+        slug: Set(slug.into()),
+        title: Set("Bench".into()),
+        summary: Set(String::new()),
+        description: Set(String::new()),
+        status: Set("open".into()),
+        starts_at: Set(now - chrono::Duration::days(1)),
+        ends_at: Set(now + chrono::Duration::days(30)),
+        scheduled_at: Set(None),
+        contact_name: Set("Bench".into()),
+        contact_phone: Set(String::new()),
+        contact_email: Set("bench@example.org".into()),
+        contact_address: Set(String::new()),
+        evaluation_summary: Set(None),
+        opened_at: Set(Some(now)),
+        closed_at: Set(None),
+        evaluated_at: Set(None),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
 }
