@@ -124,6 +124,7 @@ async fn send_renewing(
             .attachment
             .as_ref()
             .map(|a| (a.name.as_str(), a.content_type.as_str(), a.body.as_str())),
+        date: state.clock.now().into(),
     };
     let send = mailer.send(&state.settings, &outgoing);
     tokio::pin!(send);

@@ -23,6 +23,9 @@ pub struct OutgoingMail<'a> {
     pub body_html: &'a str,
     /// (file name, content type, text body) of an attached file.
     pub attachment: Option<(&'a str, &'a str, &'a str)>,
+    /// The `Date:` header: the application's clock, not the wall clock, so a mail says the same
+    /// time as the page that caused it (and tests see the time they set).
+    pub date: std::time::SystemTime,
 }
 
 impl Mailer {
@@ -90,6 +93,7 @@ fn build_message(settings: &Settings, mail: &OutgoingMail<'_>) -> anyhow::Result
     let to: Mailbox = mail.recipient.parse()?;
     let mut builder = Message::builder()
         .message_id(Some(format!("<{}>", mail.message_id)))
+        .date(mail.date)
         .from(from)
         .to(to)
         .subject(mail.subject);

@@ -287,6 +287,7 @@ async fn workers_of_several_instances_never_send_the_same_mail_twice() -> TestRe
 #[tokio::test]
 async fn mails_are_written_to_files_when_no_smtp_server_is_configured() -> TestResult {
     let app = spawn_app().await;
+    let before = app.state.clock.now();
     app.submit(
         "/account/magic",
         "/account/magic",
@@ -300,5 +301,14 @@ async fn mails_are_written_to_files_when_no_smtp_server_is_configured() -> TestR
     assert!(mail.contains("Message-ID: <"));
     assert!(mail.contains("From: Teilhabe <noreply@127.0.0.1>") || mail.contains("noreply@"));
     assert!(mail.contains("text/plain") && mail.contains("text/html"));
+    // The Date header comes from the application's clock (tests start it in 2027), not the
+    // wall clock: a mail tells the time of the page that caused it.
+    let after = app.state.clock.now();
+    let dated = |t: chrono::DateTime<chrono::Utc>| format!("Date: {}", t.format("%a, %d %b %Y"));
+    assert!(
+        mail.contains(&dated(before)) || mail.contains(&dated(after)),
+        "expected {} in {mail}",
+        dated(before)
+    );
     Ok(())
 }
