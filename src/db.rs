@@ -110,13 +110,22 @@ pub async fn connect_with_faults(
 /// every other connection) while the "commits" on this connection only release savepoints of a
 /// transaction that is never committed: acknowledged writes that are lost.
 ///
-/// The ping first lets the connection finish the rollback queued when the transaction was
-/// dropped, so only a connection whose rollback really failed is discarded.
+/// Most connections come back at depth 0 (every plain read): they are kept without a round trip
+/// (sqlx pings each returned connection after this hook anyway). Above 0, the ping first lets
+/// the connection finish a rollback still queued from a dropped transaction (SQLite's worker
+/// lowers the depth only once it ran), so only a connection whose rollback really failed is
+/// discarded.
 pub async fn discard_if_in_transaction<DB: sqlx::Database>(
     conn: &mut DB::Connection,
 ) -> Result<bool, sqlx::Error> {
+    let depth_of = |conn: &DB::Connection| {
+        <DB::TransactionManager as TransactionManager>::get_transaction_depth(conn)
+    };
+    if depth_of(conn) == 0 {
+        return Ok(true);
+    }
     conn.ping().await?;
-    let depth = <DB::TransactionManager as TransactionManager>::get_transaction_depth(conn);
+    let depth = depth_of(conn);
     if depth > 0 {
         tracing::warn!(
             depth,
