@@ -12,7 +12,6 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
 use entity::{rounds, workshop_signups, workshops};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -22,44 +21,6 @@ fn setting(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn workshop(
-    round: &rounds::Model,
-    capacity: i32,
-    now: chrono::DateTime<Utc>,
-) -> workshops::ActiveModel {
-    workshops::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        round_id: Set(round.id),
-        municipality_id: Set(round.municipality_id),
-        title: Set("Bench-Werkstatt".into()),
-        description: Set(String::new()),
-        starts_at: Set(now + chrono::Duration::days(10)),
-        ends_at: Set(now + chrono::Duration::days(10) + chrono::Duration::hours(2)),
-        address: Set("Rathaus".into()),
-        room: Set(String::new()),
-        transit: Set(String::new()),
-        capacity: Set(capacity),
-        max_per_signup: Set(4),
-        signup_deadline: Set(now + chrono::Duration::days(9)),
-        step_free: Set(true),
-        childcare: Set(true),
-        interpreter_languages: Set("Arabisch".into()),
-        sign_language: Set(false),
-        travel_costs: Set(false),
-        food: Set(false),
-        status: Set("published".into()),
-        documentation: Set(None),
-        reminded_at: Set(None),
-        personal_data_deleted_at: Set(None),
-        published_at: Set(Some(now)),
-        cancelled_at: Set(None),
-        held_at: Set(None),
-        created_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
 }
 
 #[tokio::main]
@@ -91,7 +52,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Background volume: 50 other workshops with 200 sign-ups each, in batched INSERTs.
     let seed_start = Instant::now();
-    let others: Vec<workshops::ActiveModel> = (0..50).map(|_| workshop(&round, 200, now)).collect();
+    let others: Vec<workshops::ActiveModel> = (0..50)
+        .map(|_| support::published_workshop(&round, 200, now))
+        .collect();
     let other_ids: Vec<Uuid> = others
         .iter()
         .filter_map(|w| match &w.id {
@@ -128,7 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         });
         workshop_signups::Entity::insert_many(rows).exec(db).await?;
     }
-    let target = workshops::Entity::insert(workshop(&round, capacity, now))
+    let target = workshops::Entity::insert(support::published_workshop(&round, capacity, now))
         .exec_with_returning(db)
         .await?;
     println!(

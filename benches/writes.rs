@@ -29,7 +29,7 @@ use std::{
 };
 
 use actix_web::{App, HttpResponse, HttpServer, web};
-use entity::{ideas, rounds, workshops};
+use entity::{ideas, workshops};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, EntityTrait, Set, Statement,
     sqlx::{
@@ -301,43 +301,6 @@ async fn reference(dir: &std::path::Path, synchronous: SqliteSynchronous) -> Ben
 
 // ---- seeding Teilhabe ----
 
-fn bench_workshop(
-    round: &rounds::Model,
-    now: chrono::DateTime<chrono::Utc>,
-) -> workshops::ActiveModel {
-    workshops::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        round_id: Set(round.id),
-        municipality_id: Set(round.municipality_id),
-        title: Set("Bench-Werkstatt".into()),
-        description: Set(String::new()),
-        starts_at: Set(now + chrono::Duration::days(10)),
-        ends_at: Set(now + chrono::Duration::days(10) + chrono::Duration::hours(2)),
-        address: Set("Rathaus".into()),
-        room: Set(String::new()),
-        transit: Set(String::new()),
-        capacity: Set(1_000_000),
-        max_per_signup: Set(4),
-        signup_deadline: Set(now + chrono::Duration::days(9)),
-        step_free: Set(true),
-        childcare: Set(false),
-        interpreter_languages: Set(String::new()),
-        sign_language: Set(false),
-        travel_costs: Set(false),
-        food: Set(false),
-        status: Set("published".into()),
-        documentation: Set(None),
-        reminded_at: Set(None),
-        personal_data_deleted_at: Set(None),
-        published_at: Set(Some(now)),
-        cancelled_at: Set(None),
-        held_at: Set(None),
-        created_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-}
-
 fn bench_idea(
     board: Uuid,
     place: Uuid,
@@ -499,9 +462,14 @@ async fn main() -> BenchResult {
     let idea = bench_idea(board.id, place.id, category, now)
         .insert(db)
         .await?;
-    let workshop = workshops::Entity::insert(bench_workshop(&round, now))
-        .exec_with_returning(db)
-        .await?;
+    let workshop = workshops::Entity::insert(workshops::ActiveModel {
+        // Without childcare or an interpreter: the sign-up form asks only for name and count.
+        childcare: Set(false),
+        interpreter_languages: Set(String::new()),
+        ..support::published_workshop(&round, 1_000_000, now)
+    })
+    .exec_with_returning(db)
+    .await?;
     let idea_page = app.url(&format!("/ideas/{}/{}", board.id, idea.id));
     let mut users = Vec::new();
     for u in 0..clients {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use entity::rounds;
+use entity::{rounds, workshops};
 use sea_orm::Set;
 use uuid::Uuid;
 
@@ -47,6 +47,46 @@ pub fn open_round(
         opened_at: Set(Some(now)),
         closed_at: Set(None),
         evaluated_at: Set(None),
+        created_by: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+/// A published workshop of `round` ten days after `now`, with childcare and an interpreter, to
+/// insert.
+pub fn published_workshop(
+    round: &rounds::Model,
+    capacity: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> workshops::ActiveModel {
+    workshops::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        round_id: Set(round.id),
+        municipality_id: Set(round.municipality_id),
+        title: Set("Bench-Werkstatt".into()),
+        description: Set(String::new()),
+        starts_at: Set(now + chrono::Duration::days(10)),
+        ends_at: Set(now + chrono::Duration::days(10) + chrono::Duration::hours(2)),
+        address: Set("Rathaus".into()),
+        room: Set(String::new()),
+        transit: Set(String::new()),
+        capacity: Set(capacity),
+        max_per_signup: Set(4),
+        signup_deadline: Set(now + chrono::Duration::days(9)),
+        step_free: Set(true),
+        childcare: Set(true),
+        interpreter_languages: Set("Arabisch".into()),
+        sign_language: Set(false),
+        travel_costs: Set(false),
+        food: Set(false),
+        status: Set("published".into()),
+        documentation: Set(None),
+        reminded_at: Set(None),
+        personal_data_deleted_at: Set(None),
+        published_at: Set(Some(now)),
+        cancelled_at: Set(None),
+        held_at: Set(None),
         created_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
