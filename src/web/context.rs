@@ -13,6 +13,7 @@ use actix_web::{
     middleware::Next,
     web,
 };
+use sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -321,8 +322,14 @@ impl Ctx {
         Ok(())
     }
 
-    /// Renders `template` with status 200.
-    pub fn render(&self, template: &str, title_key: &str, page: Value) -> AppResult<HttpResponse> {
+    /// Renders `template` with status 200. `page` is the page's view: a typed view model
+    /// (`#[derive(Serialize)]`) or, where a slice has not got one yet, a JSON value.
+    pub fn render(
+        &self,
+        template: &str,
+        title_key: &str,
+        page: impl Serialize,
+    ) -> AppResult<HttpResponse> {
         self.render_status(StatusCode::OK, template, title_key, page)
     }
 
@@ -331,9 +338,33 @@ impl Ctx {
         status: StatusCode,
         template: &str,
         title_key: &str,
-        page: Value,
+        page: impl Serialize,
     ) -> AppResult<HttpResponse> {
         self.render_page_titled(status, template, &self.t(title_key), page)
+    }
+
+    /// The form round-trip's "no": the same page again with status 422, the errors summarised
+    /// at the top and every field as the person typed it (the page's view carries both).
+    pub fn render_invalid(
+        &self,
+        template: &str,
+        title_key: &str,
+        page: impl Serialize,
+    ) -> AppResult<HttpResponse> {
+        self.render_status(StatusCode::UNPROCESSABLE_ENTITY, template, title_key, page)
+    }
+
+    /// The form round-trip's "yes": commits the write, then (only once it is stored) leaves a
+    /// success message for the next page and answers 303 to `location`.
+    pub async fn commit_and_redirect(
+        &self,
+        txn: DatabaseTransaction,
+        flash_key: &str,
+        location: &str,
+    ) -> AppResult<HttpResponse> {
+        txn.commit().await?;
+        self.flash(FlashKind::Success, flash_key)?;
+        Ok(see_other(location))
     }
 
     /// Renders `template` with status 200 under a title that is content (a round's title), not a
@@ -342,7 +373,7 @@ impl Ctx {
         &self,
         template: &str,
         title: &str,
-        page: Value,
+        page: impl Serialize,
     ) -> AppResult<HttpResponse> {
         self.render_page_titled(StatusCode::OK, template, title, page)
     }
@@ -352,8 +383,9 @@ impl Ctx {
         status: StatusCode,
         template: &str,
         title: &str,
-        page: Value,
+        page: impl Serialize,
     ) -> AppResult<HttpResponse> {
+        let page = serde_json::to_value(page).map_err(|e| AppError::Internal(e.into()))?;
         let flash: Vec<Flash> = self.session.get(SESSION_FLASH)?.unwrap_or_default();
         if !flash.is_empty() {
             self.session.remove(SESSION_FLASH);
@@ -391,7 +423,7 @@ impl Ctx {
         template: &str,
         title_key: &str,
         subject: &str,
-        page: Value,
+        page: impl Serialize,
     ) -> AppResult<HttpResponse> {
         let title = format!("{subject} – {}", self.t(title_key));
         self.render_page_titled(status, template, &title, page)

@@ -8,6 +8,17 @@ use validator::ValidationErrors;
 
 use crate::web::i18n::{self, Lang};
 
+/// How every form is checked: the typed input, or the errors to show beside the fields. What a
+/// check needs beyond the form's own fields (a time zone, a minimum group size, the rounds a
+/// board may serve) comes in as `Rules`; a form that needs nothing takes `()`. Checks that need
+/// the database run after this one, in the use case, and add to the same `FormErrors`.
+pub trait CheckForm {
+    type Input;
+    type Rules: ?Sized;
+
+    fn check(&self, rules: &Self::Rules) -> Result<Self::Input, FormErrors>;
+}
+
 #[derive(Debug, Default)]
 pub struct FormErrors {
     /// (field, translation key), in form order.

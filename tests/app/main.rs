@@ -5,6 +5,7 @@ mod a11y;
 mod access;
 mod accounts;
 mod admin;
+mod architecture;
 mod dashboard;
 mod durability;
 mod first_start;
