@@ -60,10 +60,10 @@ fn src_dir() -> PathBuf {
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("src is readable")
-        .map(|e| e.expect("directory entry").path())
-        .collect();
+    let Ok(listing) = std::fs::read_dir(dir) else {
+        panic!("{} is not readable", dir.display());
+    };
+    let mut entries: Vec<PathBuf> = listing.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
@@ -76,15 +76,24 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The top-level module a file of `src/` belongs to (`src/surveys/answer.rs` → `surveys`).
 fn module_of(file: &Path) -> String {
-    let relative = file.strip_prefix(src_dir()).expect("file under src");
-    let first = relative
-        .components()
-        .next()
-        .expect("non-empty path")
-        .as_os_str()
-        .to_string_lossy()
-        .to_string();
+    let relative = shown(file);
+    let first = relative.split('/').next().unwrap_or_default();
     first.trim_end_matches(".rs").to_string()
+}
+
+/// A file's path inside `src/`, as messages show it.
+fn shown(file: &Path) -> String {
+    file.strip_prefix(src_dir())
+        .unwrap_or(file)
+        .to_string_lossy()
+        .to_string()
+}
+
+fn read(file: &Path) -> String {
+    match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(e) => panic!("{}: {e}", file.display()),
+    }
 }
 
 /// Every `crate::<module>` a file names, in `use` trees and in paths alike.
@@ -96,11 +105,10 @@ struct CrateReferences {
 impl CrateReferences {
     fn add_use_tree(&mut self, tree: &syn::UseTree, under_crate: bool) {
         match tree {
-            syn::UseTree::Path(path) if !under_crate => {
-                if path.ident == "crate" {
-                    self.add_use_tree(&path.tree, true);
-                }
+            syn::UseTree::Path(path) if !under_crate && path.ident == "crate" => {
+                self.add_use_tree(&path.tree, true);
             }
+            syn::UseTree::Path(_) if !under_crate => {}
             syn::UseTree::Path(path) => {
                 self.modules.insert(path.ident.to_string());
             }
@@ -154,7 +162,7 @@ impl<'ast> Visit<'ast> for CrateReferences {
 }
 
 fn references_of(file: &Path) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(file).expect("source is readable");
+    let text = read(file);
     let syntax = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     let mut references = CrateReferences::default();
     references.visit_file(&syntax);
@@ -200,7 +208,7 @@ fn slices_use_only_the_plumbing_and_the_slices_below_them() {
             if !allowed {
                 violations.push(format!(
                     "{} ({}) uses crate::{used} ({})",
-                    file.strip_prefix(src_dir()).unwrap().display(),
+                    shown(&file),
                     LAYERS[own].0,
                     LAYERS[theirs].0,
                 ));
@@ -219,16 +227,16 @@ fn slices_use_only_the_plumbing_and_the_slices_below_them() {
 fn source_files_stay_under_the_house_limit() {
     let mut long = Vec::new();
     for file in all_files() {
-        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
         if LONG_FILES_ALLOWED.contains(&name.as_str()) {
             continue;
         }
-        let lines = std::fs::read_to_string(&file).unwrap().lines().count();
+        let lines = read(&file).lines().count();
         if lines > MAX_LINES {
-            long.push(format!(
-                "{} has {lines} lines",
-                file.strip_prefix(src_dir()).unwrap().display()
-            ));
+            long.push(format!("{} has {lines} lines", shown(&file)));
         }
     }
     assert!(
