@@ -12,7 +12,7 @@ use actix_web::{
 use crate::{
     accounts::{handlers as accounts, session_handlers as account_sessions},
     admin::handlers as admin,
-    dashboard::handlers as dashboard,
+    dashboard::start,
     health,
     ideas::handlers as ideas,
     ideas::link_renewal,
@@ -59,7 +59,7 @@ macro_rules! staff_routes {
 }
 
 staff_routes! {
-    GET "/manage" Staff => dashboard::start;
+    GET "/manage" Staff => start::start;
     GET "/manage/municipalities" Admin => admin::municipalities;
     POST "/manage/municipalities" Admin => admin::create_municipality;
     GET "/manage/municipalities/{id}" Admin => admin::edit_municipality;
