@@ -23,7 +23,7 @@ use crate::{
 
 /// What `/` may be narrowed to.
 #[derive(Clone, Debug, Default)]
-pub struct PublicFilter {
+struct PublicFilter {
     pub municipality_id: Option<Uuid>,
     pub target_group: Option<String>,
 }
@@ -49,7 +49,7 @@ fn public_query(filter: &PublicFilter) -> sea_orm::Select<rounds::Entity> {
 
 /// One page of public rounds: open ones first (closing soonest first), then closed and
 /// evaluated ones, most recent first.
-pub async fn public_page(
+async fn public_page(
     db: &impl ConnectionTrait,
     filter: &PublicFilter,
     page: u64,

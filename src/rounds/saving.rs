@@ -38,7 +38,7 @@ pub async fn slug_taken(
 
 /// A free slug for a new round: `base`, else `base-2`, `base-3` … (the base is shortened so a
 /// suffix still fits the 60 characters a slug may have).
-pub async fn free_slug(db: &impl ConnectionTrait, base: &str) -> Result<String, DbErr> {
+async fn free_slug(db: &impl ConnectionTrait, base: &str) -> Result<String, DbErr> {
     let base = base
         .get(..base.len().min(55))
         .unwrap_or(base)

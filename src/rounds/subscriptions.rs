@@ -58,11 +58,11 @@ pub const UNCONFIRMED_TTL: chrono::Duration = chrono::Duration::days(7);
 
 /// Links in subscription mails carry a keyed hash of the subscription's id and purpose, so
 /// nothing secret is stored and a link cannot be guessed or turned into another purpose.
-pub fn subscription_signature(keys: &Keys, purpose: LinkPurpose, id: Uuid) -> String {
+fn subscription_signature(keys: &Keys, purpose: LinkPurpose, id: Uuid) -> String {
     keys.keyed_hash(&["round-subscription", purpose.as_str(), &id.to_string()])
 }
 
-pub fn signature_matches(keys: &Keys, purpose: LinkPurpose, id: Uuid, given: &str) -> bool {
+fn signature_matches(keys: &Keys, purpose: LinkPurpose, id: Uuid, given: &str) -> bool {
     let expected = subscription_signature(keys, purpose, id);
     expected.as_bytes().ct_eq(given.as_bytes()).into()
 }
@@ -83,7 +83,7 @@ pub(super) fn subscription_topic(id: Uuid) -> String {
 /// Records a wish to hear of new rounds and sends the confirmation mail (double opt-in). An
 /// address that is already confirmed gets a note saying so, with the way out; the page answers
 /// the same either way, so nobody learns who subscribed.
-pub async fn subscribe(
+async fn subscribe(
     db: &impl ConnectionTrait,
     state: &AppState,
     municipality: &municipalities::Model,
@@ -154,14 +154,14 @@ pub async fn subscribe(
     .await
 }
 
-pub async fn find_subscription(
+async fn find_subscription(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<round_subscriptions::Model>, DbErr> {
     round_subscriptions::Entity::find_by_id(id).one(db).await
 }
 
-pub async fn confirm_subscription(
+async fn confirm_subscription(
     db: &impl ConnectionTrait,
     id: Uuid,
     now: DateTime<Utc>,
@@ -178,7 +178,7 @@ pub async fn confirm_subscription(
 
 /// Deletes the subscription, and with it the address and any "new round" mail to it that is
 /// still waiting in the outbox (each carries this subscription's own unsubscribe link).
-pub async fn unsubscribe(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
+async fn unsubscribe(db: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
     round_subscriptions::Entity::delete_by_id(id)
         .exec(db)
         .await?;
