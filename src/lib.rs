@@ -12,6 +12,7 @@ pub mod ideas;
 pub mod legal;
 pub mod moderation;
 pub mod notifications;
+pub mod participation;
 pub mod rounds;
 pub mod routes;
 pub mod secrets;

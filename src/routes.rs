@@ -12,15 +12,16 @@ use actix_web::{
 use crate::{
     accounts::{handlers as accounts, session_handlers as account_sessions},
     admin::handlers as admin,
-    dashboard::handlers as dashboard,
+    dashboard::start,
     health,
     ideas::handlers as ideas,
     ideas::link_renewal,
     legal::handlers as legal,
     moderation::handlers as moderation,
     notifications::handlers as outbox,
-    rounds::handlers as rounds,
-    strategy::handlers as strategy,
+    participation::{goal_page, round_page, strategy_page},
+    rounds::{editor, home, lifecycle, manage_list, subscriptions},
+    strategy::{fields, goals, measures, strategies},
     surveys::handlers as surveys,
     web::{
         access::{self, Access},
@@ -58,7 +59,7 @@ macro_rules! staff_routes {
 }
 
 staff_routes! {
-    GET "/manage" Staff => dashboard::start;
+    GET "/manage" Staff => start::start;
     GET "/manage/municipalities" Admin => admin::municipalities;
     POST "/manage/municipalities" Admin => admin::create_municipality;
     GET "/manage/municipalities/{id}" Admin => admin::edit_municipality;
@@ -67,37 +68,37 @@ staff_routes! {
     POST "/manage/users/invite" Admin => admin::invite;
     POST "/manage/roles/{id}/revoke" Admin => admin::revoke;
     GET "/manage/audit" Admin => admin::audit;
-    GET "/manage/rounds" Coordinator => rounds::manage_list;
-    GET "/manage/rounds/new" Coordinator => rounds::new_form;
-    POST "/manage/rounds/new" Coordinator => rounds::create;
-    GET "/manage/rounds/{id}" Coordinator => rounds::edit_form;
-    POST "/manage/rounds/{id}" Coordinator => rounds::update;
-    GET "/manage/rounds/{id}/preview" Coordinator => rounds::preview;
-    POST "/manage/rounds/{id}/publish" Coordinator => rounds::publish;
-    POST "/manage/rounds/{id}/unschedule" Coordinator => rounds::unschedule;
-    POST "/manage/rounds/{id}/close" Coordinator => rounds::close;
-    POST "/manage/rounds/{id}/reopen" Coordinator => rounds::reopen;
-    POST "/manage/rounds/{id}/evaluate" Coordinator => rounds::evaluate;
+    GET "/manage/rounds" Coordinator => manage_list::manage_list;
+    GET "/manage/rounds/new" Coordinator => editor::new_form;
+    POST "/manage/rounds/new" Coordinator => editor::create;
+    GET "/manage/rounds/{id}" Coordinator => editor::edit_form;
+    POST "/manage/rounds/{id}" Coordinator => editor::update;
+    GET "/manage/rounds/{id}/preview" Coordinator => round_page::preview;
+    POST "/manage/rounds/{id}/publish" Coordinator => lifecycle::publish;
+    POST "/manage/rounds/{id}/unschedule" Coordinator => lifecycle::unschedule;
+    POST "/manage/rounds/{id}/close" Coordinator => lifecycle::close_round;
+    POST "/manage/rounds/{id}/reopen" Coordinator => lifecycle::reopen;
+    POST "/manage/rounds/{id}/evaluate" Coordinator => lifecycle::evaluate;
     GET "/manage/outbox" Admin => outbox::outbox;
     POST "/manage/outbox/{id}/retry" Admin => outbox::retry;
-    GET "/manage/strategies" Coordinator => strategy::strategies;
-    POST "/manage/strategies" Coordinator => strategy::create_strategy;
-    GET "/manage/strategies/{id}" Coordinator => strategy::edit_strategy;
-    POST "/manage/strategies/{id}" Coordinator => strategy::update_strategy;
-    POST "/manage/strategies/{id}/fields" Coordinator => strategy::create_field;
-    GET "/manage/fields/{id}" Coordinator => strategy::edit_field;
-    POST "/manage/fields/{id}" Coordinator => strategy::update_field;
-    POST "/manage/fields/{id}/move" Coordinator => strategy::move_field;
-    POST "/manage/fields/{id}/goals" Coordinator => strategy::create_goal;
-    GET "/manage/goals/{id}" Coordinator => strategy::edit_goal;
-    POST "/manage/goals/{id}" Coordinator => strategy::update_goal;
-    POST "/manage/goals/{id}/move" Coordinator => strategy::move_goal;
-    POST "/manage/goals/{id}/archive" Coordinator => strategy::archive_goal;
-    POST "/manage/goals/{id}/restore" Coordinator => strategy::restore_goal;
-    POST "/manage/goals/{id}/measures" Coordinator => strategy::create_measure;
-    GET "/manage/measures/{id}" Coordinator => strategy::edit_measure;
-    POST "/manage/measures/{id}" Coordinator => strategy::update_measure;
-    POST "/manage/measures/{id}/move" Coordinator => strategy::move_measure;
+    GET "/manage/strategies" Coordinator => strategies::strategies;
+    POST "/manage/strategies" Coordinator => strategies::create_strategy;
+    GET "/manage/strategies/{id}" Coordinator => strategies::edit_strategy;
+    POST "/manage/strategies/{id}" Coordinator => strategies::update_strategy;
+    POST "/manage/strategies/{id}/fields" Coordinator => fields::create_field;
+    GET "/manage/fields/{id}" Coordinator => fields::edit_field;
+    POST "/manage/fields/{id}" Coordinator => fields::update_field;
+    POST "/manage/fields/{id}/move" Coordinator => fields::move_field;
+    POST "/manage/fields/{id}/goals" Coordinator => goals::create_goal;
+    GET "/manage/goals/{id}" Coordinator => goals::edit_goal;
+    POST "/manage/goals/{id}" Coordinator => goals::update_goal;
+    POST "/manage/goals/{id}/move" Coordinator => goals::move_goal;
+    POST "/manage/goals/{id}/archive" Coordinator => goals::archive_goal;
+    POST "/manage/goals/{id}/restore" Coordinator => goals::restore_goal;
+    POST "/manage/goals/{id}/measures" Coordinator => measures::create_measure;
+    GET "/manage/measures/{id}" Coordinator => measures::edit_measure;
+    POST "/manage/measures/{id}" Coordinator => measures::update_measure;
+    POST "/manage/measures/{id}/move" Coordinator => measures::move_measure;
     GET "/manage/boards" Coordinator => ideas::manage_boards;
     POST "/manage/boards" Coordinator => ideas::create_board;
     GET "/manage/boards/{id}" Coordinator => ideas::edit_board;
@@ -161,18 +162,21 @@ staff_routes! {
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.route("/", web::get().to(rounds::home))
-        .route("/rounds/{slug}", web::get().to(rounds::show))
-        .route("/subscribe", web::get().to(rounds::subscribe_form))
-        .route("/subscribe", web::post().to(rounds::subscribe))
-        .route("/subscribe/sent", web::get().to(rounds::subscribe_sent))
+    cfg.route("/", web::get().to(home::home))
+        .route("/rounds/{slug}", web::get().to(round_page::show))
+        .route("/subscribe", web::get().to(subscriptions::subscribe_form))
+        .route("/subscribe", web::post().to(subscriptions::subscribe_post))
         .route(
-            "/subscriptions/{id}/{purpose}/{signature}",
-            web::get().to(rounds::subscription_link_page),
+            "/subscribe/sent",
+            web::get().to(subscriptions::subscribe_sent),
         )
         .route(
             "/subscriptions/{id}/{purpose}/{signature}",
-            web::post().to(rounds::subscription_link),
+            web::get().to(subscriptions::subscription_link_page),
+        )
+        .route(
+            "/subscriptions/{id}/{purpose}/{signature}",
+            web::post().to(subscriptions::subscription_link),
         )
         .route("/healthz", web::get().to(health::check))
         .route("/impressum", web::get().to(legal::imprint))
@@ -181,9 +185,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/favicon.ico", web::get().to(static_files::favicon))
         .route(
             "/strategies/{slug}",
-            web::get().to(strategy::public_strategy),
+            web::get().to(strategy_page::public_strategy),
         )
-        .route("/goals/{id}", web::get().to(strategy::public_goal))
+        .route("/goals/{id}", web::get().to(goal_page::public_goal))
         .route("/ideas/{board_id}", web::get().to(ideas::board))
         .route("/ideas/{board_id}/new", web::get().to(ideas::new_form))
         .route("/ideas/{board_id}/new", web::post().to(ideas::post_idea))

@@ -706,7 +706,7 @@ pub async fn delete_account(
             .chain([email.as_str()])
             .collect();
         crate::notifications::service::forget_recipients(db, keys, &addresses).await?;
-        crate::rounds::service::forget_subscriber(db, &email).await?;
+        crate::rounds::subscribers::forget_subscriber(db, &email).await?;
         crate::workshops::service::forget_address(db, &email, now).await?;
         crate::ideas::service::forget_visitor_address(db, &email).await?;
     }
@@ -763,7 +763,7 @@ pub async fn export_data(
         "ideas_without_account": crate::ideas::service::visitor_ideas_of(db, &user.email).await?,
         "flags": crate::moderation::service::flags_of(db, keys, user_id).await?,
         "surveys_taken_part": crate::surveys::service::participations_of(db, keys, user_id).await?,
-        "round_subscriptions": crate::rounds::service::subscriptions_of(db, &user.email).await?,
+        "round_subscriptions": crate::rounds::subscribers::subscriptions_of(db, &user.email).await?,
         "workshop_signups": crate::workshops::service::signups_of(db, &user.email).await?,
         "sessions": crate::accounts::sessions::export_of(db, user_id).await?,
         // The outbox keeps the address only encrypted and only until the mail is sent; the

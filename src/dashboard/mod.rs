@@ -3,5 +3,5 @@
 //! workshops, notifications, legal): it calls their public service functions or reads their
 //! entities, and no slice imports it.
 
-pub mod handlers;
-pub mod service;
+pub mod start;
+pub mod work;

@@ -419,7 +419,7 @@ async fn idea_page(
         })
         .collect();
     let goal = match idea.official_goal_id {
-        Some(g) => crate::strategy::service::goals_by_ids(db, &[g])
+        Some(g) => crate::strategy::picker::goals_by_ids(db, &[g])
             .await?
             .into_iter()
             .next(),
@@ -1040,7 +1040,7 @@ pub async fn link(
         .ok_or(AppError::NotFound)?;
     // A board that closed while the mail waited takes no more ideas.
     if idea.status == service::UNCONFIRMED {
-        let round = crate::rounds::service::find(&txn, board.round_id)
+        let round = crate::rounds::model::find(&txn, board.round_id)
             .await?
             .ok_or(AppError::NotFound)?;
         if !service::is_open(&board, &round) {
@@ -1223,7 +1223,8 @@ async fn managed_board(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, idea_boar
 async fn round_choices(ctx: &Ctx, user: &CurrentUser) -> AppResult<Vec<(Uuid, String)>> {
     let scope = user.coordinated_municipalities();
     let (list, _) =
-        crate::rounds::service::managed_page(&ctx.state.db, scope.as_deref(), None, 0, 200).await?;
+        crate::rounds::manage_list::managed_page(&ctx.state.db, scope.as_deref(), None, 0, 200)
+            .await?;
     Ok(list
         .into_iter()
         .filter(|r| r.status != "evaluated")
@@ -1293,7 +1294,7 @@ pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<Htt
     let Some(input) = form.check(&rounds, &mut errors) else {
         return boards_page(&ctx, 0, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    let round = crate::rounds::service::find(&ctx.state.db, input.round_id)
+    let round = crate::rounds::model::find(&ctx.state.db, input.round_id)
         .await?
         .filter(|r| user.coordinates(r.municipality_id))
         .ok_or(AppError::NotFound)?;
@@ -1388,13 +1389,13 @@ async fn answer_choices(
     ctx: &Ctx,
     idea: &ideas::Model,
 ) -> AppResult<(
-    Vec<crate::strategy::service::GoalRef>,
+    Vec<crate::strategy::picker::GoalRef>,
     Vec<entity::measures::Model>,
 )> {
     let db = &ctx.state.db;
-    let goals = crate::strategy::service::selectable_goals(db, idea.municipality_id).await?;
+    let goals = crate::strategy::picker::goal_picker(db, idea.municipality_id, &[]).await?;
     let ids: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
-    let measures = crate::strategy::service::measures_of(db, &ids).await?;
+    let measures = crate::strategy::model::measures_of(db, &ids).await?;
     Ok((goals, measures))
 }
 

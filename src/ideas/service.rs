@@ -71,9 +71,9 @@ pub async fn find_public_board(
     let Some(board) = find_board(db, id).await? else {
         return Ok(None);
     };
-    let round = crate::rounds::service::find(db, board.round_id).await?;
+    let round = crate::rounds::model::find(db, board.round_id).await?;
     Ok(round
-        .filter(|r| crate::rounds::service::Status::PUBLIC.contains(&r.status.as_str()))
+        .filter(|r| crate::rounds::model::Status::PUBLIC.contains(&r.status.as_str()))
         .map(|r| (board, r)))
 }
 
@@ -156,8 +156,8 @@ pub async fn create_board(
     }
     .insert(db)
     .await?;
-    let goal_ids = crate::rounds::service::goal_ids(db, round.id).await?;
-    let goals = crate::strategy::service::goals_by_ids(db, &goal_ids).await?;
+    let goal_ids = crate::rounds::model::goal_ids(db, round.id).await?;
+    let goals = crate::strategy::picker::goals_by_ids(db, &goal_ids).await?;
     let mut position = 0;
     for goal in &goals {
         add_category(db, board.id, Some(goal.id), &goal.title, position).await?;

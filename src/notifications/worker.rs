@@ -36,7 +36,7 @@ pub fn spawn(
         let mut checkpoints = crate::storage::checkpoint::Checkpointer::default();
         loop {
             // Before delivery, so the mails of a round that just opened go out in this pass.
-            if let Err(e) = crate::rounds::service::advance_due(&state).await {
+            if let Err(e) = crate::rounds::due::advance_due(&state).await {
                 tracing::error!(error = %e, "opening or closing rounds failed");
             }
             if let Err(e) = deliver_due(&state, &mailer).await {
@@ -75,7 +75,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     rate_limit::prune(&state.db, now.timestamp()).await?;
     accounts::purge_stale(&state.db, now).await?;
     crate::accounts::sessions::purge(&state.db, &state.settings, now).await?;
-    crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
+    crate::rounds::subscribers::purge_unconfirmed(&state.db, now).await?;
     crate::workshops::service::purge_personal_data(
         &state.db,
         now,

@@ -12,10 +12,12 @@ use crate::{
     error::AppError,
     rounds::{
         forms::{RoundInput, parse_tags},
-        service::{self, Status, Transition},
+        lifecycle::{Transition, transition},
+        model::Status,
+        saving,
     },
     state::AppState,
-    strategy::service as strategy,
+    strategy::picker as strategy,
 };
 
 struct DemoRound {
@@ -123,7 +125,7 @@ pub async fn seed(
         .filter(rounds::Column::MunicipalityId.eq(municipality_id))
         .count(db)
         .await?;
-    let goals = strategy::selectable_goals(db, municipality_id).await?;
+    let goals = strategy::goal_picker(db, municipality_id, &[]).await?;
     if existing > 0 || goals.is_empty() {
         return Ok(0);
     }
@@ -154,15 +156,15 @@ pub async fn seed(
                 .map(|g| g.id)
                 .collect(),
         };
-        let round = service::create(db, coordinator, municipality_id, &input, now).await?;
+        let round = saving::create(db, coordinator, municipality_id, &input, now).await?;
         match demo.state {
             Status::Open => {
-                service::transition(db, state, coordinator, &round, Transition::Publish, now)
+                transition(db, state, coordinator, &round, Transition::Publish, now)
                     .await?
                     .ok();
             }
             Status::Draft if demo.scheduled => {
-                service::transition(db, state, coordinator, &round, Transition::Publish, now)
+                transition(db, state, coordinator, &round, Transition::Publish, now)
                     .await?
                     .ok();
             }

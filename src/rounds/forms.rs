@@ -1,13 +1,15 @@
 //! The forms of the rounds slice and their checks. Checks that need the database (slug taken,
-//! goals of this municipality) live in the handlers' use of `service`.
+//! goals of this municipality) follow in the editor. Also the date, tag and phone rules other
+//! slices share.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use entity::municipalities;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
     admin::service::is_valid_slug,
-    web::forms::{FormErrors, multiline},
+    web::forms::{CheckForm, FormErrors, multiline},
 };
 
 pub const TITLE_MAX: usize = 200;
@@ -54,10 +56,16 @@ pub struct RoundInput {
     pub goal_ids: Vec<Uuid>,
 }
 
-impl RoundForm {
+impl CheckForm for RoundForm {
+    type Input = RoundInput;
+    /// The municipality's time zone.
+    type Rules = chrono_tz::Tz;
+
     /// Checks the form. Dates are whole days in the municipality's time zone: a round opens at
     /// the start of its first day and closes at the end of its last.
-    pub fn check(&self, tz: chrono_tz::Tz, errors: &mut FormErrors) -> Option<RoundInput> {
+    fn check(&self, tz: &chrono_tz::Tz) -> Result<RoundInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let errors = &mut errors;
         let title = self.title.trim();
         if title.is_empty() {
             errors.add("title", "error-round-title-missing");
@@ -126,19 +134,19 @@ impl RoundForm {
             errors.add("goal_ids", "error-round-goals-missing");
         }
         let (Some(start), Some(end), true) = (starts_on, ends_on, errors.is_empty()) else {
-            return None;
+            return Err(std::mem::take(errors));
         };
         let (Some(starts_at), Some(ends_at)) = (
-            start_of_day(tz, start),
-            end.succ_opt().and_then(|next| start_of_day(tz, next)),
+            start_of_day(*tz, start),
+            end.succ_opt().and_then(|next| start_of_day(*tz, next)),
         ) else {
             errors.add("starts_on", "error-round-date");
-            return None;
+            return Err(std::mem::take(errors));
         };
         let mut goal_ids = goal_ids;
         goal_ids.sort();
         goal_ids.dedup();
-        Some(RoundInput {
+        Ok(RoundInput {
             title: title.to_string(),
             slug,
             summary,
@@ -248,6 +256,22 @@ pub struct EvaluationForm {
     pub evaluation_summary: String,
 }
 
+impl CheckForm for EvaluationForm {
+    /// The public summary as it is stored.
+    type Input = String;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<String, FormErrors> {
+        let text = multiline(&self.evaluation_summary);
+        if text.chars().count() > EVALUATION_MAX {
+            let mut errors = FormErrors::new();
+            errors.add("evaluation_summary", "error-round-evaluation-long");
+            return Err(errors);
+        }
+        Ok(text)
+    }
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct HomeQuery {
@@ -275,6 +299,38 @@ pub struct SubscribeForm {
     pub municipality: String,
     #[serde(deserialize_with = "crate::web::forms::trimmed")]
     pub email: String,
+}
+
+/// A subscription form that passed its checks.
+pub struct SubscribeInput {
+    pub place: municipalities::Model,
+    pub email: String,
+}
+
+impl CheckForm for SubscribeForm {
+    type Input = SubscribeInput;
+    /// The municipalities one may subscribe to.
+    type Rules = [municipalities::Model];
+
+    fn check(&self, places: &[municipalities::Model]) -> Result<SubscribeInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let place = places.iter().find(|m| m.slug == self.municipality);
+        if place.is_none() {
+            errors.add("municipality", "error-municipality-unknown");
+        }
+        if self.email.is_empty() {
+            errors.add("email", "error-email-missing");
+        } else if !validator::ValidateEmail::validate_email(&self.email) || self.email.len() > 254 {
+            errors.add("email", "error-email-invalid");
+        }
+        match place {
+            Some(place) if errors.is_empty() => Ok(SubscribeInput {
+                place: place.clone(),
+                email: self.email.clone(),
+            }),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[cfg(test)]

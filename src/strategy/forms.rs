@@ -3,14 +3,49 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 use validator::{Validate, ValidationErrors};
 
 use crate::{
-    strategy::service::{
-        FieldInput, GoalInput, MEASURE_STATUSES, MeasureInput, STRATEGY_STATUSES, StrategyInput,
-    },
-    web::forms::{FormErrors, multiline},
+    error::{AppError, AppResult},
+    strategy::model::{Direction, MeasureStatus, StrategyStatus},
+    web::forms::{CheckForm, FormErrors, multiline},
 };
+
+/// What the strategy form says, checked.
+pub struct StrategyInput {
+    /// The municipality chosen on the form that creates a strategy (`None` on the edit form).
+    pub municipality_id: Option<Uuid>,
+    pub title: String,
+    pub period_start: i32,
+    pub period_end: i32,
+    pub status: StrategyStatus,
+    pub summary: String,
+}
+
+/// What the field-of-action form says, checked.
+pub struct FieldInput {
+    pub title: String,
+    pub description: String,
+}
+
+/// What the goal form says, checked.
+pub struct GoalInput {
+    pub title: String,
+    pub description: String,
+    pub target_text: Option<String>,
+}
+
+/// What the measure form says, checked.
+pub struct MeasureInput {
+    pub title: String,
+    pub description: String,
+    pub responsible_body: String,
+    pub status: MeasureStatus,
+    pub starts_on: Option<NaiveDate>,
+    pub ends_on: Option<NaiveDate>,
+    pub progress_note: String,
+}
 
 /// The earliest and latest year a strategy period may name.
 pub const FIRST_YEAR: i32 = 2000;
@@ -57,17 +92,32 @@ impl StrategyForm {
         Self {
             period_start: this_year.to_string(),
             period_end: (this_year + 4).to_string(),
-            status: "draft".into(),
+            status: StrategyStatus::Draft.as_str().into(),
             ..Self::default()
         }
     }
+}
 
-    pub fn check(&self) -> Result<StrategyInput, FormErrors> {
-        self.check_after(FormErrors::new())
-    }
+impl CheckForm for StrategyForm {
+    type Input = StrategyInput;
+    /// On the form that creates a strategy, the municipalities the person may choose from; on
+    /// the edit form `None`: the strategy stays where it is.
+    type Rules = Option<Vec<Uuid>>;
 
-    /// Checks the form after the caller's own checks found `errors` (they come first).
-    pub fn check_after(&self, mut errors: FormErrors) -> Result<StrategyInput, FormErrors> {
+    fn check(&self, choosable: &Option<Vec<Uuid>>) -> Result<StrategyInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let municipality_id = match choosable {
+            None => None,
+            Some(ids) => {
+                let chosen = Uuid::parse_str(&self.municipality_id)
+                    .ok()
+                    .filter(|id| ids.contains(id));
+                if chosen.is_none() {
+                    errors.add("municipality_id", "error-municipality-unknown");
+                }
+                chosen
+            }
+        };
         let result = self.validate();
         require(
             &mut errors,
@@ -89,16 +139,18 @@ impl StrategyForm {
         {
             errors.add("period_end", "strategy-error-period-end-before-start");
         }
-        if !STRATEGY_STATUSES.contains(&self.status.as_str()) {
+        let status = StrategyStatus::parse(&self.status);
+        if status.is_none() {
             errors.add("status", "strategy-error-status");
         }
         checked(&mut errors, &result, "summary");
-        match (start, end, errors.is_empty()) {
-            (Some(period_start), Some(period_end), true) => Ok(StrategyInput {
+        match (start, end, status, errors.is_empty()) {
+            (Some(period_start), Some(period_end), Some(status), true) => Ok(StrategyInput {
+                municipality_id,
                 title: self.title.clone(),
                 period_start,
                 period_end,
-                status: self.status.clone(),
+                status,
                 summary: multiline(&self.summary),
             }),
             _ => Err(errors),
@@ -123,8 +175,11 @@ pub struct FieldForm {
     pub field_description: String,
 }
 
-impl FieldForm {
-    pub fn check(&self) -> Result<FieldInput, FormErrors> {
+impl CheckForm for FieldForm {
+    type Input = FieldInput;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<FieldInput, FormErrors> {
         let mut errors = FormErrors::new();
         let result = self.validate();
         require(
@@ -160,8 +215,11 @@ pub struct GoalForm {
     pub goal_target_text: String,
 }
 
-impl GoalForm {
-    pub fn check(&self) -> Result<GoalInput, FormErrors> {
+impl CheckForm for GoalForm {
+    type Input = GoalInput;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<GoalInput, FormErrors> {
         let mut errors = FormErrors::new();
         let result = self.validate();
         require(
@@ -210,12 +268,17 @@ pub struct MeasureForm {
 impl MeasureForm {
     pub fn blank() -> Self {
         Self {
-            measure_status: "planned".into(),
+            measure_status: MeasureStatus::Planned.as_str().into(),
             ..Self::default()
         }
     }
+}
 
-    pub fn check(&self) -> Result<MeasureInput, FormErrors> {
+impl CheckForm for MeasureForm {
+    type Input = MeasureInput;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<MeasureInput, FormErrors> {
         let mut errors = FormErrors::new();
         let result = self.validate();
         require(
@@ -231,7 +294,8 @@ impl MeasureForm {
         ] {
             checked(&mut errors, &result, field);
         }
-        if !MEASURE_STATUSES.contains(&self.measure_status.as_str()) {
+        let status = MeasureStatus::parse(&self.measure_status);
+        if status.is_none() {
             errors.add("measure_status", "strategy-error-status");
         }
         let starts_on = parse_date(&self.measure_starts_on);
@@ -248,12 +312,12 @@ impl MeasureForm {
             errors.add("measure_ends_on", "strategy-error-end-before-start");
         }
         checked(&mut errors, &result, "measure_progress_note");
-        match (starts_on, ends_on, errors.is_empty()) {
-            (Ok(starts_on), Ok(ends_on), true) => Ok(MeasureInput {
+        match (starts_on, ends_on, status, errors.is_empty()) {
+            (Ok(starts_on), Ok(ends_on), Some(status), true) => Ok(MeasureInput {
                 title: self.measure_title.clone(),
                 description: multiline(&self.measure_description),
                 responsible_body: self.measure_responsible_body.clone(),
-                status: self.measure_status.clone(),
+                status,
                 starts_on,
                 ends_on,
                 progress_note: multiline(&self.measure_progress_note),
@@ -286,6 +350,13 @@ pub struct MoveForm {
     pub back: String,
 }
 
+impl MoveForm {
+    /// Which way to move; anything but `up` or `down` is a bad request.
+    pub fn direction(&self) -> AppResult<Direction> {
+        Direction::parse(&self.direction).ok_or(AppError::BadRequest)
+    }
+}
+
 /// `?strategy=` on the public page: which of several strategies to show.
 #[derive(Debug, Default, Deserialize)]
 pub struct StrategyQuery {
@@ -315,7 +386,7 @@ mod tests {
             status: "draft".into(),
             ..StrategyForm::default()
         };
-        let Err(errors) = form.check() else {
+        let Err(errors) = form.check(&None) else {
             panic!("accepted a reversed period");
         };
         let view = errors.view(crate::web::i18n::Lang::De);

@@ -117,7 +117,7 @@ pub async fn seed(
     {
         return Ok(0);
     }
-    let goals = crate::rounds::service::goal_ids(db, round.id).await?;
+    let goals = crate::rounds::model::goal_ids(db, round.id).await?;
     let input = crate::surveys::forms::SurveyInput {
         title: TITLE.into(),
         intro: "Sie suchen Arbeit oder haben gerade eine gefunden? Erzählen Sie uns in 5 Minuten, was Ihnen hilft und was fehlt.\n\nIhre Antworten sind **anonym**.".into(),

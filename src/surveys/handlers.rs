@@ -10,8 +10,8 @@ use uuid::Uuid;
 use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
-    rounds::service::{self as rounds_service, Status as RoundStatus},
-    strategy::service as strategy,
+    rounds::model::{self as rounds_service, Status as RoundStatus},
+    strategy::picker as strategy,
     surveys::{
         forms::{
             self, CodesForm, Entry, FreeTextQuery, MoveForm, PaperReturnForm, QuestionForm,
@@ -717,7 +717,8 @@ async fn list_page(
     let index = PageQuery { page }.index();
     let round = Uuid::parse_str(&form.round_id).ok();
     let (list, pages) = service::managed_page(db, scope.as_deref(), round, index, PER_PAGE).await?;
-    let (rounds, _) = rounds_service::managed_page(db, scope.as_deref(), None, 0, 100).await?;
+    let (rounds, _) =
+        crate::rounds::manage_list::managed_page(db, scope.as_deref(), None, 0, 100).await?;
     ctx.render_status(
         status,
         "surveys/manage_list",

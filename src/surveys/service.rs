@@ -1439,7 +1439,7 @@ pub async fn published_for_goal(
         .join(sea_orm::JoinType::InnerJoin, round_rel())
         .filter(surveys::Column::Id.is_in(survey_ids))
         .filter(surveys::Column::ResultsPublishedAt.is_not_null())
-        .filter(rounds::Column::Status.is_in(crate::rounds::service::Status::PUBLIC))
+        .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .order_by_asc(surveys::Column::CreatedAt)
         .all(db)
         .await?;

@@ -11,7 +11,7 @@ use crate::{
     accounts::service::CurrentUser,
     error::AppError,
     state::AppState,
-    strategy::service as strategy,
+    strategy::picker as strategy,
     web::i18n::Lang,
     workshops::{
         forms::{SignupInput, WorkshopInput, local_to_utc},
@@ -95,7 +95,7 @@ pub async fn seed(
         return Ok(0);
     };
     let second_open = open.get(1).copied().unwrap_or(first_open);
-    let goals = strategy::selectable_goals(db, municipality_id).await?;
+    let goals = strategy::goal_picker(db, municipality_id, &[]).await?;
     let tz = state.settings.time_zone;
     let today = now.with_timezone(&tz).date_naive();
     let mut added = 0;

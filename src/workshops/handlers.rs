@@ -11,8 +11,8 @@ use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
     notifications::service as notifications,
-    rounds::service as rounds_service,
-    strategy::service::{self as strategy, GoalRef},
+    rounds::model as rounds_service,
+    strategy::picker::{self as strategy, GoalRef},
     web::{
         context::{Ctx, FlashKind, see_other},
         csv::{self, Cell, Sheet},
@@ -600,7 +600,7 @@ async fn round_of(ctx: &Ctx, workshop: &workshops::Model) -> AppResult<rounds::M
 /// The goals a held workshop may name: the strategy's active goals and those already named.
 async fn allowed_goals(ctx: &Ctx, workshop: &workshops::Model) -> AppResult<Vec<GoalRef>> {
     let db = &ctx.state.db;
-    let mut goals = strategy::selectable_goals(db, workshop.municipality_id).await?;
+    let mut goals = strategy::goal_picker(db, workshop.municipality_id, &[]).await?;
     let linked = service::goal_ids(db, &[workshop.id])
         .await?
         .remove(&workshop.id)

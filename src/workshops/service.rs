@@ -125,7 +125,7 @@ pub async fn find_public(
     workshops::Entity::find_by_id(id)
         .join(JoinType::InnerJoin, workshop_to_round())
         .filter(workshops::Column::Status.is_in(PUBLIC))
-        .filter(rounds::Column::Status.is_in(crate::rounds::service::Status::PUBLIC))
+        .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .one(db)
         .await
 }
@@ -170,7 +170,7 @@ pub async fn documented_for_goal(
         .join(JoinType::InnerJoin, workshop_to_round())
         .filter(workshop_goals::Column::GoalId.eq(goal_id))
         .filter(workshops::Column::Status.eq(HELD))
-        .filter(rounds::Column::Status.is_in(crate::rounds::service::Status::PUBLIC))
+        .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .order_by_desc(workshops::Column::StartsAt)
         .all(db)
         .await
@@ -198,7 +198,7 @@ pub async fn held_per_goal(
         .join(JoinType::InnerJoin, workshop_to_round())
         .filter(workshop_goals::Column::GoalId.is_in(goal_ids.iter().copied()))
         .filter(workshops::Column::Status.eq(HELD))
-        .filter(rounds::Column::Status.is_in(crate::rounds::service::Status::PUBLIC))
+        .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .group_by(workshop_goals::Column::GoalId)
         .into_model::<GoalCount>()
         .all(db)

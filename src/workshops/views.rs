@@ -8,7 +8,7 @@ use entity::workshops;
 use crate::{
     admin::service as admin,
     error::AppResult,
-    strategy::service as strategy,
+    strategy::picker as strategy,
     web::context::Ctx,
     workshops::service::{self, CANCELLED, HELD},
 };

@@ -334,7 +334,7 @@ async fn strategy_pages(app: &TestApp, lang: &str) -> Vec<(&'static str, String)
     let empty = app.get(&format!("/strategies/{slug}")).await;
     assert_eq!(empty.status, StatusCode::OK, "{lang} empty strategy page");
     assert!(empty.body.contains(&format!("<html lang=\"{lang}\">")));
-    let place = teilhabe::strategy::service::municipality_by_slug(&app.state.db, &slug)
+    let place = teilhabe::admin::service::municipality_by_slug(&app.state.db, &slug)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("{slug} exists"))

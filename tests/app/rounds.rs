@@ -905,7 +905,7 @@ async fn a_released_round_whose_period_passed_unopened_becomes_a_plain_draft_aga
     publish(&app, &manage).await;
     // The whole period passes in one jump, as if the server had been down throughout.
     app.state.clock.advance(Duration::days(4));
-    teilhabe::rounds::service::advance_due(&app.state)
+    teilhabe::rounds::due::advance_due(&app.state)
         .await
         .map_err(|e| e.to_string())?;
     let page = app.get(&manage).await;

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, Set};
-use teilhabe::strategy::service as strategy;
+use teilhabe::strategy::{model as strategy, picker};
 
 use crate::{
     access::signed_in_coordinator,
@@ -329,9 +329,7 @@ async fn an_archived_goal_leaves_the_active_list_but_its_page_still_answers() ->
     let goal = add_goal(&app, &field, "Alte Vorsorge", "").await;
     add_goal(&app, &field, "Neue Vorsorge", "").await;
     assert_eq!(
-        strategy::selectable_goals(&app.state.db, place)
-            .await?
-            .len(),
+        picker::goal_picker(&app.state.db, place, &[]).await?.len(),
         2
     );
 
@@ -343,7 +341,7 @@ async fn an_archived_goal_leaves_the_active_list_but_its_page_still_answers() ->
         )
         .await;
     assert_redirect(&res, "archive");
-    let selectable = strategy::selectable_goals(&app.state.db, place).await?;
+    let selectable = picker::goal_picker(&app.state.db, place, &[]).await?;
     assert_eq!(selectable.len(), 1, "rounds can no longer pick it");
     assert_eq!(selectable[0].title, "Neue Vorsorge");
 
@@ -369,9 +367,7 @@ async fn an_archived_goal_leaves_the_active_list_but_its_page_still_answers() ->
         .await;
     assert_redirect(&res, "restore");
     assert_eq!(
-        strategy::selectable_goals(&app.state.db, place)
-            .await?
-            .len(),
+        picker::goal_picker(&app.state.db, place, &[]).await?.len(),
         2
     );
     assert!(
@@ -859,7 +855,7 @@ async fn the_demo_strategy_is_seeded_once_with_its_fields_goals_and_measures() -
         strategy::strategies_of(&app.state.db, place).await?.len(),
         1
     );
-    let goals = strategy::selectable_goals(&app.state.db, place).await?;
+    let goals = picker::goal_picker(&app.state.db, place, &[]).await?;
     assert!(goals.len() >= 10, "about a dozen goals");
     let page = app.get("/strategies/musterstadt").await.body;
     assert!(page.contains("Armutspräventionsstrategie Musterstadt 2024–2028"));

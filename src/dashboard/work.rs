@@ -1,3 +1,7 @@
+//! What needs one staff person now, gathered for the start page: the moderation and free-text
+//! queues per municipality, rounds opening and closing, upcoming workshops, and for admins
+//! failed mails and missing legal texts.
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
@@ -13,7 +17,8 @@ use crate::{
     db::placeholders,
     legal::service::{self as legal, Kind},
     moderation::service::{self as moderation, Section},
-    notifications::service as notifications,
+    notifications::service::{self as notifications, FAILED},
+    rounds::model::Status,
     surveys::service as surveys,
     workshops::service::{self as workshop_service, Occupancy},
 };
@@ -140,7 +145,7 @@ pub async fn start_page(
             notifications::status_counts(db)
                 .await?
                 .into_iter()
-                .find(|c| c.status == "failed")
+                .find(|c| c.status == FAILED)
                 .map(|c| c.count)
                 .unwrap_or(0),
         );
@@ -180,7 +185,7 @@ async fn opening_rounds(
 ) -> Result<Vec<rounds::Model>, DbErr> {
     rounds::Entity::find()
         .filter(in_scope(rounds::Column::MunicipalityId, scope))
-        .filter(rounds::Column::Status.eq("draft"))
+        .filter(rounds::Column::Status.eq(Status::Draft.as_str()))
         .filter(rounds::Column::ScheduledAt.is_not_null())
         .filter(rounds::Column::StartsAt.lt(now + Duration::days(ROUND_HORIZON_DAYS)))
         .order_by_asc(rounds::Column::StartsAt)
@@ -196,7 +201,7 @@ async fn open_rounds(
 ) -> Result<Vec<RoundView>, DbErr> {
     let list = rounds::Entity::find()
         .filter(in_scope(rounds::Column::MunicipalityId, scope))
-        .filter(rounds::Column::Status.eq("open"))
+        .filter(rounds::Column::Status.eq(Status::Open.as_str()))
         .order_by_asc(rounds::Column::EndsAt)
         .order_by_asc(rounds::Column::Id)
         .limit(LIST_LIMIT)

@@ -1,0 +1,99 @@
+//! `/rounds/{slug}` and its preview for coordinators: everything a resident needs to take part in
+//! a round, its surveys, idea boards and workshops included, and what a finished round left.
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::{
+    error::{AppError, AppResult},
+    rounds::{
+        model::{find_public, managed_round},
+        round_view::{RoundView, round_view},
+    },
+    web::{context::Ctx, i18n},
+};
+
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct RoundPage {
+    #[serde(flatten)]
+    round: RoundView,
+    online: Vec<Link>,
+    in_person: Vec<Value>,
+    outcomes: Vec<Link>,
+    workshops_held: Vec<Value>,
+}
+
+/// `/rounds/{slug}`: everything a resident needs to take part. Drafts do not exist here.
+pub async fn show(ctx: Ctx, slug: web::Path<String>) -> AppResult<HttpResponse> {
+    let round = find_public(&ctx.state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let page = round_page(&ctx, &round, false).await?;
+    ctx.render_title("rounds/show", &round.title, page)
+}
+
+/// The public page of any round, drafts included, as residents will see it.
+pub async fn preview(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let (_, round) = managed_round(&ctx, *id).await?;
+    let page = round_page(&ctx, &round, true).await?;
+    ctx.render_title("rounds/show", &round.title, page)
+}
+
+async fn round_page(
+    ctx: &Ctx,
+    round: &entity::rounds::Model,
+    preview: bool,
+) -> AppResult<RoundPage> {
+    let (online, outcomes) = online_and_outcomes(ctx, round.id).await?;
+    Ok(RoundPage {
+        round: round_view(ctx, round, preview).await?,
+        online,
+        in_person: crate::workshops::views::round_modules(ctx, round.id).await?,
+        outcomes,
+        workshops_held: crate::workshops::views::documented_for_round(ctx, round.id).await?,
+    })
+}
+
+/// The ways to take part on the internet (the round's public surveys and idea boards), and what
+/// a finished round left behind: the published results of its surveys and its idea boards with
+/// the administration's answers (held workshops show their documentation on their own).
+async fn online_and_outcomes(ctx: &Ctx, round_id: Uuid) -> AppResult<(Vec<Link>, Vec<Link>)> {
+    let db = &ctx.state.db;
+    let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
+    let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
+    let titled = |key: &str, title: &str| {
+        i18n::t_args(ctx.lang, key, &[("title", title.to_string().into())])
+    };
+    let online = surveys
+        .iter()
+        .map(|s| Link {
+            href: format!("/surveys/{}", s.id),
+            title: s.title.clone(),
+        })
+        .chain(boards.iter().map(|b| Link {
+            href: format!("/ideas/{}", b.id),
+            title: b.title.clone(),
+        }))
+        .collect();
+    let outcomes = surveys
+        .iter()
+        .filter(|s| s.results_published_at.is_some())
+        .map(|s| Link {
+            href: format!("/surveys/{}/results", s.id),
+            title: titled("round-outcome-survey", &s.title),
+        })
+        .chain(boards.iter().map(|b| Link {
+            href: format!("/ideas/{}", b.id),
+            title: titled("round-outcome-board", &b.title),
+        }))
+        .collect();
+    Ok((online, outcomes))
+}
