@@ -79,12 +79,6 @@ pub struct ChangeEmailForm {
     pub current_password: String,
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct DeleteForm {
-    #[serde(default)]
-    pub current_password: String,
-}
-
 /// `Some(name)` for a non-blank display name.
 pub fn optional(value: &str) -> Option<String> {
     Some(value.trim())

@@ -9,10 +9,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     db::placeholders,
+    identity::CurrentUser,
     legal::service::{self as legal, Kind},
-    moderation::service::{self as moderation, Section},
+    moderation::queue::{self as moderation, Section},
     notifications::service as notifications,
     surveys::service as surveys,
     workshops::service::{self as workshop_service, Occupancy},

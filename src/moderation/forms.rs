@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    moderation::service::REASONS,
+    moderation::model::REASONS,
     web::forms::{FormErrors, multiline},
 };
 

@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     admin::service as admin,
     audit::service as audit,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     notifications::service as notifications,
     rounds::{
         forms::{
@@ -306,7 +306,7 @@ pub async fn subscribe(ctx: Ctx, form: web::Form<SubscribeForm>) -> AppResult<Ht
     {
         return Err(rate_limit::too_many(rate_limit::SUBSCRIBE_PER_IP));
     }
-    let recipient = crate::accounts::service::normalize_email(&form.email);
+    let recipient = crate::accounts::model::normalize_email(&form.email);
     // Past the per-recipient limit the page answers as always but sends nothing, so nobody can
     // flood an inbox through this form or learn from the answer that the limit was reached.
     if rate_limit::hit(
@@ -754,7 +754,7 @@ async fn history(ctx: &Ctx, round: &rounds::Model) -> AppResult<Vec<Value>> {
     let db = &ctx.state.db;
     let entries = audit::for_target(db, "round", &round.id.to_string(), 20).await?;
     let actors: Vec<Uuid> = entries.iter().filter_map(|e| e.actor_id).collect();
-    let names = crate::accounts::service::names_of(db, &actors).await?;
+    let names = crate::accounts::model::names_of(db, &actors).await?;
     Ok(entries
         .iter()
         .map(|e| {

@@ -18,9 +18,9 @@ use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
     error::AppError,
+    identity::CurrentUser,
     notifications::service::{self as notifications, Email},
     rounds::forms::{RoundInput, first_day, last_day, slug_from_title},
     secrets::Keys,
@@ -1216,7 +1216,7 @@ pub async fn subscribe(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let email = crate::accounts::service::normalize_email(email);
+    let email = crate::accounts::model::normalize_email(email);
     // Insert-or-keep in one statement, so two requests at once cannot trip the unique index.
     round_subscriptions::Entity::insert(round_subscriptions::ActiveModel {
         id: Set(Uuid::new_v4()),
