@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use entity::users;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
-use validator::Validate;
 
 use crate::{
     accounts::{
@@ -20,7 +19,7 @@ use crate::{
     state::AppState,
     web::{
         context::{Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::CheckForm,
         rate_limit::{self},
     },
 };
@@ -114,13 +113,7 @@ pub async fn request_email_change(
     let user = ctx.require_user()?;
     let form = form.into_inner();
     let values = json!({ "email": form.email });
-    let mut errors = match form.validate() {
-        Ok(()) => FormErrors::new(),
-        Err(e) => FormErrors::from_validation(&e, &["email"]),
-    };
-    if errors.is_empty() && normalize_email(&form.email) == user.email {
-        errors.add("email", "error-email-unchanged");
-    }
+    let mut errors = form.check(&user.email).err().unwrap_or_default();
     if !verify_password(&ctx.state.db, user.id, &form.current_password).await? {
         errors.add("current_password", "error-current-password-wrong");
     }

@@ -6,7 +6,6 @@ use chrono::{DateTime, Utc};
 use entity::users;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::json;
-use validator::Validate;
 
 use crate::{
     accounts::{
@@ -22,7 +21,7 @@ use crate::{
     state::AppState,
     web::{
         context::{Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::{CheckForm, FormErrors},
         rate_limit::{self},
     },
 };
@@ -128,8 +127,7 @@ pub async fn reset_request(ctx: Ctx, form: web::Form<EmailForm>) -> AppResult<Ht
 async fn mail_link_request(ctx: Ctx, form: EmailForm, link: MailLink) -> AppResult<HttpResponse> {
     let (template, title) = mail_link_template(link);
     let values = json!({ "email": form.email });
-    if let Err(e) = form.validate() {
-        let errors = FormErrors::from_validation(&e, &["email"]);
+    if let Err(errors) = form.check(&()) {
         return form_page(
             &ctx,
             StatusCode::UNPROCESSABLE_ENTITY,

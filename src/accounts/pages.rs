@@ -1,15 +1,12 @@
 //! Pieces the account pages share: a form page with its messages and what was typed, the page
 //! behind an e-mailed link (a button that posts the token back, so mail scanners that prefetch
-//! links do not use it up), the rate limits of mailed links and the check of a new password.
+//! links do not use it up), and the rate limits of mailed links.
 
 use actix_web::{HttpResponse, http::StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    accounts::{
-        passwords,
-        tokens::{TokenPurpose, peek_token},
-    },
+    accounts::tokens::{TokenPurpose, peek_token},
     error::AppResult,
     web::{
         context::Ctx,
@@ -55,19 +52,6 @@ pub(super) fn empty_form(
 pub(super) async fn within(ctx: &Ctx, limit: Limit, subject: &str) -> AppResult<bool> {
     let now = ctx.state.clock.now().timestamp();
     rate_limit::hit(&ctx.state.db, &ctx.state.keys, limit, subject, now).await
-}
-
-pub(super) fn check_new_password(
-    errors: &mut FormErrors,
-    password: &str,
-    confirm: &str,
-    email: &str,
-) {
-    if let Some(key) = passwords::check_new(password, email) {
-        errors.add("password", key);
-    } else if password != confirm {
-        errors.add("password_confirm", "error-password-mismatch");
-    }
 }
 
 /// The page behind an e-mailed link: a button that posts the token back, or "link no longer valid".

@@ -9,15 +9,15 @@ use serde_json::json;
 
 use crate::{
     accounts::{
-        forms::{ChangePasswordForm, NewPasswordForm},
+        forms::{ChangePasswordForm, NewPasswordForm, check_new_password},
         model::{email_of, mark_verified, store_password, verify_password},
-        pages::{check_new_password, empty_form, form_page, invalid_link},
+        pages::{empty_form, form_page, invalid_link},
         tokens::{TokenPurpose, consume_token, peek_token},
     },
     error::{AppError, AppResult},
     web::{
         context::{Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::{CheckForm, FormErrors},
     },
 };
 
@@ -68,9 +68,7 @@ pub async fn reset(
     let email = email_of(&ctx.state.db, pending.user_id)
         .await?
         .unwrap_or_default();
-    let mut errors = FormErrors::new();
-    check_new_password(&mut errors, &form.password, &form.password_confirm, &email);
-    if !errors.is_empty() {
+    if let Err(errors) = form.check(email.as_str()) {
         let values = json!({ "action": format!("/account/reset/{token}") });
         return form_page(
             &ctx,

@@ -5,14 +5,13 @@ use entity::users;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::{
-    accounts::forms::*,
+    accounts::forms::ProfileForm,
     error::AppResult,
     web::{
         context::{ChosenLanguage, Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::{CheckForm, FormErrors},
         i18n::Lang,
     },
 };
@@ -58,25 +57,20 @@ pub async fn profile_form(ctx: Ctx) -> AppResult<HttpResponse> {
 pub async fn profile(ctx: Ctx, form: web::Form<ProfileForm>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
     let form = form.into_inner();
-    let mut errors = match form.validate() {
-        Ok(()) => FormErrors::new(),
-        Err(e) => FormErrors::from_validation(&e, &["display_name"]),
+    let (display_name, lang) = match form.check(&()) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let values = profile_values(&ctx, &form.display_name, &form.language);
+            let sessions = crate::accounts::devices::session_rows(&ctx).await?;
+            return ctx.render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "accounts/profile",
+                "profile-title",
+                json!({ "email": user.email, "values": values, "sessions": sessions, "errors": errors.view(ctx.lang) }),
+            );
+        }
     };
-    let lang = Lang::parse(&form.language);
-    if lang.is_none() {
-        errors.add("language", "error-language-unknown");
-    }
-    let (Some(lang), true) = (lang, errors.is_empty()) else {
-        let values = profile_values(&ctx, &form.display_name, &form.language);
-        let sessions = crate::accounts::devices::session_rows(&ctx).await?;
-        return ctx.render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "accounts/profile",
-            "profile-title",
-            json!({ "email": user.email, "values": values, "sessions": sessions, "errors": errors.view(ctx.lang) }),
-        );
-    };
-    update_profile(&ctx.state.db, user.id, optional(&form.display_name), lang).await?;
+    update_profile(&ctx.state.db, user.id, display_name, lang).await?;
     ctx.flash(FlashKind::Success, "profile-saved")?;
     let mut res = see_other("/account/profile");
     res.extensions_mut().insert(ChosenLanguage(lang));

@@ -6,13 +6,12 @@ use entity::users;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
 use serde_json::json;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::{
     accounts::{
-        forms::{RegisterForm, optional},
+        forms::RegisterForm,
         model::{find_by_email, mark_verified, normalize_email, user_lang},
-        pages::{check_new_password, empty_form, form_page, invalid_link, link_page, within},
+        pages::{empty_form, form_page, invalid_link, link_page, within},
         passwords,
         tokens::{TokenPurpose, VERIFY_TTL, consume_token, issue_token},
     },
@@ -21,7 +20,7 @@ use crate::{
     state::AppState,
     web::{
         context::{Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::{CheckForm, FormErrors},
         i18n::Lang,
         rate_limit::{self},
     },
@@ -133,26 +132,20 @@ pub async fn register_form(ctx: Ctx) -> AppResult<HttpResponse> {
 pub async fn register(ctx: Ctx, form: web::Form<RegisterForm>) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let values = json!({ "email": form.email, "display_name": form.display_name });
-    let mut errors = match form.validate() {
-        Ok(()) => FormErrors::new(),
-        Err(e) => FormErrors::from_validation(&e, &["email", "display_name"]),
+    let display_name = match form.check(&()) {
+        Ok(display_name) => display_name,
+        Err(errors) => {
+            return form_page(
+                &ctx,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "accounts/register",
+                "register-title",
+                values,
+                &errors,
+            );
+        }
     };
-    check_new_password(
-        &mut errors,
-        &form.password,
-        &form.password_confirm,
-        &form.email,
-    );
-    if !errors.is_empty() {
-        return form_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "accounts/register",
-            "register-title",
-            values,
-            &errors,
-        );
-    }
+    let mut errors = FormErrors::new();
     if !within(&ctx, rate_limit::REGISTER_PER_IP, &ctx.client_ip()).await? {
         errors.add("email", "error-too-many-attempts");
         return form_page(
@@ -177,7 +170,7 @@ pub async fn register(ctx: Ctx, form: web::Form<RegisterForm>) -> AppResult<Http
         Registration {
             email: &form.email,
             password: &form.password,
-            display_name: optional(&form.display_name).as_deref(),
+            display_name: display_name.as_deref(),
             lang: ctx.lang,
         },
     )

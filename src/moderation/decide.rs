@@ -27,7 +27,7 @@ use crate::{
     state::AppState,
     web::{
         context::{Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::{CheckForm, FormErrors},
         i18n::{self, Lang},
     },
 };
@@ -513,18 +513,20 @@ pub async fn hide(
     form: web::Form<HideForm>,
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
-    let mut errors = FormErrors::new();
-    let Some((reason, note)) = form.check(&mut errors) else {
-        let (_, target) = moderated(&ctx, *id).await?;
-        return item_page(
-            &ctx,
-            &target,
-            &form,
-            &RedactForm::default(),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let (reason, note) = match form.check(&()) {
+        Ok(checked) => checked,
+        Err(errors) => {
+            let (_, target) = moderated(&ctx, *id).await?;
+            return item_page(
+                &ctx,
+                &target,
+                &form,
+                &RedactForm::default(),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let seen = form.version.trim().parse().ok();
     take(ctx, *id, Action::Hide { reason, note }, seen).await

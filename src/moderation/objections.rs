@@ -21,7 +21,7 @@ use crate::{
     secrets::Keys,
     web::{
         context::{Ctx, FlashKind, see_other},
-        forms::FormErrors,
+        forms::{CheckForm, FormErrors},
         rate_limit,
         signed_link::{self, Check, RenewForm, expired_page},
     },
@@ -239,24 +239,20 @@ pub async fn object(
     };
     let form = form.into_inner();
     let action = format!("/objections/{id}/{signature}");
-    let mut errors = FormErrors::new();
-    let text = crate::web::forms::multiline(&form.text);
+    let text = match form.check(&()) {
+        Ok(text) => text,
+        Err(errors) => {
+            return objection_page(
+                &ctx,
+                &target,
+                &action,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
     let text = text.as_str();
-    if text.is_empty() {
-        errors.add("text", "objection-error-missing");
-    } else if text.chars().count() > 2000 {
-        errors.add("text", "objection-error-long");
-    }
-    if !errors.is_empty() {
-        return objection_page(
-            &ctx,
-            &target,
-            &action,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
     let now = ctx.state.clock.now().timestamp();
     let db = &ctx.state.db;
     if !rate_limit::hit(
