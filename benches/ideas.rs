@@ -14,7 +14,7 @@ use entity::ideas;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use teilhabe::{
-    accounts::service as accounts,
+    accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
     ideas::service::{self as ideas_service, BoardInput},
     web::i18n::Lang,
@@ -73,13 +73,13 @@ async fn main() -> BenchResult {
     accounts::grant_role(
         db,
         staff.id,
-        accounts::Role::Coordinator,
+        teilhabe::identity::Role::Coordinator,
         Some(place.id),
         None,
         now,
     )
     .await?;
-    let coordinator = accounts::session_user(db, staff.id, staff.session_version)
+    let coordinator = teilhabe::identity::session_user(db, staff.id, staff.session_version)
         .await?
         .ok_or("coordinator")?;
     let round = support::open_round(place.id, "bench", now)

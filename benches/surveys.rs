@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
 use teilhabe::{
-    accounts::service::{self as accounts, Role},
+    accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
+    identity::{self, Role},
     surveys::{demo, service as surveys},
     web::i18n::Lang,
 };
@@ -48,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let user = accounts::find_by_email(db, "koordination@musterstadt.example")
         .await?
         .ok_or("user")?;
-    let coordinator = accounts::session_user(db, user.id, user.session_version)
+    let coordinator = identity::session_user(db, user.id, user.session_version)
         .await?
         .ok_or("user")?;
     teilhabe::strategy::demo::seed(db, place.id, now).await?;

@@ -21,8 +21,9 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 use teilhabe::{
-    accounts::service::{self as accounts, Role},
+    accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
+    identity::{self, Role},
     storage::checkpoint::wal_size,
     surveys::{demo, service as surveys},
     web::i18n::Lang,
@@ -118,7 +119,7 @@ async fn sustained() -> Result<(), Box<dyn std::error::Error>> {
     .await?;
     let user = accounts::ensure_user(db, "koordination@musterstadt.example", Lang::De, now).await?;
     accounts::grant_role(db, user.id, Role::Coordinator, Some(place.id), None, now).await?;
-    let coordinator = accounts::session_user(db, user.id, user.session_version)
+    let coordinator = identity::session_user(db, user.id, user.session_version)
         .await?
         .ok_or("user")?;
     teilhabe::strategy::demo::seed(db, place.id, now).await?;

@@ -38,7 +38,7 @@ use sea_orm::{
     },
 };
 use teilhabe::{
-    accounts::service as accounts,
+    accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
     ideas::service::{self as ideas_service, BoardInput},
     surveys::{demo, service as surveys},
@@ -390,13 +390,13 @@ async fn main() -> BenchResult {
     accounts::grant_role(
         db,
         staff.id,
-        accounts::Role::Coordinator,
+        teilhabe::identity::Role::Coordinator,
         Some(place.id),
         None,
         now,
     )
     .await?;
-    let coordinator = accounts::session_user(db, staff.id, staff.session_version)
+    let coordinator = teilhabe::identity::session_user(db, staff.id, staff.session_version)
         .await?
         .ok_or("coordinator")?;
     teilhabe::strategy::demo::seed(db, place.id, now).await?;

@@ -3,9 +3,10 @@
 use clap::{Parser, Subcommand};
 
 use crate::{
-    accounts::service::{self as accounts, Role},
+    accounts::{model as accounts, profile::update_profile, staff},
     admin::service::{self as admin, DEFAULT_MIN_GROUP_SIZE, NewMunicipality},
     config::Settings,
+    identity::{self, Role},
     secrets,
     startup::{self, Application},
     web::i18n::Lang,
@@ -60,7 +61,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
             let app = Application::build(settings).await?;
-            if !accounts::has_admin(&app.state().db).await? {
+            if !staff::has_admin(&app.state().db).await? {
                 tracing::warn!(
                     "No administrator yet. Next step: `teilhabe admin create --email ADDRESS` \
                      prints a link to set the administrator's password; `teilhabe demo` loads \
@@ -83,7 +84,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
             );
             let state = startup::prepare(settings).await?;
             let txn = crate::db::begin_write(&state.db).await?;
-            let link = accounts::create_admin(&txn, &state, &email).await?;
+            let link = staff::create_admin(&txn, &state, &email).await?;
             txn.commit().await?;
             println!(
                 "Administrator {}: set the password within 7 days at\n{link}",
@@ -141,7 +142,7 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
                 let password = secrets::random_token(12);
                 accounts::store_password(&txn, user.id, &password).await?;
                 accounts::mark_verified(&txn, user.id, now).await?;
-                accounts::update_profile(&txn, user.id, Some(name.to_string()), Lang::De).await?;
+                update_profile(&txn, user.id, Some(name.to_string()), Lang::De).await?;
                 accounts::grant_role(&txn, user.id, role, Some(place.id), None, now).await?;
                 sign_ins.push((email, password));
             }
@@ -151,7 +152,7 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
     crate::strategy::demo::seed(&txn, place.id, now).await?;
     let coordinator = accounts::find_by_email(&txn, "koordination@musterstadt.example").await?;
     let coordinator = match coordinator {
-        Some(user) => accounts::session_user(&txn, user.id, user.session_version).await?,
+        Some(user) => identity::session_user(&txn, user.id, user.session_version).await?,
         None => None,
     };
     let (rounds, responses, ideas, workshops) = match coordinator {

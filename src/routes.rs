@@ -10,16 +10,17 @@ use actix_web::{
 };
 
 use crate::{
-    accounts::{handlers as accounts, session_handlers as account_sessions},
+    accounts,
     admin::handlers as admin,
     dashboard::start,
     health,
     ideas::handlers as ideas,
     ideas::link_renewal,
     legal::handlers as legal,
-    moderation::handlers as moderation,
+    moderation,
     notifications::handlers as outbox,
     participation::{goal_page, round_page, strategy_page},
+    personal_data,
     rounds::{editor, home, lifecycle, manage_list, subscriptions},
     strategy::{fields, goals, measures, strategies},
     surveys::handlers as surveys,
@@ -105,14 +106,14 @@ staff_routes! {
     POST "/manage/boards/{id}" Coordinator => ideas::update_board;
     GET "/manage/ideas/{id}/answer" Coordinator => ideas::answer_form;
     POST "/manage/ideas/{id}/answer" Coordinator => ideas::answer;
-    GET "/manage/moderation" Moderator => moderation::queue;
-    GET "/manage/moderation/{id}" Moderator => moderation::item;
-    POST "/manage/moderation/{id}/publish" Moderator => moderation::publish;
-    POST "/manage/moderation/{id}/hide" Moderator => moderation::hide;
-    POST "/manage/moderation/{id}/restore" Moderator => moderation::restore;
-    POST "/manage/moderation/{id}/dismiss" Moderator => moderation::dismiss;
-    POST "/manage/moderation/{id}/redact" Moderator => moderation::redact;
-    POST "/manage/moderation/objections/{id}/resolve" Moderator => moderation::resolve;
+    GET "/manage/moderation" Moderator => moderation::queue::queue;
+    GET "/manage/moderation/{id}" Moderator => moderation::item::item;
+    POST "/manage/moderation/{id}/publish" Moderator => moderation::decide::publish;
+    POST "/manage/moderation/{id}/hide" Moderator => moderation::decide::hide;
+    POST "/manage/moderation/{id}/restore" Moderator => moderation::decide::restore;
+    POST "/manage/moderation/{id}/dismiss" Moderator => moderation::decide::dismiss;
+    POST "/manage/moderation/{id}/redact" Moderator => moderation::decide::redact;
+    POST "/manage/moderation/objections/{id}/resolve" Moderator => moderation::objections::resolve;
     GET "/manage/rounds/{id}/workshops" Coordinator => workshops::manage_list;
     GET "/manage/rounds/{id}/workshops/new" Coordinator => workshops::new_form;
     POST "/manage/rounds/{id}/workshops/new" Coordinator => workshops::create;
@@ -240,11 +241,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/receipt/withdraw", web::post().to(ideas::receipt_withdraw))
         .route(
             "/objections/{id}/{signature}",
-            web::get().to(moderation::objection_form),
+            web::get().to(moderation::objections::objection_form),
         )
         .route(
             "/objections/{id}/{signature}",
-            web::post().to(moderation::object),
+            web::post().to(moderation::objections::object),
         )
         .route(
             "/objections/{id}/{signature}/renew",
@@ -272,60 +273,77 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/surveys/{id}/results", web::get().to(surveys::results))
         .service(
             web::scope("/account")
-                .route("/register", web::get().to(accounts::register_form))
-                .route("/register", web::post().to(accounts::register))
-                .route("/check-mail", web::get().to(accounts::check_mail))
-                .route("/verify/{token}", web::get().to(accounts::verify_page))
-                .route("/verify/{token}", web::post().to(accounts::verify))
-                .route("/login", web::get().to(accounts::login_form))
-                .route("/login", web::post().to(accounts::login))
-                .route("/logout", web::post().to(accounts::logout))
-                .route("/magic", web::get().to(accounts::magic_form))
-                .route("/magic", web::post().to(accounts::magic_request))
-                .route("/magic/{token}", web::get().to(accounts::magic_page))
-                .route("/magic/{token}", web::post().to(accounts::magic_login))
-                .route("/reset", web::get().to(accounts::reset_request_form))
-                .route("/reset", web::post().to(accounts::reset_request))
-                .route("/reset/{token}", web::get().to(accounts::reset_form))
-                .route("/reset/{token}", web::post().to(accounts::reset))
+                .route("/register", web::get().to(accounts::signup::register_form))
+                .route("/register", web::post().to(accounts::signup::register))
+                .route("/check-mail", web::get().to(accounts::signup::check_mail))
+                .route(
+                    "/verify/{token}",
+                    web::get().to(accounts::signup::verify_page),
+                )
+                .route("/verify/{token}", web::post().to(accounts::signup::verify))
+                .route("/login", web::get().to(accounts::login::login_form))
+                .route("/login", web::post().to(accounts::login::login))
+                .route("/logout", web::post().to(accounts::login::logout))
+                .route("/magic", web::get().to(accounts::mail_link::magic_form))
+                .route("/magic", web::post().to(accounts::mail_link::magic_request))
+                .route(
+                    "/magic/{token}",
+                    web::get().to(accounts::mail_link::magic_page),
+                )
+                .route(
+                    "/magic/{token}",
+                    web::post().to(accounts::mail_link::magic_login),
+                )
+                .route(
+                    "/reset",
+                    web::get().to(accounts::mail_link::reset_request_form),
+                )
+                .route("/reset", web::post().to(accounts::mail_link::reset_request))
+                .route(
+                    "/reset/{token}",
+                    web::get().to(accounts::password::reset_form),
+                )
+                .route("/reset/{token}", web::post().to(accounts::password::reset))
                 .service(
                     signed_in("/profile")
-                        .route(web::get().to(accounts::profile_form))
-                        .route(web::post().to(accounts::profile)),
+                        .route(web::get().to(accounts::profile::profile_form))
+                        .route(web::post().to(accounts::profile::profile)),
                 )
                 .service(
                     signed_in("/password")
-                        .route(web::get().to(accounts::password_form))
-                        .route(web::post().to(accounts::change_password)),
+                        .route(web::get().to(accounts::password::password_form))
+                        .route(web::post().to(accounts::password::change_password)),
                 )
                 .service(
                     signed_in("/email")
-                        .route(web::get().to(accounts::email_form))
-                        .route(web::post().to(accounts::request_email_change)),
+                        .route(web::get().to(accounts::email_change::email_form))
+                        .route(web::post().to(accounts::email_change::request_email_change)),
                 )
                 .route(
                     "/email/{token}",
-                    web::get().to(accounts::email_confirm_page),
+                    web::get().to(accounts::email_change::email_confirm_page),
                 )
                 .route(
                     "/email/{token}",
-                    web::post().to(accounts::confirm_email_change),
+                    web::post().to(accounts::email_change::confirm_email_change),
                 )
                 .service(
                     signed_in("/delete")
-                        .route(web::get().to(accounts::delete_form))
-                        .route(web::post().to(accounts::delete)),
+                        .route(web::get().to(personal_data::deletion::delete_form))
+                        .route(web::post().to(personal_data::deletion::delete)),
                 )
                 .service(
                     signed_in("/sessions/end-others")
-                        .route(web::post().to(account_sessions::end_others)),
+                        .route(web::post().to(accounts::devices::end_others)),
                 )
                 .service(
                     signed_in("/sessions/{id}/end")
-                        .route(web::post().to(account_sessions::end_one)),
+                        .route(web::post().to(accounts::devices::end_one)),
                 )
-                .route("/deleted", web::get().to(accounts::deleted))
-                .service(signed_in("/data").route(web::get().to(accounts::data_export))),
+                .route("/deleted", web::get().to(personal_data::deletion::deleted))
+                .service(
+                    signed_in("/data").route(web::get().to(personal_data::export::data_export)),
+                ),
         )
         .configure(staff);
 }

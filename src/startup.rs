@@ -20,7 +20,8 @@ use crate::{
     config::Settings,
     db,
     error::AppError,
-    notifications::{mailer::Mailer, worker},
+    jobs,
+    notifications::mailer::Mailer,
     routes,
     secrets::Keys,
     state::{AppState, Clock},
@@ -55,7 +56,7 @@ impl Application {
         let state = prepare_with_clock(settings, clock).await?;
         let mailer = Mailer::from_settings(&state.settings)?;
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let worker = worker::spawn(state.clone(), mailer, shutdown_rx);
+        let worker = jobs::spawn(state.clone(), mailer, shutdown_rx);
 
         let app_state = state.clone();
         let server = HttpServer::new(move || {

@@ -4,7 +4,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::{
-    accounts::service::{self as accounts, Invitation, Role},
+    accounts::staff::{self as accounts, Invitation},
     admin::{
         forms::{AuditQuery, InviteForm, MunicipalityForm, UserSearch},
         service::{
@@ -12,6 +12,7 @@ use crate::{
         },
     },
     error::{AppError, AppResult},
+    identity::Role,
     notifications::service as notifications,
     web::{
         context::{Ctx, FlashKind, see_other},

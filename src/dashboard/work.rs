@@ -13,10 +13,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     db::placeholders,
+    identity::CurrentUser,
     legal::service::{self as legal, Kind},
-    moderation::service::{self as moderation, Section},
+    moderation::queue::{self as moderation, Section},
     notifications::service::{self as notifications, FAILED},
     rounds::model::Status,
     surveys::service as surveys,

@@ -10,10 +10,11 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::{self as accounts, CurrentUser},
+    accounts::model as accounts,
     error::AppError,
     ideas::service::{self, BoardInput, OFFICIAL},
-    moderation::service as moderation,
+    identity::CurrentUser,
+    moderation::model as moderation,
     web::i18n::Lang,
 };
 

@@ -7,19 +7,18 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::{AppError, AppResult},
     ideas::{
         forms::{
             AnswerForm, BoardForm, BoardQuery, CommentForm, FlagForm, IdeaForm, ReceiptQuery,
             SupportForm,
         },
-        link_renewal::{self, RenewForm},
         service::{self, Author, ListFilter, OFFICIAL, Sort, SupportOutcome},
     },
+    identity::CurrentUser,
     moderation::{
-        flags,
-        service::{self as moderation, Flagged, Target},
+        flags::{self, Flagged},
+        model::{self as moderation, Target},
     },
     notifications::service as notifications,
     web::{
@@ -335,7 +334,7 @@ pub async fn post_idea(
         .await;
     };
     let code_only = ctx.user.is_none() && form.code_only();
-    let email = crate::accounts::service::normalize_email(&form.email);
+    let email = crate::accounts::model::normalize_email(&form.email);
     // Without an account or an address there is no person to count: the address is the person.
     let (per_person, person) = match &ctx.user {
         Some(u) => (rate_limit::IDEA_PER_PERSON, u.id.to_string()),
@@ -838,7 +837,7 @@ pub async fn flag(
         Some(u) => format!("user:{}", u.id),
         None => format!("ip:{}", ctx.client_ip()),
     };
-    let reporter = moderation::reporter_key(&ctx.state.keys, &person);
+    let reporter = flags::reporter_key(&ctx.state.keys, &person);
     // The limits' hits and the flag: one short write, committed together with others arriving
     // at the same time (group commit). Over a limit, only the hits are stored.
     let (state, client_ip, note) = (
@@ -923,10 +922,10 @@ async fn linked_idea(ctx: &Ctx, id: &str, purpose: &str, signature: &str) -> App
 
 /// The page of an expired link, whose form asks for a new one.
 fn link_expired(ctx: &Ctx, path: &str) -> AppResult<HttpResponse> {
-    link_renewal::expired_page(
+    crate::web::signed_link::expired_page(
         ctx,
         &format!("{path}/renew"),
-        &RenewForm::default(),
+        &crate::web::signed_link::RenewForm::default(),
         &FormErrors::new(),
         StatusCode::GONE,
     )

@@ -6,58 +6,27 @@
 //! address).
 
 use actix_web::{HttpResponse, http::StatusCode, web};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 use validator::Validate;
 
 use crate::{
-    accounts::service::normalize_email,
+    accounts::model::normalize_email,
     error::{AppError, AppResult},
     ideas::service,
-    moderation::service::{self as moderation, Target},
+    moderation::{
+        model::{self as moderation, Target},
+        objections::{objection_check, objection_path},
+    },
     notifications::service::{self as notifications, Email},
     web::{
         context::Ctx,
         forms::{FormErrors, HtmlForm},
         i18n::Lang,
         rate_limit::{self, Limit},
-        signed_link::{self, Check},
+        signed_link::{self, Check, RenewForm, expired_page},
     },
 };
-
-/// The address the author types to get a new link.
-#[derive(Debug, Default, Deserialize, Serialize, Validate)]
-pub struct RenewForm {
-    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
-    #[validate(
-        email(code = "error-email-invalid"),
-        length(max = 254, code = "error-email-invalid")
-    )]
-    pub email: String,
-}
-
-/// The page behind an expired link (410 Gone): what happened, and the form to ask for a new
-/// link, which posts to `action`.
-pub fn expired_page(
-    ctx: &Ctx,
-    action: &str,
-    form: &RenewForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    ctx.render_status(
-        status,
-        "ideas/link_expired",
-        "link-expired-title",
-        json!({
-            "action": action,
-            "days": signed_link::LIFETIME_DAYS,
-            "values": form,
-            "errors": errors.view(ctx.lang),
-        }),
-    )
-}
 
 async fn within(ctx: &Ctx, limit: Limit, subject: &str) -> AppResult<bool> {
     rate_limit::hit(
@@ -70,7 +39,7 @@ async fn within(ctx: &Ctx, limit: Limit, subject: &str) -> AppResult<bool> {
     .await
 }
 
-/// Handles the form of [`expired_page`]: mails `new_path` (a fresh link) to `author` (the
+/// Handles the form of [`expired_page`](signed_link::expired_page): mails `new_path` (a fresh link) to `author` (the
 /// address and language the platform has for the author, if any) when the typed address is that
 /// one, and answers alike in every case.
 pub async fn request(
@@ -167,7 +136,7 @@ pub async fn renew_objection_link(
         return link_invalid(&ctx);
     };
     let now = ctx.state.clock.now();
-    if moderation::objection_check(&ctx.state.keys, id, &signature, now) == Check::Invalid {
+    if objection_check(&ctx.state.keys, id, &signature, now) == Check::Invalid {
         return link_invalid(&ctx);
     }
     let action = format!("/objections/{id}/{signature}/renew");
@@ -175,6 +144,6 @@ pub async fn renew_objection_link(
         Some(target) => moderation::author_contact(&ctx.state.db, &target).await?,
         None => None,
     };
-    let new_path = moderation::objection_path(&ctx.state.keys, id, now);
+    let new_path = objection_path(&ctx.state.keys, id, now);
     request(&ctx, &action, &form.0, author, &new_path).await
 }

@@ -13,11 +13,11 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
     db::placeholders,
     error::AppError,
-    moderation::service as moderation,
+    identity::CurrentUser,
+    moderation::model as moderation,
     notifications::service::{self as notifications, Email},
     secrets::Keys,
     state::AppState,
@@ -347,7 +347,7 @@ pub async fn post_idea(
         hidden_reason: Set(None),
         hidden_note: Set(None),
         open_flags: Set(0),
-        precheck: Set(moderation::precheck(&format!(
+        precheck: Set(crate::moderation::precheck::precheck(&format!(
             "{}\n{}",
             input.title, input.body
         ))),
@@ -487,7 +487,7 @@ pub async fn withdraw(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    moderation::close_for_withdrawn(db, idea.id, now).await?;
+    crate::moderation::decide::close_for_withdrawn(db, idea.id, now).await?;
     Ok(true)
 }
 
@@ -517,7 +517,8 @@ pub async fn edit_idea(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let backend = db.get_database_backend();
-    let precheck = moderation::precheck(&format!("{}\n{}", input.title, input.body));
+    let precheck =
+        crate::moderation::precheck::precheck(&format!("{}\n{}", input.title, input.body));
     let done = db
         .execute_raw(Statement::from_sql_and_values(
             backend,
@@ -772,7 +773,7 @@ pub async fn add_comment(
         hidden_reason: Set(None),
         hidden_note: Set(None),
         open_flags: Set(0),
-        precheck: Set(moderation::precheck(&input.body)),
+        precheck: Set(crate::moderation::precheck::precheck(&input.body)),
         created_at: Set(now),
         version: Set(0),
         reviewed_at: Set(None),

@@ -17,14 +17,20 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{moderation_flags, users};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, Set, Statement, sea_query::OnConflict,
+    QuerySelect, Set, Statement,
+    sea_query::{Expr, OnConflict},
 };
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
     db::placeholders,
     error::AppError,
-    moderation::service::{AUTO_HIDDEN, Flagged, Target, notify_author_of_hide},
+    moderation::{
+        decide::notify_author_of_hide,
+        model::{AUTO_HIDDEN, Target},
+    },
+    secrets::Keys,
     state::AppState,
 };
 
@@ -269,6 +275,78 @@ pub async fn open_flags_of(
         .into_model::<OpenFlag>()
         .all(db)
         .await
+}
+
+// ---- who flagged ----
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flagged {
+    Recorded,
+    /// This person has flagged it before: nothing changes.
+    Already,
+}
+
+/// Who flagged, as stored on the flag: a keyed hash of `person` (`user:<id>` or `ip:<address>`),
+/// so one person flags an item once without the flag naming them.
+pub fn reporter_key(keys: &Keys, person: &str) -> String {
+    keys.keyed_hash(&["flag-reporter", person])
+}
+
+fn account_reporter_key(keys: &Keys, user_id: Uuid) -> String {
+    reporter_key(keys, &format!("user:{user_id}"))
+}
+
+/// When an account is deleted: its flags stay (they are part of moderation decisions) but lose
+/// the key that tied them to the account; each gets a random one of its own.
+pub async fn forget_reporter(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    user_id: Uuid,
+) -> Result<u64, DbErr> {
+    let own: Vec<Uuid> = moderation_flags::Entity::find()
+        .select_only()
+        .column(moderation_flags::Column::Id)
+        .filter(moderation_flags::Column::ReporterKey.eq(account_reporter_key(keys, user_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in &own {
+        moderation_flags::Entity::update_many()
+            .col_expr(
+                moderation_flags::Column::ReporterKey,
+                Expr::value(format!("deleted:{}", Uuid::new_v4().simple())),
+            )
+            .filter(moderation_flags::Column::Id.eq(*id))
+            .exec(db)
+            .await?;
+    }
+    Ok(own.len() as u64)
+}
+
+/// The flags the account made, for its data download.
+pub async fn flags_of(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    user_id: Uuid,
+) -> Result<Vec<serde_json::Value>, DbErr> {
+    let own = moderation_flags::Entity::find()
+        .filter(moderation_flags::Column::ReporterKey.eq(account_reporter_key(keys, user_id)))
+        .order_by_asc(moderation_flags::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(own
+        .iter()
+        .map(|f| {
+            json!({
+                "target_id": f.target_id,
+                "reason": f.reason,
+                "note": f.note,
+                "status": f.status,
+                "reporter_kind": f.reporter_kind,
+                "created_at": f.created_at,
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    moderation::service::REASONS,
-    web::forms::{FormErrors, multiline},
+    moderation::model::REASONS,
+    web::forms::{CheckForm, FormErrors, multiline},
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -37,17 +37,23 @@ pub struct HideForm {
     pub note: String,
 }
 
-impl HideForm {
-    pub fn check(&self, errors: &mut FormErrors) -> Option<(String, String)> {
+impl CheckForm for HideForm {
+    /// The reason and the note (as stored).
+    type Input = (String, String);
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<(String, String), FormErrors> {
+        let mut errors = FormErrors::new();
         if !REASONS.contains(&self.reason.as_str()) {
             errors.add("reason", "moderation-error-reason");
         }
         if self.note.chars().count() > 1000 {
             errors.add("note", "moderation-error-note-long");
         }
-        errors
-            .is_empty()
-            .then(|| (self.reason.clone(), multiline(&self.note)))
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok((self.reason.clone(), multiline(&self.note)))
     }
 }
 
@@ -75,4 +81,24 @@ impl RedactForm {
 pub struct ObjectionForm {
     #[serde(default)]
     pub text: String,
+}
+
+impl CheckForm for ObjectionForm {
+    /// The objection's text as stored.
+    type Input = String;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<String, FormErrors> {
+        let text = multiline(&self.text);
+        let mut errors = FormErrors::new();
+        if text.is_empty() {
+            errors.add("text", "objection-error-missing");
+        } else if text.chars().count() > 2000 {
+            errors.add("text", "objection-error-long");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(text)
+    }
 }

@@ -2,7 +2,12 @@
 //! actions on it (publish, hide, restore, dismiss flags, redact), each in the audit log; authors
 //! of hidden contributions can object.
 
+pub mod decide;
 pub mod flags;
 pub mod forms;
-pub mod handlers;
-pub mod service;
+pub mod item;
+pub mod model;
+pub mod objections;
+pub mod precheck;
+pub mod queue;
+pub mod views;

@@ -1,4 +1,4 @@
-//! Delivery of queued mail, called by the background worker.
+//! Delivery of queued mail, called by the background worker (`crate::jobs`).
 //!
 //! Delivery is at least once. A worker claims a batch of due rows in one statement (on PostgreSQL
 //! with `FOR UPDATE SKIP LOCKED`) under a lease of a minute and a claim id of its own; it renews
@@ -26,6 +26,10 @@ use crate::{
     },
     state::AppState,
 };
+
+/// Sent and failed mails are kept for a month to answer "did it go out?" and then deleted (sent
+/// ones hold neither the address nor the links any more; failed ones hold them encrypted).
+const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
 
 /// Mails claimed per round.
 const BATCH: i64 = 10;
@@ -355,6 +359,24 @@ pub async fn seal_legacy(state: &AppState) -> Result<usize, DbErr> {
         tracing::info!(count = sealed, "encrypted mails queued before the upgrade");
     }
     Ok(sealed)
+}
+
+/// Housekeeping: deletes sent and failed mails older than [`KEEP_SENT`].
+pub async fn purge_sent(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        placeholders(
+            backend,
+            &format!(
+                "DELETE FROM mail_outbox WHERE (status = '{SENT}' AND sent_at < $1) \
+                 OR (status = '{FAILED}' AND created_at < $1)"
+            ),
+        ),
+        [(now - KEEP_SENT).into()],
+    ))
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

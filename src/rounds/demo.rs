@@ -8,8 +8,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::AppError,
+    identity::CurrentUser,
     rounds::{
         forms::{RoundInput, parse_tags},
         lifecycle::{Transition, transition},

@@ -9,9 +9,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     admin::service as admin,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     rounds::{
         forms::{NewRoundQuery, RoundForm, RoundInput, first_day, last_day},
         history::{HistoryEntry, history},

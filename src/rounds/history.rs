@@ -21,7 +21,7 @@ pub async fn history(ctx: &Ctx, round: &rounds::Model) -> AppResult<Vec<HistoryE
     let db = &ctx.state.db;
     let entries = audit::for_target(db, "round", &round.id.to_string(), 20).await?;
     let actors: Vec<Uuid> = entries.iter().filter_map(|e| e.actor_id).collect();
-    let names = crate::accounts::service::names_of(db, &actors).await?;
+    let names = crate::accounts::model::names_of(db, &actors).await?;
     Ok(entries
         .iter()
         .map(|e| {

@@ -12,9 +12,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
     error::{AppError, AppResult},
+    identity::CurrentUser,
     notifications::service as notifications,
     rounds::{
         editor::refused_page,

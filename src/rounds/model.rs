@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     rounds::forms::{first_day, last_day},
     web::context::Ctx,
 };

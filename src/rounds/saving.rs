@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
+    identity::CurrentUser,
     rounds::{
         forms::{RoundInput, slug_from_title},
         model::{Status, goal_ids, target_groups_of},

@@ -91,7 +91,7 @@ async fn subscribe(
     lang: Lang,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let email = crate::accounts::service::normalize_email(email);
+    let email = crate::accounts::model::normalize_email(email);
     // Insert-or-keep in one statement, so two requests at once cannot trip the unique index.
     round_subscriptions::Entity::insert(round_subscriptions::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -256,7 +256,7 @@ pub async fn subscribe_post(ctx: Ctx, form: web::Form<SubscribeForm>) -> AppResu
     {
         return Err(rate_limit::too_many(rate_limit::SUBSCRIBE_PER_IP));
     }
-    let recipient = crate::accounts::service::normalize_email(&input.email);
+    let recipient = crate::accounts::model::normalize_email(&input.email);
     // Past the per-recipient limit the page answers as always but sends nothing, so nobody can
     // flood an inbox through this form or learn from the answer that the limit was reached.
     if rate_limit::hit(

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     strategy::{
         forms::{FieldForm, FieldInput, GoalForm, MoveForm},
         model::{self, Direction, FieldInStrategy, ensure_coordinates, log, neighbour, renumber},

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     strategy::{
         fields::{load_field, refuse_new_goal},
         forms::{GoalForm, GoalInput, MeasureForm, MoveForm},

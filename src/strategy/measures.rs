@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     strategy::{
         forms::{MeasureForm, MeasureInput, MoveForm},
         goals::{load_goal, measure_status_options, refuse_new_measure},

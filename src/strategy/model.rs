@@ -14,9 +14,9 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
     error::{AppError, AppResult},
+    identity::CurrentUser,
 };
 
 /// Where a strategy stands: a draft is being written, an adopted one was decided by the council.

@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     admin::service as admin,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     strategy::{
         forms::{FieldForm, StrategyForm, StrategyInput},
         model::{self, StrategyStatus, ensure_coordinates, log},

@@ -10,8 +10,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::AppError,
+    identity::CurrentUser,
     surveys::{
         forms::QuestionInput,
         service::{self, Answer, Kind, Question},

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     rounds::model::{self as rounds_service, Status as RoundStatus},
     strategy::picker as strategy,
     surveys::{

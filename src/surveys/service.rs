@@ -19,9 +19,9 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
     db::placeholders,
+    identity::CurrentUser,
     secrets::Keys,
     surveys::{
         forms::{QuestionInput, SurveyInput},

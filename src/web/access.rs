@@ -12,8 +12,8 @@ use actix_web::{
 use serde::Serialize;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::AppError,
+    identity::CurrentUser,
     web::context::{RequestContext, see_other},
 };
 

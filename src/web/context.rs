@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::{
-    accounts::{
-        service::{self as accounts, CurrentUser},
+    error::{AppError, AppResult},
+    identity::{
+        self, CurrentUser,
         sessions::{self, Check},
     },
-    error::{AppError, AppResult},
     secrets,
     state::AppState,
     web::{
@@ -33,7 +33,7 @@ use crate::{
 
 const SESSION_USER: &str = "uid";
 const SESSION_VERSION: &str = "sv";
-/// The random token of the server-side session (`accounts::sessions`).
+/// The random token of the server-side session (`identity::sessions`).
 const SESSION_TOKEN: &str = "sid";
 const SESSION_CSRF: &str = "csrf";
 const SESSION_FLASH: &str = "flash";
@@ -165,7 +165,7 @@ async fn resolve_user(
         return Ok((None, None, None));
     };
     let token = session.get::<String>(SESSION_TOKEN).ok().flatten();
-    let user = accounts::session_user(&state.db, id, version).await?;
+    let user = identity::session_user(&state.db, id, version).await?;
     let (Some(user), Some(token)) = (user, token) else {
         return Ok((None, None, Some("session-ended")));
     };
@@ -288,7 +288,7 @@ impl Ctx {
         Ok(())
     }
 
-    /// Starts a signed-in session, kept on the server (`accounts::sessions`) and named by a random
+    /// Starts a signed-in session, kept on the server (`identity::sessions`) and named by a random
     /// token in the cookie. The cookie session is renewed so a token planted before login is void;
     /// a session this browser held before ends.
     pub async fn sign_in(&mut self, user_id: uuid::Uuid, session_version: i32) -> AppResult<()> {

@@ -2,12 +2,20 @@
 //! and confirm links, the objection link of a hidden post). Nothing is stored: the link carries its
 //! expiry, and a keyed hash of what it is for and of that expiry, as `{expires}-{hash}` with
 //! `expires` in Unix seconds. Links signed before expiry existed (only the hash) count as expired,
-//! so their owners can ask for a new one.
+//! so their owners can ask for a new one: [`expired_page`] says so and offers the form.
 
+use actix_web::{HttpResponse, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
 use subtle::ConstantTimeEq;
+use validator::Validate;
 
-use crate::secrets::Keys;
+use crate::{
+    error::AppResult,
+    secrets::Keys,
+    web::{context::Ctx, forms::FormErrors},
+};
 
 /// How long a mailed link works.
 pub const LIFETIME_DAYS: i64 = 30;
@@ -63,6 +71,41 @@ fn hash(keys: &Keys, parts: &[&str], expires: Option<i64>) -> String {
 
 fn same(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
+}
+
+// ---- the page behind an expired link ----
+
+/// The address the author types to get a new link.
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
+pub struct RenewForm {
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    #[validate(
+        email(code = "error-email-invalid"),
+        length(max = 254, code = "error-email-invalid")
+    )]
+    pub email: String,
+}
+
+/// The page behind an expired link (410 Gone): what happened, and the form to ask for a new
+/// link, which posts to `action`.
+pub fn expired_page(
+    ctx: &Ctx,
+    action: &str,
+    form: &RenewForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    ctx.render_status(
+        status,
+        "ideas/link_expired",
+        "link-expired-title",
+        json!({
+            "action": action,
+            "days": LIFETIME_DAYS,
+            "values": form,
+            "errors": errors.view(ctx.lang),
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     error::AppError,
+    identity::CurrentUser,
     state::AppState,
     strategy::picker as strategy,
     web::i18n::Lang,

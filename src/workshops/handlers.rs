@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     admin::service as admin,
     error::{AppError, AppResult},
+    identity::CurrentUser,
     notifications::service as notifications,
     rounds::model as rounds_service,
     strategy::picker::{self as strategy, GoalRef},

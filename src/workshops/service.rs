@@ -19,10 +19,10 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
-    accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
     db::placeholders,
     error::AppError,
+    identity::CurrentUser,
     notifications::service::{self as notifications, Attachment, Email},
     secrets,
     state::AppState,

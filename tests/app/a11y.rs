@@ -115,20 +115,20 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         .id;
 
     // The coordinator moderates too, to reach the moderation pages.
-    teilhabe::accounts::service::grant_role(
+    teilhabe::accounts::model::grant_role(
         db,
         user.id,
-        teilhabe::accounts::service::Role::Moderator,
+        teilhabe::identity::Role::Moderator,
         Some(place),
         None,
         now,
     )
     .await?;
     // And administers, to reach the outbox, the audit log and the municipalities.
-    teilhabe::accounts::service::grant_role(
+    teilhabe::accounts::model::grant_role(
         db,
         user.id,
-        teilhabe::accounts::service::Role::Admin,
+        teilhabe::identity::Role::Admin,
         None,
         None,
         now,

@@ -1,7 +1,8 @@
 use reqwest::StatusCode;
 use teilhabe::{
-    accounts::service::{self as accounts, Role},
+    accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
+    identity::{self, Role},
     routes::STAFF_ROUTES,
     web::access::Access,
 };
@@ -16,7 +17,7 @@ pub const DEMO_COORDINATOR_EMAIL: &str = "koordination@musterstadt.example";
 pub struct DemoCoordinator {
     pub place: uuid::Uuid,
     pub user: entity::users::Model,
-    pub coordinator: accounts::CurrentUser,
+    pub coordinator: identity::CurrentUser,
 }
 
 pub async fn demo_coordinator(
@@ -28,7 +29,7 @@ pub async fn demo_coordinator(
     let user = accounts::find_by_email(db, DEMO_COORDINATOR_EMAIL)
         .await?
         .ok_or("coordinator missing")?;
-    let coordinator = accounts::session_user(db, user.id, user.session_version)
+    let coordinator = identity::session_user(db, user.id, user.session_version)
         .await?
         .ok_or("coordinator missing")?;
     Ok(DemoCoordinator {

@@ -861,11 +861,11 @@ async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download
         "her mails are in the outbox"
     );
 
-    let user = teilhabe::accounts::service::find_by_email(&app.state.db, EMAIL)
+    let user = teilhabe::accounts::model::find_by_email(&app.state.db, EMAIL)
         .await?
         .ok_or("no account")?;
     let reporter_key =
-        teilhabe::moderation::service::reporter_key(&app.state.keys, &format!("user:{}", user.id));
+        teilhabe::moderation::flags::reporter_key(&app.state.keys, &format!("user:{}", user.id));
     let participations = entity::survey_participations::Entity::find()
         .count(&app.state.db)
         .await?;

@@ -273,7 +273,7 @@ async fn the_audit_log_filters_by_municipality_person_kind_and_day_and_its_pages
 -> TestResult {
     let mut app = spawn_app().await;
     app.signed_in_admin("admin@example.org").await;
-    let admin_id = teilhabe::accounts::service::find_by_email(&app.state.db, "admin@example.org")
+    let admin_id = teilhabe::accounts::model::find_by_email(&app.state.db, "admin@example.org")
         .await?
         .ok_or("no admin")?
         .id;

@@ -3,7 +3,7 @@
 
 use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
-use teilhabe::accounts::service::{self as accounts, Role};
+use teilhabe::{accounts::model as accounts, identity::Role};
 use uuid::Uuid;
 
 use crate::{
@@ -238,9 +238,9 @@ async fn a_moderator_sees_waiting_items_objections_and_free_texts_linking_to_the
     );
 
     // Publishing one leaves one.
-    let (items, _) = teilhabe::moderation::service::queue_page(
+    let (items, _) = teilhabe::moderation::queue::queue_page(
         &app.state.db,
-        teilhabe::moderation::service::Section::Pending,
+        teilhabe::moderation::queue::Section::Pending,
         None,
         0,
         10,

@@ -17,14 +17,14 @@ pub async fn established_resident(app: &mut TestApp, email: &str) {
     let now = app.state.clock.now();
     let db = &app.state.db;
     let user =
-        teilhabe::accounts::service::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
+        teilhabe::accounts::model::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::service::store_password(db, user.id, "ein sicheres Passwort")
+    teilhabe::accounts::model::store_password(db, user.id, "ein sicheres Passwort")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let confirmed = now - chrono::Duration::days(NEW_ACCOUNT_DAYS) - chrono::Duration::hours(1);
-    teilhabe::accounts::service::mark_verified(db, user.id, confirmed)
+    teilhabe::accounts::model::mark_verified(db, user.id, confirmed)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     app.login(email, "ein sicheres Passwort").await;

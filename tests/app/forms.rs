@@ -330,10 +330,10 @@ async fn multi_line_text_is_stored_as_typed_through_an_error_and_two_saves() -> 
     } = demo_coordinator(&app).await?;
     let db = &app.state.db;
     let now = app.state.clock.now();
-    teilhabe::accounts::service::grant_role(
+    teilhabe::accounts::model::grant_role(
         db,
         user.id,
-        teilhabe::accounts::service::Role::Moderator,
+        teilhabe::identity::Role::Moderator,
         Some(place),
         None,
         now,

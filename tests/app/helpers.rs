@@ -351,7 +351,7 @@ impl TestApp {
             let txn = teilhabe::db::begin_write(&self.state.db)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
-            let link = teilhabe::accounts::service::create_admin(&txn, &self.state, email)
+            let link = teilhabe::accounts::staff::create_admin(&txn, &self.state, email)
                 .await
                 .unwrap_or_else(|e| panic!("create admin: {e}"));
             txn.commit().await.unwrap_or_else(|e| panic!("{e}"));

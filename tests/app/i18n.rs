@@ -41,7 +41,7 @@ async fn the_language_link_changes_only_this_browser_and_the_profile_changes_the
     let stored = |app: &crate::helpers::TestApp| {
         let db = app.state.db.clone();
         async move {
-            teilhabe::accounts::service::find_by_email(&db, "mia@example.org")
+            teilhabe::accounts::model::find_by_email(&db, "mia@example.org")
                 .await
                 .ok()
                 .flatten()

@@ -129,13 +129,13 @@ pub async fn resident(app: &TestApp, email: &str) {
     let now = app.state.clock.now();
     let db = &app.state.db;
     let user =
-        teilhabe::accounts::service::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
+        teilhabe::accounts::model::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::service::store_password(db, user.id, "ein sicheres Passwort")
+    teilhabe::accounts::model::store_password(db, user.id, "ein sicheres Passwort")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::service::mark_verified(db, user.id, now)
+    teilhabe::accounts::model::mark_verified(db, user.id, now)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     app.login(email, "ein sicheres Passwort").await;
@@ -312,7 +312,7 @@ async fn unconfirmed_ideas_are_deleted_after_a_week_and_nothing_is_ticked_or_fil
             .unwrap_or_default(),
     );
     app.state.clock.advance(chrono::Duration::days(2));
-    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    teilhabe::jobs::housekeeping(&app.state).await?;
     let find = |code: String| {
         let db = app.state.db.clone();
         async move { teilhabe::ideas::service::find_by_receipt(&db, &code).await }
@@ -360,9 +360,9 @@ async fn withdrawing_closes_the_open_flags_on_the_idea() -> TestResult {
         StatusCode::SEE_OTHER
     );
     let flagged = || async {
-        teilhabe::moderation::service::queue_page(
+        teilhabe::moderation::queue::queue_page(
             &app.state.db,
-            teilhabe::moderation::service::Section::Flagged,
+            teilhabe::moderation::queue::Section::Flagged,
             None,
             0,
             10,
@@ -919,7 +919,7 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
         (
             "moderation/objection",
-            teilhabe::moderation::service::objection_path(keys, idea_id, app.state.clock.now()),
+            teilhabe::moderation::objections::objection_path(keys, idea_id, app.state.clock.now()),
             StatusCode::OK,
         ),
     ]

@@ -4,9 +4,9 @@ use reqwest::StatusCode;
 use serde_json::json;
 use teilhabe::{
     notifications::{
+        delivery,
         mailer::Mailer,
         service::{self as outbox, Email, FAILED, SENT, enqueue},
-        worker,
     },
     web::i18n::Lang,
 };
@@ -259,7 +259,7 @@ async fn workers_of_several_instances_never_send_the_same_mail_twice() -> TestRe
     let mailer = Mailer::from_settings(&app.state.settings)?;
     let runs = (0..4).map(|_| {
         let (state, mailer) = (app.state.clone(), mailer.clone());
-        tokio::spawn(async move { worker::deliver_due(&state, &mailer).await })
+        tokio::spawn(async move { delivery::deliver_due(&state, &mailer).await })
     });
     let mut total = 0;
     for run in futures::future::join_all(runs).await {

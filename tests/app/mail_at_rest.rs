@@ -7,8 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Statement};
 use teilhabe::notifications::{
+    delivery,
     service::{self as outbox, QUEUED, SENT},
-    worker,
 };
 
 use crate::{
@@ -193,7 +193,7 @@ async fn a_mail_queued_before_the_upgrade_is_encrypted_and_still_delivered() -> 
     txn.commit().await?;
 
     let mailer = teilhabe::notifications::mailer::Mailer::from_settings(&app.state.settings)?;
-    worker::deliver_due(&app.state, &mailer).await?;
+    delivery::deliver_due(&app.state, &mailer).await?;
     let mail = app.wait_for_mail("alt@example.org", "ALTTOKEN").await;
     assert!(mail.contains(&format!("Message-ID: <{id}@127.0.0.1>")));
     let mut row = None;

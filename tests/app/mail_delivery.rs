@@ -11,7 +11,6 @@ use teilhabe::{
         delivery,
         mailer::Mailer,
         service::{self as outbox, Email, FAILED, QUEUED, SENT, enqueue},
-        worker,
     },
     web::i18n::Lang,
 };
@@ -152,7 +151,7 @@ async fn a_permanent_refusal_fails_the_mail_at_once_with_the_servers_reason_for_
     // However long one waits, a refused mail is not tried again.
     app.state.clock.advance(chrono::Duration::days(2));
     let mailer = Mailer::from_settings(&app.state.settings)?;
-    assert_eq!(worker::deliver_due(&app.state, &mailer).await?, 0);
+    assert_eq!(delivery::deliver_due(&app.state, &mailer).await?, 0);
     let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;
     assert_eq!((rows[0].status.as_str(), rows[0].attempts), (FAILED, 1));
     assert_eq!(peer.recipients_seen(), 1, "the server was asked once");
@@ -200,7 +199,7 @@ async fn a_temporary_refusal_is_tried_again_after_the_back_off() -> TestResult {
 
     // Not before the back-off has passed...
     let mailer = Mailer::from_settings(&app.state.settings)?;
-    assert_eq!(worker::deliver_due(&app.state, &mailer).await?, 0);
+    assert_eq!(delivery::deliver_due(&app.state, &mailer).await?, 0);
     assert_eq!(peer.recipients_seen(), 1);
     // ...but after it.
     app.state.clock.advance(chrono::Duration::minutes(61));
@@ -237,13 +236,13 @@ async fn the_mail_of_a_worker_that_died_goes_out_a_minute_later() -> TestResult 
 
     let mailer = Mailer::from_settings(&app.state.settings)?;
     assert_eq!(
-        worker::deliver_due(&app.state, &mailer).await?,
+        delivery::deliver_due(&app.state, &mailer).await?,
         0,
         "another worker keeps its hands off while the claim holds"
     );
     app.state.clock.advance(chrono::Duration::seconds(61));
     // This worker takes it, or the app's own if its first round comes only now: either way once.
-    worker::deliver_due(&app.state, &mailer).await?;
+    delivery::deliver_due(&app.state, &mailer).await?;
     let sent = wait_for_row(&app, |m| m.status == SENT).await?;
     assert_eq!(sent.attempts, 2, "the dead worker's attempt and this one");
     assert_eq!(

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
-use teilhabe::accounts::service::Role;
+use teilhabe::identity::Role;
 
 use crate::{
     access::signed_in_staff,
@@ -17,16 +17,16 @@ pub async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
     let now = app.state.clock.now();
     let db = &app.state.db;
     let user =
-        teilhabe::accounts::service::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
+        teilhabe::accounts::model::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::service::store_password(db, user.id, "Moderation 2026!")
+    teilhabe::accounts::model::store_password(db, user.id, "Moderation 2026!")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::service::mark_verified(db, user.id, now)
+    teilhabe::accounts::model::mark_verified(db, user.id, now)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::service::grant_role(
+    teilhabe::accounts::model::grant_role(
         db,
         user.id,
         Role::Moderator,
@@ -149,9 +149,9 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     app.client = moderator;
     let queue = app.get("/manage/moderation").await.body;
     assert!(queue.contains("Schaukel fehlt") && queue.contains("Kommentar"));
-    let comment = teilhabe::moderation::service::queue_page(
+    let comment = teilhabe::moderation::queue::queue_page(
         &app.state.db,
-        teilhabe::moderation::service::Section::Pending,
+        teilhabe::moderation::queue::Section::Pending,
         None,
         0,
         10,
@@ -518,9 +518,9 @@ async fn published_texts_with_personal_data_wait_in_their_own_section_until_a_mo
         moderate(&app, &item, "dismiss", &[]).await.status,
         StatusCode::SEE_OTHER
     );
-    let comment = teilhabe::moderation::service::queue_page(
+    let comment = teilhabe::moderation::queue::queue_page(
         &app.state.db,
-        teilhabe::moderation::service::Section::Personal,
+        teilhabe::moderation::queue::Section::Personal,
         None,
         0,
         10,
@@ -687,7 +687,7 @@ async fn restoring_a_hidden_idea_closes_its_objection_and_tells_the_author() -> 
     );
     let db = &app.state.db;
     let target = uuid::Uuid::parse_str(&id)?;
-    let filed = teilhabe::moderation::service::objections_for(db, target).await?;
+    let filed = teilhabe::moderation::objections::objections_for(db, target).await?;
     assert_eq!(filed.len(), 1);
     assert_eq!(filed[0].status, "resolved");
     assert!(filed[0].resolved_at.is_some());

@@ -2,7 +2,7 @@ use chrono::{Duration, NaiveDate};
 use entity::{fields_of_action, goals, strategies};
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use teilhabe::accounts::service::Role;
+use teilhabe::identity::Role;
 use uuid::Uuid;
 
 use crate::{
@@ -763,10 +763,10 @@ async fn the_demo_has_rounds_in_every_state_tied_to_the_demo_strategy() -> TestR
     let db = &app.state.db;
     let now = app.state.clock.now();
     teilhabe::strategy::demo::seed(db, place, now).await?;
-    let user = teilhabe::accounts::service::find_by_email(db, "koordination@musterstadt.example")
+    let user = teilhabe::accounts::model::find_by_email(db, "koordination@musterstadt.example")
         .await?
         .unwrap_or_else(|| panic!("coordinator"));
-    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
+    let coordinator = teilhabe::identity::session_user(db, user.id, user.session_version)
         .await?
         .unwrap_or_else(|| panic!("coordinator"));
     let created = teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)

@@ -286,11 +286,11 @@ async fn housekeeping_deletes_sessions_past_their_time_with_their_device_labels(
     assert_eq!(count(&app).await?, 2);
     // After the staff idle time, only the admin's session goes.
     app.advance_clock_to(start + Duration::hours(13));
-    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    teilhabe::jobs::housekeeping(&app.state).await?;
     assert_eq!(count(&app).await?, 1);
     // After a resident's idle time, hers goes too.
     app.advance_clock_to(start + Duration::days(7) + Duration::minutes(1));
-    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    teilhabe::jobs::housekeeping(&app.state).await?;
     assert_eq!(count(&app).await?, 0);
     Ok(())
 }

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use teilhabe::{
-    accounts::service::Role,
+    identity::Role,
     surveys::service::{self as surveys, Question},
 };
 use uuid::Uuid;
@@ -559,7 +559,7 @@ async fn a_response_holds_no_link_to_the_person_or_the_code() -> TestResult {
     let response = &responses[0];
     assert_eq!(response.id.get_version_num(), 4);
     assert_eq!(response.channel, "online");
-    let user = teilhabe::accounts::service::find_by_email(&app.state.db, &email)
+    let user = teilhabe::accounts::model::find_by_email(&app.state.db, &email)
         .await?
         .ok_or("user")?;
     let guards = entity::survey_participations::Entity::find()
@@ -901,18 +901,18 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
 
     // The municipality's moderator: the phone number is marked; it is removed before release.
     app.client = new_client();
-    let moderator = teilhabe::accounts::service::ensure_user(
+    let moderator = teilhabe::accounts::model::ensure_user(
         &app.state.db,
         "moderation@istadt.example",
         teilhabe::web::i18n::Lang::De,
         app.state.clock.now(),
     )
     .await?;
-    teilhabe::accounts::service::store_password(&app.state.db, moderator.id, "Moderation 2026!")
+    teilhabe::accounts::model::store_password(&app.state.db, moderator.id, "Moderation 2026!")
         .await?;
-    teilhabe::accounts::service::mark_verified(&app.state.db, moderator.id, app.state.clock.now())
+    teilhabe::accounts::model::mark_verified(&app.state.db, moderator.id, app.state.clock.now())
         .await?;
-    teilhabe::accounts::service::grant_role(
+    teilhabe::accounts::model::grant_role(
         &app.state.db,
         moderator.id,
         Role::Moderator,
@@ -1794,16 +1794,16 @@ async fn the_free_text_queue_puts_marked_texts_first_and_keeps_its_page_and_filt
 
     app.client = new_client();
     let (db, now) = (&app.state.db, app.state.clock.now());
-    let moderator = teilhabe::accounts::service::ensure_user(
+    let moderator = teilhabe::accounts::model::ensure_user(
         db,
         "moderation@qstadt.example",
         teilhabe::web::i18n::Lang::De,
         now,
     )
     .await?;
-    teilhabe::accounts::service::store_password(db, moderator.id, "Moderation 2026!").await?;
-    teilhabe::accounts::service::mark_verified(db, moderator.id, now).await?;
-    teilhabe::accounts::service::grant_role(
+    teilhabe::accounts::model::store_password(db, moderator.id, "Moderation 2026!").await?;
+    teilhabe::accounts::model::mark_verified(db, moderator.id, now).await?;
+    teilhabe::accounts::model::grant_role(
         db,
         moderator.id,
         Role::Moderator,

@@ -90,7 +90,7 @@ fn text_of(survey_no: usize, arrival: usize) -> String {
 async fn resident(app: &mut TestApp, email: &str) -> (reqwest::Client, Uuid) {
     app.client = new_client();
     app.signed_in_resident(email).await;
-    let user = teilhabe::accounts::service::find_by_email(&app.state.db, email)
+    let user = teilhabe::accounts::model::find_by_email(&app.state.db, email)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("no account {email}"));

@@ -907,11 +907,11 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_counts_rema
 
     // The workshop ended on day 5 at 20:00; on day 14 that is less than ten days ago.
     app.state.clock.advance(Duration::days(8));
-    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    teilhabe::jobs::housekeeping(&app.state).await?;
     assert!(signups(&app, id).await.iter().all(|s| s.name.is_some()));
 
     app.state.clock.advance(Duration::days(2));
-    teilhabe::notifications::worker::housekeeping(&app.state).await?;
+    teilhabe::jobs::housekeeping(&app.state).await?;
     let all = signups(&app, id).await;
     assert_eq!(all.len(), 2);
     for s in &all {
@@ -1065,10 +1065,10 @@ async fn the_demo_adds_an_upcoming_a_full_and_a_held_workshop_once() -> TestResu
     let db = &app.state.db;
     let now = app.state.clock.now();
     teilhabe::strategy::demo::seed(db, place, now).await?;
-    let user = teilhabe::accounts::service::find_by_email(db, "koordination@musterstadt.example")
+    let user = teilhabe::accounts::model::find_by_email(db, "koordination@musterstadt.example")
         .await?
         .ok_or("coordinator")?;
-    let coordinator = teilhabe::accounts::service::session_user(db, user.id, user.session_version)
+    let coordinator = teilhabe::identity::session_user(db, user.id, user.session_version)
         .await?
         .ok_or("coordinator")?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place, now)

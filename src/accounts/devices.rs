@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 use serde_json::{Value, json};
 
 use crate::{
-    accounts::sessions,
     error::{AppError, AppResult},
+    identity::sessions,
     web::context::{Ctx, FlashKind, see_other},
 };
 

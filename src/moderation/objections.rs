@@ -1,0 +1,294 @@
+//! Authors object to the hiding of their idea or comment through a signed link from the mail;
+//! moderators see the objection in the queue and resolve it.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+use entity::moderation_objections;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    audit::service::{self as audit, Entry},
+    error::{AppError, AppResult},
+    identity::CurrentUser,
+    moderation::{
+        forms::ObjectionForm,
+        model::{HIDDEN, Target, find_target},
+    },
+    secrets::Keys,
+    web::{
+        context::{Ctx, FlashKind, see_other},
+        forms::{CheckForm, FormErrors},
+        rate_limit,
+        signed_link::{self, Check, RenewForm, expired_page},
+    },
+};
+
+pub async fn objections_for(
+    db: &impl ConnectionTrait,
+    target_id: Uuid,
+) -> Result<Vec<moderation_objections::Model>, DbErr> {
+    moderation_objections::Entity::find()
+        .filter(moderation_objections::Column::TargetId.eq(target_id))
+        .order_by_asc(moderation_objections::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub async fn find_objection(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<moderation_objections::Model>, DbErr> {
+    moderation_objections::Entity::find_by_id(id).one(db).await
+}
+
+/// Resolves an objection (the moderator has looked at it and acted or not).
+pub async fn resolve_objection(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    objection: &moderation_objections::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let done = moderation_objections::Entity::update_many()
+        .col_expr(
+            moderation_objections::Column::Status,
+            Expr::value("resolved"),
+        )
+        .col_expr(moderation_objections::Column::ResolvedAt, Expr::value(now))
+        .filter(moderation_objections::Column::Id.eq(objection.id))
+        .filter(moderation_objections::Column::Status.eq("open"))
+        .exec(db)
+        .await?;
+    if done.rows_affected != 1 {
+        return Ok(false);
+    }
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: Some(user.id),
+            municipality_id: Some(objection.municipality_id),
+            action: "moderation.objection_resolved",
+            target_type: "objection",
+            target_id: Some(objection.id.to_string()),
+            summary: json!({ "target": objection.target_id }),
+        },
+    )
+    .await?;
+    Ok(true)
+}
+
+pub async fn resolve(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let objection = find_objection(&txn, *id)
+        .await?
+        .filter(|o| user.moderates(o.municipality_id))
+        .ok_or(AppError::NotFound)?;
+    resolve_objection(&txn, &user, &objection, ctx.state.clock.now()).await?;
+    txn.commit().await?;
+    ctx.flash(FlashKind::Success, "moderation-done-resolve")?;
+    Ok(see_other("/manage/moderation?section=objections"))
+}
+
+// ---- objections from authors ----
+
+/// The path of the link to object to the hiding of item `id`. It works for
+/// `signed_link::LIFETIME_DAYS` from `now`; then its owner can ask for a new one.
+pub fn objection_path(keys: &Keys, id: Uuid, now: DateTime<Utc>) -> String {
+    let id = id.to_string();
+    format!(
+        "/objections/{id}/{}",
+        signed_link::sign(keys, &["moderation-objection", &id], now)
+    )
+}
+
+/// What the signature of an objection link for item `id` is worth at `now`.
+pub fn objection_check(
+    keys: &Keys,
+    id: Uuid,
+    given: &str,
+    now: DateTime<Utc>,
+) -> signed_link::Check {
+    signed_link::check(keys, &["moderation-objection", &id.to_string()], given, now)
+}
+
+/// Files an author's objection to a hidden item in the queue. Returns false when the item is
+/// not hidden (any more) or already has an open objection (a unique index keeps it to one).
+pub async fn file_objection(
+    db: &impl ConnectionTrait,
+    target: &Target,
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    if target.status() != HIDDEN {
+        return Ok(false);
+    }
+    let inserted = moderation_objections::Entity::insert(moderation_objections::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        target_id: Set(target.id()),
+        municipality_id: Set(target.municipality_id()),
+        text: Set(text.to_string()),
+        status: Set("open".into()),
+        created_at: Set(now),
+        resolved_at: Set(None),
+    })
+    .exec_without_returning(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(e)
+            if matches!(
+                e.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The item an objection link is about; an expired link leads to the page that offers a new one,
+/// an invalid one to "link not valid".
+async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Result<Target, HttpResponse>> {
+    let Ok(uuid) = Uuid::parse_str(id) else {
+        return Ok(Err(link_invalid(ctx)?));
+    };
+    let now = ctx.state.clock.now();
+    match objection_check(&ctx.state.keys, uuid, signature, now) {
+        Check::Invalid => Ok(Err(link_invalid(ctx)?)),
+        Check::Expired => Ok(Err(expired_page(
+            ctx,
+            &format!("/objections/{id}/{signature}/renew"),
+            &RenewForm::default(),
+            &FormErrors::new(),
+            StatusCode::GONE,
+        )?)),
+        Check::Valid => match find_target(&ctx.state.db, uuid).await? {
+            Some(target) => Ok(Ok(target)),
+            None => Ok(Err(link_invalid(ctx)?)),
+        },
+    }
+}
+
+fn objection_page(
+    ctx: &Ctx,
+    target: &Target,
+    action: &str,
+    form: &ObjectionForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    ctx.render_status(
+        status,
+        "moderation/objection",
+        "objection-title",
+        json!({
+            "is_comment": matches!(target, Target::Comment(_)),
+            "hidden": target.status() == HIDDEN,
+            "reason": target.hidden_reason().map(|r| ctx.t(&format!("moderation-reason-{r}"))).unwrap_or_default(),
+            "action": action,
+            "values": form,
+            "errors": errors.view(ctx.lang),
+        }),
+    )
+}
+
+fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
+    ctx.render_status(
+        StatusCode::NOT_FOUND,
+        "ideas/link_done",
+        "idea-link-invalid-title",
+        json!({ "heading": "idea-link-invalid-title", "text": "idea-link-invalid-text", "back_href": "/" }),
+    )
+}
+
+pub async fn objection_form(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (id, signature) = path.into_inner();
+    let target = match objected(&ctx, &id, &signature).await? {
+        Ok(target) => target,
+        Err(page) => return Ok(page),
+    };
+    let action = format!("/objections/{id}/{signature}");
+    objection_page(
+        &ctx,
+        &target,
+        &action,
+        &ObjectionForm::default(),
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+}
+
+pub async fn object(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    form: web::Form<ObjectionForm>,
+) -> AppResult<HttpResponse> {
+    let (id, signature) = path.into_inner();
+    let target = match objected(&ctx, &id, &signature).await? {
+        Ok(target) => target,
+        Err(page) => return Ok(page),
+    };
+    let form = form.into_inner();
+    let action = format!("/objections/{id}/{signature}");
+    let text = match form.check(&()) {
+        Ok(text) => text,
+        Err(errors) => {
+            return objection_page(
+                &ctx,
+                &target,
+                &action,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let text = text.as_str();
+    let now = ctx.state.clock.now().timestamp();
+    let db = &ctx.state.db;
+    if !rate_limit::hit(
+        db,
+        &ctx.state.keys,
+        rate_limit::FLAG_PER_IP,
+        &ctx.client_ip(),
+        now,
+    )
+    .await?
+    {
+        return Err(rate_limit::too_many(rate_limit::FLAG_PER_IP));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    // Decided on the item as it is now.
+    let target = find_target(&txn, target.id())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !file_objection(&txn, &target, text, ctx.state.clock.now()).await? {
+        txn.rollback().await?;
+        let key = if target.status() == HIDDEN {
+            "objection-already"
+        } else {
+            "objection-not-hidden"
+        };
+        return ctx.render_status(
+            StatusCode::CONFLICT,
+            "ideas/link_done",
+            "objection-title",
+            json!({ "heading": "objection-title", "text": key, "back_href": "/" }),
+        );
+    }
+    txn.commit().await?;
+    ctx.render(
+        "ideas/link_done",
+        "objection-sent-title",
+        json!({ "heading": "objection-sent-title", "text": "objection-sent-text", "back_href": "/" }),
+    )
+}
