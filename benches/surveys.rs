@@ -15,7 +15,7 @@ use futures::{StreamExt, stream};
 use teilhabe::{
     accounts::service::{self as accounts, Role},
     admin::service::{self as admin, NewMunicipality},
-    surveys::{demo, service as surveys},
+    surveys::{demo, queries as surveys},
     web::i18n::Lang,
 };
 

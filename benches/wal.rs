@@ -24,7 +24,7 @@ use teilhabe::{
     accounts::service::{self as accounts, Role},
     admin::service::{self as admin, NewMunicipality},
     storage::checkpoint::wal_size,
-    surveys::{demo, service as surveys},
+    surveys::{demo, queries as surveys},
     web::i18n::Lang,
 };
 

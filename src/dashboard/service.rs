@@ -14,7 +14,7 @@ use crate::{
     legal::service::{self as legal, Kind},
     moderation::service::{self as moderation, Section},
     notifications::service as notifications,
-    surveys::service as surveys,
+    surveys::free_text as surveys,
     workshops::service::{self as workshop_service, Occupancy},
 };
 
