@@ -160,45 +160,50 @@ struct CodesView {
     errors: Value,
 }
 
-/// The codes page: how many there are and are used, the codes just made, the form for more.
-async fn render_codes(
-    ctx: &Ctx,
-    survey: &surveys::Model,
+/// The codes page: how many there are and are used, the codes just made (`codes`), the form for
+/// more (`count` as typed).
+struct CodesPage<'a> {
+    survey: &'a surveys::Model,
     codes: Vec<String>,
-    form: &str,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let (all, used) = code_counts(&ctx.state.db, survey.id).await?;
-    ctx.render_about(
-        status,
-        "surveys/manage_codes",
-        "survey-codes-title",
-        &survey.title,
-        CodesView {
-            survey: SurveyLink::manage(survey),
-            public_href: format!("/surveys/{}", survey.id),
-            action: format!("/manage/surveys/{}/codes", survey.id),
-            all,
-            used,
-            codes,
-            count: form.to_string(),
-            errors: errors.view(ctx.lang),
-        },
-    )
+    count: &'a str,
+}
+
+impl CodesPage<'_> {
+    async fn render(
+        self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let survey = self.survey;
+        let (all, used) = code_counts(&ctx.state.db, survey.id).await?;
+        ctx.render_about(
+            status,
+            "surveys/manage_codes",
+            "survey-codes-title",
+            &survey.title,
+            CodesView {
+                survey: SurveyLink::manage(survey),
+                public_href: format!("/surveys/{}", survey.id),
+                action: format!("/manage/surveys/{}/codes", survey.id),
+                all,
+                used,
+                codes: self.codes,
+                count: self.count.to_string(),
+                errors: errors.view(ctx.lang),
+            },
+        )
+    }
 }
 
 pub async fn show(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, survey, _) = managed(&ctx, *id).await?;
-    render_codes(
-        &ctx,
-        &survey,
-        Vec::new(),
-        "",
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    let page = CodesPage {
+        survey: &survey,
+        codes: Vec::new(),
+        count: "",
+    };
+    page.render(&ctx, &FormErrors::new(), StatusCode::OK).await
 }
 
 pub async fn generate(
@@ -210,15 +215,14 @@ pub async fn generate(
     let count = match form.check(&()) {
         Ok(count) => count,
         Err(errors) => {
-            return render_codes(
-                &ctx,
-                &survey,
-                Vec::new(),
-                &form.count,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let page = CodesPage {
+                survey: &survey,
+                codes: Vec::new(),
+                count: &form.count,
+            };
+            return page
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -234,7 +238,12 @@ pub async fn generate(
     .await?;
     txn.commit().await?;
     // Shown this once: only hashes are stored.
-    render_codes(&ctx, &survey, codes, "", &FormErrors::new(), StatusCode::OK).await
+    let page = CodesPage {
+        survey: &survey,
+        codes,
+        count: "",
+    };
+    page.render(&ctx, &FormErrors::new(), StatusCode::OK).await
 }
 
 #[cfg(test)]

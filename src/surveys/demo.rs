@@ -107,7 +107,7 @@ pub async fn seed(
 ) -> Result<usize, AppError> {
     let Some(round) = rounds::Entity::find()
         .filter(rounds::Column::MunicipalityId.eq(municipality_id))
-        .filter(rounds::Column::Status.eq("open"))
+        .filter(rounds::Column::Status.eq(crate::rounds::service::Status::Open.as_str()))
         .order_by_asc(rounds::Column::StartsAt)
         .one(db)
         .await?

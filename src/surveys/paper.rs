@@ -59,48 +59,53 @@ struct PaperView {
     errors: Value,
 }
 
-fn paper_page(
-    ctx: &Ctx,
-    survey: &surveys::Model,
-    all: &[Question],
-    raw: &RawAnswers,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let errors_view = errors.view(ctx.lang);
-    let questions = all
-        .iter()
-        .map(|q| {
-            let condition = condition_text(ctx.lang, all, q);
-            question_view(ctx.lang, q, raw, &errors_view, condition)
-        })
-        .collect();
-    ctx.render_about(
-        status,
-        "surveys/manage_paper",
-        "survey-paper-title",
-        &survey.title,
-        PaperView {
-            survey: SurveyLink::manage(survey),
-            action: format!("/manage/surveys/{}/paper", survey.id),
-            questions,
-            errors: errors_view,
-        },
-    )
+/// The paper entry form: every question (with its condition named), what was typed.
+struct PaperPage<'a> {
+    survey: &'a surveys::Model,
+    questions: &'a [Question],
+    answers: &'a RawAnswers,
+}
+
+impl PaperPage<'_> {
+    fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (survey, all) = (self.survey, self.questions);
+        let errors_view = errors.view(ctx.lang);
+        let questions = all
+            .iter()
+            .map(|q| {
+                let condition = condition_text(ctx.lang, all, q);
+                question_view(ctx.lang, q, self.answers, &errors_view, condition)
+            })
+            .collect();
+        ctx.render_about(
+            status,
+            "surveys/manage_paper",
+            "survey-paper-title",
+            &survey.title,
+            PaperView {
+                survey: SurveyLink::manage(survey),
+                action: format!("/manage/surveys/{}/paper", survey.id),
+                questions,
+                errors: errors_view,
+            },
+        )
+    }
 }
 
 pub async fn paper_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, survey, _) = managed(&ctx, *id).await?;
     let all = queries::questions(&ctx.state.db, survey.id).await?;
-    let none = RawAnswers::default();
-    paper_page(
-        &ctx,
-        &survey,
-        &all,
-        &none,
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
+    let page = PaperPage {
+        survey: &survey,
+        questions: &all,
+        answers: &RawAnswers::default(),
+    };
+    page.render(&ctx, &FormErrors::new(), StatusCode::OK)
 }
 
 pub async fn paper_submit(
@@ -112,17 +117,21 @@ pub async fn paper_submit(
     let db = &ctx.state.db;
     let all = queries::questions(db, survey.id).await?;
     let raw = RawAnswers::from_pairs(form.0);
+    let page = PaperPage {
+        survey: &survey,
+        questions: &all,
+        answers: &raw,
+    };
     let answers = match PaperAnswers(&raw).check(&all) {
         Ok(answers) => answers,
         Err(errors) => {
-            let invalid = StatusCode::UNPROCESSABLE_ENTITY;
-            return paper_page(&ctx, &survey, &all, &raw, &errors, invalid);
+            return page.render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     if Status::Draft.is(&survey.status) {
         let mut errors = FormErrors::new();
         errors.add("paper", "survey-refused-state");
-        return paper_page(&ctx, &survey, &all, &raw, &errors, StatusCode::CONFLICT);
+        return page.render(&ctx, &errors, StatusCode::CONFLICT);
     }
     let now = ctx.state.clock.now();
     let today = now

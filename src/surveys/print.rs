@@ -319,14 +319,24 @@ fn printed_pages(ctx: &Ctx, survey: &surveys::Model, all: &[Question]) -> Vec<Pr
         .collect()
 }
 
+/// The print page of a survey, with the return form as typed.
+struct PrintPage<'a> {
+    survey: &'a surveys::Model,
+    round: &'a rounds::Model,
+    form: &'a PaperReturnForm,
+}
+
 async fn print_page(
     ctx: &Ctx,
-    survey: &surveys::Model,
-    round: &rounds::Model,
-    form: &PaperReturnForm,
+    page: PrintPage<'_>,
     errors: &FormErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    let PrintPage {
+        survey,
+        round,
+        form,
+    } = page;
     let all = queries::questions(&ctx.state.db, survey.id).await?;
     let url = ctx
         .state
@@ -375,15 +385,12 @@ pub async fn print(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
     };
-    print_page(
-        &ctx,
-        &survey,
-        &round,
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    let page = PrintPage {
+        survey: &survey,
+        round: &round,
+        form: &form,
+    };
+    print_page(&ctx, page, &FormErrors::new(), StatusCode::OK).await
 }
 
 /// Saves where and by when the paper questionnaires go back.
@@ -397,8 +404,13 @@ pub async fn save_paper_return(
     let (place, by) = match form.check(&()) {
         Ok(input) => input,
         Err(errors) => {
+            let page = PrintPage {
+                survey: &survey,
+                round: &round,
+                form: &form,
+            };
             let invalid = StatusCode::UNPROCESSABLE_ENTITY;
-            return print_page(&ctx, &survey, &round, &form, &errors, invalid).await;
+            return print_page(&ctx, page, &errors, invalid).await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;

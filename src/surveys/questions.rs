@@ -349,14 +349,19 @@ struct QuestionView<'a> {
     errors: Value,
 }
 
-/// The page of one question, as typed (`form`) with `errors`.
+/// The page of one question, as typed (`form`).
+struct QuestionPage<'a> {
+    at: &'a ManagedQuestion,
+    form: &'a QuestionForm,
+}
+
 async fn question_page(
     ctx: &Ctx,
-    at: &ManagedQuestion,
-    form: &QuestionForm,
+    page: QuestionPage<'_>,
     errors: &FormErrors,
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
+    let QuestionPage { at, form } = page;
     let (q, survey) = (&at.question, &at.survey);
     let db = &ctx.state.db;
     let all = queries::questions(db, survey.id).await?;
@@ -380,7 +385,11 @@ async fn question_page(
 pub async fn edit(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let at = managed_question(&ctx, *id).await?;
     let form = question_form(&at.question);
-    question_page(&ctx, &at, &form, &FormErrors::new(), StatusCode::OK).await
+    let page = QuestionPage {
+        at: &at,
+        form: &form,
+    };
+    question_page(&ctx, page, &FormErrors::new(), StatusCode::OK).await
 }
 
 pub async fn update(
@@ -395,7 +404,11 @@ pub async fn update(
         Ok(input) => input,
         Err(errors) => {
             let invalid = StatusCode::UNPROCESSABLE_ENTITY;
-            return question_page(&ctx, &at, &form, &errors, invalid).await;
+            let page = QuestionPage {
+                at: &at,
+                form: &form,
+            };
+            return question_page(&ctx, page, &errors, invalid).await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -410,7 +423,11 @@ pub async fn update(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("kind", refusal.message_key());
-            question_page(&ctx, &at, &form, &errors, refusal_status(refusal)).await
+            let page = QuestionPage {
+                at: &at,
+                form: &form,
+            };
+            question_page(&ctx, page, &errors, refusal_status(refusal)).await
         }
     }
 }
