@@ -16,7 +16,7 @@ use teilhabe::{
     accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
     identity::{self, Role},
-    surveys::{demo, service as surveys},
+    surveys::{demo, queries as surveys},
     web::i18n::Lang,
 };
 

@@ -25,7 +25,7 @@ use teilhabe::{
     admin::service::{self as admin, NewMunicipality},
     identity::{self, Role},
     storage::checkpoint::wal_size,
-    surveys::{demo, service as surveys},
+    surveys::{demo, queries as surveys},
     web::i18n::Lang,
 };
 

@@ -41,7 +41,7 @@ use teilhabe::{
     accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
     ideas::service::{self as ideas_service, BoardInput},
-    surveys::{demo, service as surveys},
+    surveys::{demo, queries as surveys},
     web::i18n::Lang,
 };
 use tokio::sync::{Barrier, Mutex};

@@ -23,7 +23,7 @@ use crate::{
     personal_data,
     rounds::{editor, home, lifecycle, manage_list, subscriptions},
     strategy::{fields, goals, measures, strategies},
-    surveys::handlers as surveys,
+    surveys,
     web::{
         access::{self, Access},
         static_files,
@@ -131,30 +131,30 @@ staff_routes! {
     POST "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_by_staff;
     GET "/manage/workshops/{id}/export.csv" Coordinator => workshops::export_csv;
     GET "/manage/workshops/{id}/attendance" Coordinator => workshops::attendance;
-    GET "/manage/surveys" Coordinator => surveys::manage_list;
-    POST "/manage/surveys" Coordinator => surveys::create;
-    GET "/manage/surveys/{id}" Coordinator => surveys::edit;
-    POST "/manage/surveys/{id}" Coordinator => surveys::update;
-    POST "/manage/surveys/{id}/open" Coordinator => surveys::open;
-    POST "/manage/surveys/{id}/close" Coordinator => surveys::close;
-    POST "/manage/surveys/{id}/publish-results" Coordinator => surveys::publish_results;
-    POST "/manage/surveys/{id}/unpublish-results" Coordinator => surveys::unpublish_results;
-    POST "/manage/surveys/{id}/questions" Coordinator => surveys::add_question;
-    GET "/manage/questions/{id}" Coordinator => surveys::edit_question;
-    POST "/manage/questions/{id}" Coordinator => surveys::update_question;
-    POST "/manage/questions/{id}/move" Coordinator => surveys::move_question;
-    POST "/manage/questions/{id}/delete" Coordinator => surveys::delete_question;
-    GET "/manage/surveys/{id}/codes" Coordinator => surveys::codes;
-    POST "/manage/surveys/{id}/codes" Coordinator => surveys::generate_codes;
-    GET "/manage/surveys/{id}/paper" Coordinator => surveys::paper_form;
-    POST "/manage/surveys/{id}/paper" Coordinator => surveys::paper_submit;
-    GET "/manage/surveys/{id}/print" Coordinator => surveys::print;
-    POST "/manage/surveys/{id}/print" Coordinator => surveys::save_paper_return;
-    GET "/manage/surveys/{id}/export/aggregates.csv" Coordinator => surveys::export_aggregates;
-    GET "/manage/surveys/{id}/export/responses.csv" Coordinator => surveys::export_responses;
-    GET "/manage/free-text" Moderator => surveys::free_text;
-    POST "/manage/free-text/{id}/release" Moderator => surveys::release;
-    POST "/manage/free-text/{id}/reject" Moderator => surveys::reject;
+    GET "/manage/surveys" Coordinator => surveys::builder::manage_list;
+    POST "/manage/surveys" Coordinator => surveys::builder::create;
+    GET "/manage/surveys/{id}" Coordinator => surveys::builder::edit;
+    POST "/manage/surveys/{id}" Coordinator => surveys::builder::update;
+    POST "/manage/surveys/{id}/open" Coordinator => surveys::lifecycle::open;
+    POST "/manage/surveys/{id}/close" Coordinator => surveys::lifecycle::close;
+    POST "/manage/surveys/{id}/publish-results" Coordinator => surveys::lifecycle::publish_results;
+    POST "/manage/surveys/{id}/unpublish-results" Coordinator => surveys::lifecycle::unpublish_results;
+    POST "/manage/surveys/{id}/questions" Coordinator => surveys::questions::add;
+    GET "/manage/questions/{id}" Coordinator => surveys::questions::edit;
+    POST "/manage/questions/{id}" Coordinator => surveys::questions::update;
+    POST "/manage/questions/{id}/move" Coordinator => surveys::question_order::move_up_or_down;
+    POST "/manage/questions/{id}/delete" Coordinator => surveys::question_order::delete;
+    GET "/manage/surveys/{id}/codes" Coordinator => surveys::codes::show;
+    POST "/manage/surveys/{id}/codes" Coordinator => surveys::codes::generate;
+    GET "/manage/surveys/{id}/paper" Coordinator => surveys::paper::paper_form;
+    POST "/manage/surveys/{id}/paper" Coordinator => surveys::paper::paper_submit;
+    GET "/manage/surveys/{id}/print" Coordinator => surveys::print::print;
+    POST "/manage/surveys/{id}/print" Coordinator => surveys::print::save_paper_return;
+    GET "/manage/surveys/{id}/export/aggregates.csv" Coordinator => surveys::export::export_aggregates;
+    GET "/manage/surveys/{id}/export/responses.csv" Coordinator => surveys::export::export_responses;
+    GET "/manage/free-text" Moderator => surveys::free_text::free_text;
+    POST "/manage/free-text/{id}/release" Moderator => surveys::free_text::release;
+    POST "/manage/free-text/{id}/reject" Moderator => surveys::free_text::reject;
     GET "/manage/legal" Admin => legal::overview;
     GET "/manage/legal/imprint" Admin => legal::edit_imprint;
     POST "/manage/legal/imprint" Admin => legal::save_imprint;
@@ -267,10 +267,16 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/signups/{token}/cancel",
             web::post().to(workshops::signup_cancel),
         )
-        .route("/surveys/{id}", web::get().to(surveys::answer_form))
-        .route("/surveys/{id}", web::post().to(surveys::answer))
-        .route("/surveys/{id}/thanks", web::get().to(surveys::thanks))
-        .route("/surveys/{id}/results", web::get().to(surveys::results))
+        .route("/surveys/{id}", web::get().to(surveys::answer::answer_form))
+        .route("/surveys/{id}", web::post().to(surveys::submit::answer))
+        .route(
+            "/surveys/{id}/thanks",
+            web::get().to(surveys::answer::thanks),
+        )
+        .route(
+            "/surveys/{id}/results",
+            web::get().to(surveys::results::results),
+        )
         .service(
             web::scope("/account")
                 .route("/register", web::get().to(accounts::signup::register_form))

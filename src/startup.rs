@@ -157,7 +157,7 @@ async fn prepare_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<
     let db = db::connect_with_faults(&settings, storage.faults.clone()).await?;
     db::migrate(&db).await?;
     // Texts waiting from before the screening's mark was stored get it now (the queue sorts by it).
-    crate::surveys::service::mark_unscreened_texts(&db).await?;
+    crate::surveys::free_text::mark_unscreened_texts(&db).await?;
     let writes = crate::group_commit::Writes::start(&db).await?;
     Ok(AppState {
         db,

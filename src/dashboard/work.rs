@@ -19,7 +19,7 @@ use crate::{
     moderation::queue::{self as moderation, Section},
     notifications::service::{self as notifications, FAILED},
     rounds::model::Status,
-    surveys::service as surveys,
+    surveys::free_text as surveys,
     workshops::service::{self as workshop_service, Occupancy},
 };
 

@@ -30,7 +30,7 @@ pub async fn participation_counts(
     for (goal_id, rounds) in crate::rounds::model::public_rounds_per_goal(db, goal_ids).await? {
         out.entry(goal_id).or_default().rounds = rounds;
     }
-    for (goal_id, responses) in crate::surveys::service::responses_per_goal(db, goal_ids).await? {
+    for (goal_id, responses) in crate::surveys::goals::responses_per_goal(db, goal_ids).await? {
         out.entry(goal_id).or_default().responses = responses;
     }
     for (goal_id, ideas) in crate::ideas::service::counts_per_goal(db, goal_ids).await? {

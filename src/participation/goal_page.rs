@@ -109,7 +109,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             })
             .collect(),
         workshops_held: crate::workshops::views::documented_for_goal(&ctx, at.goal.id).await?,
-        survey_results: crate::surveys::service::goal_results(db, ctx.lang, at.goal.id).await?,
+        survey_results: crate::surveys::goals::goal_results(db, ctx.lang, at.goal.id).await?,
     };
     ctx.render_about(
         StatusCode::OK,

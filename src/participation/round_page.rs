@@ -67,7 +67,7 @@ async fn round_page(
 /// the administration's answers (held workshops show their documentation on their own).
 async fn online_and_outcomes(ctx: &Ctx, round_id: Uuid) -> AppResult<(Vec<Link>, Vec<Link>)> {
     let db = &ctx.state.db;
-    let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
+    let surveys = crate::surveys::queries::public_surveys_of_round(db, round_id).await?;
     let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
     let titled = |key: &str, title: &str| {
         i18n::t_args(ctx.lang, key, &[("title", title.to_string().into())])

@@ -133,7 +133,7 @@ pub async fn delete_account(
     // Supports, shown names: see there. Contributions stay, anonymised.
     crate::ideas::service::forget_user(db, user_id).await?;
     crate::moderation::flags::forget_reporter(db, keys, user_id).await?;
-    crate::surveys::service::forget_participant(db, keys, user_id).await?;
+    crate::surveys::marks::forget_participant(db, keys, user_id).await?;
     crate::identity::sessions::end_others(db, user_id, None).await?;
     users::Entity::delete_by_id(user_id).exec(db).await?;
     audit::record(

@@ -61,7 +61,7 @@ pub async fn export_data(
         "ideas": ideas,
         "ideas_without_account": crate::ideas::service::visitor_ideas_of(db, &user.email).await?,
         "flags": crate::moderation::flags::flags_of(db, keys, user_id).await?,
-        "surveys_taken_part": crate::surveys::service::participations_of(db, keys, user_id).await?,
+        "surveys_taken_part": crate::surveys::marks::participations_of(db, keys, user_id).await?,
         "round_subscriptions": crate::rounds::subscribers::subscriptions_of(db, &user.email).await?,
         "workshop_signups": crate::workshops::service::signups_of(db, &user.email).await?,
         "sessions": crate::identity::sessions::export_of(db, user_id).await?,

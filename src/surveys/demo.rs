@@ -13,8 +13,14 @@ use crate::{
     error::AppError,
     identity::CurrentUser,
     surveys::{
-        forms::QuestionInput,
-        service::{self, Answer, Kind, Question},
+        answering::Answer,
+        builder::{SurveyInput, create_survey},
+        lifecycle::{set_results_published, set_status},
+        model::{Access, Channel, Kind, Question, Status, TextStatus},
+        queries,
+        question_form::QuestionInput,
+        questions::add_question,
+        submit,
     },
 };
 
@@ -101,7 +107,7 @@ pub async fn seed(
 ) -> Result<usize, AppError> {
     let Some(round) = rounds::Entity::find()
         .filter(rounds::Column::MunicipalityId.eq(municipality_id))
-        .filter(rounds::Column::Status.eq("open"))
+        .filter(rounds::Column::Status.eq(crate::rounds::model::Status::Open.as_str()))
         .order_by_asc(rounds::Column::StartsAt)
         .one(db)
         .await?
@@ -118,14 +124,14 @@ pub async fn seed(
         return Ok(0);
     }
     let goals = crate::rounds::model::goal_ids(db, round.id).await?;
-    let input = crate::surveys::forms::SurveyInput {
+    let input = SurveyInput {
         title: TITLE.into(),
         intro: "Sie suchen Arbeit oder haben gerade eine gefunden? Erzählen Sie uns in 5 Minuten, was Ihnen hilft und was fehlt.\n\nIhre Antworten sind **anonym**.".into(),
         minutes: 5,
-        access: "none".into(),
+        access: Access::Anyone,
         min_group_size: 5,
     };
-    let survey = service::create(db, coordinator, &round, &input, now).await?;
+    let survey = create_survey(db, coordinator, &round, &input, now).await?;
     let mut status = question(
         Kind::Single,
         "Wie sind Sie gerade beschäftigt?",
@@ -205,27 +211,27 @@ pub async fn seed(
     district.demographic = true;
 
     let mid = round.municipality_id;
-    service::add_question(db, coordinator, mid, &survey, &status, now)
+    add_question(db, coordinator, mid, &survey, &status, now)
         .await?
         .ok();
-    let first = service::questions(db, survey.id).await?;
+    let first = queries::questions(db, survey.id).await?;
     // The conditional question: only for people looking for work (on its own page).
     helps.condition = first.first().and_then(|q| q.options.get(1)).map(|o| o.id);
     for q in [
         &helps, &scale, &known, &minutes, &word, &wish, &age, &household, &district,
     ] {
-        service::add_question(db, coordinator, mid, &survey, q, now)
+        add_question(db, coordinator, mid, &survey, q, now)
             .await?
             .ok();
     }
-    let qs = service::questions(db, survey.id).await?;
-    service::set_status(db, coordinator, mid, &survey, service::OPEN, now)
+    let qs = queries::questions(db, survey.id).await?;
+    set_status(db, coordinator, mid, &survey, Status::Open, now)
         .await?
         .ok();
 
     let added = add_responses(db, survey.id, &qs, RESPONSES, 0x5eed_1234_abcd_ef01, now).await?;
     release_some(db, &qs).await?;
-    service::set_results_published(db, coordinator, mid, &survey, true, now).await?;
+    set_results_published(db, coordinator, mid, &survey, true, now).await?;
     Ok(added)
 }
 
@@ -254,10 +260,11 @@ pub async fn add_responses(
                 id: Set(response_id),
                 survey_id: Set(survey_id),
                 channel: Set(if n % 7 == 0 {
-                    service::PAPER
+                    Channel::Paper
                 } else {
-                    service::ONLINE
+                    Channel::Online
                 }
+                .as_str()
                 .into()),
                 submitted_on: Set(day),
             });
@@ -315,7 +322,7 @@ pub async fn add_responses(
                     ));
                 }
             }
-            answer_rows.extend(service::answer_rows(response_id, &answers));
+            answer_rows.extend(submit::answer_rows(response_id, &answers));
         }
         for chunk in response_rows.chunks(500) {
             survey_responses::Entity::insert_many(chunk.to_vec())
@@ -340,7 +347,7 @@ async fn release_some(db: &impl ConnectionTrait, qs: &[Question]) -> Result<(), 
         .filter(survey_answers::Column::QuestionId.eq(id(5)))
         .col_expr(
             survey_answers::Column::TextStatus,
-            Expr::value(service::RELEASED),
+            Expr::value(TextStatus::Released.as_str()),
         )
         .exec(db)
         .await?;
@@ -349,7 +356,7 @@ async fn release_some(db: &impl ConnectionTrait, qs: &[Question]) -> Result<(), 
         .filter(survey_answers::Column::TextValue.is_in(TEXTS[..4].iter().copied()))
         .col_expr(
             survey_answers::Column::TextStatus,
-            Expr::value(service::RELEASED),
+            Expr::value(TextStatus::Released.as_str()),
         )
         .exec(db)
         .await?;

@@ -106,7 +106,7 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         .one(db)
         .await?
         .ok_or("no survey")?;
-    let survey_questions = teilhabe::surveys::service::questions(db, survey.id).await?;
+    let survey_questions = teilhabe::surveys::queries::questions(db, survey.id).await?;
     let demographic = survey_questions
         .iter()
         .find(|q| q.model.demographic)

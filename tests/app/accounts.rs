@@ -914,7 +914,7 @@ async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download
         "the account's participation mark is gone"
     );
     assert_eq!(
-        teilhabe::surveys::service::response_count(db, survey.survey).await?,
+        teilhabe::surveys::queries::response_count(db, survey.survey).await?,
         1,
         "the answer stays, unlinked"
     );

@@ -370,16 +370,16 @@ async fn multi_line_text_is_stored_as_typed_through_an_error_and_two_saves() -> 
         .one(db)
         .await?
         .ok_or("no survey")?;
-    let questions = teilhabe::surveys::service::questions(db, survey.id).await?;
+    let questions = teilhabe::surveys::queries::questions(db, survey.id).await?;
     let long_text = questions
         .iter()
-        .find(|q| q.kind == teilhabe::surveys::service::Kind::LongText)
+        .find(|q| q.kind == teilhabe::surveys::model::Kind::LongText)
         .ok_or("no long-text question")?
         .model
         .id;
     let choice = questions
         .iter()
-        .find(|q| q.kind == teilhabe::surveys::service::Kind::Single)
+        .find(|q| q.kind == teilhabe::surveys::model::Kind::Single)
         .ok_or("no single-choice question")?
         .model
         .id;

@@ -21,7 +21,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, DbBackend, EntityTrait,
     QueryFilter, QueryOrder, Statement,
 };
-use teilhabe::surveys::{demo, service as surveys};
+use teilhabe::surveys::{demo, queries as surveys};
 use tokio::sync::Mutex;
 
 use crate::helpers::{csrf_token, new_client};

@@ -2,7 +2,12 @@ use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, DbBackend, EntityTrait, Statement};
 use teilhabe::{
     identity::Role,
-    surveys::service::{self as surveys, Question},
+    surveys::{
+        codes::code_counts,
+        free_text::pending_free_text_count,
+        model::{Kind, Question},
+        queries::{self as surveys, response_count},
+    },
 };
 use uuid::Uuid;
 
@@ -277,7 +282,7 @@ async fn every_question_type_is_checked_and_a_form_with_errors_keeps_what_was_ty
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.body.contains("Bitte wählen Sie nur eine Antwort."));
     assert!(res.body.contains("Bitte geben Sie eine ganze Zahl ein"));
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 0);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 0);
 
     // An optional question may stay empty; "other" with its text counts as an answer.
     let res = post(
@@ -305,7 +310,7 @@ async fn every_question_type_is_checked_and_a_form_with_errors_keeps_what_was_ty
             .contains(&format!("/surveys/{}/results", f.survey))
     );
     assert!(thanks.body.contains(&format!("/rounds/{}", f.round_slug)));
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 1);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 1);
     Ok(())
 }
 
@@ -469,7 +474,7 @@ async fn a_survey_with_a_condition_is_answered_page_by_page_and_keeps_every_answ
     )
     .await;
     assert_eq!(texts, 1);
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 2);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 2);
     Ok(())
 }
 
@@ -644,8 +649,8 @@ async fn the_same_person_or_code_cannot_answer_twice() -> TestResult {
     app.client = new_client();
     let res = post(&app, &f, &answer(&codes[0])).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a used code");
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 1);
-    let (all, used) = surveys::code_counts(&app.state.db, f.survey).await?;
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 1);
+    let (all, used) = code_counts(&app.state.db, f.survey).await?;
     assert_eq!((all, used), (3, 1));
 
     // Two requests with the same code at once: exactly one response.
@@ -664,7 +669,7 @@ async fn the_same_person_or_code_cannot_answer_twice() -> TestResult {
         statuses,
         [StatusCode::SEE_OTHER, StatusCode::UNPROCESSABLE_ENTITY]
     );
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 2);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 2);
     Ok(())
 }
 
@@ -703,7 +708,7 @@ async fn a_signed_in_person_or_a_browser_answers_an_open_survey_once() -> TestRe
     app.client = new_client();
     assert_eq!(post(&app, &f, &answer).await.status, StatusCode::SEE_OTHER);
     assert_eq!(post(&app, &f, &answer).await.status, StatusCode::CONFLICT);
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 2);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 2);
     Ok(())
 }
 
@@ -885,11 +890,11 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
     assert!(!page.body.contains("Mehr Busse"));
     assert!(!page.body.contains("Kita-Plätze"));
     assert_eq!(
-        surveys::pending_free_text_count(&app.state.db, Some(&[f.place])).await?,
+        pending_free_text_count(&app.state.db, Some(&[f.place])).await?,
         2
     );
     assert_eq!(
-        surveys::pending_free_text_count(&app.state.db, Some(&[Uuid::new_v4()])).await?,
+        pending_free_text_count(&app.state.db, Some(&[Uuid::new_v4()])).await?,
         0
     );
 
@@ -1013,7 +1018,7 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
         "the original is not kept after the decision"
     );
     assert_eq!(
-        surveys::pending_free_text_count(&app.state.db, None).await?,
+        pending_free_text_count(&app.state.db, None).await?,
         3,
         "only the three new ones wait"
     );
@@ -1221,11 +1226,11 @@ async fn no_exported_cell_can_run_as_a_formula() -> TestResult {
     .await;
     let choice = qs
         .iter()
-        .find(|q| q.kind == surveys::Kind::Single)
+        .find(|q| q.kind == Kind::Single)
         .ok_or("choice question")?;
     let number = qs
         .iter()
-        .find(|q| q.kind == surveys::Kind::Number)
+        .find(|q| q.kind == Kind::Number)
         .ok_or("number question")?;
     open(&app, &f).await;
     let form = format!("{}/paper", f.manage);
@@ -1542,7 +1547,7 @@ async fn a_closed_survey_says_so_and_takes_no_answers() -> TestResult {
     )
     .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert_eq!(surveys::response_count(&app.state.db, f.survey).await?, 0);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 0);
     Ok(())
 }
 
@@ -1682,7 +1687,7 @@ async fn the_demo_adds_a_published_survey_with_every_question_type_once() -> Tes
     assert_eq!(kinds.len(), 7, "{kinds:?}");
     assert!(qs.iter().filter(|q| q.model.demographic).count() >= 3);
     assert!(qs.iter().any(|q| q.model.condition_option_id.is_some()));
-    assert!(surveys::pending_free_text_count(db, None).await? > 0);
+    assert!(pending_free_text_count(db, None).await? > 0);
 
     app.client = new_client();
     let results = app.get(&format!("/surveys/{}/results", survey.id)).await;

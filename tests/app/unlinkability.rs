@@ -14,7 +14,10 @@ use reqwest::StatusCode;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryResult, Statement,
 };
-use teilhabe::surveys::{forms::normalize_code, mixing, service as surveys};
+use teilhabe::surveys::{
+    codes::{code_hash, normalize_code},
+    mixing,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -358,10 +361,9 @@ async fn anonymous_answers_cannot_be_linked_by_order_log_or_rate_limit() -> Test
                 );
             }
             if let Some(code) = &p.code {
-                truth.guard.insert(
-                    surveys::code_hash(&keys, survey, &normalize_code(code)),
-                    arrival,
-                );
+                truth
+                    .guard
+                    .insert(code_hash(&keys, survey, &normalize_code(code)), arrival);
             }
         }
         let vias: HashSet<Via> = people.iter().map(|p| p.via).collect();

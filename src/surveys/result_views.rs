@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
     surveys::{
-        service::{Aggregates, Breakdown, Cell, DONT_KNOW, Kind, NO, Question, YES},
+        model::{Cell, Kind, Question, cells},
+        results::{Aggregates, Breakdown},
         suppression::{suppress_row, suppress_table},
     },
     web::{
@@ -17,50 +18,6 @@ use crate::{
         i18n::{self, Lang},
     },
 };
-
-/// The cells a question's results are counted in, with their labels, in display order.
-pub fn cells(lang: Lang, q: &Question) -> Vec<(Cell, String)> {
-    match q.kind {
-        Kind::Single | Kind::Multiple => {
-            let mut out: Vec<(Cell, String)> = q
-                .options
-                .iter()
-                .map(|o| (Cell::Option(o.id), o.label.clone()))
-                .collect();
-            if q.model.allow_other {
-                out.push((Cell::Other, i18n::t(lang, "survey-other")));
-            }
-            out
-        }
-        Kind::Scale => {
-            let (lo, hi) = (
-                q.model.scale_min.unwrap_or(1),
-                q.model.scale_max.unwrap_or(5),
-            );
-            (lo..=hi)
-                .map(|v| {
-                    let label = if v == lo && !q.model.scale_min_label.is_empty() {
-                        format!("{v} – {}", q.model.scale_min_label)
-                    } else if v == hi && !q.model.scale_max_label.is_empty() {
-                        format!("{v} – {}", q.model.scale_max_label)
-                    } else {
-                        v.to_string()
-                    };
-                    (Cell::Value(v), label)
-                })
-                .collect()
-        }
-        Kind::YesNo => [
-            (YES, "survey-yes"),
-            (NO, "survey-no"),
-            (DONT_KNOW, "survey-dont-know"),
-        ]
-        .iter()
-        .map(|(v, key)| (Cell::Value(*v), i18n::t(lang, key)))
-        .collect(),
-        _ => Vec::new(),
-    }
-}
 
 pub fn fewer_than(lang: Lang, min: i64) -> String {
     i18n::t_args(lang, "survey-fewer-than", &[("n", FluentValue::from(min))])
@@ -105,6 +62,35 @@ pub fn texts_shown(q: &Question, agg: &Aggregates, min: i64) -> bool {
         .any(|((c, _), n)| *c == Cell::Other && n.is_some())
 }
 
+/// One answer's line of a question's results.
+#[derive(Serialize)]
+pub struct ResultRow {
+    pub label: String,
+    /// The count, or "fewer than n".
+    pub count: String,
+    pub percent: String,
+    pub bar: i64,
+    pub suppressed: bool,
+}
+
+/// One question's published results (`partials/surveys/question_result`).
+#[derive(Serialize)]
+pub struct QuestionResult {
+    pub id: Uuid,
+    pub prompt: String,
+    pub demographic: bool,
+    pub respondents: i64,
+    pub fewer: String,
+    pub suppressed: bool,
+    pub is_text: bool,
+    pub is_number: bool,
+    pub texts: Vec<String>,
+    pub texts_withheld: bool,
+    pub rows: Vec<ResultRow>,
+    pub average: Option<String>,
+    pub average_hidden: bool,
+}
+
 /// One question's published results: counts and percentages per answer (suppressed), the
 /// average where it cannot reveal a hidden cell, and released texts where `texts_shown`.
 pub fn question_result(
@@ -113,7 +99,7 @@ pub fn question_result(
     agg: &Aggregates,
     min: i64,
     texts: &[String],
-) -> Value {
+) -> QuestionResult {
     let (respondents, average) = agg
         .respondents
         .get(&q.model.id)
@@ -123,22 +109,21 @@ pub fn question_result(
     let shown_texts = texts_shown(q, agg, min);
     let withheld = !shown_texts && !texts.is_empty() && respondents >= min;
     let texts = if shown_texts { texts } else { &[] };
-    let base = json!({
-        "id": q.model.id,
-        "prompt": q.model.prompt,
-        "demographic": q.model.demographic,
-        "respondents": respondents,
-        "fewer": fewer,
-        "suppressed": respondents < min,
-        "is_text": q.kind.is_text(),
-        "is_number": q.kind == Kind::Number,
-        "texts": texts,
-        "texts_withheld": withheld,
-        "rows": [],
-        "average": null,
-        "average_hidden": false,
-    });
-    let mut view = base;
+    let mut view = QuestionResult {
+        id: q.model.id,
+        prompt: q.model.prompt.clone(),
+        demographic: q.model.demographic,
+        respondents,
+        fewer: fewer.clone(),
+        suppressed: respondents < min,
+        is_text: q.kind.is_text(),
+        is_number: q.kind == Kind::Number,
+        texts: texts.to_vec(),
+        texts_withheld: withheld,
+        rows: Vec::new(),
+        average: None,
+        average_hidden: false,
+    };
     if respondents < min {
         return view;
     }
@@ -149,44 +134,85 @@ pub fn question_result(
             .map(|(c, _)| agg.counts.get(&(q.model.id, *c)).copied().unwrap_or(0))
             .collect();
         let shown = suppress_row(&counts, min);
-        let rows: Vec<Value> = cells
-            .iter()
+        view.rows = cells
+            .into_iter()
             .zip(&shown)
             .map(|((_, label), n)| match n {
                 Some(n) => {
                     let (text, p) = percent(lang, *n, respondents);
-                    json!({ "label": label, "count": n.to_string(), "percent": text, "bar": p, "suppressed": false })
+                    ResultRow {
+                        label,
+                        count: n.to_string(),
+                        percent: text,
+                        bar: p,
+                        suppressed: false,
+                    }
                 }
-                None => json!({ "label": label, "count": fewer, "percent": "", "bar": 0, "suppressed": true }),
+                None => ResultRow {
+                    label,
+                    count: fewer.clone(),
+                    percent: String::new(),
+                    bar: 0,
+                    suppressed: true,
+                },
             })
             .collect();
-        view["rows"] = json!(rows);
         if q.kind == Kind::Scale {
             // With a hidden cell, the average and the shown cells could give the hidden ones away.
-            view["average"] = match average {
-                Some(a) if shown.iter().all(Option::is_some) => json!(decimal(lang, a)),
-                _ => Value::Null,
-            };
-            view["average_hidden"] = json!(shown.iter().any(Option::is_none));
+            view.average = average
+                .filter(|_| shown.iter().all(Option::is_some))
+                .map(|a| decimal(lang, a));
+            view.average_hidden = shown.iter().any(Option::is_none);
         }
     }
     if q.kind == Kind::Number {
-        view["average"] = average
-            .map(|a| json!(decimal(lang, a)))
-            .unwrap_or(Value::Null);
+        view.average = average.map(|a| decimal(lang, a));
     }
     view
 }
 
-/// A breakdown of the counted questions by the groups of a demographic question; `None` when a
-/// group is too small (then nothing of it is shown).
+#[derive(Serialize)]
+pub struct GroupCount {
+    label: String,
+    count: i64,
+}
+
+#[derive(Serialize)]
+pub struct BreakdownRow {
+    label: String,
+    cells: Vec<String>,
+}
+
+/// One counted question by the groups of the demographic question.
+#[derive(Serialize)]
+pub struct BreakdownTable {
+    prompt: String,
+    columns: Vec<String>,
+    rows: Vec<BreakdownRow>,
+}
+
+/// The breakdown of the results by a demographic question.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum BreakdownView {
+    /// A group is too small: nothing of the breakdown is shown.
+    Suppressed { title: String, suppressed: bool },
+    Shown {
+        title: String,
+        groups: Vec<GroupCount>,
+        tables: Vec<BreakdownTable>,
+    },
+}
+
+/// A breakdown of the counted questions by the groups of a demographic question; suppressed when
+/// a group is too small (then nothing of it is shown).
 pub fn breakdown_view(
     lang: Lang,
     by: &Question,
     all: &[Question],
     data: &Breakdown,
     min: i64,
-) -> Option<Value> {
+) -> BreakdownView {
     let groups: Vec<(Uuid, String, i64)> = by
         .options
         .iter()
@@ -199,10 +225,13 @@ pub fn breakdown_view(
         })
         .collect();
     if groups.iter().any(|(_, _, n)| *n < min) {
-        return None;
+        return BreakdownView::Suppressed {
+            title: by.model.prompt.clone(),
+            suppressed: true,
+        };
     }
     let fewer = fewer_than(lang, min);
-    let tables: Vec<Value> = all
+    let tables = all
         .iter()
         .filter(|q| q.kind.is_counted() && q.model.id != by.model.id && !q.model.demographic)
         .map(|q| {
@@ -217,21 +246,31 @@ pub fn breakdown_view(
                 })
                 .collect();
             let shown = suppress_table(&matrix, min);
-            json!({
-                "prompt": q.model.prompt,
-                "columns": cells.iter().map(|(_, l)| l.clone()).collect::<Vec<_>>(),
-                "rows": groups.iter().zip(&shown).map(|((_, label, _), row)| json!({
-                    "label": label,
-                    "cells": row.iter().map(|n| n.map(|n| n.to_string()).unwrap_or_else(|| fewer.clone())).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
+            BreakdownTable {
+                prompt: q.model.prompt.clone(),
+                columns: cells.into_iter().map(|(_, l)| l).collect(),
+                rows: groups
+                    .iter()
+                    .zip(&shown)
+                    .map(|((_, label, _), row)| BreakdownRow {
+                        label: label.clone(),
+                        cells: row
+                            .iter()
+                            .map(|n| n.map(|n| n.to_string()).unwrap_or_else(|| fewer.clone()))
+                            .collect(),
+                    })
+                    .collect(),
+            }
         })
         .collect();
-    Some(json!({
-        "title": by.model.prompt,
-        "groups": groups.iter().map(|(_, l, n)| json!({ "label": l, "count": n })).collect::<Vec<_>>(),
-        "tables": tables,
-    }))
+    BreakdownView::Shown {
+        title: by.model.prompt.clone(),
+        groups: groups
+            .into_iter()
+            .map(|(_, label, count)| GroupCount { label, count })
+            .collect(),
+        tables,
+    }
 }
 
 /// The results of `questions` with released texts grouped per question.
@@ -241,7 +280,7 @@ pub fn results_views(
     agg: &Aggregates,
     min: i64,
     texts: &[(Uuid, String)],
-) -> Vec<Value> {
+) -> Vec<QuestionResult> {
     let mut by_question: HashMap<Uuid, Vec<String>> = HashMap::new();
     for (q, t) in texts {
         by_question.entry(*q).or_default().push(t.clone());
@@ -284,30 +323,27 @@ pub fn aggregate_lines(
         lines.push([
             prompt(),
             CsvCell::text(i18n::t(lang, "survey-export-respondents")),
-            if view["suppressed"] == json!(true) {
+            if view.suppressed {
                 CsvCell::text(fewer_than(lang, min))
             } else {
                 CsvCell::Integer(respondents)
             },
             CsvCell::Empty,
         ]);
-        if let Some(rows) = view["rows"].as_array() {
-            for row in rows {
-                let label = CsvCell::text(row["label"].as_str().unwrap_or_default());
-                let count = row["count"].as_str().unwrap_or_default();
-                lines.push(match count.parse::<i64>() {
-                    Ok(n) if row["suppressed"] != json!(true) => [
-                        prompt(),
-                        label,
-                        CsvCell::Integer(n),
-                        CsvCell::Decimal(n as f64 * 100.0 / respondents.max(1) as f64),
-                    ],
-                    _ => [prompt(), label, CsvCell::text(count), CsvCell::Empty],
-                });
-            }
+        for row in view.rows {
+            let label = CsvCell::text(row.label);
+            lines.push(match row.count.parse::<i64>() {
+                Ok(n) if !row.suppressed => [
+                    prompt(),
+                    label,
+                    CsvCell::Integer(n),
+                    CsvCell::Decimal(n as f64 * 100.0 / respondents.max(1) as f64),
+                ],
+                _ => [prompt(), label, CsvCell::text(row.count), CsvCell::Empty],
+            });
         }
         // Only where the page shows it: a hidden cell hides the average too.
-        if let (Some(_), Some(average)) = (view.get("average").and_then(Value::as_str), average) {
+        if let (Some(_), Some(average)) = (view.average, average) {
             lines.push([
                 prompt(),
                 CsvCell::text(i18n::t(lang, "survey-average")),

@@ -1,0 +1,123 @@
+//! What surveys contribute to the strategy's goals: how many responses answered questions that
+//! inform a goal (a round's participation counts), and the published results of those questions
+//! as a goal's page shows them (suppressed like the results page).
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{rounds, survey_question_goals, survey_questions, surveys};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    surveys::{
+        model::{Question, Status},
+        queries::{self, round_rel, stmt},
+        result_views::results_views,
+        results::{aggregates, released_texts},
+    },
+    web::i18n::Lang,
+};
+
+/// For each goal, how many survey responses answered a question that informs it.
+pub async fn responses_per_goal(
+    db: &impl ConnectionTrait,
+    goal_ids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    if goal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let marks: Vec<String> = (2..goal_ids.len() + 2).map(|i| format!("${i}")).collect();
+    let mut values: Vec<sea_orm::Value> = vec![Status::Draft.as_str().into()];
+    values.extend(goal_ids.iter().map(|g| sea_orm::Value::from(*g)));
+    let rows = db
+        .query_all_raw(stmt(
+            backend,
+            &format!(
+                "SELECT g.goal_id, COUNT(DISTINCT a.response_id) AS n \
+                 FROM survey_question_goals g \
+                 JOIN survey_answers a ON a.question_id = g.question_id \
+                 JOIN survey_questions q ON q.id = g.question_id \
+                 JOIN surveys s ON s.id = q.survey_id \
+                 WHERE s.status <> $1 AND g.goal_id IN ({}) GROUP BY g.goal_id",
+                marks.join(", ")
+            ),
+            values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("", "goal_id")?, r.try_get("", "n")?)))
+        .collect()
+}
+
+/// The surveys with published results in public rounds that have questions informing `goal_id`,
+/// with those question ids.
+async fn published_for_goal(
+    db: &impl ConnectionTrait,
+    goal_id: Uuid,
+) -> Result<Vec<(surveys::Model, Vec<Uuid>)>, DbErr> {
+    let links = survey_question_goals::Entity::find()
+        .filter(survey_question_goals::Column::GoalId.eq(goal_id))
+        .all(db)
+        .await?;
+    if links.is_empty() {
+        return Ok(Vec::new());
+    }
+    let qs = survey_questions::Entity::find()
+        .filter(survey_questions::Column::Id.is_in(links.iter().map(|l| l.question_id)))
+        .order_by_asc(survey_questions::Column::Position)
+        .all(db)
+        .await?;
+    let survey_ids: HashSet<Uuid> = qs.iter().map(|q| q.survey_id).collect();
+    let list = surveys::Entity::find()
+        .select_also(rounds::Entity)
+        .join(sea_orm::JoinType::InnerJoin, round_rel())
+        .filter(surveys::Column::Id.is_in(survey_ids))
+        .filter(surveys::Column::ResultsPublishedAt.is_not_null())
+        .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
+        .order_by_asc(surveys::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(list
+        .into_iter()
+        .map(|(s, _)| {
+            let ids = qs
+                .iter()
+                .filter(|q| q.survey_id == s.id)
+                .map(|q| q.id)
+                .collect();
+            (s, ids)
+        })
+        .collect())
+}
+
+/// The published survey results of the questions that inform `goal_id`, as the goal page shows
+/// them (suppressed like the results page).
+pub async fn goal_results(
+    db: &impl ConnectionTrait,
+    lang: Lang,
+    goal_id: Uuid,
+) -> Result<Vec<serde_json::Value>, DbErr> {
+    let mut out = Vec::new();
+    for (survey, ids) in published_for_goal(db, goal_id).await? {
+        let qs: Vec<Question> = queries::questions(db, survey.id)
+            .await?
+            .into_iter()
+            .filter(|q| ids.contains(&q.model.id) && !q.model.demographic)
+            .collect();
+        if qs.is_empty() {
+            continue;
+        }
+        let agg = aggregates(db, survey.id, &qs).await?;
+        let texts = released_texts(db, &ids, 20).await?;
+        out.push(json!({
+            "title": survey.title,
+            "href": format!("/surveys/{}/results", survey.id),
+            "questions": results_views(lang, &qs, &agg, i64::from(survey.min_group_size), &texts),
+        }));
+    }
+    Ok(out)
+}

@@ -1,0 +1,155 @@
+//! Reads several use cases of the surveys slice share: a survey with its round, its questions with
+//! options and goals, whether it has responses; and the small helpers of the slice's raw SQL and
+//! audit entries.
+
+use std::collections::HashMap;
+
+use entity::{
+    rounds, survey_options, survey_question_goals, survey_questions, survey_responses, surveys,
+};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Statement,
+};
+use uuid::Uuid;
+
+use crate::{
+    audit::service::Entry,
+    db::placeholders,
+    identity::CurrentUser,
+    surveys::model::{Kind, Question, Status},
+};
+
+pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<surveys::Model>, DbErr> {
+    surveys::Entity::find_by_id(id).one(db).await
+}
+
+/// A survey with its round.
+pub async fn find_with_round(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<(surveys::Model, rounds::Model)>, DbErr> {
+    let Some(survey) = find(db, id).await? else {
+        return Ok(None);
+    };
+    let round = rounds::Entity::find_by_id(survey.round_id).one(db).await?;
+    Ok(round.map(|r| (survey, r)))
+}
+
+pub async fn find_question(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<survey_questions::Model>, DbErr> {
+    survey_questions::Entity::find_by_id(id).one(db).await
+}
+
+/// The questions of a survey in order, with options and goals (three queries).
+pub async fn questions(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<Vec<Question>, DbErr> {
+    let list = survey_questions::Entity::find()
+        .filter(survey_questions::Column::SurveyId.eq(survey_id))
+        .order_by_asc(survey_questions::Column::Position)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = list.iter().map(|q| q.id).collect();
+    let mut options: HashMap<Uuid, Vec<survey_options::Model>> = HashMap::new();
+    let mut goals: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    if !ids.is_empty() {
+        for o in survey_options::Entity::find()
+            .filter(survey_options::Column::QuestionId.is_in(ids.clone()))
+            .order_by_asc(survey_options::Column::Position)
+            .all(db)
+            .await?
+        {
+            options.entry(o.question_id).or_default().push(o);
+        }
+        for g in survey_question_goals::Entity::find()
+            .filter(survey_question_goals::Column::QuestionId.is_in(ids))
+            .all(db)
+            .await?
+        {
+            goals.entry(g.question_id).or_default().push(g.goal_id);
+        }
+    }
+    Ok(list
+        .into_iter()
+        .filter_map(|model| {
+            let kind = Kind::parse(&model.kind)?;
+            Some(Question {
+                kind,
+                options: options.remove(&model.id).unwrap_or_default(),
+                goal_ids: goals.remove(&model.id).unwrap_or_default(),
+                model,
+            })
+        })
+        .collect())
+}
+
+/// The surveys residents can see on a round's page: all but drafts.
+pub async fn public_surveys_of_round(
+    db: &impl ConnectionTrait,
+    round_id: Uuid,
+) -> Result<Vec<surveys::Model>, DbErr> {
+    surveys::Entity::find()
+        .filter(surveys::Column::RoundId.eq(round_id))
+        .filter(surveys::Column::Status.ne(Status::Draft.as_str()))
+        .order_by_asc(surveys::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+pub(super) fn round_rel() -> sea_orm::RelationDef {
+    surveys::Entity::belongs_to(rounds::Entity)
+        .from(surveys::Column::RoundId)
+        .to(rounds::Column::Id)
+        .into()
+}
+
+pub async fn response_count(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<u64, DbErr> {
+    survey_responses::Entity::find()
+        .filter(survey_responses::Column::SurveyId.eq(survey_id))
+        .count(db)
+        .await
+}
+
+pub async fn has_responses(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<bool, DbErr> {
+    Ok(survey_responses::Entity::find()
+        .filter(survey_responses::Column::SurveyId.eq(survey_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// A raw statement with `$n` placeholders written for the backend.
+pub(super) fn stmt(backend: DbBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    Statement::from_sql_and_values(backend, placeholders(backend, sql), values)
+}
+
+/// `($1, $2, …)` from `first` on, with the ids as values.
+pub(super) fn id_list(first: usize, ids: &[Uuid]) -> (String, Vec<sea_orm::Value>) {
+    let marks: Vec<String> = (first..first + ids.len())
+        .map(|i| format!("${i}"))
+        .collect();
+    (
+        format!("({})", marks.join(", ")),
+        ids.iter().map(|id| sea_orm::Value::from(*id)).collect(),
+    )
+}
+
+/// The audit entry of a staff action on a survey of `municipality_id`.
+pub(super) fn audit_entry<'a>(
+    actor: &CurrentUser,
+    municipality_id: Uuid,
+    action: &'a str,
+    target_type: &'a str,
+    target: Uuid,
+    summary: serde_json::Value,
+) -> Entry<'a> {
+    Entry {
+        actor_id: Some(actor.id),
+        municipality_id: Some(municipality_id),
+        action,
+        target_type,
+        target_id: Some(target.to_string()),
+        summary,
+    }
+}

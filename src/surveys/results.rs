@@ -1,0 +1,297 @@
+//! The results of a survey: all aggregates computed in SQL (counts, respondents, averages, the
+//! breakdown by a demographic question, released free texts) and the results page, published to
+//! residents or previewed by staff.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use entity::survey_answers;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QueryResult,
+};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    error::{AppError, AppResult},
+    surveys::{
+        lookup::{Notice, RoundLink, is_public, is_staff_of, notice},
+        model::{Cell, Question, TextStatus},
+        queries::{self, id_list, stmt},
+        result_views::{BreakdownView, QuestionResult, breakdown_view, fewer_than, results_views},
+    },
+    web::context::Ctx,
+};
+
+#[derive(Debug, Default)]
+pub struct Aggregates {
+    pub responses: i64,
+    /// Per question: how many responses answered it, and the average of its numbers.
+    pub respondents: HashMap<Uuid, (i64, Option<f64>)>,
+    pub counts: HashMap<(Uuid, Cell), i64>,
+}
+
+fn cell_of(row: &QueryResult) -> Result<Cell, DbErr> {
+    let option: Option<Uuid> = row.try_get("", "option_id")?;
+    let number: Option<i32> = row.try_get("", "number_value")?;
+    Ok(match (option, number) {
+        (Some(o), _) => Cell::Option(o),
+        (None, Some(n)) => Cell::Value(n),
+        (None, None) => Cell::Other,
+    })
+}
+
+/// Counts, respondents and averages of a survey's questions. The queries filter by question id,
+/// so they read the covering indexes on `survey_answers` and never the table.
+pub async fn aggregates(
+    db: &impl ConnectionTrait,
+    survey_id: Uuid,
+    questions: &[Question],
+) -> Result<Aggregates, DbErr> {
+    let backend = db.get_database_backend();
+    let mut out = Aggregates::default();
+    if let Some(row) = db
+        .query_one_raw(stmt(
+            backend,
+            "SELECT COUNT(*) AS n FROM survey_responses WHERE survey_id = $1",
+            vec![survey_id.into()],
+        ))
+        .await?
+    {
+        out.responses = row.try_get("", "n")?;
+    }
+    let all: Vec<Uuid> = questions.iter().map(|q| q.model.id).collect();
+    if !all.is_empty() {
+        let (list, values) = id_list(1, &all);
+        for row in db
+            .query_all_raw(stmt(
+                backend,
+                &format!(
+                    "SELECT question_id, COUNT(DISTINCT response_id) AS n, \
+                       AVG(CAST(number_value AS DOUBLE PRECISION)) AS average \
+                     FROM survey_answers WHERE question_id IN {list} GROUP BY question_id"
+                ),
+                values,
+            ))
+            .await?
+        {
+            out.respondents.insert(
+                row.try_get("", "question_id")?,
+                (row.try_get("", "n")?, row.try_get("", "average")?),
+            );
+        }
+    }
+    let counted: Vec<Uuid> = questions
+        .iter()
+        .filter(|q| q.kind.is_counted())
+        .map(|q| q.model.id)
+        .collect();
+    if !counted.is_empty() {
+        let (list, values) = id_list(1, &counted);
+        for row in db
+            .query_all_raw(stmt(
+                backend,
+                &format!(
+                    "SELECT question_id, option_id, number_value, COUNT(*) AS n \
+                     FROM survey_answers WHERE question_id IN {list} \
+                     GROUP BY question_id, option_id, number_value"
+                ),
+                values,
+            ))
+            .await?
+        {
+            out.counts.insert(
+                (row.try_get("", "question_id")?, cell_of(&row)?),
+                row.try_get("", "n")?,
+            );
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Default)]
+pub struct Breakdown {
+    /// Per option of the demographic question: how many responses chose it.
+    pub groups: HashMap<Uuid, i64>,
+    /// (group option, question, cell) → count.
+    pub counts: HashMap<(Uuid, Uuid, Cell), i64>,
+}
+
+/// Counts per group of a demographic (single-choice) question.
+pub async fn breakdown(
+    db: &impl ConnectionTrait,
+    questions: &[Question],
+    by: Uuid,
+) -> Result<Breakdown, DbErr> {
+    let backend = db.get_database_backend();
+    let mut out = Breakdown::default();
+    for row in db
+        .query_all_raw(stmt(
+            backend,
+            "SELECT option_id, COUNT(*) AS n FROM survey_answers \
+             WHERE question_id = $1 AND option_id IS NOT NULL GROUP BY option_id",
+            vec![by.into()],
+        ))
+        .await?
+    {
+        out.groups
+            .insert(row.try_get("", "option_id")?, row.try_get("", "n")?);
+    }
+    let counted: Vec<Uuid> = questions
+        .iter()
+        .filter(|q| q.kind.is_counted() && q.model.id != by)
+        .map(|q| q.model.id)
+        .collect();
+    if counted.is_empty() {
+        return Ok(out);
+    }
+    let (list, mut values) = id_list(2, &counted);
+    values.insert(0, by.into());
+    for row in db
+        .query_all_raw(stmt(
+            backend,
+            &format!(
+                "SELECT d.option_id AS grp, a.question_id, a.option_id, a.number_value, COUNT(*) AS n \
+                 FROM survey_answers d \
+                 JOIN survey_answers a ON a.response_id = d.response_id \
+                 WHERE d.question_id = $1 AND d.option_id IS NOT NULL AND a.question_id IN {list} \
+                 GROUP BY d.option_id, a.question_id, a.option_id, a.number_value"
+            ),
+            values,
+        ))
+        .await?
+    {
+        out.counts.insert(
+            (
+                row.try_get("", "grp")?,
+                row.try_get("", "question_id")?,
+                cell_of(&row)?,
+            ),
+            row.try_get("", "n")?,
+        );
+    }
+    Ok(out)
+}
+
+/// Released free texts of these questions, newest decisions not tracked: in storage order,
+/// at most `limit` per call.
+pub async fn released_texts(
+    db: &impl ConnectionTrait,
+    question_ids: &[Uuid],
+    limit: u64,
+) -> Result<Vec<(Uuid, String)>, DbErr> {
+    if question_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = survey_answers::Entity::find()
+        .filter(survey_answers::Column::QuestionId.is_in(question_ids.iter().copied()))
+        .filter(survey_answers::Column::TextStatus.eq(TextStatus::Released.as_str()))
+        .order_by_asc(survey_answers::Column::Id)
+        .paginate(db, limit)
+        .fetch_page(0)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|a| a.text_value.map(|t| (a.question_id, t)))
+        .collect())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResultsQuery {
+    pub by: Option<String>,
+}
+
+/// A link to the breakdown by one demographic question.
+#[derive(Serialize)]
+struct DemographicLink {
+    href: String,
+    prompt: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ResultsView {
+    title: String,
+    preview: bool,
+    responses: String,
+    min: i64,
+    round: RoundLink,
+    questions: Vec<QuestionResult>,
+    demographics: Vec<DemographicLink>,
+    breakdown: Option<BreakdownView>,
+}
+
+pub async fn results(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    query: web::Query<ResultsQuery>,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let (survey, round) = queries::find_with_round(db, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let staff = is_staff_of(ctx.user.as_ref(), round.municipality_id);
+    if !staff && !is_public(&survey, &round) {
+        return Err(AppError::NotFound);
+    }
+    if !staff && survey.results_published_at.is_none() {
+        return notice(
+            &ctx,
+            StatusCode::FORBIDDEN,
+            &survey,
+            &round,
+            Notice::ResultsPending,
+        );
+    }
+    let all = queries::questions(db, survey.id).await?;
+    let agg = aggregates(db, survey.id, &all).await?;
+    let text_ids: Vec<Uuid> = all
+        .iter()
+        .filter(|q| q.kind.is_text() || q.model.allow_other)
+        .map(|q| q.model.id)
+        .collect();
+    let texts = released_texts(db, &text_ids, 200).await?;
+    let min = i64::from(survey.min_group_size);
+    let by = query
+        .by
+        .as_deref()
+        .and_then(|b| Uuid::parse_str(b).ok())
+        .and_then(|b| all.iter().find(|q| q.model.id == b && q.model.demographic));
+    let breakdown = match by {
+        Some(by) => {
+            let data = breakdown(db, &all, by.model.id).await?;
+            Some(breakdown_view(ctx.lang, by, &all, &data, min))
+        }
+        None => None,
+    };
+    let demographics = all
+        .iter()
+        .filter(|q| q.model.demographic)
+        .map(|q| DemographicLink {
+            href: format!("/surveys/{}/results?by={}#breakdown", survey.id, q.model.id),
+            prompt: q.model.prompt.clone(),
+            current: by.is_some_and(|b| b.model.id == q.model.id),
+        })
+        .collect();
+    ctx.render_about(
+        StatusCode::OK,
+        "surveys/results",
+        "survey-results-title",
+        &survey.title,
+        ResultsView {
+            title: survey.title.clone(),
+            preview: survey.results_published_at.is_none(),
+            responses: if agg.responses >= min {
+                agg.responses.to_string()
+            } else {
+                fewer_than(ctx.lang, min)
+            },
+            min,
+            round: RoundLink::public(&round),
+            questions: results_views(ctx.lang, &all, &agg, min, &texts),
+            demographics,
+            breakdown,
+        },
+    )
+}
