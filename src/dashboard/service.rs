@@ -15,7 +15,7 @@ use crate::{
     moderation::service::{self as moderation, Section},
     notifications::service as notifications,
     surveys::service as surveys,
-    workshops::service::{self as workshop_service, Occupancy},
+    workshops::model::{self as workshop_service, Occupancy},
 };
 
 /// How far ahead "this week" looks for rounds opening or closing.

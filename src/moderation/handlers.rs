@@ -174,7 +174,7 @@ async fn item_page(
             i.id,
         ),
         Target::Comment(c) => {
-            let idea = crate::ideas::service::find_idea_by_id(db, c.idea_id)
+            let idea = crate::ideas::model::find_idea_by_id(db, c.idea_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             (

@@ -43,7 +43,7 @@ pub fn spawn(
                 tracing::error!(error = %e, "outbox round failed");
             }
             // After delivery; queued reminders wake the worker for another round at once.
-            if let Err(e) = crate::workshops::service::send_reminders(&state).await {
+            if let Err(e) = crate::workshops::reminders::send_reminders(&state).await {
                 tracing::error!(error = %e, "queueing workshop reminders failed");
             }
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) {
@@ -76,13 +76,13 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     accounts::purge_stale(&state.db, now).await?;
     crate::accounts::sessions::purge(&state.db, &state.settings, now).await?;
     crate::rounds::service::purge_unconfirmed(&state.db, now).await?;
-    crate::workshops::service::purge_personal_data(
+    crate::workshops::personal_data::purge_personal_data(
         &state.db,
         now,
         state.settings.signup_retention_days,
     )
     .await?;
-    crate::ideas::service::purge_unconfirmed(&state.db, now).await?;
+    crate::ideas::personal_data::purge_unconfirmed(&state.db, now).await?;
     let backend = state.db.get_database_backend();
     state
         .db

@@ -194,9 +194,9 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
         "finished": round.status == Status::Closed.as_str()
             || round.status == Status::Evaluated.as_str(),
         "online": online_modules(ctx, round.id).await?,
-        "in_person": crate::workshops::views::round_modules(ctx, round.id).await?,
+        "in_person": crate::workshops::summaries::round_modules(ctx, round.id).await?,
         "outcomes": outcomes(ctx, round.id).await?,
-        "workshops_held": crate::workshops::views::documented_for_round(ctx, round.id).await?,
+        "workshops_held": crate::workshops::summaries::documented_for_round(ctx, round.id).await?,
     }))
 }
 
@@ -204,7 +204,7 @@ async fn round_page(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResul
 async fn online_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
     let db = &ctx.state.db;
     let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
-    let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
+    let boards = crate::ideas::summaries::boards_of_round(db, round_id).await?;
     Ok(surveys
         .iter()
         .map(|s| json!({ "href": format!("/surveys/{}", s.id), "title": s.title }))
@@ -221,7 +221,7 @@ async fn online_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
 async fn outcomes(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
     let db = &ctx.state.db;
     let surveys = crate::surveys::service::public_surveys_of_round(db, round_id).await?;
-    let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
+    let boards = crate::ideas::summaries::boards_of_round(db, round_id).await?;
     Ok(surveys
         .iter()
         .filter(|s| s.results_published_at.is_some())
