@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
 use crate::{
     accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
@@ -39,14 +40,19 @@ pub struct AnswerForm {
     pub measure_id: String,
 }
 
-impl AnswerForm {
-    /// `goals` and `measures` (with their goal) are the municipality's.
-    pub fn check(
-        &self,
-        goals: &[Uuid],
-        measures: &[(Uuid, Uuid)],
-        errors: &mut FormErrors,
-    ) -> Option<AnswerInput> {
+/// What an answer may link to: the municipality's goals, and its measures with their goal.
+pub struct AnswerRules {
+    pub goals: Vec<Uuid>,
+    pub measures: Vec<(Uuid, Uuid)>,
+}
+
+impl CheckForm for AnswerForm {
+    type Input = AnswerInput;
+    type Rules = AnswerRules;
+
+    fn check(&self, rules: &AnswerRules) -> Result<AnswerInput, FormErrors> {
+        let (goals, measures) = (&rules.goals, &rules.measures);
+        let mut errors = FormErrors::new();
         let status = self.official_status.as_str();
         if !OFFICIAL.contains(&status) {
             errors.add("official_status", "answer-error-status");
@@ -84,7 +90,10 @@ impl AnswerForm {
         if matches!(status, "adopted" | "partly" | "implemented") && goal.is_none() {
             errors.add("goal_id", "answer-error-link");
         }
-        errors.is_empty().then(|| AnswerInput {
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(AnswerInput {
             status: status.to_string(),
             answer,
             goal_id: goal,
@@ -187,18 +196,22 @@ pub async fn answer(
     let (user, idea) = answered_idea(&ctx, *id).await?;
     let form = form.into_inner();
     let (goals, measures) = answer_choices(&ctx, &idea).await?;
-    let goal_ids: Vec<Uuid> = goals.iter().map(|g| g.id).collect();
-    let measure_ids: Vec<(Uuid, Uuid)> = measures.iter().map(|m| (m.id, m.goal_id)).collect();
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(&goal_ids, &measure_ids, &mut errors) else {
-        return answer_page(
-            &ctx,
-            &idea,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let rules = AnswerRules {
+        goals: goals.iter().map(|g| g.id).collect(),
+        measures: measures.iter().map(|m| (m.id, m.goal_id)).collect(),
+    };
+    let input = match form.check(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return answer_page(
+                &ctx,
+                &idea,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     save_answer(

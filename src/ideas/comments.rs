@@ -9,6 +9,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
 use crate::{
     accounts::service::CurrentUser,
     db::placeholders,
@@ -35,8 +36,12 @@ pub struct CommentForm {
     pub author_name: String,
 }
 
-impl CommentForm {
-    pub fn check(&self, errors: &mut FormErrors) -> Option<CommentInput> {
+impl CheckForm for CommentForm {
+    type Input = CommentInput;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<CommentInput, FormErrors> {
+        let mut errors = FormErrors::new();
         if self.body.trim().is_empty() {
             errors.add("body", "idea-error-comment-missing");
         } else if chars(&self.body) > COMMENT_MAX {
@@ -55,7 +60,10 @@ impl CommentForm {
                 }
             },
         };
-        errors.is_empty().then(|| CommentInput {
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(CommentInput {
             body: multiline(&self.body),
             parent_id,
             author_name: name_of(&self.author_name),
@@ -81,28 +89,35 @@ pub async fn comment(
     if !is_open(&board, &round) || idea.status != moderation::PUBLISHED {
         return refused(&ctx, &idea_href(&idea), "idea-error-comment-closed");
     }
-    let mut errors = FormErrors::new();
-    let mut input = form.check(&mut errors);
-    if let Some(parent) = input.as_ref().and_then(|i| i.parent_id)
-        && find_top_comment(&ctx.state.db, idea.id, parent)
+    let mut input = form.check(&());
+    // A reply hangs under a top-level comment of this idea.
+    if let Ok(CommentInput {
+        parent_id: Some(parent),
+        ..
+    }) = &input
+        && find_top_comment(&ctx.state.db, idea.id, *parent)
             .await?
             .is_none()
     {
+        let mut errors = FormErrors::new();
         errors.add("body", "idea-error-parent");
-        input = None;
+        input = Err(errors);
     }
-    let Some(input) = input else {
-        return idea_page(
-            &ctx,
-            &board,
-            &round,
-            &idea,
-            0,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let input = match input {
+        Ok(input) => input,
+        Err(errors) => {
+            return idea_page(
+                &ctx,
+                &board,
+                &round,
+                &idea,
+                0,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     within_limits(
         &ctx,

@@ -7,6 +7,7 @@ use entity::{idea_boards, ideas, rounds};
 use sea_orm::{ConnectionTrait, DbErr, Statement};
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
 use crate::{
     db::placeholders,
     error::{AppError, AppResult},
@@ -17,8 +18,8 @@ use crate::{
     },
 };
 
-use super::model::{WITHDRAWN, categories, districts, editable, find_idea, is_open};
-use super::post::{IdeaForm, IdeaInput, idea_form_page};
+use super::model::{WITHDRAWN, editable, find_idea, is_open};
+use super::post::{IdeaForm, IdeaInput, IdeaRules, idea_form_page};
 use super::views::{idea_href, is_author, public_board, refused};
 
 async fn own_idea(
@@ -73,23 +74,21 @@ pub async fn edit(
     if !is_open(&board, &round) {
         return refused(&ctx, &idea_href(&idea), "idea-error-edit-locked");
     }
-    let categories: Vec<Uuid> = categories(&ctx.state.db, board.id)
-        .await?
-        .iter()
-        .map(|c| c.id)
-        .collect();
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(&categories, &districts(&board), false, &mut errors) else {
-        return idea_form_page(
-            &ctx,
-            &board,
-            &round,
-            Some(&idea),
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let rules = IdeaRules::of(&ctx.state.db, &board, false).await?;
+    let input = match form.check(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return idea_form_page(
+                &ctx,
+                &board,
+                &round,
+                Some(&idea),
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let done = edit_idea(&txn, &board, &idea, &input, ctx.state.clock.now()).await?;

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
+use crate::web::forms::multiline;
 use crate::{
     error::{AppError, AppResult},
     moderation::{
@@ -34,6 +36,37 @@ pub struct FlagForm {
     pub reason: String,
     #[serde(default)]
     pub note: String,
+}
+
+/// A checked flag: one of the moderation reasons, and the note as stored.
+pub struct FlagInput {
+    pub reason: String,
+    pub note: String,
+}
+
+impl CheckForm for FlagForm {
+    type Input = FlagInput;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<FlagInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        if !moderation::REASONS.contains(&self.reason.as_str()) {
+            errors.add("reason", "flag-error-reason");
+        }
+        if self.reason == "other" && self.note.trim().is_empty() {
+            errors.add("note", "flag-error-note");
+        }
+        if self.note.chars().count() > 1000 {
+            errors.add("note", "flag-error-note-long");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(FlagInput {
+            reason: self.reason.clone(),
+            note: multiline(&self.note),
+        })
+    }
 }
 
 /// How much of the flagged text the flag form quotes.
@@ -118,27 +151,20 @@ pub async fn flag(
     let idea = visible_idea(&ctx, &board, idea_id).await?;
     let target = flag_target(&ctx, &idea, &query.target).await?;
     let form = form.into_inner();
-    let mut errors = FormErrors::new();
-    if !moderation::REASONS.contains(&form.reason.as_str()) {
-        errors.add("reason", "flag-error-reason");
-    }
-    if form.reason == "other" && form.note.trim().is_empty() {
-        errors.add("note", "flag-error-note");
-    }
-    if form.note.chars().count() > 1000 {
-        errors.add("note", "flag-error-note-long");
-    }
-    if !errors.is_empty() {
-        return flag_page(
-            &ctx,
-            &idea,
-            &target,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+    let input = match form.check(&()) {
+        Ok(input) => input,
+        Err(errors) => {
+            return flag_page(
+                &ctx,
+                &idea,
+                &target,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
     let person = match &ctx.user {
         Some(u) => format!("user:{}", u.id),
         None => format!("ip:{}", ctx.client_ip()),
@@ -146,12 +172,8 @@ pub async fn flag(
     let reporter = moderation::reporter_key(&ctx.state.keys, &person);
     // The limits' hits and the flag: one short write, committed together with others arriving
     // at the same time (group commit). Over a limit, only the hits are stored.
-    let (state, client_ip, note) = (
-        ctx.state.clone(),
-        ctx.client_ip(),
-        crate::web::forms::multiline(&form.note),
-    );
-    let (flagged, reason) = (target.clone(), form.reason.clone());
+    let (state, client_ip, note) = (ctx.state.clone(), ctx.client_ip(), input.note);
+    let (flagged, reason) = (target.clone(), input.reason);
     let user_id = ctx.user.as_ref().map(|u| u.id);
     let outcome = ctx
         .state

@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
 use crate::{
     error::{AppError, AppResult},
     moderation::service::{self as moderation},
@@ -21,10 +22,8 @@ use crate::{
 
 use super::edit::{edit_idea, withdraw_idea};
 use super::link_renewal::{self, RenewForm};
-use super::model::{
-    UNCONFIRMED, WITHDRAWN, categories, districts, editable, find_board, find_idea_by_id, is_open,
-};
-use super::post::{IdeaForm, idea_form_at};
+use super::model::{UNCONFIRMED, WITHDRAWN, editable, find_board, find_idea_by_id, is_open};
+use super::post::{IdeaForm, IdeaRules, idea_form_at};
 use super::views::{closed, public_board, refused};
 
 pub const CONFIRM: &str = "confirm";
@@ -237,24 +236,22 @@ async fn edit_by_link(
     if !is_open(&board, &round) {
         return refused(ctx, "/", "idea-error-edit-locked");
     }
-    let categories: Vec<Uuid> = categories(&ctx.state.db, board.id)
-        .await?
-        .iter()
-        .map(|c| c.id)
-        .collect();
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(&categories, &districts(&board), false, &mut errors) else {
-        return idea_form_at(
-            ctx,
-            &board,
-            &round,
-            Some(idea),
-            action,
-            form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let rules = IdeaRules::of(&ctx.state.db, &board, false).await?;
+    let input = match form.check(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return idea_form_at(
+                ctx,
+                &board,
+                &round,
+                Some(idea),
+                action,
+                form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let changed = edit_idea(&txn, &board, idea, &input, ctx.state.clock.now()).await?;

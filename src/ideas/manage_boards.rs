@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
 use crate::{
     accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
@@ -53,8 +54,13 @@ fn lines(s: &str) -> Vec<String> {
     out
 }
 
-impl BoardForm {
-    pub fn check(&self, rounds: &[Uuid], errors: &mut FormErrors) -> Option<BoardInput> {
+/// Checked against the rounds the coordinator may put a board in.
+impl CheckForm for BoardForm {
+    type Input = BoardInput;
+    type Rules = [Uuid];
+
+    fn check(&self, rounds: &[Uuid]) -> Result<BoardInput, FormErrors> {
+        let mut errors = FormErrors::new();
         let round = Uuid::parse_str(&self.round_id)
             .ok()
             .filter(|r| rounds.contains(r));
@@ -79,8 +85,10 @@ impl BoardForm {
         {
             errors.add("extra_categories", "board-error-lines");
         }
-        let round = round?;
-        errors.is_empty().then(|| BoardInput {
+        let Some(round) = round.filter(|_| errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(BoardInput {
             round_id: round,
             title: self.title.clone(),
             question: multiline(&self.question),
@@ -180,9 +188,11 @@ pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<Htt
         .into_iter()
         .map(|(id, _)| id)
         .collect();
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(&rounds, &mut errors) else {
-        return boards_page(&ctx, 0, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let input = match form.check(&rounds) {
+        Ok(input) => input,
+        Err(errors) => {
+            return boards_page(&ctx, 0, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     let round = crate::rounds::service::find(&ctx.state.db, input.round_id)
         .await?
@@ -242,16 +252,18 @@ pub async fn update_board(
     let (user, board) = managed_board(&ctx, *id).await?;
     let mut form = form.into_inner();
     form.round_id = board.round_id.to_string();
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(&[board.round_id], &mut errors) else {
-        return board_form_page(
-            &ctx,
-            &board,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let input = match form.check(&[board.round_id]) {
+        Ok(input) => input,
+        Err(errors) => {
+            return board_form_page(
+                &ctx,
+                &board,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     save_board(&txn, &user, &board, &input, ctx.state.clock.now()).await?;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::web::forms::CheckForm;
 use crate::{
     accounts::service::CurrentUser,
     error::{AppError, AppResult},
@@ -24,6 +25,7 @@ use crate::{
         rate_limit,
     },
 };
+use sea_orm::DbErr;
 
 use super::links::{CONFIRM, EDIT, WITHDRAW, link_path};
 use super::model::{
@@ -62,16 +64,42 @@ impl IdeaForm {
     pub fn code_only(&self) -> bool {
         self.contact == CONTACT_CODE
     }
+}
 
-    /// Checks the form against the board's categories and districts. `visitor`: posted without
-    /// an account, so an address is needed unless the visitor chose the code only.
-    pub fn check(
-        &self,
-        categories: &[Uuid],
-        districts: &[String],
+/// What an idea is checked against: the board's categories and districts, and whether it is
+/// posted without an account (then an address is needed unless the visitor chose the code only).
+pub struct IdeaRules {
+    pub categories: Vec<Uuid>,
+    pub districts: Vec<String>,
+    pub visitor: bool,
+}
+
+impl IdeaRules {
+    /// The rules of `board`; `visitor`: posted without an account.
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        board: &idea_boards::Model,
         visitor: bool,
-        errors: &mut FormErrors,
-    ) -> Option<IdeaInput> {
+    ) -> Result<Self, DbErr> {
+        Ok(Self {
+            categories: categories(db, board.id)
+                .await?
+                .iter()
+                .map(|c| c.id)
+                .collect(),
+            districts: districts(board),
+            visitor,
+        })
+    }
+}
+
+impl CheckForm for IdeaForm {
+    type Input = IdeaInput;
+    type Rules = IdeaRules;
+
+    fn check(&self, rules: &IdeaRules) -> Result<IdeaInput, FormErrors> {
+        let (categories, districts, visitor) = (&rules.categories, &rules.districts, rules.visitor);
+        let mut errors = FormErrors::new();
         let needs_email = visitor && !self.code_only();
         if self.title.is_empty() {
             errors.add("title", "idea-error-title-missing");
@@ -110,8 +138,10 @@ impl IdeaForm {
                 errors.add("email", "error-email-invalid");
             }
         }
-        let category = category?;
-        errors.is_empty().then(|| IdeaInput {
+        let Some(category) = category.filter(|_| errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(IdeaInput {
             title: self.title.clone(),
             body: multiline(&self.body),
             category_id: category,
@@ -216,29 +246,21 @@ pub async fn post_idea(
         return closed(&ctx, &board, &round).await;
     }
     let db = &ctx.state.db;
-    let categories: Vec<Uuid> = categories(db, board.id)
-        .await?
-        .iter()
-        .map(|c| c.id)
-        .collect();
-    let mut errors = FormErrors::new();
-    let input = form.check(
-        &categories,
-        &districts(&board),
-        ctx.user.is_none(),
-        &mut errors,
-    );
-    let Some(input) = input else {
-        return idea_form_page(
-            &ctx,
-            &board,
-            &round,
-            None,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let rules = IdeaRules::of(db, &board, ctx.user.is_none()).await?;
+    let input = match form.check(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return idea_form_page(
+                &ctx,
+                &board,
+                &round,
+                None,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let code_only = ctx.user.is_none() && form.code_only();
     let email = crate::accounts::service::normalize_email(&form.email);

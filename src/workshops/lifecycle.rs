@@ -19,6 +19,7 @@ use super::model::{
 };
 use super::views::{managed, round_of};
 use super::workshop_form::WorkshopForm;
+use crate::web::forms::{CheckForm, multiline};
 use crate::{
     accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
@@ -38,6 +39,39 @@ use crate::{
 pub struct DocumentationForm {
     pub documentation: String,
     pub goal_ids: Vec<String>,
+}
+
+/// A checked documentation: the text as stored and the goals it informed.
+pub struct DocumentationInput {
+    pub text: String,
+    pub goal_ids: Vec<Uuid>,
+}
+
+/// Checked against the goals the workshop may name.
+impl CheckForm for DocumentationForm {
+    type Input = DocumentationInput;
+    type Rules = [Uuid];
+
+    fn check(&self, allowed: &[Uuid]) -> Result<DocumentationInput, FormErrors> {
+        let mut goal_ids: Vec<Uuid> = Vec::new();
+        let mut errors = FormErrors::new();
+        for raw in &self.goal_ids {
+            match Uuid::parse_str(raw.trim()) {
+                Ok(id) if allowed.contains(&id) => goal_ids.push(id),
+                _ => errors.add("goal_ids", "error-workshop-goals-foreign"),
+            }
+        }
+        goal_ids.sort();
+        goal_ids.dedup();
+        let text = multiline(&self.documentation);
+        if text.chars().count() > TEXT_MAX {
+            errors.add("documentation", "error-workshop-text-long");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(DocumentationInput { text, goal_ids })
+    }
 }
 
 pub async fn publish(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -124,43 +158,36 @@ pub async fn document(
 ) -> AppResult<HttpResponse> {
     let (user, workshop) = managed(&ctx, *id).await?;
     let form = form.0;
-    let allowed = allowed_goals(&ctx, &workshop).await?;
-    let mut goal_ids: Vec<Uuid> = Vec::new();
-    let mut errors = FormErrors::new();
-    for raw in &form.goal_ids {
-        match Uuid::parse_str(raw.trim()) {
-            Ok(id) if allowed.iter().any(|g| g.id == id) => goal_ids.push(id),
-            _ => errors.add("goal_ids", "error-workshop-goals-foreign"),
-        }
-    }
-    goal_ids.sort();
-    goal_ids.dedup();
-    let text = crate::web::forms::multiline(&form.documentation);
-    let text = text.as_str();
-    if text.chars().count() > TEXT_MAX {
-        errors.add("documentation", "error-workshop-text-long");
-    }
+    let allowed: Vec<Uuid> = allowed_goals(&ctx, &workshop)
+        .await?
+        .iter()
+        .map(|g| g.id)
+        .collect();
+    let checked = form.check(&allowed);
     let round = round_of(&ctx, &workshop).await?;
     let values = WorkshopForm::of(&workshop, ctx.state.settings.time_zone);
-    if !errors.is_empty() {
-        return documentation_page(
-            &ctx,
-            &round,
-            Some(&workshop),
-            &values,
-            Some(&form),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
+    let input = match checked {
+        Ok(input) => input,
+        Err(errors) => {
+            return documentation_page(
+                &ctx,
+                &round,
+                Some(&workshop),
+                &values,
+                Some(&form),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     match save_documentation(
         &txn,
         &user,
         &workshop,
-        text,
-        &goal_ids,
+        &input.text,
+        &input.goal_ids,
         ctx.state.clock.now(),
     )
     .await?

@@ -18,6 +18,7 @@ use super::model::{
 };
 use super::views::{managed, managed_round, round_of, status_key};
 use super::workshop_form::{WorkshopForm, WorkshopInput};
+use crate::web::forms::CheckForm;
 use crate::{
     accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
@@ -93,17 +94,19 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let (user, round) = managed_round(&ctx, *id).await?;
     let form = form.0;
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(ctx.state.settings.time_zone, &mut errors) else {
-        return form_page(
-            &ctx,
-            &round,
-            None,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let input = match form.check(&ctx.state.settings.time_zone) {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(
+                &ctx,
+                &round,
+                None,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let workshop = create_workshop(&txn, &user, &round, &input, ctx.state.clock.now()).await?;
@@ -232,17 +235,19 @@ pub async fn update(
     let (user, workshop) = managed(&ctx, *id).await?;
     let round = round_of(&ctx, &workshop).await?;
     let form = form.0;
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(ctx.state.settings.time_zone, &mut errors) else {
-        return form_page(
-            &ctx,
-            &round,
-            Some(&workshop),
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let input = match form.check(&ctx.state.settings.time_zone) {
+        Ok(input) => input,
+        Err(errors) => {
+            return form_page(
+                &ctx,
+                &round,
+                Some(&workshop),
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let current = find_for_update(&txn, workshop.id)

@@ -13,9 +13,10 @@ use super::model::{
     CANCELLED, CONFIRMED, Decided, HELD, PUBLISHED, Refusal, WAITLISTED, find, find_for_update,
     occupancy_of,
 };
-use super::sign_up::{SignupForm, SignupInput};
-use super::views::{details, languages, signup_form_view};
+use super::sign_up::{SignupForm, SignupInput, SignupRules};
+use super::views::{details, signup_form_view};
 use super::waitlist::promote_waitlist;
+use crate::web::forms::CheckForm;
 use crate::{
     error::{AppError, AppResult},
     notifications::service::{self as notifications},
@@ -129,19 +130,20 @@ pub async fn signup_change(
         .await?
         .ok_or(AppError::NotFound)?;
     let form = form.0;
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(workshop.max_per_signup, &languages(&workshop), &mut errors)
-    else {
-        return own_page(
-            &ctx,
-            &token,
-            &signup,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            false,
-        )
-        .await;
+    let input = match form.check(&SignupRules::of(&workshop)) {
+        Ok(input) => input,
+        Err(errors) => {
+            return own_page(
+                &ctx,
+                &token,
+                &signup,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(db).await?;
     let result = change_signup(&txn, &ctx.state, &signup, &input, ctx.state.clock.now()).await?;

@@ -19,6 +19,7 @@ use super::model::{
 use super::show::public_page;
 use super::views::languages;
 use super::workshop_form::flag;
+use crate::web::forms::CheckForm;
 use crate::{
     accounts::service::CurrentUser,
     audit::service::{self as audit, Entry},
@@ -34,6 +35,7 @@ use crate::{
         rate_limit,
     },
 };
+use entity::workshops;
 
 /// The sign-up form, for residents and for staff adding someone by hand.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
@@ -93,15 +95,31 @@ impl SignupForm {
             note: signup.note.clone().unwrap_or_default(),
         }
     }
+}
 
-    /// Checks the form against what the workshop offers: at most `max_people`, an interpreter
-    /// language only among `languages`.
-    pub fn check(
-        &self,
-        max_people: i32,
-        languages: &[String],
-        errors: &mut FormErrors,
-    ) -> Option<SignupInput> {
+/// What a sign-up is checked against: what the workshop offers, at most `max_people` per
+/// sign-up and an interpreter only for one of `languages`.
+pub struct SignupRules {
+    pub max_people: i32,
+    pub languages: Vec<String>,
+}
+
+impl SignupRules {
+    pub fn of(workshop: &workshops::Model) -> Self {
+        Self {
+            max_people: workshop.max_per_signup,
+            languages: languages(workshop),
+        }
+    }
+}
+
+impl CheckForm for SignupForm {
+    type Input = SignupInput;
+    type Rules = SignupRules;
+
+    fn check(&self, rules: &SignupRules) -> Result<SignupInput, FormErrors> {
+        let (max_people, languages) = (rules.max_people, &rules.languages);
+        let mut errors = FormErrors::new();
         let name = self.name.trim();
         if name.is_empty() {
             errors.add("name", "error-signup-name-missing");
@@ -153,9 +171,9 @@ impl SignupForm {
             errors.add("note", "error-signup-note-long");
         }
         if !errors.is_empty() {
-            return None;
+            return Err(errors);
         }
-        Some(SignupInput {
+        Ok(SignupInput {
             name: name.to_string(),
             email,
             phone,
@@ -178,17 +196,18 @@ pub async fn sign_up(
     let workshop = find_public(db, *id).await?.ok_or(AppError::NotFound)?;
     let form = form.0;
     let now = ctx.state.clock.now();
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(workshop.max_per_signup, &languages(&workshop), &mut errors)
-    else {
-        return public_page(
-            &ctx,
-            &workshop,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let input = match form.check(&SignupRules::of(&workshop)) {
+        Ok(input) => input,
+        Err(errors) => {
+            return public_page(
+                &ctx,
+                &workshop,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     // One short write, committed together with others arriving at the same time (group commit);
     // the rate-limit hit goes with it. A refusal writes nothing but the hit.
@@ -372,8 +391,8 @@ pub async fn store_signup(
 
 #[cfg(test)]
 mod tests {
-    use super::SignupForm;
-    use crate::web::forms::FormErrors;
+    use super::{SignupForm, SignupRules};
+    use crate::web::forms::CheckForm;
 
     #[test]
     fn a_sign_up_over_the_limit_is_refused_with_its_own_message() {
@@ -382,8 +401,13 @@ mod tests {
             people: "5".into(),
             ..SignupForm::default()
         };
-        let mut errors = FormErrors::new();
-        assert!(form.check(4, &[], &mut errors).is_none());
+        let rules = SignupRules {
+            max_people: 4,
+            languages: Vec::new(),
+        };
+        let checked = form.check(&rules);
+        assert!(checked.is_err());
+        let errors = checked.err().unwrap_or_default();
         let view = errors.view(crate::web::i18n::Lang::De);
         assert!(view["fields"]["people"].is_string());
     }

@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use super::mail::when;
 use super::model::{BY_STAFF, CONFIRMED, HELD, PUBLISHED, Refusal, WAITLISTED, occupancy};
-use super::sign_up::{Signer, SignupForm, store_signup};
-use super::views::{languages, managed, signup_form_view, status_key};
+use super::sign_up::{Signer, SignupForm, SignupRules, store_signup};
+use super::views::{managed, signup_form_view, status_key};
+use crate::web::forms::CheckForm;
 use crate::{
     error::AppResult,
     notifications::service::{self as notifications},
@@ -143,19 +144,20 @@ pub async fn add_signup(
 ) -> AppResult<HttpResponse> {
     let (user, workshop) = managed(&ctx, *id).await?;
     let form = form.0;
-    let mut errors = FormErrors::new();
-    let Some(input) = form.check(workshop.max_per_signup, &languages(&workshop), &mut errors)
-    else {
-        return signups_page(
-            &ctx,
-            &workshop,
-            0,
-            &form,
-            "",
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let input = match form.check(&SignupRules::of(&workshop)) {
+        Ok(input) => input,
+        Err(errors) => {
+            return signups_page(
+                &ctx,
+                &workshop,
+                0,
+                &form,
+                "",
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     match store_signup(

@@ -8,6 +8,7 @@ use super::model::{
     CAPACITY_MAX, LANGUAGES_MAX, PER_SIGNUP_DEFAULT, PER_SIGNUP_MAX, SHORT_MAX, TEXT_MAX,
     TITLE_MAX, checked, int,
 };
+use crate::web::forms::CheckForm;
 use crate::{
     rounds::forms::{parse_date, parse_tags},
     web::forms::{FormErrors, multiline},
@@ -114,10 +115,16 @@ impl WorkshopForm {
             interpreter_languages: model.interpreter_languages.clone(),
         }
     }
+}
+
+impl CheckForm for WorkshopForm {
+    type Input = WorkshopInput;
+    type Rules = chrono_tz::Tz;
 
     /// Checks the form. Times are local to `tz`; the sign-up deadline is the end of its day, but
     /// never later than the start.
-    pub fn check(&self, tz: chrono_tz::Tz, errors: &mut FormErrors) -> Option<WorkshopInput> {
+    fn check(&self, &tz: &chrono_tz::Tz) -> Result<WorkshopInput, FormErrors> {
+        let mut errors = FormErrors::new();
         let title = self.title.trim();
         if title.is_empty() {
             errors.add("title", "error-workshop-title-missing");
@@ -186,7 +193,7 @@ impl WorkshopForm {
             per_signup,
             errors.is_empty(),
         ) else {
-            return None;
+            return Err(errors);
         };
         let (Some(starts_at), Some(ends_at), Some(end_of_deadline)) = (
             local_to_utc(tz, day, s),
@@ -195,9 +202,9 @@ impl WorkshopForm {
                 .and_then(|next| crate::rounds::forms::start_of_day(tz, next)),
         ) else {
             errors.add("date", "error-workshop-date");
-            return None;
+            return Err(errors);
         };
-        Some(WorkshopInput {
+        Ok(WorkshopInput {
             title: title.to_string(),
             description: multiline(&self.description),
             starts_at,
