@@ -105,9 +105,8 @@ pub async fn withdraw(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<Http
     let (board, _, idea) = own_idea(&ctx, board_id, idea_id).await?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     withdraw_idea(&txn, &idea, ctx.state.clock.now()).await?;
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "idea-withdrawn")?;
-    Ok(see_other(&format!("/ideas/{}", board.id)))
+    ctx.commit_and_redirect(txn, "idea-withdrawn", &format!("/ideas/{}", board.id))
+        .await
 }
 
 /// Changes an idea, but only while nobody has supported or commented on it (decided in the same

@@ -18,7 +18,7 @@ use crate::{
     audit::service::{self as audit, Entry},
     error::{AppError, AppResult},
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::Ctx,
         forms::{FormErrors, multiline},
         pagination::{PER_PAGE, PageQuery, PageView},
     },
@@ -200,9 +200,12 @@ pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<Htt
         .ok_or(AppError::NotFound)?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let board = insert_board(&txn, &user, &round, &input, ctx.state.clock.now()).await?;
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "board-created")?;
-    Ok(see_other(&format!("/manage/boards/{}", board.id)))
+    ctx.commit_and_redirect(
+        txn,
+        "board-created",
+        &format!("/manage/boards/{}", board.id),
+    )
+    .await
 }
 
 async fn board_form_page(
@@ -267,9 +270,8 @@ pub async fn update_board(
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     save_board(&txn, &user, &board, &input, ctx.state.clock.now()).await?;
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "board-saved")?;
-    Ok(see_other(&format!("/manage/boards/{}", board.id)))
+    ctx.commit_and_redirect(txn, "board-saved", &format!("/manage/boards/{}", board.id))
+        .await
 }
 
 /// The boards staff manage (`None`: all, for admins), newest first.

@@ -193,9 +193,12 @@ pub async fn document(
     .await?
     {
         Ok(()) => {
-            txn.commit().await?;
-            ctx.flash(FlashKind::Success, "workshop-documented")?;
-            Ok(see_other(&format!("/manage/workshops/{}", workshop.id)))
+            ctx.commit_and_redirect(
+                txn,
+                "workshop-documented",
+                &format!("/manage/workshops/{}", workshop.id),
+            )
+            .await
         }
         Err(refusal) => {
             txn.rollback().await?;

@@ -24,7 +24,7 @@ use crate::{
     audit::service::{self as audit, Entry},
     error::{AppError, AppResult},
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::Ctx,
         forms::{FormErrors, HtmlForm},
         pagination::{PER_PAGE, PageQuery, PageView},
     },
@@ -110,9 +110,12 @@ pub async fn create(
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let workshop = create_workshop(&txn, &user, &round, &input, ctx.state.clock.now()).await?;
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "workshop-created")?;
-    Ok(see_other(&format!("/manage/workshops/{}", workshop.id)))
+    ctx.commit_and_redirect(
+        txn,
+        "workshop-created",
+        &format!("/manage/workshops/{}", workshop.id),
+    )
+    .await
 }
 
 pub async fn edit_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -255,9 +258,12 @@ pub async fn update(
         .ok_or(AppError::NotFound)?;
     match update_workshop(&txn, &user, &current, &input, ctx.state.clock.now()).await? {
         Ok(()) => {
-            txn.commit().await?;
-            ctx.flash(FlashKind::Success, "workshop-saved")?;
-            Ok(see_other(&format!("/manage/workshops/{}", workshop.id)))
+            ctx.commit_and_redirect(
+                txn,
+                "workshop-saved",
+                &format!("/manage/workshops/{}", workshop.id),
+            )
+            .await
         }
         Err(refusal) => {
             txn.rollback().await?;
