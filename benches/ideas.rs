@@ -16,7 +16,10 @@ use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use teilhabe::{
     accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
-    ideas::service::{self as ideas_service, BoardInput},
+    ideas::{
+        manage_boards::{BoardInput, insert_board},
+        model as ideas_model,
+    },
     web::i18n::Lang,
 };
 use uuid::Uuid;
@@ -85,7 +88,7 @@ async fn main() -> BenchResult {
     let round = support::open_round(place.id, "bench", now)
         .insert(db)
         .await?;
-    let board = ideas_service::create_board(
+    let board = insert_board(
         db,
         &coordinator,
         &round,
@@ -101,7 +104,7 @@ async fn main() -> BenchResult {
         now,
     )
     .await?;
-    let categories: Vec<Uuid> = ideas_service::categories(db, board.id)
+    let categories: Vec<Uuid> = ideas_model::categories(db, board.id)
         .await?
         .iter()
         .map(|c| c.id)
@@ -201,7 +204,7 @@ async fn main() -> BenchResult {
 
     // ---- supports under concurrency ----
     let target = ideas::Entity::find_by_id(
-        ideas_service::find_by_receipt(db, "B0000001")
+        ideas_model::find_by_receipt(db, "B0000001")
             .await?
             .ok_or("idea")?
             .id,
@@ -265,7 +268,7 @@ async fn main() -> BenchResult {
         .one(db)
         .await?
         .ok_or("idea")?;
-    let rows = ideas_service::support_rows(db, target.id).await?;
+    let rows = teilhabe::ideas::support::support_rows(db, target.id).await?;
     let requests = SUPPORTERS * TOGGLES;
     println!(
         "[{backend}] support toggles: {SUPPORTERS} signed-in users in parallel, {TOGGLES} toggles each ({requests} requests): {:.0} req/s; rows {rows}, count {} (seeded {before}, +{rows}) -> {}",

@@ -40,7 +40,10 @@ use sea_orm::{
 use teilhabe::{
     accounts::model as accounts,
     admin::service::{self as admin, NewMunicipality},
-    ideas::service::{self as ideas_service, BoardInput},
+    ideas::{
+        manage_boards::{BoardInput, insert_board},
+        model as ideas_model,
+    },
     surveys::{demo, queries as surveys},
     web::i18n::Lang,
 };
@@ -438,7 +441,7 @@ async fn main() -> BenchResult {
     let round = support::open_round(place.id, "bench-writes", now)
         .insert(db)
         .await?;
-    let board = ideas_service::create_board(
+    let board = insert_board(
         db,
         &coordinator,
         &round,
@@ -454,7 +457,7 @@ async fn main() -> BenchResult {
         now,
     )
     .await?;
-    let category = ideas_service::categories(db, board.id)
+    let category = ideas_model::categories(db, board.id)
         .await?
         .first()
         .ok_or("category")?

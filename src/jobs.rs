@@ -50,7 +50,7 @@ pub fn spawn(
             // After delivery; queued reminders wake the worker for another round at once.
             report(
                 "queueing workshop reminders",
-                crate::workshops::service::send_reminders(&state).await,
+                crate::workshops::reminders::send_reminders(&state).await,
             );
             if last_housekeeping.is_none_or(|t| t.elapsed() >= HOUSEKEEPING_EVERY) {
                 report("housekeeping", housekeeping(&state).await);
@@ -80,12 +80,12 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     accounts::purge_stale(&state.db, now).await?;
     sessions::purge(&state.db, &state.settings, now).await?;
     crate::rounds::subscribers::purge_unconfirmed(&state.db, now).await?;
-    crate::workshops::service::purge_personal_data(
+    crate::workshops::personal_data::purge_personal_data(
         &state.db,
         now,
         state.settings.signup_retention_days,
     )
     .await?;
-    crate::ideas::service::purge_unconfirmed(&state.db, now).await?;
+    crate::ideas::personal_data::purge_unconfirmed(&state.db, now).await?;
     delivery::purge_sent(&state.db, now).await
 }

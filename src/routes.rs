@@ -13,8 +13,7 @@ use crate::{
     accounts,
     admin::handlers as admin,
     dashboard::start,
-    health,
-    ideas::handlers as ideas,
+    health, ideas,
     ideas::link_renewal,
     legal::handlers as legal,
     moderation,
@@ -28,7 +27,7 @@ use crate::{
         access::{self, Access},
         static_files,
     },
-    workshops::handlers as workshops,
+    workshops,
 };
 
 /// A staff route as the access-matrix test sees it.
@@ -100,12 +99,12 @@ staff_routes! {
     GET "/manage/measures/{id}" Coordinator => measures::edit_measure;
     POST "/manage/measures/{id}" Coordinator => measures::update_measure;
     POST "/manage/measures/{id}/move" Coordinator => measures::move_measure;
-    GET "/manage/boards" Coordinator => ideas::manage_boards;
-    POST "/manage/boards" Coordinator => ideas::create_board;
-    GET "/manage/boards/{id}" Coordinator => ideas::edit_board;
-    POST "/manage/boards/{id}" Coordinator => ideas::update_board;
-    GET "/manage/ideas/{id}/answer" Coordinator => ideas::answer_form;
-    POST "/manage/ideas/{id}/answer" Coordinator => ideas::answer;
+    GET "/manage/boards" Coordinator => ideas::manage_boards::manage_boards;
+    POST "/manage/boards" Coordinator => ideas::manage_boards::create_board;
+    GET "/manage/boards/{id}" Coordinator => ideas::manage_boards::edit_board;
+    POST "/manage/boards/{id}" Coordinator => ideas::manage_boards::update_board;
+    GET "/manage/ideas/{id}/answer" Coordinator => ideas::answer::answer_form;
+    POST "/manage/ideas/{id}/answer" Coordinator => ideas::answer::answer;
     GET "/manage/moderation" Moderator => moderation::queue::queue;
     GET "/manage/moderation/{id}" Moderator => moderation::item::item;
     POST "/manage/moderation/{id}/publish" Moderator => moderation::decide::publish;
@@ -114,23 +113,23 @@ staff_routes! {
     POST "/manage/moderation/{id}/dismiss" Moderator => moderation::decide::dismiss;
     POST "/manage/moderation/{id}/redact" Moderator => moderation::decide::redact;
     POST "/manage/moderation/objections/{id}/resolve" Moderator => moderation::objections::resolve;
-    GET "/manage/rounds/{id}/workshops" Coordinator => workshops::manage_list;
-    GET "/manage/rounds/{id}/workshops/new" Coordinator => workshops::new_form;
-    POST "/manage/rounds/{id}/workshops/new" Coordinator => workshops::create;
-    GET "/manage/workshops/{id}" Coordinator => workshops::edit_form;
-    POST "/manage/workshops/{id}" Coordinator => workshops::update;
-    POST "/manage/workshops/{id}/publish" Coordinator => workshops::publish;
-    POST "/manage/workshops/{id}/cancel" Coordinator => workshops::cancel;
-    POST "/manage/workshops/{id}/held" Coordinator => workshops::held;
-    POST "/manage/workshops/{id}/documentation" Coordinator => workshops::document;
-    GET "/manage/workshops/{id}/signups" Coordinator => workshops::signups;
-    POST "/manage/workshops/{id}/signups" Coordinator => workshops::add_signup;
-    POST "/manage/workshops/{id}/checkin" Coordinator => workshops::check_in;
-    POST "/manage/workshops/{id}/promote" Coordinator => workshops::promote;
-    GET "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_form;
-    POST "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::cancel_signup_by_staff;
-    GET "/manage/workshops/{id}/export.csv" Coordinator => workshops::export_csv;
-    GET "/manage/workshops/{id}/attendance" Coordinator => workshops::attendance;
+    GET "/manage/rounds/{id}/workshops" Coordinator => workshops::manage::manage_list;
+    GET "/manage/rounds/{id}/workshops/new" Coordinator => workshops::manage::new_form;
+    POST "/manage/rounds/{id}/workshops/new" Coordinator => workshops::manage::create;
+    GET "/manage/workshops/{id}" Coordinator => workshops::manage::edit_form;
+    POST "/manage/workshops/{id}" Coordinator => workshops::manage::update;
+    POST "/manage/workshops/{id}/publish" Coordinator => workshops::lifecycle::publish;
+    POST "/manage/workshops/{id}/cancel" Coordinator => workshops::lifecycle::cancel;
+    POST "/manage/workshops/{id}/held" Coordinator => workshops::lifecycle::held;
+    POST "/manage/workshops/{id}/documentation" Coordinator => workshops::lifecycle::document;
+    GET "/manage/workshops/{id}/signups" Coordinator => workshops::signups::signups;
+    POST "/manage/workshops/{id}/signups" Coordinator => workshops::signups::add_signup;
+    POST "/manage/workshops/{id}/checkin" Coordinator => workshops::checkin::check_in;
+    POST "/manage/workshops/{id}/promote" Coordinator => workshops::waitlist::promote;
+    GET "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::waitlist::cancel_signup_form;
+    POST "/manage/workshops/{id}/cancel-signup" Coordinator => workshops::waitlist::cancel_signup_by_staff;
+    GET "/manage/workshops/{id}/export.csv" Coordinator => workshops::export::export_csv;
+    GET "/manage/workshops/{id}/attendance" Coordinator => workshops::export::attendance;
     GET "/manage/surveys" Coordinator => surveys::builder::manage_list;
     POST "/manage/surveys" Coordinator => surveys::builder::create;
     GET "/manage/surveys/{id}" Coordinator => surveys::builder::edit;
@@ -189,56 +188,68 @@ pub fn configure(cfg: &mut ServiceConfig) {
             web::get().to(strategy_page::public_strategy),
         )
         .route("/goals/{id}", web::get().to(goal_page::public_goal))
-        .route("/ideas/{board_id}", web::get().to(ideas::board))
-        .route("/ideas/{board_id}/new", web::get().to(ideas::new_form))
-        .route("/ideas/{board_id}/new", web::post().to(ideas::post_idea))
-        .route("/ideas/{board_id}/{idea_id}", web::get().to(ideas::show))
+        .route("/ideas/{board_id}", web::get().to(ideas::board::board))
+        .route(
+            "/ideas/{board_id}/new",
+            web::get().to(ideas::post::new_form),
+        )
+        .route(
+            "/ideas/{board_id}/new",
+            web::post().to(ideas::post::post_idea),
+        )
+        .route(
+            "/ideas/{board_id}/{idea_id}",
+            web::get().to(ideas::show::show),
+        )
         .route(
             "/ideas/{board_id}/{idea_id}/support",
-            web::post().to(ideas::support),
+            web::post().to(ideas::support::support),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/comments",
-            web::post().to(ideas::comment),
+            web::post().to(ideas::comments::comment),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/edit",
-            web::get().to(ideas::edit_form),
+            web::get().to(ideas::edit::edit_form),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/edit",
-            web::post().to(ideas::edit),
+            web::post().to(ideas::edit::edit),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/withdraw",
-            web::post().to(ideas::withdraw),
+            web::post().to(ideas::edit::withdraw),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/flag",
-            web::get().to(ideas::flag_form),
+            web::get().to(ideas::flag::flag_form),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/flag",
-            web::post().to(ideas::flag),
+            web::post().to(ideas::flag::flag),
         )
         .route(
             "/idea-links/{id}/{purpose}/{signature}",
-            web::get().to(ideas::link_page),
+            web::get().to(ideas::links::link_page),
         )
         .route(
             "/idea-links/{id}/{purpose}/{signature}",
-            web::post().to(ideas::link),
+            web::post().to(ideas::links::link),
         )
         .route(
             "/idea-links/{id}/{purpose}/{signature}/renew",
             web::post().to(link_renewal::renew_idea_link),
         )
-        .route("/receipt", web::get().to(ideas::receipt))
+        .route("/receipt", web::get().to(ideas::receipt::receipt))
         .route(
             "/receipt/withdraw",
-            web::get().to(ideas::receipt_withdraw_form),
+            web::get().to(ideas::receipt::receipt_withdraw_form),
         )
-        .route("/receipt/withdraw", web::post().to(ideas::receipt_withdraw))
+        .route(
+            "/receipt/withdraw",
+            web::post().to(ideas::receipt::receipt_withdraw),
+        )
         .route(
             "/objections/{id}/{signature}",
             web::get().to(moderation::objections::objection_form),
@@ -251,21 +262,30 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/objections/{id}/{signature}/renew",
             web::post().to(link_renewal::renew_objection_link),
         )
-        .route("/workshops/{id}", web::get().to(workshops::show))
-        .route("/workshops/{id}", web::post().to(workshops::sign_up))
+        .route("/workshops/{id}", web::get().to(workshops::show::show))
+        .route(
+            "/workshops/{id}",
+            web::post().to(workshops::sign_up::sign_up),
+        )
         .route(
             "/workshops/{id}/calendar.ics",
-            web::get().to(workshops::calendar),
-        )
-        .route("/signups/{token}", web::get().to(workshops::signup_page))
-        .route("/signups/{token}", web::post().to(workshops::signup_change))
-        .route(
-            "/signups/{token}/cancel",
-            web::get().to(workshops::signup_cancel_form),
+            web::get().to(workshops::show::calendar),
         )
         .route(
+            "/signups/{token}",
+            web::get().to(workshops::own_signup::signup_page),
+        )
+        .route(
+            "/signups/{token}",
+            web::post().to(workshops::own_signup::signup_change),
+        )
+        .route(
             "/signups/{token}/cancel",
-            web::post().to(workshops::signup_cancel),
+            web::get().to(workshops::own_signup::signup_cancel_form),
+        )
+        .route(
+            "/signups/{token}/cancel",
+            web::post().to(workshops::own_signup::signup_cancel),
         )
         .route("/surveys/{id}", web::get().to(surveys::answer::answer_form))
         .route("/surveys/{id}", web::post().to(surveys::submit::answer))

@@ -20,7 +20,7 @@ use crate::{
     notifications::service::{self as notifications, FAILED},
     rounds::model::Status,
     surveys::free_text as surveys,
-    workshops::service::{self as workshop_service, Occupancy},
+    workshops::model::{self as workshop_service, Occupancy},
 };
 
 /// How far ahead "this week" looks for rounds opening or closing.

@@ -12,7 +12,12 @@ use uuid::Uuid;
 use crate::{
     accounts::model as accounts,
     error::AppError,
-    ideas::service::{self, BoardInput, OFFICIAL},
+    ideas::{
+        manage_boards::{BoardInput, insert_board},
+        model::{OFFICIAL, categories},
+        post::new_receipt_code,
+        summaries::boards_of_round,
+    },
     identity::CurrentUser,
     moderation::model as moderation,
     web::i18n::Lang,
@@ -85,10 +90,10 @@ pub async fn seed(
     else {
         return Ok(0);
     };
-    if !service::boards_of_round(db, round.id).await?.is_empty() {
+    if !boards_of_round(db, round.id).await?.is_empty() {
         return Ok(0);
     }
-    let board = service::create_board(
+    let board = insert_board(
         db,
         coordinator,
         &round,
@@ -104,7 +109,7 @@ pub async fn seed(
         now,
     )
     .await?;
-    let categories = service::categories(db, board.id).await?;
+    let categories = categories(db, board.id).await?;
     let mut residents = Vec::new();
     for n in 1..=12 {
         let user = accounts::ensure_user(
@@ -194,7 +199,7 @@ pub async fn seed(
             ),
             official_measure_id: Set(None),
             answered_at: Set(answered.then_some(created + Duration::days(2))),
-            receipt_code: Set(service::new_receipt_code()),
+            receipt_code: Set(new_receipt_code()),
             created_at: Set(created),
             updated_at: Set(created),
             published_at: Set((status != moderation::PENDING).then_some(created)),

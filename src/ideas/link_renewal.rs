@@ -13,7 +13,10 @@ use validator::Validate;
 use crate::{
     accounts::model::normalize_email,
     error::{AppError, AppResult},
-    ideas::service,
+    ideas::{
+        links::{CONFIRM, EDIT, WITHDRAW, link_check, link_path},
+        model::find_idea_by_id,
+    },
     moderation::{
         model::{self as moderation, Target},
         objections::{objection_check, objection_path},
@@ -104,7 +107,7 @@ pub async fn renew_idea_link(
     form: HtmlForm<RenewForm>,
 ) -> AppResult<HttpResponse> {
     let (id, purpose, signature) = path.into_inner();
-    let purpose = [service::CONFIRM, service::WITHDRAW, service::EDIT]
+    let purpose = [CONFIRM, WITHDRAW, EDIT]
         .into_iter()
         .find(|p| *p == purpose)
         .ok_or(AppError::NotFound)?;
@@ -112,16 +115,16 @@ pub async fn renew_idea_link(
         return link_invalid(&ctx);
     };
     let now = ctx.state.clock.now();
-    if service::link_check(&ctx.state.keys, purpose, id, &signature, now) == Check::Invalid {
+    if link_check(&ctx.state.keys, purpose, id, &signature, now) == Check::Invalid {
         return link_invalid(&ctx);
     }
     let action = format!("/idea-links/{id}/{purpose}/{signature}/renew");
-    let idea = service::find_idea_by_id(&ctx.state.db, id).await?;
+    let idea = find_idea_by_id(&ctx.state.db, id).await?;
     let author = match idea {
         Some(idea) => moderation::author_contact(&ctx.state.db, &Target::Idea(idea)).await?,
         None => None,
     };
-    let new_path = service::link_path(&ctx.state.keys, purpose, id, now);
+    let new_path = link_path(&ctx.state.keys, purpose, id, now);
     request(&ctx, &action, &form.0, author, &new_path).await
 }
 

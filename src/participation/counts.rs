@@ -33,10 +33,10 @@ pub async fn participation_counts(
     for (goal_id, responses) in crate::surveys::goals::responses_per_goal(db, goal_ids).await? {
         out.entry(goal_id).or_default().responses = responses;
     }
-    for (goal_id, ideas) in crate::ideas::service::counts_per_goal(db, goal_ids).await? {
+    for (goal_id, ideas) in crate::ideas::summaries::counts_per_goal(db, goal_ids).await? {
         out.entry(goal_id).or_default().ideas = ideas;
     }
-    for (goal_id, held) in crate::workshops::service::held_per_goal(db, goal_ids).await? {
+    for (goal_id, held) in crate::workshops::summaries::held_per_goal(db, goal_ids).await? {
         out.entry(goal_id).or_default().workshops = held;
     }
     Ok(out)

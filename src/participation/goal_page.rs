@@ -99,7 +99,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
         },
         measures: measure_views(&ctx, &measures),
         rounds: rounds_of(&ctx, at.goal.id).await?,
-        ideas: crate::ideas::service::adopted_into_goal(db, at.goal.id)
+        ideas: crate::ideas::summaries::adopted_into_goal(db, at.goal.id)
             .await?
             .iter()
             .map(|i| IdeaLink {
@@ -108,7 +108,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
                 status_label: ctx.t(&format!("idea-official-{}", i.official_status)),
             })
             .collect(),
-        workshops_held: crate::workshops::views::documented_for_goal(&ctx, at.goal.id).await?,
+        workshops_held: crate::workshops::summaries::documented_for_goal(&ctx, at.goal.id).await?,
         survey_results: crate::surveys::goals::goal_results(db, ctx.lang, at.goal.id).await?,
     };
     ctx.render_about(

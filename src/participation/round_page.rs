@@ -56,9 +56,9 @@ async fn round_page(
     Ok(RoundPage {
         round: round_view(ctx, round, preview).await?,
         online,
-        in_person: crate::workshops::views::round_modules(ctx, round.id).await?,
+        in_person: crate::workshops::summaries::round_modules(ctx, round.id).await?,
         outcomes,
-        workshops_held: crate::workshops::views::documented_for_round(ctx, round.id).await?,
+        workshops_held: crate::workshops::summaries::documented_for_round(ctx, round.id).await?,
     })
 }
 
@@ -68,7 +68,7 @@ async fn round_page(
 async fn online_and_outcomes(ctx: &Ctx, round_id: Uuid) -> AppResult<(Vec<Link>, Vec<Link>)> {
     let db = &ctx.state.db;
     let surveys = crate::surveys::queries::public_surveys_of_round(db, round_id).await?;
-    let boards = crate::ideas::service::boards_of_round(db, round_id).await?;
+    let boards = crate::ideas::summaries::boards_of_round(db, round_id).await?;
     let titled = |key: &str, title: &str| {
         i18n::t_args(ctx.lang, key, &[("title", title.to_string().into())])
     };

@@ -127,11 +127,11 @@ pub async fn delete_account(
             .collect();
         crate::notifications::service::forget_recipients(db, keys, &addresses).await?;
         crate::rounds::subscribers::forget_subscriber(db, &email).await?;
-        crate::workshops::service::forget_address(db, &email, now).await?;
-        crate::ideas::service::forget_visitor_address(db, &email).await?;
+        crate::workshops::personal_data::forget_address(db, &email, now).await?;
+        crate::ideas::personal_data::forget_visitor_address(db, &email).await?;
     }
     // Supports, shown names: see there. Contributions stay, anonymised.
-    crate::ideas::service::forget_user(db, user_id).await?;
+    crate::ideas::personal_data::forget_user(db, user_id).await?;
     crate::moderation::flags::forget_reporter(db, keys, user_id).await?;
     crate::surveys::marks::forget_participant(db, keys, user_id).await?;
     crate::identity::sessions::end_others(db, user_id, None).await?;

@@ -50,7 +50,7 @@ pub async fn export_data(
         .order_by_asc(audit_log::Column::CreatedAt)
         .all(db)
         .await?;
-    let ideas = crate::ideas::service::export_of(db, user_id).await?;
+    let ideas = crate::ideas::personal_data::export_of(db, user_id).await?;
     let tokens = login_tokens::Entity::find()
         .filter(login_tokens::Column::UserId.eq(user_id))
         .order_by_asc(login_tokens::Column::CreatedAt)
@@ -59,11 +59,11 @@ pub async fn export_data(
     let mail = crate::notifications::service::mails_to(db, keys, &[user.email.as_str()]).await?;
     Ok(json!({
         "ideas": ideas,
-        "ideas_without_account": crate::ideas::service::visitor_ideas_of(db, &user.email).await?,
+        "ideas_without_account": crate::ideas::personal_data::visitor_ideas_of(db, &user.email).await?,
         "flags": crate::moderation::flags::flags_of(db, keys, user_id).await?,
         "surveys_taken_part": crate::surveys::marks::participations_of(db, keys, user_id).await?,
         "round_subscriptions": crate::rounds::subscribers::subscriptions_of(db, &user.email).await?,
-        "workshop_signups": crate::workshops::service::signups_of(db, &user.email).await?,
+        "workshop_signups": crate::workshops::personal_data::signups_of(db, &user.email).await?,
         "sessions": crate::identity::sessions::export_of(db, user_id).await?,
         // The outbox keeps the address only encrypted and only until the mail is sent; the
         // domain and a keyed hash (how this list was found) stay.

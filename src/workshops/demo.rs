@@ -14,8 +14,12 @@ use crate::{
     strategy::picker as strategy,
     web::i18n::Lang,
     workshops::{
-        forms::{SignupInput, WorkshopInput, local_to_utc},
-        service::{self, CheckinBy, Signer, Transition},
+        checkin::{CheckinBy, record_check_in},
+        lifecycle::{Transition, apply_transition, save_documentation},
+        manage::create_workshop,
+        model::find,
+        sign_up::{Signer, SignupInput, store_signup},
+        workshop_form::{WorkshopInput, local_to_utc},
     },
 };
 
@@ -133,16 +137,14 @@ pub async fn seed(
             food: true,
             interpreter_languages: vec!["Arabisch".into(), "Türkisch".into(), "Ukrainisch".into()],
         };
-        let workshop = service::create(db, coordinator, round, &input, now).await?;
-        if service::transition(db, state, coordinator, &workshop, Transition::Publish, now)
+        let workshop = create_workshop(db, coordinator, round, &input, now).await?;
+        if apply_transition(db, state, coordinator, &workshop, Transition::Publish, now)
             .await?
             .is_err()
         {
             continue;
         }
-        let workshop = service::find(db, workshop.id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let workshop = find(db, workshop.id).await?.ok_or(AppError::NotFound)?;
         for (name, people, children, language, step_free) in demo.signups {
             let signup = SignupInput {
                 name: (*name).into(),
@@ -155,7 +157,7 @@ pub async fn seed(
                 step_free: *step_free,
                 note: None,
             };
-            let created = service::sign_up(
+            let created = store_signup(
                 db,
                 state,
                 workshop.id,
@@ -168,7 +170,7 @@ pub async fn seed(
             if let (Ok(created), Some(_)) = (created, demo.held) {
                 // Most of them came.
                 if *name != "Elif" {
-                    let _ = service::check_in(
+                    let _ = record_check_in(
                         db,
                         coordinator,
                         &workshop,
@@ -180,15 +182,13 @@ pub async fn seed(
             }
         }
         if let Some(text) = demo.held {
-            let current = service::find(db, workshop.id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            if service::transition(db, state, coordinator, &current, Transition::Held, now)
+            let current = find(db, workshop.id).await?.ok_or(AppError::NotFound)?;
+            if apply_transition(db, state, coordinator, &current, Transition::Held, now)
                 .await?
                 .is_ok()
             {
                 let informed: Vec<Uuid> = goals.iter().take(2).map(|g| g.id).collect();
-                let _ = service::document(db, coordinator, &current, text, &informed, now).await?;
+                let _ = save_documentation(db, coordinator, &current, text, &informed, now).await?;
             }
         }
         added += 1;

@@ -1,95 +1,125 @@
-//! View models of workshops for other slices' pages: the round page and the goal page.
+//! Page pieces several workshop pages share: a workshop's details, its places, the sign-up form's
+//! fields, and the lookups of what a coordinator may manage.
 
+use entity::{rounds, workshops};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use entity::workshops;
-
+use super::mail::when;
+use super::model::{CANCELLED, HELD, Occupancy, find};
+use super::sign_up::SignupForm;
 use crate::{
-    admin::service as admin,
-    error::AppResult,
-    strategy::picker as strategy,
-    web::context::Ctx,
-    workshops::service::{self, CANCELLED, HELD},
+    error::{AppError, AppResult},
+    identity::CurrentUser,
+    rounds::model as rounds_service,
+    web::{
+        context::Ctx,
+        i18n::{self, Lang},
+    },
 };
 
-/// The round page's in-person offers: its published workshops (and cancelled ones, marked so),
-/// with date and place. Held workshops appear with their documentation instead.
-pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
-    let tz = ctx.state.settings.time_zone;
-    Ok(service::public_for_round(&ctx.state.db, round_id)
-        .await?
-        .iter()
-        .filter(|w| w.status != HELD)
-        .map(|w| {
-            json!({
-                "href": format!("/workshops/{}", w.id),
-                "title": w.title,
-                "when": service::when(ctx.lang, tz, w),
-                "place": w.address.lines().next().unwrap_or_default().trim(),
-                "cancelled": w.status == CANCELLED,
-            })
-        })
-        .collect())
+pub(super) fn languages(workshop: &workshops::Model) -> Vec<String> {
+    crate::rounds::forms::parse_tags(&workshop.interpreter_languages)
 }
 
-/// Held workshops with what they produced, for the round page or a goal page.
-pub async fn documented_views(ctx: &Ctx, list: &[workshops::Model]) -> AppResult<Vec<Value>> {
-    let db = &ctx.state.db;
-    let ids: Vec<Uuid> = list.iter().map(|w| w.id).collect();
-    let mut occupied = service::occupancy(db, &ids).await?;
-    let mut links = service::goal_ids(db, &ids).await?;
-    let all_goals: Vec<Uuid> = links.values().flatten().copied().collect();
-    let goals = strategy::goals_by_ids(db, &all_goals).await?;
-    // A round's or a goal's workshops belong to one municipality.
-    let mut places = Vec::new();
-    for id in list.iter().map(|w| w.municipality_id) {
-        if !places
-            .iter()
-            .any(|m: &entity::municipalities::Model| m.id == id)
-            && let Some(place) = admin::find_municipality(db, id).await?
-        {
-            places.push(place);
-        }
+pub(super) fn status_key(status: &str) -> String {
+    format!("workshop-status-{status}")
+}
+
+/// "noch 4 Plätze frei" / "ausgebucht – Warteliste".
+pub(super) fn places_text(ctx: &Ctx, workshop: &workshops::Model, occupied: &Occupancy) -> String {
+    let free = occupied.free(workshop.capacity);
+    if free == 0 || occupied.waitlisted_signups > 0 {
+        ctx.t("workshop-full")
+    } else {
+        crate::web::i18n::t_args(ctx.lang, "workshop-places-free", &[("count", free.into())])
     }
+}
+
+/// Everything about a workshop a resident (or its coordinator) reads.
+pub(super) fn details(ctx: &Ctx, workshop: &workshops::Model) -> Value {
     let tz = ctx.state.settings.time_zone;
-    Ok(list
-        .iter()
-        .map(|w| {
-            let min = places
-                .iter()
-                .find(|m| m.id == w.municipality_id)
-                .map(|m| m.min_group_size)
-                .unwrap_or(admin::DEFAULT_MIN_GROUP_SIZE);
-            let attended = occupied.remove(&w.id).unwrap_or_default().attended;
-            let mine = links.remove(&w.id).unwrap_or_default();
-            json!({
-                "href": format!("/workshops/{}", w.id),
-                "title": w.title,
-                "when": service::when(ctx.lang, tz, w),
-                "documentation": w.documentation.clone().unwrap_or_default(),
-                "attendance": service::attendance_view(ctx.lang, attended, min),
-                "goals": goals.iter().filter(|g| mine.contains(&g.id)).map(|g| json!({
-                    "href": format!("/goals/{}", g.id),
-                    "title": g.title,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect())
+    json!({
+        "id": workshop.id,
+        "title": workshop.title,
+        "description": workshop.description,
+        "when": when(ctx.lang, tz, workshop),
+        "starts_at": workshop.starts_at.to_rfc3339(),
+        "deadline": crate::web::i18n::format_datetime(ctx.lang, tz, workshop.signup_deadline, "format-datetime"),
+        "address": workshop.address,
+        "room": workshop.room,
+        "transit": workshop.transit,
+        "capacity": workshop.capacity,
+        "max_per_signup": workshop.max_per_signup,
+        "offers": {
+            "step_free": workshop.step_free,
+            "childcare": workshop.childcare,
+            "sign_language": workshop.sign_language,
+            "travel_costs": workshop.travel_costs,
+            "food": workshop.food,
+            "languages": languages(workshop).join(", "),
+        },
+        "status": workshop.status,
+        "status_key": status_key(&workshop.status),
+        "is_cancelled": workshop.status == CANCELLED,
+        "is_held": workshop.status == HELD,
+        "href": format!("/workshops/{}", workshop.id),
+        "ics_href": format!("/workshops/{}/calendar.ics", workshop.id),
+    })
 }
 
-/// Held workshops of a round, for the round page.
-pub async fn documented_for_round(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
-    let held: Vec<workshops::Model> = service::public_for_round(&ctx.state.db, round_id)
-        .await?
+/// The sign-up form's fields as its partial needs them.
+pub(super) fn signup_form_view(workshop: &workshops::Model, values: &SignupForm) -> Value {
+    let options: Vec<Value> = languages(workshop)
         .into_iter()
-        .filter(|w| w.status == HELD)
+        .map(|l| json!({ "selected": values.interpreter_language == l, "value": l }))
         .collect();
-    documented_views(ctx, &held).await
+    json!({
+        "values": values,
+        "max_people": workshop.max_per_signup,
+        "childcare": workshop.childcare,
+        "step_free_offered": workshop.step_free,
+        "languages": options,
+        "has_languages": !options.is_empty(),
+    })
 }
 
-/// Held workshops that informed a goal, for the goal page.
-pub async fn documented_for_goal(ctx: &Ctx, goal_id: Uuid) -> AppResult<Vec<Value>> {
-    let list = service::documented_for_goal(&ctx.state.db, goal_id).await?;
-    documented_views(ctx, &list).await
+/// Attendance as it may be published: the number, or "fewer than N" below the municipality's
+/// minimum group size.
+pub fn attendance_view(lang: Lang, attended: i64, min_group_size: i32) -> Value {
+    let text = if attended < i64::from(min_group_size) {
+        i18n::t_args(
+            lang,
+            "workshop-attendance-suppressed",
+            &[("min", min_group_size.into())],
+        )
+    } else {
+        i18n::t_args(lang, "workshop-attendance", &[("count", attended.into())])
+    };
+    Value::String(text)
+}
+
+pub(super) async fn managed_round(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, rounds::Model)> {
+    let user = ctx.require_user()?.clone();
+    let round = rounds_service::find(&ctx.state.db, id)
+        .await?
+        .filter(|r| user.coordinates(r.municipality_id))
+        .ok_or(AppError::NotFound)?;
+    Ok((user, round))
+}
+
+/// A workshop the signed-in coordinator may manage; another municipality's answers 404.
+pub(super) async fn managed(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, workshops::Model)> {
+    let user = ctx.require_user()?.clone();
+    let workshop = find(&ctx.state.db, id)
+        .await?
+        .filter(|w| user.coordinates(w.municipality_id))
+        .ok_or(AppError::NotFound)?;
+    Ok((user, workshop))
+}
+
+pub(super) async fn round_of(ctx: &Ctx, workshop: &workshops::Model) -> AppResult<rounds::Model> {
+    rounds_service::find(&ctx.state.db, workshop.round_id)
+        .await?
+        .ok_or(AppError::NotFound)
 }

@@ -225,7 +225,7 @@ async fn with_the_database_full_every_write_is_either_stored_or_answered_not_sav
     }
     let id = Uuid::parse_str(idea.rsplit('/').next().unwrap_or_default())?;
     assert_eq!(
-        teilhabe::ideas::service::support_rows(&app.state.db, id).await?,
+        teilhabe::ideas::support::support_rows(&app.state.db, id).await?,
         supported
     );
 

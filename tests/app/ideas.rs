@@ -53,7 +53,7 @@ pub async fn open_board(app: &TestApp, slug: &str, premoderated: bool) -> Board 
     let manage = res.location.unwrap_or_default();
     let id = Uuid::parse_str(manage.trim_start_matches("/manage/boards/"))
         .unwrap_or_else(|e| panic!("{manage}: {e}"));
-    let categories = teilhabe::ideas::service::categories(&app.state.db, id)
+    let categories = teilhabe::ideas::model::categories(&app.state.db, id)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .iter()
@@ -94,7 +94,7 @@ pub async fn post_idea(
 
 /// The idea's page path, found through its receipt code.
 pub async fn idea_path(app: &TestApp, board: &Board, code: &str) -> String {
-    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, code)
+    let idea = teilhabe::ideas::model::find_by_receipt(&app.state.db, code)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("no idea with code {code}"));
@@ -257,7 +257,7 @@ async fn a_visitor_without_an_account_confirms_the_idea_by_mail_before_it_is_sho
         StatusCode::OK
     );
     assert!(!app.get(&board.path).await.body.contains("Sozialticket"));
-    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+    let idea = teilhabe::ideas::model::find_by_receipt(&app.state.db, &code)
         .await?
         .ok_or("idea")?;
     assert_eq!(
@@ -315,7 +315,7 @@ async fn unconfirmed_ideas_are_deleted_after_a_week_and_nothing_is_ticked_or_fil
     teilhabe::jobs::housekeeping(&app.state).await?;
     let find = |code: String| {
         let db = app.state.db.clone();
-        async move { teilhabe::ideas::service::find_by_receipt(&db, &code).await }
+        async move { teilhabe::ideas::model::find_by_receipt(&db, &code).await }
     };
     assert!(
         find(old).await?.is_none(),
@@ -518,10 +518,10 @@ async fn twenty_residents_supporting_at_once_are_all_counted() -> TestResult {
     for res in futures::future::join_all(requests).await {
         assert_eq!(res?.status(), StatusCode::SEE_OTHER);
     }
-    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+    let idea = teilhabe::ideas::model::find_by_receipt(&app.state.db, &code)
         .await?
         .ok_or("idea")?;
-    let rows = teilhabe::ideas::service::support_rows(&app.state.db, idea.id).await?;
+    let rows = teilhabe::ideas::support::support_rows(&app.state.db, idea.id).await?;
     assert_eq!(rows, 20);
     assert_eq!(idea.support_count, 20, "the count equals the rows");
     assert!(app.get(&path).await.body.contains("Unterstützt von 20"));
@@ -839,7 +839,7 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
     let manage = res.location.unwrap_or_default();
     let id = Uuid::parse_str(manage.trim_start_matches("/manage/boards/"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let categories = teilhabe::ideas::service::categories(&app.state.db, id)
+    let categories = teilhabe::ideas::model::categories(&app.state.db, id)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .iter()
@@ -885,7 +885,7 @@ pub async fn idea_pages(app: &mut TestApp, lang: &str) -> Vec<(&'static str, Str
         ),
         (
             "ideas/link_action",
-            teilhabe::ideas::service::link_path(keys, "withdraw", idea_id, app.state.clock.now()),
+            teilhabe::ideas::links::link_path(keys, "withdraw", idea_id, app.state.clock.now()),
             StatusCode::OK,
         ),
         (
@@ -1230,7 +1230,7 @@ async fn a_visitor_posts_with_the_code_only_and_the_idea_waits_for_the_moderator
 
     // Nothing about the person is stored: no account, no address, no name, no mail.
     let db = &app.state.db;
-    let idea = teilhabe::ideas::service::find_by_receipt(db, &code)
+    let idea = teilhabe::ideas::model::find_by_receipt(db, &code)
         .await?
         .ok_or("idea")?;
     assert!(idea.code_only);
@@ -1327,12 +1327,12 @@ async fn the_code_alone_withdraws_an_idea_posted_with_the_code_only_and_no_other
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let db = &app.state.db;
-    let idea = teilhabe::ideas::service::find_by_receipt(db, &code)
+    let idea = teilhabe::ideas::model::find_by_receipt(db, &code)
         .await?
         .ok_or("idea")?;
     assert_eq!(idea.status, "withdrawn");
     assert!(idea.title.is_empty() && idea.body.is_empty() && idea.district.is_none());
-    let kept = teilhabe::ideas::service::find_by_receipt(db, &with_account)
+    let kept = teilhabe::ideas::model::find_by_receipt(db, &with_account)
         .await?
         .ok_or("idea")?;
     assert_eq!(kept.status, "published");
@@ -1408,7 +1408,7 @@ async fn the_comment_forms_offer_the_profile_name_and_leaving_it_empty_stays_ano
         page.body
             .contains("name=\"author_name\" value=\"Ida K.\" autocomplete=\"nickname\"")
     );
-    let comment_id = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+    let comment_id = teilhabe::ideas::model::find_by_receipt(&app.state.db, &code)
         .await?
         .ok_or("no idea")?;
     let first = entity::idea_comments::Entity::find()

@@ -64,7 +64,7 @@ async fn an_edit_link_expires_after_30_days_and_its_author_gets_a_new_one_by_mai
     app.submit(&confirm, &confirm, &[]).await;
     let (edit, withdraw) = (idea_link(&mail, "edit"), idea_link(&mail, "withdraw"));
     assert_eq!(app.get(&edit).await.status, StatusCode::OK);
-    let idea = teilhabe::ideas::service::find_by_receipt(&app.state.db, &code)
+    let idea = teilhabe::ideas::model::find_by_receipt(&app.state.db, &code)
         .await?
         .ok_or("idea")?;
 

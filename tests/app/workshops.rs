@@ -528,7 +528,7 @@ async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
         .starts_at;
     app.advance_clock_to(starts_at - Duration::hours(25));
     assert_eq!(
-        teilhabe::workshops::service::send_reminders(&app.state).await?,
+        teilhabe::workshops::reminders::send_reminders(&app.state).await?,
         0,
         "25 hours before is not yet the day before"
     );
@@ -537,7 +537,7 @@ async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
         .await;
     // Another instance's worker running now finds nothing left to send.
     assert_eq!(
-        teilhabe::workshops::service::send_reminders(&app.state).await?,
+        teilhabe::workshops::reminders::send_reminders(&app.state).await?,
         0
     );
     let reminders: Vec<_> = teilhabe::notifications::service::mails_to(
@@ -760,8 +760,8 @@ async fn staff_move_someone_up_from_the_waitlist_by_hand_only_when_there_is_room
 
     // More places: the coordinator raises the capacity and picks whom to move up.
     let manage = format!("/manage/workshops/{id}");
-    let mut form = teilhabe::workshops::forms::WorkshopForm::of(
-        &teilhabe::workshops::service::find(&app.state.db, id)
+    let mut form = teilhabe::workshops::workshop_form::WorkshopForm::of(
+        &teilhabe::workshops::model::find(&app.state.db, id)
             .await?
             .ok_or("workshop")?,
         app.state.settings.time_zone,
@@ -998,7 +998,7 @@ async fn coordinators_of_another_municipality_and_visitors_see_nothing_of_a_work
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
     assert_eq!(
-        teilhabe::workshops::service::find(&app.state.db, id)
+        teilhabe::workshops::model::find(&app.state.db, id)
             .await?
             .map(|w| w.status),
         Some("published".to_string())

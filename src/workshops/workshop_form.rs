@@ -1,22 +1,18 @@
-//! The forms of the workshops slice and their checks. Error messages are locale keys.
+//! The workshop form coordinators fill in: its fields, its check, and the local dates and times
+//! it turns into.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::model::{
+    CAPACITY_MAX, LANGUAGES_MAX, PER_SIGNUP_DEFAULT, PER_SIGNUP_MAX, SHORT_MAX, TEXT_MAX,
+    TITLE_MAX, checked, int,
+};
+use crate::web::forms::CheckForm;
 use crate::{
-    rounds::forms::{is_phone_number, parse_date, parse_tags},
+    rounds::forms::{parse_date, parse_tags},
     web::forms::{FormErrors, multiline},
 };
-
-pub const TITLE_MAX: usize = 200;
-pub const TEXT_MAX: usize = 20_000;
-pub const SHORT_MAX: usize = 200;
-pub const NOTE_MAX: usize = 1_000;
-pub const CAPACITY_MAX: i32 = 10_000;
-pub const PER_SIGNUP_DEFAULT: i32 = 4;
-pub const PER_SIGNUP_MAX: i32 = 20;
-pub const CHILDREN_MAX: i32 = 12;
-pub const LANGUAGES_MAX: usize = 12;
 
 /// The coordinator's workshop form as typed (strings, so a form with errors comes back as sent).
 /// Offers are checkboxes: present (any value) means offered.
@@ -78,15 +74,7 @@ pub fn local_to_utc(tz: chrono_tz::Tz, day: NaiveDate, time: NaiveTime) -> Optio
         .map(|t| t.with_timezone(&Utc))
 }
 
-fn int(value: &str) -> Option<i32> {
-    value.trim().parse().ok()
-}
-
-fn checked(value: &str) -> bool {
-    !value.is_empty()
-}
-
-fn flag(value: bool) -> String {
+pub(super) fn flag(value: bool) -> String {
     if value { "1".into() } else { String::new() }
 }
 
@@ -127,10 +115,16 @@ impl WorkshopForm {
             interpreter_languages: model.interpreter_languages.clone(),
         }
     }
+}
+
+impl CheckForm for WorkshopForm {
+    type Input = WorkshopInput;
+    type Rules = chrono_tz::Tz;
 
     /// Checks the form. Times are local to `tz`; the sign-up deadline is the end of its day, but
     /// never later than the start.
-    pub fn check(&self, tz: chrono_tz::Tz, errors: &mut FormErrors) -> Option<WorkshopInput> {
+    fn check(&self, &tz: &chrono_tz::Tz) -> Result<WorkshopInput, FormErrors> {
+        let mut errors = FormErrors::new();
         let title = self.title.trim();
         if title.is_empty() {
             errors.add("title", "error-workshop-title-missing");
@@ -199,7 +193,7 @@ impl WorkshopForm {
             per_signup,
             errors.is_empty(),
         ) else {
-            return None;
+            return Err(errors);
         };
         let (Some(starts_at), Some(ends_at), Some(end_of_deadline)) = (
             local_to_utc(tz, day, s),
@@ -208,9 +202,9 @@ impl WorkshopForm {
                 .and_then(|next| crate::rounds::forms::start_of_day(tz, next)),
         ) else {
             errors.add("date", "error-workshop-date");
-            return None;
+            return Err(errors);
         };
-        Some(WorkshopInput {
+        Ok(WorkshopInput {
             title: title.to_string(),
             description: multiline(&self.description),
             starts_at,
@@ -231,174 +225,6 @@ impl WorkshopForm {
     }
 }
 
-/// The sign-up form, for residents and for staff adding someone by hand.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct SignupForm {
-    pub name: String,
-    #[serde(deserialize_with = "crate::web::forms::trimmed")]
-    pub email: String,
-    #[serde(deserialize_with = "crate::web::forms::trimmed")]
-    pub phone: String,
-    pub people: String,
-    pub childcare: String,
-    pub children: String,
-    pub children_ages: String,
-    pub interpreter_language: String,
-    pub step_free: String,
-    pub note: String,
-}
-
-/// A sign-up that passed its checks.
-#[derive(Clone, Debug)]
-pub struct SignupInput {
-    pub name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub people: i32,
-    pub children: i32,
-    pub children_ages: Option<String>,
-    pub interpreter_language: Option<String>,
-    pub step_free: bool,
-    pub note: Option<String>,
-}
-
-fn some(value: &str) -> Option<String> {
-    Some(value.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-impl SignupForm {
-    pub fn blank() -> Self {
-        Self {
-            people: "1".into(),
-            ..Self::default()
-        }
-    }
-
-    pub fn of(signup: &entity::workshop_signups::Model) -> Self {
-        Self {
-            name: signup.name.clone().unwrap_or_default(),
-            email: signup.email.clone().unwrap_or_default(),
-            phone: signup.phone.clone().unwrap_or_default(),
-            people: signup.people.to_string(),
-            childcare: flag(signup.children > 0),
-            children: if signup.children > 0 {
-                signup.children.to_string()
-            } else {
-                String::new()
-            },
-            children_ages: signup.children_ages.clone().unwrap_or_default(),
-            interpreter_language: signup.interpreter_language.clone().unwrap_or_default(),
-            step_free: flag(signup.step_free),
-            note: signup.note.clone().unwrap_or_default(),
-        }
-    }
-
-    /// Checks the form against what the workshop offers: at most `max_people`, an interpreter
-    /// language only among `languages`.
-    pub fn check(
-        &self,
-        max_people: i32,
-        languages: &[String],
-        errors: &mut FormErrors,
-    ) -> Option<SignupInput> {
-        let name = self.name.trim();
-        if name.is_empty() {
-            errors.add("name", "error-signup-name-missing");
-        } else if name.chars().count() > SHORT_MAX {
-            errors.add("name", "error-signup-name-long");
-        }
-        let email = some(&self.email).map(|e| e.to_lowercase());
-        if let Some(e) = &email
-            && (!validator::ValidateEmail::validate_email(e) || e.len() > 254)
-        {
-            errors.add("email", "error-email-invalid");
-        }
-        let phone = some(&self.phone);
-        if let Some(p) = &phone
-            && !is_phone_number(p)
-        {
-            errors.add("phone", "error-phone-invalid");
-        }
-        let people = int(&self.people);
-        match people {
-            Some(n) if n >= 1 && n <= max_people => {}
-            Some(n) if n > max_people => errors.add("people", "error-signup-people-limit"),
-            _ => errors.add("people", "error-signup-people"),
-        }
-        let childcare = checked(&self.childcare);
-        let children = if childcare {
-            match int(&self.children) {
-                Some(n) if (1..=CHILDREN_MAX).contains(&n) => n,
-                _ => {
-                    errors.add("children", "error-signup-children");
-                    0
-                }
-            }
-        } else {
-            0
-        };
-        let ages = some(&self.children_ages).filter(|_| childcare);
-        if ages.as_ref().is_some_and(|a| a.chars().count() > SHORT_MAX) {
-            errors.add("children_ages", "error-signup-ages-long");
-        }
-        let interpreter = some(&self.interpreter_language);
-        if let Some(l) = &interpreter
-            && !languages.iter().any(|o| o == l)
-        {
-            errors.add("interpreter_language", "error-signup-language");
-        }
-        let note = Some(multiline(&self.note)).filter(|n| !n.is_empty());
-        if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-            errors.add("note", "error-signup-note-long");
-        }
-        if !errors.is_empty() {
-            return None;
-        }
-        Some(SignupInput {
-            name: name.to_string(),
-            email,
-            phone,
-            people: people.unwrap_or(1),
-            children,
-            children_ages: ages,
-            interpreter_language: interpreter,
-            step_free: checked(&self.step_free),
-            note,
-        })
-    }
-}
-
-/// Documentation after the workshop, with the goals it informed.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct DocumentationForm {
-    pub documentation: String,
-    pub goal_ids: Vec<String>,
-}
-
-/// Check-in by code (typed at the door) or by sign-up id (a button in the list).
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-#[serde(default)]
-pub struct CheckinForm {
-    pub code: String,
-    pub signup_id: String,
-}
-
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct SignupRef {
-    pub signup_id: String,
-}
-
-/// A sign-up code as people type it: case and spaces do not matter.
-pub fn normalize_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,23 +235,5 @@ mod tests {
         let time = NaiveTime::from_hms_opt(18, 0, 0).unwrap_or_default();
         let at = local_to_utc(chrono_tz::Europe::Berlin, day, time).unwrap_or_default();
         assert_eq!(at.to_rfc3339(), "2026-12-03T17:00:00+00:00");
-    }
-
-    #[test]
-    fn codes_ignore_case_spaces_and_hyphens() {
-        assert_eq!(normalize_code(" ab3-k9 x"), "AB3K9X");
-    }
-
-    #[test]
-    fn a_sign_up_over_the_limit_is_refused_with_its_own_message() {
-        let form = SignupForm {
-            name: "Aylin".into(),
-            people: "5".into(),
-            ..SignupForm::default()
-        };
-        let mut errors = FormErrors::new();
-        assert!(form.check(4, &[], &mut errors).is_none());
-        let view = errors.view(crate::web::i18n::Lang::De);
-        assert!(view["fields"]["people"].is_string());
     }
 }

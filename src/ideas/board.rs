@@ -1,0 +1,148 @@
+//! A board's public list (`/ideas/{board_id}`): ideas sorted, filtered by category and official
+//! status, and paged.
+
+use actix_web::{HttpResponse, web};
+use entity::ideas;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::{
+    error::AppResult,
+    web::{
+        context::Ctx,
+        pagination::{PER_PAGE, PageQuery, PageView},
+    },
+};
+
+use super::model::{OFFICIAL, categories};
+use super::views::{board_head, card, public_board};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct BoardQuery {
+    #[serde(default)]
+    pub sort: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub status: String,
+    pub page: Option<u64>,
+}
+
+/// `/ideas/{board_id}`: the list, sorted and filtered, with a link to post.
+pub async fn board(
+    ctx: Ctx,
+    path: web::Path<Uuid>,
+    query: web::Query<BoardQuery>,
+) -> AppResult<HttpResponse> {
+    let (board, round) = public_board(&ctx, *path).await?;
+    let db = &ctx.state.db;
+    let categories = categories(db, board.id).await?;
+    let sort = Sort::parse(&query.sort);
+    let category = Uuid::parse_str(&query.category)
+        .ok()
+        .filter(|c| categories.iter().any(|x| x.id == *c));
+    let status = Some(query.status.clone()).filter(|s| OFFICIAL.contains(&s.as_str()));
+    let filter = ListFilter {
+        sort,
+        category_id: category,
+        official_status: status.clone(),
+    };
+    let index = PageQuery { page: query.page }.index();
+    let (list, pages) = board_page(db, board.id, &filter, index, PER_PAGE).await?;
+    let mut params = vec![("sort", sort.as_str().to_string())];
+    if let Some(c) = category {
+        params.push(("category", c.to_string()));
+    }
+    if let Some(s) = &status {
+        params.push(("status", s.clone()));
+    }
+    let base = format!(
+        "/ideas/{}?{}",
+        board.id,
+        serde_urlencoded::to_string(&params).unwrap_or_default()
+    );
+    ctx.render_title(
+        "ideas/board",
+        &board.title,
+        json!({
+            "board": board_head(&board, &round),
+            "ideas": list.iter().map(|i| card(&ctx, i, &categories)).collect::<Vec<_>>(),
+            "sorts": Sort::ALL.iter().map(|s| json!({
+                "value": s.as_str(), "label": ctx.t(&format!("idea-sort-{}", s.as_str())), "selected": *s == sort,
+            })).collect::<Vec<_>>(),
+            "categories": categories.iter().map(|c| json!({
+                "value": c.id, "label": c.name, "selected": Some(c.id) == category,
+            })).collect::<Vec<_>>(),
+            "statuses": OFFICIAL.iter().map(|s| json!({
+                "value": s, "label": ctx.t(&format!("idea-official-{s}")), "selected": status.as_deref() == Some(*s),
+            })).collect::<Vec<_>>(),
+            "filtered": category.is_some() || status.is_some(),
+            "pagination": PageView::new(index, pages, &base),
+        }),
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    Newest,
+    Supported,
+    Discussed,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Newest, Sort::Supported, Sort::Discussed];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Newest => "new",
+            Sort::Supported => "support",
+            Sort::Discussed => "discussed",
+        }
+    }
+    pub fn parse(s: &str) -> Sort {
+        Sort::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s)
+            .unwrap_or(Sort::Newest)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ListFilter {
+    pub sort: Sort,
+    pub category_id: Option<Uuid>,
+    pub official_status: Option<String>,
+}
+
+/// One page of a board's list: published ideas, and hidden ones (shown as a placeholder).
+pub async fn board_page(
+    db: &impl ConnectionTrait,
+    board_id: Uuid,
+    filter: &ListFilter,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<ideas::Model>, u64), DbErr> {
+    // A category belongs to one board (the handler checks it), so filtering by the category
+    // alone lets the database use the category's own index for both the page and the count.
+    let mut query = match filter.category_id {
+        Some(c) => ideas::Entity::find().filter(ideas::Column::CategoryId.eq(c)),
+        None => ideas::Entity::find().filter(ideas::Column::BoardId.eq(board_id)),
+    }
+    .filter(ideas::Column::Listed.eq(true));
+    if let Some(s) = &filter.official_status {
+        query = query.filter(ideas::Column::OfficialStatus.eq(s.as_str()));
+    }
+    query = match filter.sort {
+        Sort::Newest => query.order_by_desc(ideas::Column::CreatedAt),
+        Sort::Supported => query.order_by_desc(ideas::Column::SupportCount),
+        Sort::Discussed => query.order_by_desc(ideas::Column::CommentCount),
+    };
+    let paginator = query
+        .order_by_desc(ideas::Column::Id)
+        .paginate(db, per_page);
+    let pages = paginator.num_pages().await?;
+    Ok((paginator.fetch_page(page).await?, pages))
+}

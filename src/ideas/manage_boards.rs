@@ -1,0 +1,415 @@
+//! Coordinators set up boards: the list with the form for a new board, and a board's settings
+//! (categories from the round's goals plus extra ones, districts, pre-moderation, closing early).
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+use entity::{idea_boards, idea_categories, rounds};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::web::forms::CheckForm;
+use crate::{
+    audit::service::{self as audit, Entry},
+    error::{AppError, AppResult},
+    identity::CurrentUser,
+    web::{
+        context::Ctx,
+        forms::{FormErrors, multiline},
+        pagination::{PER_PAGE, PageQuery, PageView},
+    },
+};
+
+use super::model::{categories, chars, find_board};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct BoardForm {
+    #[serde(default)]
+    pub round_id: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub title: String,
+    #[serde(default)]
+    pub question: String,
+    #[serde(default)]
+    pub premoderated: Option<String>,
+    #[serde(default)]
+    pub closed: Option<String>,
+    #[serde(default)]
+    pub extra_categories: String,
+    #[serde(default)]
+    pub districts: String,
+}
+
+fn lines(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.iter().any(|o| o == line) {
+            out.push(line.to_string());
+        }
+    }
+    out
+}
+
+/// Checked against the rounds the coordinator may put a board in.
+impl CheckForm for BoardForm {
+    type Input = BoardInput;
+    type Rules = [Uuid];
+
+    fn check(&self, rounds: &[Uuid]) -> Result<BoardInput, FormErrors> {
+        let mut errors = FormErrors::new();
+        let round = Uuid::parse_str(&self.round_id)
+            .ok()
+            .filter(|r| rounds.contains(r));
+        if round.is_none() {
+            errors.add("round_id", "board-error-round");
+        }
+        if self.title.is_empty() {
+            errors.add("title", "board-error-title-missing");
+        } else if chars(&self.title) > 200 {
+            errors.add("title", "board-error-title-long");
+        }
+        if self.question.trim().is_empty() {
+            errors.add("question", "board-error-question-missing");
+        } else if chars(&self.question) > 500 {
+            errors.add("question", "board-error-question-long");
+        }
+        let extra = lines(&self.extra_categories);
+        let districts = lines(&self.districts);
+        if extra.iter().chain(districts.iter()).any(|l| chars(l) > 120)
+            || extra.len() > 30
+            || districts.len() > 100
+        {
+            errors.add("extra_categories", "board-error-lines");
+        }
+        let Some(round) = round.filter(|_| errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(BoardInput {
+            round_id: round,
+            title: self.title.clone(),
+            question: multiline(&self.question),
+            premoderated: self.premoderated.is_some(),
+            closed: self.closed.is_some(),
+            extra_categories: extra,
+            districts,
+        })
+    }
+}
+
+pub struct BoardInput {
+    pub round_id: Uuid,
+    pub title: String,
+    pub question: String,
+    pub premoderated: bool,
+    pub closed: bool,
+    pub extra_categories: Vec<String>,
+    pub districts: Vec<String>,
+}
+
+async fn managed_board(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, idea_boards::Model)> {
+    let user = ctx.require_user()?.clone();
+    let board = find_board(&ctx.state.db, id)
+        .await?
+        .filter(|b| user.coordinates(b.municipality_id))
+        .ok_or(AppError::NotFound)?;
+    Ok((user, board))
+}
+
+/// The rounds a coordinator may put a board in (not evaluated ones).
+async fn round_choices(ctx: &Ctx, user: &CurrentUser) -> AppResult<Vec<(Uuid, String)>> {
+    let scope = user.coordinated_municipalities();
+    let (list, _) =
+        crate::rounds::manage_list::managed_page(&ctx.state.db, scope.as_deref(), None, 0, 200)
+            .await?;
+    Ok(list
+        .into_iter()
+        .filter(|r| r.status != "evaluated")
+        .map(|r| (r.id, r.title))
+        .collect())
+}
+
+async fn boards_page(
+    ctx: &Ctx,
+    index: u64,
+    form: &BoardForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    let scope = user.coordinated_municipalities();
+    let (list, pages) = managed_boards(&ctx.state.db, scope.as_deref(), index, PER_PAGE).await?;
+    let rounds = round_choices(ctx, &user).await?;
+    ctx.render_status(
+        status,
+        "ideas/manage_boards",
+        "boards-title",
+        json!({
+            "boards": list.iter().map(|b| json!({
+                "title": b.title,
+                "href": format!("/manage/boards/{}", b.id),
+                "public_href": format!("/ideas/{}", b.id),
+                "premoderated": b.premoderated,
+                "closed": b.closed_at.is_some(),
+            })).collect::<Vec<_>>(),
+            "rounds": rounds.iter().map(|(id, title)| json!({
+                "value": id, "text": title, "selected": form.round_id == id.to_string(),
+            })).collect::<Vec<_>>(),
+            "values": form,
+            "premoderated": form.premoderated.is_some(),
+            "errors": errors.view(ctx.lang),
+            "pagination": PageView::new(index, pages, "/manage/boards"),
+        }),
+    )
+}
+
+pub async fn manage_boards(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<HttpResponse> {
+    let form = BoardForm {
+        question: ctx.t("board-default-question"),
+        ..Default::default()
+    };
+    boards_page(
+        &ctx,
+        query.index(),
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?.clone();
+    let form = form.into_inner();
+    let rounds: Vec<Uuid> = round_choices(&ctx, &user)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let input = match form.check(&rounds) {
+        Ok(input) => input,
+        Err(errors) => {
+            return boards_page(&ctx, 0, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let round = crate::rounds::model::find(&ctx.state.db, input.round_id)
+        .await?
+        .filter(|r| user.coordinates(r.municipality_id))
+        .ok_or(AppError::NotFound)?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let board = insert_board(&txn, &user, &round, &input, ctx.state.clock.now()).await?;
+    ctx.commit_and_redirect(
+        txn,
+        "board-created",
+        &format!("/manage/boards/{}", board.id),
+    )
+    .await
+}
+
+async fn board_form_page(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    form: &BoardForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let categories = categories(&ctx.state.db, board.id).await?;
+    ctx.render_about(
+        status,
+        "ideas/manage_board",
+        "board-edit-title",
+        &board.title,
+        json!({
+            "action": format!("/manage/boards/{}", board.id),
+            "public_href": format!("/ideas/{}", board.id),
+            "categories": categories.iter().map(|c| json!({ "name": c.name, "goal": c.goal_id.is_some() })).collect::<Vec<_>>(),
+            "values": form,
+            "premoderated": form.premoderated.is_some(),
+            "closed": form.closed.is_some(),
+            "errors": errors.view(ctx.lang),
+        }),
+    )
+}
+
+pub async fn edit_board(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let (_, board) = managed_board(&ctx, *id).await?;
+    let form = BoardForm {
+        round_id: board.round_id.to_string(),
+        title: board.title.clone(),
+        question: board.question.clone(),
+        premoderated: board.premoderated.then(|| "1".into()),
+        closed: board.closed_at.map(|_| "1".into()),
+        extra_categories: String::new(),
+        districts: board.districts.clone(),
+    };
+    board_form_page(&ctx, &board, &form, &FormErrors::new(), StatusCode::OK).await
+}
+
+pub async fn update_board(
+    ctx: Ctx,
+    id: web::Path<Uuid>,
+    form: web::Form<BoardForm>,
+) -> AppResult<HttpResponse> {
+    let (user, board) = managed_board(&ctx, *id).await?;
+    let mut form = form.into_inner();
+    form.round_id = board.round_id.to_string();
+    let input = match form.check(&[board.round_id]) {
+        Ok(input) => input,
+        Err(errors) => {
+            return board_form_page(
+                &ctx,
+                &board,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    save_board(&txn, &user, &board, &input, ctx.state.clock.now()).await?;
+    ctx.commit_and_redirect(txn, "board-saved", &format!("/manage/boards/{}", board.id))
+        .await
+}
+
+/// The boards staff manage (`None`: all, for admins), newest first.
+pub async fn managed_boards(
+    db: &impl ConnectionTrait,
+    scope: Option<&[Uuid]>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<idea_boards::Model>, u64), DbErr> {
+    let mut query = idea_boards::Entity::find();
+    if let Some(ids) = scope {
+        query = query.filter(idea_boards::Column::MunicipalityId.is_in(ids.iter().copied()));
+    }
+    let paginator = query
+        .order_by_desc(idea_boards::Column::CreatedAt)
+        .order_by_desc(idea_boards::Column::Id)
+        .paginate(db, per_page);
+    let pages = paginator.num_pages().await?;
+    Ok((paginator.fetch_page(page).await?, pages))
+}
+
+/// Creates a board whose categories are the round's goals plus the extra ones.
+pub async fn insert_board(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    round: &rounds::Model,
+    input: &BoardInput,
+    now: DateTime<Utc>,
+) -> Result<idea_boards::Model, DbErr> {
+    let board = idea_boards::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        round_id: Set(round.id),
+        municipality_id: Set(round.municipality_id),
+        title: Set(input.title.clone()),
+        question: Set(input.question.clone()),
+        premoderated: Set(input.premoderated),
+        districts: Set(input.districts.join("\n")),
+        closed_at: Set(input.closed.then_some(now)),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    let goal_ids = crate::rounds::model::goal_ids(db, round.id).await?;
+    let goals = crate::strategy::picker::goals_by_ids(db, &goal_ids).await?;
+    let mut position = 0;
+    for goal in &goals {
+        add_category(db, board.id, Some(goal.id), &goal.title, position).await?;
+        position += 1;
+    }
+    for name in &input.extra_categories {
+        add_category(db, board.id, None, name, position).await?;
+        position += 1;
+    }
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: Some(user.id),
+            municipality_id: Some(board.municipality_id),
+            action: "board.create",
+            target_type: "idea_board",
+            target_id: Some(board.id.to_string()),
+            summary: json!({ "title": board.title, "round": round.id, "premoderated": board.premoderated }),
+        },
+    )
+    .await?;
+    Ok(board)
+}
+
+async fn add_category(
+    db: &impl ConnectionTrait,
+    board_id: Uuid,
+    goal_id: Option<Uuid>,
+    name: &str,
+    position: i32,
+) -> Result<(), DbErr> {
+    idea_categories::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        board_id: Set(board_id),
+        goal_id: Set(goal_id),
+        name: Set(name.to_string()),
+        position: Set(position),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Changes a board; extra categories not there yet are added (categories with ideas stay).
+pub async fn save_board(
+    db: &impl ConnectionTrait,
+    user: &CurrentUser,
+    board: &idea_boards::Model,
+    input: &BoardInput,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let closed_at = match (input.closed, board.closed_at) {
+        (true, Some(at)) => Some(at),
+        (true, None) => Some(now),
+        (false, _) => None,
+    };
+    idea_boards::ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(board.id),
+        title: Set(input.title.clone()),
+        question: Set(input.question.clone()),
+        premoderated: Set(input.premoderated),
+        districts: Set(input.districts.join("\n")),
+        closed_at: Set(closed_at),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await?;
+    let existing = categories(db, board.id).await?;
+    let mut position = existing.len() as i32;
+    for name in &input.extra_categories {
+        if !existing.iter().any(|c| c.name.eq_ignore_ascii_case(name)) {
+            add_category(db, board.id, None, name, position).await?;
+            position += 1;
+        }
+    }
+    audit::record(
+        db,
+        now,
+        Entry {
+            actor_id: Some(user.id),
+            municipality_id: Some(board.municipality_id),
+            action: "board.update",
+            target_type: "idea_board",
+            target_id: Some(board.id.to_string()),
+            summary: json!({
+                "before": { "title": board.title, "premoderated": board.premoderated, "closed": board.closed_at.is_some() },
+                "after": { "title": input.title, "premoderated": input.premoderated, "closed": input.closed },
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,441 @@
+//! Posting an idea: the idea form (shared with editing), its check, and storing the idea with its
+//! receipt code and the mail that confirms the address or acknowledges the idea.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+use entity::{idea_boards, ideas, rounds};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::web::forms::CheckForm;
+use crate::{
+    error::{AppError, AppResult},
+    identity::CurrentUser,
+    moderation::model as moderation,
+    notifications::service::{self as notifications, Email},
+    state::AppState,
+    web::{
+        context::{Ctx, FlashKind, see_other},
+        forms::{FormErrors, HtmlForm, multiline},
+        i18n::Lang,
+        rate_limit,
+    },
+};
+use sea_orm::DbErr;
+
+use super::links::{CONFIRM, EDIT, WITHDRAW, link_path};
+use super::model::{
+    BODY_MAX, NAME_MAX, TITLE_MAX, UNCONFIRMED, categories, chars, districts, is_open, name_of,
+};
+use super::views::{board_head, closed, idea_href, public_board, within_limits};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct IdeaForm {
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub district: String,
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub author_name: String,
+    /// Only asked of visitors without an account.
+    #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
+    pub email: String,
+    /// How a visitor without an account follows the idea: `email` (the default) or `code` (only
+    /// the receipt code: no address is asked for or kept).
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub notify: Option<String>,
+}
+
+/// The visitor's choice to follow the idea by its receipt code only.
+pub const CONTACT_CODE: &str = "code";
+
+impl IdeaForm {
+    /// Whether a visitor chose to post with the receipt code only.
+    pub fn code_only(&self) -> bool {
+        self.contact == CONTACT_CODE
+    }
+}
+
+/// What an idea is checked against: the board's categories and districts, and whether it is
+/// posted without an account (then an address is needed unless the visitor chose the code only).
+pub struct IdeaRules {
+    pub categories: Vec<Uuid>,
+    pub districts: Vec<String>,
+    pub visitor: bool,
+}
+
+impl IdeaRules {
+    /// The rules of `board`; `visitor`: posted without an account.
+    pub async fn of(
+        db: &impl ConnectionTrait,
+        board: &idea_boards::Model,
+        visitor: bool,
+    ) -> Result<Self, DbErr> {
+        Ok(Self {
+            categories: categories(db, board.id)
+                .await?
+                .iter()
+                .map(|c| c.id)
+                .collect(),
+            districts: districts(board),
+            visitor,
+        })
+    }
+}
+
+impl CheckForm for IdeaForm {
+    type Input = IdeaInput;
+    type Rules = IdeaRules;
+
+    fn check(&self, rules: &IdeaRules) -> Result<IdeaInput, FormErrors> {
+        let (categories, districts, visitor) = (&rules.categories, &rules.districts, rules.visitor);
+        let mut errors = FormErrors::new();
+        let needs_email = visitor && !self.code_only();
+        if self.title.is_empty() {
+            errors.add("title", "idea-error-title-missing");
+        } else if chars(&self.title) > TITLE_MAX {
+            errors.add("title", "idea-error-title-long");
+        }
+        if self.body.trim().is_empty() {
+            errors.add("body", "idea-error-body-missing");
+        } else if chars(&self.body) > BODY_MAX {
+            errors.add("body", "idea-error-body-long");
+        }
+        let category = Uuid::parse_str(&self.category)
+            .ok()
+            .filter(|c| categories.contains(c));
+        if category.is_none() {
+            errors.add("category", "idea-error-category");
+        }
+        let district = Some(self.district.trim().to_string()).filter(|d| !d.is_empty());
+        if let Some(d) = &district
+            && !districts.contains(d)
+        {
+            errors.add("district", "idea-error-district");
+        }
+        if chars(&self.author_name) > NAME_MAX {
+            errors.add("author_name", "idea-error-name-long");
+        }
+        if needs_email {
+            if self.email.is_empty() && self.contact.is_empty() {
+                // Neither way chosen: the message names both.
+                errors.add("email", "idea-error-contact-missing");
+            } else if self.email.is_empty() {
+                errors.add("email", "error-email-missing");
+            } else if !validator::ValidateEmail::validate_email(&self.email)
+                || self.email.len() > 254
+            {
+                errors.add("email", "error-email-invalid");
+            }
+        }
+        let Some(category) = category.filter(|_| errors.is_empty()) else {
+            return Err(errors);
+        };
+        Ok(IdeaInput {
+            title: self.title.clone(),
+            body: multiline(&self.body),
+            category_id: category,
+            district,
+            author_name: name_of(&self.author_name),
+            // Without an address there is nobody to write to.
+            notify: self.notify.is_some() && !(visitor && self.code_only()),
+        })
+    }
+}
+
+pub(super) async fn idea_form_page(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    round: &rounds::Model,
+    editing: Option<&ideas::Model>,
+    form: &IdeaForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let action = match editing {
+        Some(idea) => format!("{}/edit", idea_href(idea)),
+        None => format!("/ideas/{}/new", board.id),
+    };
+    idea_form_at(ctx, board, round, editing, &action, form, errors, status).await
+}
+
+/// The idea form posting to `action` (the board, the idea's edit page, or a signed edit link).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn idea_form_at(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    round: &rounds::Model,
+    editing: Option<&ideas::Model>,
+    action: &str,
+    form: &IdeaForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let categories = categories(db, board.id).await?;
+    let districts = districts(board);
+    ctx.render_about(
+        status,
+        "ideas/new",
+        if editing.is_some() {
+            "idea-edit-title"
+        } else {
+            "idea-new-title"
+        },
+        editing.map_or(&board.title, |idea| &idea.title),
+        json!({
+            "board": board_head(board, round),
+            "heading": if editing.is_some() { "idea-edit-title" } else { "idea-new-title" },
+            "action": action,
+            "editing": editing.is_some(),
+            "values": form,
+            "notify": form.notify.is_some(),
+            "signed_in": ctx.user.is_some(),
+            "needs_email": ctx.user.is_none() && editing.is_none(),
+            "code_only": form.code_only(),
+            "contact_email": form.contact == "email",
+            "login_href": format!("/account/login?next=%2Fideas%2F{}%2Fnew", board.id),
+            "categories": categories.iter().map(|c| json!({
+                "value": c.id, "text": c.name, "selected": form.category == c.id.to_string(),
+            })).collect::<Vec<_>>(),
+            "districts": districts.iter().map(|d| json!({
+                "value": d, "text": d, "selected": form.district == *d,
+            })).collect::<Vec<_>>(),
+            "errors": errors.view(ctx.lang),
+        }),
+    )
+}
+
+pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let (board, round) = public_board(&ctx, *path).await?;
+    if !is_open(&board, &round) {
+        return closed(&ctx, &board, &round).await;
+    }
+    // Anonymous and no mail unless the person chooses otherwise.
+    let form = IdeaForm::default();
+    idea_form_page(
+        &ctx,
+        &board,
+        &round,
+        None,
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub async fn post_idea(
+    ctx: Ctx,
+    path: web::Path<Uuid>,
+    form: HtmlForm<IdeaForm>,
+) -> AppResult<HttpResponse> {
+    let (board, round) = public_board(&ctx, *path).await?;
+    let form = form.0;
+    if !is_open(&board, &round) {
+        return closed(&ctx, &board, &round).await;
+    }
+    let db = &ctx.state.db;
+    let rules = IdeaRules::of(db, &board, ctx.user.is_none()).await?;
+    let input = match form.check(&rules) {
+        Ok(input) => input,
+        Err(errors) => {
+            return idea_form_page(
+                &ctx,
+                &board,
+                &round,
+                None,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let code_only = ctx.user.is_none() && form.code_only();
+    let email = crate::accounts::model::normalize_email(&form.email);
+    // Without an account or an address there is no person to count: the address is the person.
+    let (per_person, person) = match &ctx.user {
+        Some(u) => (rate_limit::IDEA_PER_PERSON, u.id.to_string()),
+        None if code_only => (rate_limit::IDEA_CODE_ONLY_PER_IP, ctx.client_ip()),
+        None => (rate_limit::IDEA_PER_PERSON, email.clone()),
+    };
+    within_limits(&ctx, rate_limit::IDEA_PER_IP, per_person, &person).await?;
+    let author = match &ctx.user {
+        Some(u) => Author::User(u),
+        None if code_only => Author::CodeOnly { lang: ctx.lang },
+        None => Author::Visitor {
+            email: &email,
+            lang: ctx.lang,
+        },
+    };
+    let now = ctx.state.clock.now();
+    let txn = crate::db::begin_write(db).await?;
+    let idea = store_idea(&txn, &ctx.state, &board, author, &input, now).await?;
+    txn.commit().await?;
+    notifications::wake(&ctx.state);
+    tracing::info!(idea = %idea.id, board = %board.id, "idea posted");
+    let key = match idea.status.as_str() {
+        _ if idea.code_only => "idea-posted-code",
+        UNCONFIRMED => "idea-posted-confirm",
+        moderation::PENDING => "idea-posted-pending",
+        _ => "idea-posted-published",
+    };
+    ctx.flash(FlashKind::Success, key)?;
+    Ok(see_other(&format!("/receipt?code={}", idea.receipt_code)))
+}
+
+pub struct IdeaInput {
+    pub title: String,
+    pub body: String,
+    pub category_id: Uuid,
+    pub district: Option<String>,
+    pub author_name: Option<String>,
+    pub notify: bool,
+}
+
+/// Who posts: a signed-in person, or a visitor who confirms an address.
+pub enum Author<'a> {
+    User(&'a CurrentUser),
+    Visitor {
+        email: &'a str,
+        lang: Lang,
+    },
+    /// A visitor who follows the idea by its receipt code only: nothing about them is stored,
+    /// and the idea always waits for a moderator, whatever the board's mode.
+    CodeOnly {
+        lang: Lang,
+    },
+}
+
+/// Eight characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+pub fn new_receipt_code() -> String {
+    const ALPHABET: &[u8; 31] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes)
+        .unwrap_or_else(|e| panic!("the operating system has no randomness: {e}"));
+    bytes
+        .iter()
+        .map(|b| ALPHABET[(*b % 31) as usize] as char)
+        .collect()
+}
+
+/// Stores a new idea and sends its mail: the receipt to a signed-in author, or the confirmation
+/// link to a visitor. Call inside a write transaction.
+pub async fn store_idea(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    board: &idea_boards::Model,
+    author: Author<'_>,
+    input: &IdeaInput,
+    now: DateTime<Utc>,
+) -> Result<ideas::Model, AppError> {
+    let status = match &author {
+        Author::Visitor { .. } => UNCONFIRMED,
+        Author::CodeOnly { .. } => moderation::PENDING,
+        Author::User(_) if board.premoderated => moderation::PENDING,
+        Author::User(_) => moderation::PUBLISHED,
+    };
+    let (author_id, author_email, lang) = match &author {
+        Author::User(u) => (Some(u.id), None, u.language),
+        Author::Visitor { email, lang } => (None, Some(email.to_string()), *lang),
+        Author::CodeOnly { lang } => (None, None, *lang),
+    };
+    let mut code = new_receipt_code();
+    while ideas::Entity::find()
+        .filter(ideas::Column::ReceiptCode.eq(code.as_str()))
+        .count(db)
+        .await?
+        > 0
+    {
+        code = new_receipt_code();
+    }
+    let idea = ideas::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        board_id: Set(board.id),
+        municipality_id: Set(board.municipality_id),
+        category_id: Set(input.category_id),
+        district: Set(input.district.clone()),
+        title: Set(input.title.clone()),
+        body: Set(input.body.clone()),
+        author_id: Set(author_id),
+        author_email: Set(author_email.clone()),
+        author_name: Set(input.author_name.clone()),
+        language: Set(lang.code().to_string()),
+        notify: Set(input.notify),
+        status: Set(status.to_string()),
+        listed: Set(status == moderation::PUBLISHED),
+        hidden_reason: Set(None),
+        hidden_note: Set(None),
+        open_flags: Set(0),
+        precheck: Set(crate::moderation::precheck::precheck(&format!(
+            "{}\n{}",
+            input.title, input.body
+        ))),
+        support_count: Set(0),
+        comment_count: Set(0),
+        official_status: Set("new".into()),
+        official_answer: Set(None),
+        official_goal_id: Set(None),
+        official_measure_id: Set(None),
+        answered_at: Set(None),
+        receipt_code: Set(code.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set((status == moderation::PUBLISHED).then_some(now)),
+        version: Set(0),
+        reviewed_at: Set(None),
+        code_only: Set(matches!(author, Author::CodeOnly { .. })),
+    }
+    .insert(db)
+    .await?;
+    let idea_url = state
+        .settings
+        .absolute_url(&format!("/ideas/{}/{}", board.id, idea.id));
+    let receipt_url = state
+        .settings
+        .absolute_url(&format!("/receipt?code={code}"));
+    let (to, kind, data) = match &author {
+        // Nobody to write to: the code on the confirmation page is all the author has.
+        Author::CodeOnly { .. } => return Ok(idea),
+        Author::User(u) => (
+            u.email.clone(),
+            "idea_received",
+            json!({ "title": idea.title, "code": code, "url": idea_url, "receipt_url": receipt_url,
+                    "premoderated": status == moderation::PENDING,
+                    "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id, now)) }),
+        ),
+        Author::Visitor { email, .. } => (
+            email.to_string(),
+            "idea_confirm",
+            json!({
+                "title": idea.title, "code": code, "receipt_url": receipt_url,
+                "confirm_url": state.settings.absolute_url(&link_path(&state.keys, CONFIRM, idea.id, now)),
+                "withdraw_url": state.settings.absolute_url(&link_path(&state.keys, WITHDRAW, idea.id, now)),
+                "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id, now)),
+            }),
+        ),
+    };
+    notifications::enqueue(
+        db,
+        state,
+        Email {
+            to: &to,
+            lang,
+            kind,
+            data,
+        },
+    )
+    .await?;
+    Ok(idea)
+}

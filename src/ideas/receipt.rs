@@ -1,0 +1,128 @@
+//! Receipt codes: looking up what became of an idea without logging in, and withdrawing an idea
+//! posted with the code only.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use entity::ideas;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::{
+    error::{AppError, AppResult},
+    moderation::model as moderation,
+    web::{
+        context::{Ctx, FlashKind, see_other},
+        forms::FormErrors,
+        rate_limit,
+    },
+};
+
+use super::edit::withdraw_idea;
+use super::model::{WITHDRAWN, find_by_receipt, normalize_code};
+use super::views::{hidden_text, idea_href, status_view};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReceiptQuery {
+    #[serde(default)]
+    pub code: String,
+}
+
+/// Counts one use of a receipt code against the address's limit (lookups and withdrawals alike),
+/// so codes cannot be guessed.
+async fn receipt_hit(ctx: &Ctx) -> AppResult<()> {
+    let now = ctx.state.clock.now().timestamp();
+    if !rate_limit::hit(
+        &ctx.state.db,
+        &ctx.state.keys,
+        rate_limit::RECEIPT_PER_IP,
+        &ctx.client_ip(),
+        now,
+    )
+    .await?
+    {
+        return Err(rate_limit::too_many(rate_limit::RECEIPT_PER_IP));
+    }
+    Ok(())
+}
+
+/// `/receipt`: the form, and with `?code=` what became of that idea. No login needed.
+pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<HttpResponse> {
+    let code = normalize_code(&query.code);
+    let mut found = Value::Null;
+    let mut errors = FormErrors::new();
+    let mut status = StatusCode::OK;
+    if !query.code.trim().is_empty() {
+        let db = &ctx.state.db;
+        receipt_hit(&ctx).await?;
+        match find_by_receipt(db, &code).await? {
+            Some(idea) => {
+                let hidden = idea.status == moderation::HIDDEN;
+                let withdrawn = idea.status == WITHDRAWN;
+                found = json!({
+                    "code_only": idea.code_only && !withdrawn,
+                    "withdraw_href": (idea.code_only && !withdrawn)
+                        .then(|| format!("/receipt/withdraw?code={}", idea.receipt_code)),
+                    "title": if withdrawn { ctx.t("receipt-withdrawn") } else { idea.title.clone() },
+                    "href": idea.listed.then(|| idea_href(&idea)),
+                    "status": status_view(&ctx, &idea),
+                    "hidden": hidden,
+                    "placeholder": if hidden { hidden_text(&ctx, idea.hidden_reason.as_deref()) } else { String::new() },
+                    "answer": idea.official_answer.clone().unwrap_or_default(),
+                    "created_at": idea.created_at.to_rfc3339(),
+                });
+            }
+            None => {
+                errors.add("code", "receipt-error-unknown");
+                status = StatusCode::NOT_FOUND;
+            }
+        }
+    }
+    let page = json!({ "code": code, "found": found, "values": { "code": query.code }, "errors": errors.view(ctx.lang) });
+    // A found idea names the page, so each receipt has a title of its own.
+    match found.get("title").and_then(Value::as_str) {
+        Some(subject) => ctx.render_about(status, "ideas/receipt", "receipt-title", subject, page),
+        None => ctx.render_status(status, "ideas/receipt", "receipt-title", page),
+    }
+}
+
+/// An idea posted with the code only, found by its code; other ideas are withdrawn through their
+/// author's account or the mailed link, never by the code alone.
+async fn code_only_idea(ctx: &Ctx, raw: &str) -> AppResult<ideas::Model> {
+    receipt_hit(ctx).await?;
+    find_by_receipt(&ctx.state.db, &normalize_code(raw))
+        .await?
+        .filter(|i| i.code_only && i.status != WITHDRAWN)
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /receipt/withdraw?code=`: asks before an idea posted with the code only is withdrawn.
+pub async fn receipt_withdraw_form(
+    ctx: Ctx,
+    query: web::Query<ReceiptQuery>,
+) -> AppResult<HttpResponse> {
+    let idea = code_only_idea(&ctx, &query.code).await?;
+    ctx.render(
+        "ideas/link_action",
+        "idea-withdraw-title",
+        json!({
+            "heading": "idea-withdraw-title",
+            "text": "idea-withdraw-code-text",
+            "button": "idea-withdraw-button",
+            "title": idea.title,
+            "action": "/receipt/withdraw",
+            "code": idea.receipt_code,
+            "back_href": format!("/receipt?code={}", idea.receipt_code),
+        }),
+    )
+}
+
+/// `POST /receipt/withdraw`: the code withdraws the idea it belongs to, if it was posted with the
+/// code only.
+pub async fn receipt_withdraw(ctx: Ctx, form: web::Form<ReceiptQuery>) -> AppResult<HttpResponse> {
+    let idea = code_only_idea(&ctx, &form.code).await?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    withdraw_idea(&txn, &idea, ctx.state.clock.now()).await?;
+    txn.commit().await?;
+    tracing::info!(idea = %idea.id, "idea withdrawn by its receipt code");
+    ctx.flash(FlashKind::Success, "idea-withdrawn")?;
+    Ok(see_other(&format!("/receipt?code={}", idea.receipt_code)))
+}

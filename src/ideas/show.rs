@@ -1,0 +1,196 @@
+//! One idea's page: the idea, its official answer, and its comment threads page by page.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use entity::{idea_boards, idea_comments, ideas, rounds};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    error::AppResult,
+    moderation::model as moderation,
+    web::{
+        context::Ctx,
+        forms::FormErrors,
+        pagination::{PER_PAGE, PageQuery, PageView},
+    },
+};
+
+use super::comments::CommentForm;
+use super::model::{WITHDRAWN, categories, editable, is_open};
+use super::support::supports;
+use super::views::{
+    board_head, card, hidden_text, idea_href, is_author, profile_name, public_board, visible_idea,
+};
+
+pub async fn show(
+    ctx: Ctx,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let (board_id, idea_id) = path.into_inner();
+    let (board, round) = public_board(&ctx, board_id).await?;
+    let idea = visible_idea(&ctx, &board, idea_id).await?;
+    // The name from the profile is offered; emptying the field still posts anonymously.
+    let form = CommentForm {
+        author_name: profile_name(&ctx),
+        ..CommentForm::default()
+    };
+    idea_page(
+        &ctx,
+        &board,
+        &round,
+        &idea,
+        query.index(),
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn idea_page(
+    ctx: &Ctx,
+    board: &idea_boards::Model,
+    round: &rounds::Model,
+    idea: &ideas::Model,
+    comments_page: u64,
+    comment_form: &CommentForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let categories = categories(db, board.id).await?;
+    let viewer = ctx.user.as_ref().map(|u| u.id);
+    let (top, replies, comment_pages) =
+        comment_threads(db, idea.id, viewer, comments_page, PER_PAGE).await?;
+    let own = is_author(ctx.user.as_ref(), idea);
+    let supported = match viewer {
+        Some(v) => supports(db, idea.id, v).await?,
+        None => false,
+    };
+    let open = is_open(board, round);
+    let view = |c: &idea_comments::Model| {
+        let hidden = c.status == moderation::HIDDEN;
+        json!({
+            "id": c.id,
+            "hidden": hidden,
+            "pending": c.status == moderation::PENDING,
+            "placeholder": if hidden { hidden_text(ctx, c.hidden_reason.as_deref()) } else { String::new() },
+            "body": if hidden { String::new() } else { c.body.clone() },
+            "author": c.author_name.clone().unwrap_or_else(|| ctx.t("idea-anonymous")),
+            "created_at": c.created_at.to_rfc3339(),
+            "flag_href": format!("{}/flag?target={}", idea_href(idea), c.id),
+        })
+    };
+    let threads: Vec<Value> = top
+        .iter()
+        .map(|c| {
+            let mut item = view(c);
+            item["replies"] = json!(
+                replies
+                    .iter()
+                    .filter(|r| r.parent_id == Some(c.id))
+                    .map(view)
+                    .collect::<Vec<_>>()
+            );
+            item
+        })
+        .collect();
+    let goal = match idea.official_goal_id {
+        Some(g) => crate::strategy::picker::goals_by_ids(db, &[g])
+            .await?
+            .into_iter()
+            .next(),
+        None => None,
+    };
+    let hidden = idea.status == moderation::HIDDEN;
+    let mut card = card(ctx, idea, &categories);
+    card["body"] = json!(if hidden {
+        String::new()
+    } else {
+        idea.body.clone()
+    });
+    card["district"] = json!(idea.district.clone().unwrap_or_default());
+    let answer = idea.answered_at.map(|at| json!({
+        "text": idea.official_answer.clone().unwrap_or_default(),
+        "at": at.to_rfc3339(),
+        "goal": goal.as_ref().map(|g| json!({ "title": g.title, "href": format!("/goals/{}", g.id) })),
+    }));
+    let coordinates = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.coordinates(idea.municipality_id));
+    ctx.render_about(
+        status,
+        "ideas/show",
+        "idea-page-title",
+        card["title"].as_str().unwrap_or_default(),
+        json!({
+            "board": board_head(board, round),
+            "idea": card,
+            "answer": answer,
+            "listed": idea.listed,
+            "own": own,
+            "can_edit": own && open && editable(db, idea).await?,
+            "can_withdraw": own && idea.status != WITHDRAWN,
+            "can_support": open && idea.status == moderation::PUBLISHED && !own,
+            "signed_in": ctx.user.is_some(),
+            "supported": supported,
+            "can_comment": open && idea.status == moderation::PUBLISHED,
+            "comments": threads,
+            "comments_pagination": PageView::new(comments_page, comment_pages, &idea_href(idea)),
+            "values": comment_form,
+            "profile_name": profile_name(ctx),
+            "flag_href": format!("{}/flag?target={}", idea_href(idea), idea.id),
+            "answer_href": coordinates.then(|| format!("/manage/ideas/{}/answer", idea.id)),
+            "login_href": format!("/account/login?next={}", idea_href(idea).replace('/', "%2F")),
+            "errors": errors.view(ctx.lang),
+        }),
+    )
+}
+
+/// One page of the comment threads under an idea: top-level comments (published, hidden ones as
+/// placeholders, and the viewer's own pending ones), oldest first, and in one more query the
+/// replies to exactly those. Returns the top-level comments, their replies and the page count.
+pub async fn comment_threads(
+    db: &impl ConnectionTrait,
+    idea_id: Uuid,
+    viewer: Option<Uuid>,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<idea_comments::Model>, Vec<idea_comments::Model>, u64), DbErr> {
+    let visible = || {
+        let mut visible = Condition::any()
+            .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
+        if let Some(viewer) = viewer {
+            visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
+        }
+        visible
+    };
+    let paginator = idea_comments::Entity::find()
+        .filter(idea_comments::Column::IdeaId.eq(idea_id))
+        .filter(idea_comments::Column::ParentId.is_null())
+        .filter(visible())
+        .order_by_asc(idea_comments::Column::CreatedAt)
+        .order_by_asc(idea_comments::Column::Id)
+        .paginate(db, per_page);
+    let pages = paginator.num_pages().await?;
+    let top = paginator.fetch_page(page).await?;
+    let replies = if top.is_empty() {
+        Vec::new()
+    } else {
+        idea_comments::Entity::find()
+            .filter(idea_comments::Column::ParentId.is_in(top.iter().map(|c| c.id)))
+            .filter(visible())
+            .order_by_asc(idea_comments::Column::CreatedAt)
+            .order_by_asc(idea_comments::Column::Id)
+            .all(db)
+            .await?
+    };
+    Ok((top, replies, pages))
+}

@@ -1,0 +1,99 @@
+//! What pages of other slices show about ideas: a round's boards, ideas adopted into a goal, and
+//! how many ideas each goal has.
+
+use std::collections::HashMap;
+
+use entity::{idea_boards, ideas};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+};
+use uuid::Uuid;
+
+use crate::{db::placeholders, moderation::model as moderation};
+
+use super::model::ADOPTED;
+
+/// The boards of a round, for its page.
+pub async fn boards_of_round(
+    db: &impl ConnectionTrait,
+    round_id: Uuid,
+) -> Result<Vec<idea_boards::Model>, DbErr> {
+    idea_boards::Entity::find()
+        .filter(idea_boards::Column::RoundId.eq(round_id))
+        .order_by_asc(idea_boards::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// An idea adopted into a goal, as the goal page lists it.
+#[derive(Clone, Debug, FromQueryResult)]
+pub struct AdoptedIdea {
+    pub id: Uuid,
+    pub board_id: Uuid,
+    pub title: String,
+    pub official_status: String,
+}
+
+/// Published ideas adopted into `goal_id`, most supported first.
+pub async fn adopted_into_goal(
+    db: &impl ConnectionTrait,
+    goal_id: Uuid,
+) -> Result<Vec<AdoptedIdea>, DbErr> {
+    ideas::Entity::find()
+        .select_only()
+        .columns([
+            ideas::Column::Id,
+            ideas::Column::BoardId,
+            ideas::Column::Title,
+            ideas::Column::OfficialStatus,
+        ])
+        .filter(ideas::Column::OfficialGoalId.eq(goal_id))
+        .filter(ideas::Column::OfficialStatus.is_in(ADOPTED))
+        .filter(ideas::Column::Status.eq(moderation::PUBLISHED))
+        .order_by_desc(ideas::Column::SupportCount)
+        .limit(100)
+        .into_model::<AdoptedIdea>()
+        .all(db)
+        .await
+}
+
+/// For each of `goal_ids`, how many published ideas were adopted into it or posted under its
+/// category (counted in SQL).
+pub async fn counts_per_goal(
+    db: &impl ConnectionTrait,
+    goal_ids: &[Uuid],
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    if goal_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = db.get_database_backend();
+    let marks: Vec<String> = (1..=goal_ids.len()).map(|i| format!("${i}")).collect();
+    let list = marks.join(", ");
+    let sql = format!(
+        "SELECT g AS goal_id, COUNT(DISTINCT id) AS n FROM ( \
+           SELECT i.id AS id, c.goal_id AS g FROM ideas i JOIN idea_categories c ON c.id = i.category_id \
+             WHERE i.status = 'published' AND c.goal_id IN ({list}) \
+           UNION ALL \
+           SELECT i.id AS id, i.official_goal_id AS g FROM ideas i \
+             WHERE i.status = 'published' AND i.official_goal_id IN ({list}) \
+         ) x GROUP BY g"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, &sql),
+            goal_ids
+                .iter()
+                .map(|id| (*id).into())
+                .collect::<Vec<sea_orm::Value>>(),
+        ))
+        .await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let goal: Uuid = row.try_get("", "goal_id")?;
+        let n: i64 = row.try_get("", "n")?;
+        out.insert(goal, n);
+    }
+    Ok(out)
+}

@@ -1,0 +1,321 @@
+//! The private sign-up link: the person sees, changes or cancels their sign-up.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+use entity::workshop_signups;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    sea_query::Expr,
+};
+use serde_json::json;
+
+use super::model::{
+    CANCELLED, CONFIRMED, Decided, HELD, PUBLISHED, Refusal, WAITLISTED, find, find_for_update,
+    occupancy_of,
+};
+use super::sign_up::{SignupForm, SignupInput, SignupRules};
+use super::views::{details, signup_form_view};
+use super::waitlist::promote_waitlist;
+use crate::web::forms::CheckForm;
+use crate::{
+    error::{AppError, AppResult},
+    notifications::service::{self as notifications},
+    rounds::model as rounds_service,
+    secrets,
+    state::AppState,
+    web::{
+        context::{Ctx, FlashKind, see_other},
+        forms::{FormErrors, HtmlForm},
+    },
+};
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    pub new: Option<String>,
+}
+
+pub async fn signup_page(
+    ctx: Ctx,
+    token: web::Path<String>,
+    query: web::Query<NewQuery>,
+) -> AppResult<HttpResponse> {
+    let Some(signup) = find_by_token(&ctx.state.db, &token).await? else {
+        return link_invalid(&ctx);
+    };
+    let form = SignupForm::of(&signup);
+    own_page(
+        &ctx,
+        &token,
+        &signup,
+        &form,
+        &FormErrors::new(),
+        StatusCode::OK,
+        query.new.is_some(),
+    )
+    .await
+}
+
+async fn own_page(
+    ctx: &Ctx,
+    token: &str,
+    signup: &workshop_signups::Model,
+    values: &SignupForm,
+    errors: &FormErrors,
+    status: StatusCode,
+    new: bool,
+) -> AppResult<HttpResponse> {
+    let workshop = find(&ctx.state.db, signup.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
+    let changeable = active && workshop.status == PUBLISHED;
+    // Someone waiting without an e-mail address gets no message on moving up: she has to look.
+    let organiser_phone = if signup.status == WAITLISTED && signup.email.is_none() {
+        rounds_service::find(&ctx.state.db, workshop.round_id)
+            .await?
+            .map(|r| r.contact_phone)
+            .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let mut form = signup_form_view(&workshop, values);
+    form["submit"] = json!("signup-save");
+    ctx.render_about(
+        status,
+        "workshops/signup",
+        "signup-page-title",
+        &workshop.title,
+        json!({
+            "workshop": details(ctx, &workshop),
+            "new": new,
+            "code": signup.code,
+            "link": ctx.state.settings.absolute_url(&format!("/signups/{token}")),
+            "status": signup.status,
+            "status_key": format!("signup-status-{}", signup.status),
+            "is_waitlisted": signup.status == WAITLISTED,
+            "is_cancelled": signup.status == CANCELLED,
+            "people": signup.people,
+            "has_email": signup.email.is_some(),
+            "organiser_phone": organiser_phone,
+            "changeable": changeable,
+            "cancellable": active && workshop.status != HELD,
+            "action": format!("/signups/{token}"),
+            "cancel_href": format!("/signups/{token}/cancel"),
+            "form": form,
+            "errors": errors.view(ctx.lang),
+        }),
+    )
+}
+
+fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
+    ctx.render_status(
+        StatusCode::NOT_FOUND,
+        "workshops/link_invalid",
+        "signup-link-invalid-title",
+        json!({}),
+    )
+}
+
+pub async fn signup_change(
+    ctx: Ctx,
+    token: web::Path<String>,
+    form: HtmlForm<SignupForm>,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let Some(signup) = find_by_token(db, &token).await? else {
+        return link_invalid(&ctx);
+    };
+    let workshop = find(db, signup.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = form.0;
+    let input = match form.check(&SignupRules::of(&workshop)) {
+        Ok(input) => input,
+        Err(errors) => {
+            return own_page(
+                &ctx,
+                &token,
+                &signup,
+                &form,
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+            )
+            .await;
+        }
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let result = change_signup(&txn, &ctx.state, &signup, &input, ctx.state.clock.now()).await?;
+    own_result(ctx, &token, txn, result, &form, "signup-saved").await
+}
+
+/// `GET /signups/{token}/cancel`: what would be cancelled, and the button that does it. A
+/// cancellation cannot be taken back, so it is never one tap away.
+pub async fn signup_cancel_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let Some(signup) = find_by_token(db, &token).await? else {
+        return link_invalid(&ctx);
+    };
+    let workshop = find(db, signup.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
+    if !active || workshop.status == HELD {
+        // Nothing (left) to cancel: the sign-up page says why.
+        return Ok(see_other(&format!("/signups/{token}")));
+    }
+    ctx.render(
+        "workshops/signup_cancel",
+        "signup-cancel-confirm-title",
+        json!({
+            "workshop": details(&ctx, &workshop),
+            "name": signup.name,
+            "code": signup.code,
+            "people": signup.people,
+            "status_key": format!("signup-status-{}", signup.status),
+            "is_waitlisted": signup.status == WAITLISTED,
+            "back_href": format!("/signups/{token}"),
+            "cancel_action": format!("/signups/{token}/cancel"),
+        }),
+    )
+}
+
+pub async fn signup_cancel(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let Some(signup) = find_by_token(db, &token).await? else {
+        return link_invalid(&ctx);
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let result = cancel_signup(&txn, &ctx.state, &signup, ctx.state.clock.now()).await?;
+    let form = SignupForm::of(&signup);
+    own_result(ctx, &token, txn, result, &form, "signup-cancelled").await
+}
+
+async fn own_result(
+    ctx: Ctx,
+    token: &str,
+    txn: sea_orm::DatabaseTransaction,
+    result: Decided<()>,
+    form: &SignupForm,
+    done_key: &str,
+) -> AppResult<HttpResponse> {
+    match result {
+        Ok(()) => {
+            txn.commit().await?;
+            notifications::wake(&ctx.state);
+            ctx.flash(FlashKind::Success, done_key)?;
+            Ok(see_other(&format!("/signups/{token}")))
+        }
+        Err(refusal) => {
+            txn.rollback().await?;
+            let signup = find_by_token(&ctx.state.db, token)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let mut errors = FormErrors::new();
+            errors.add("signup", refusal.message_key());
+            own_page(
+                &ctx,
+                token,
+                &signup,
+                form,
+                &errors,
+                StatusCode::CONFLICT,
+                false,
+            )
+            .await
+        }
+    }
+}
+
+/// The sign-up behind a private link. Links of sign-ups whose data was deleted lead nowhere.
+pub async fn find_by_token(
+    db: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<workshop_signups::Model>, DbErr> {
+    workshop_signups::Entity::find()
+        .filter(workshop_signups::Column::TokenHash.eq(secrets::token_hash(token)))
+        .one(db)
+        .await
+}
+
+/// Changes one's own sign-up. More people than before must still fit if it is confirmed; fewer
+/// free places for the waitlist.
+pub async fn change_signup(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    signup: &workshop_signups::Model,
+    input: &SignupInput,
+    now: DateTime<Utc>,
+) -> Result<Decided<()>, AppError> {
+    let workshop = find_for_update(db, signup.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match workshop.status.as_str() {
+        PUBLISHED => {}
+        CANCELLED => return Ok(Err(Refusal::Cancelled)),
+        _ => return Ok(Err(Refusal::NotOpen)),
+    }
+    // Read again under the lock: the sign-up may have been promoted or cancelled meanwhile.
+    let current = workshop_signups::Entity::find_by_id(signup.id)
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(current.status.as_str(), CONFIRMED | WAITLISTED) {
+        return Ok(Err(Refusal::NotConfirmed));
+    }
+    if current.status == CONFIRMED && input.people > current.people {
+        let occupied = occupancy_of(db, workshop.id).await?;
+        if occupied.confirmed - i64::from(current.people) + i64::from(input.people)
+            > i64::from(workshop.capacity)
+        {
+            return Ok(Err(Refusal::NoRoom));
+        }
+    }
+    let mut model: workshop_signups::ActiveModel = current.clone().into();
+    model.name = Set(Some(input.name.clone()));
+    model.email = Set(input.email.clone());
+    model.phone = Set(input.phone.clone());
+    model.people = Set(input.people);
+    model.children = Set(input.children);
+    model.children_ages = Set(input.children_ages.clone());
+    model.interpreter_language = Set(input.interpreter_language.clone());
+    model.step_free = Set(input.step_free);
+    model.note = Set(input.note.clone());
+    model.updated_at = Set(now);
+    model.update(db).await?;
+    if current.status == CONFIRMED && input.people < current.people {
+        promote_waitlist(db, state, &workshop, now).await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Cancels one's own sign-up; the first on the waitlist who fit move up and are told.
+pub async fn cancel_signup(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    signup: &workshop_signups::Model,
+    now: DateTime<Utc>,
+) -> Result<Decided<()>, AppError> {
+    let workshop = find_for_update(db, signup.workshop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if workshop.status == HELD {
+        return Ok(Err(Refusal::NotOpen));
+    }
+    let result = workshop_signups::Entity::update_many()
+        .col_expr(workshop_signups::Column::Status, CANCELLED.into())
+        .col_expr(workshop_signups::Column::CancelledAt, Expr::value(now))
+        .col_expr(workshop_signups::Column::UpdatedAt, Expr::value(now))
+        .filter(workshop_signups::Column::Id.eq(signup.id))
+        .filter(workshop_signups::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+        .exec(db)
+        .await?;
+    if result.rows_affected != 1 {
+        return Ok(Err(Refusal::NotConfirmed));
+    }
+    if workshop.status == PUBLISHED {
+        promote_waitlist(db, state, &workshop, now).await?;
+    }
+    Ok(Ok(()))
+}

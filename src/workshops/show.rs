@@ -1,0 +1,111 @@
+//! The public workshop page (with its documentation once held) and its calendar file.
+
+use actix_web::{HttpResponse, http::StatusCode, http::header, web};
+use entity::workshops;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::mail::calendar_file;
+use super::model::{HELD, Occupancy, PUBLISHED, find_public, goal_ids, occupancy};
+use super::sign_up::SignupForm;
+use super::views::{attendance_view, details, places_text, signup_form_view};
+use crate::{
+    admin::service as admin,
+    error::{AppError, AppResult},
+    rounds::model as rounds_service,
+    strategy::picker::{self as strategy},
+    web::{context::Ctx, forms::FormErrors},
+};
+
+pub async fn show(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let workshop = find_public(&ctx.state.db, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    public_page(
+        &ctx,
+        &workshop,
+        &SignupForm::blank(),
+        &FormErrors::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn public_page(
+    ctx: &Ctx,
+    workshop: &workshops::Model,
+    values: &SignupForm,
+    errors: &FormErrors,
+    status: StatusCode,
+) -> AppResult<HttpResponse> {
+    let db = &ctx.state.db;
+    let round = rounds_service::find(db, workshop.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let place = admin::find_municipality(db, workshop.municipality_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let occupied = occupancy(db, &[workshop.id])
+        .await?
+        .remove(&workshop.id)
+        .unwrap_or_default();
+    let now = ctx.state.clock.now();
+    let open = workshop.status == PUBLISHED && now < workshop.signup_deadline;
+    let held = documented(ctx, workshop, &occupied, place.min_group_size).await?;
+    let mut page = json!({
+        "workshop": details(ctx, workshop),
+        "round": { "title": round.title, "href": format!("/rounds/{}", round.slug) },
+        "places": places_text(ctx, workshop, &occupied),
+        "signup_open": open,
+        "deadline_passed": workshop.status == PUBLISHED && !open,
+        "action": format!("/workshops/{}", workshop.id),
+        "form": signup_form_view(workshop, values),
+        "held": held,
+        "errors": errors.view(ctx.lang),
+    });
+    page["form"]["submit"] = json!("signup-submit");
+    ctx.render_about(
+        status,
+        "workshops/show",
+        "workshop-page-title",
+        &workshop.title,
+        page,
+    )
+}
+
+/// What a held workshop publishes: documentation, informed goals, attendance (suppressed below
+/// the minimum group size).
+async fn documented(
+    ctx: &Ctx,
+    workshop: &workshops::Model,
+    occupied: &Occupancy,
+    min_group_size: i32,
+) -> AppResult<Value> {
+    if workshop.status != HELD {
+        return Ok(Value::Null);
+    }
+    let ids = goal_ids(&ctx.state.db, &[workshop.id])
+        .await?
+        .remove(&workshop.id)
+        .unwrap_or_default();
+    let goals = strategy::goals_by_ids(&ctx.state.db, &ids).await?;
+    Ok(json!({
+        "documentation": workshop.documentation.clone().unwrap_or_default(),
+        "attendance": attendance_view(ctx.lang, occupied.attended, min_group_size),
+        "goals": goals.iter().map(|g| json!({ "href": format!("/goals/{}", g.id), "title": g.title })).collect::<Vec<_>>(),
+    }))
+}
+
+pub async fn calendar(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let workshop = find_public(&ctx.state.db, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let body = calendar_file(&ctx.state, &workshop, ctx.state.clock.now());
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/calendar; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"workshop.ics\"",
+        ))
+        .body(body))
+}
