@@ -94,8 +94,9 @@ pub async fn deleted(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.render("accounts/deleted", "deleted-title", Empty {})
 }
 
-/// Deletes the account and every personal datum tied to it or to its address (DESIGN.md: each
-/// has a purpose, an export in [`export_data`](super::export::export_data) and this deletion path):
+/// Deletes the account and every personal datum tied to it or to its address (ARCHITECTURE.md,
+/// rules of the house: each has a purpose, an export in
+/// [`export_data`](super::export::export_data) and this deletion path):
 /// - the account row, its server-side sessions with their device labels, and with it (by the
 ///   database) its roles and tokens (a session cookie names an account that no longer exists);
 /// - mail to the address, or to a new address it was changing to, not yet sent or kept;

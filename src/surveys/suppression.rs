@@ -1,4 +1,4 @@
-//! Small-group suppression of published counts (DESIGN.md principle 3), as a pure function.
+//! Small-group suppression of published counts (ARCHITECTURE.md, principle 3), as a pure function.
 //!
 //! A cell below the minimum group size is hidden. Where exactly one cell of a row or a column is
 //! hidden, it could be derived from the row's or column's published total, so a second cell (the
