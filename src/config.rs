@@ -108,29 +108,7 @@ impl Settings {
                 message: format!("'{smtp}' is not a URL such as smtp://user:pass@host:587"),
             });
         }
-        let mail_from = get("TEILHABE_MAIL_FROM").unwrap_or_else(|| {
-            format!(
-                "Teilhabe <noreply@{}>",
-                base_url.host_str().unwrap_or("localhost")
-            )
-        });
-        check_mailbox("TEILHABE_MAIL_FROM", &mail_from)?;
-        let mail_reply_to = get("TEILHABE_MAIL_REPLY_TO");
-        if let Some(reply_to) = &mail_reply_to {
-            check_mailbox("TEILHABE_MAIL_REPLY_TO", reply_to)?;
-        }
-        let mail_max_attempts: u32 = parse(&get, "TEILHABE_MAIL_MAX_ATTEMPTS", "8")?;
-        if mail_max_attempts == 0 {
-            return Err(ConfigError {
-                var: "TEILHABE_MAIL_MAX_ATTEMPTS",
-                message: "must be at least 1".into(),
-            });
-        }
-        let mail_retry_base = Duration::from_secs(bounded(
-            parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?,
-            "TEILHABE_MAIL_RETRY_SECONDS",
-            1..=86_400,
-        )?);
+        let mail = MailSettings::from_lookup(&get, &base_url)?;
         let worker_interval = Duration::from_millis(bounded(
             parse(&get, "TEILHABE_WORKER_INTERVAL_MS", "5000")?,
             "TEILHABE_WORKER_INTERVAL_MS",
@@ -155,21 +133,7 @@ impl Settings {
             "TEILHABE_SIGNUP_RETENTION_DAYS",
             1..=3_650,
         )?;
-        let session_max_age = chrono::Duration::days(bounded(
-            parse(&get, "TEILHABE_SESSION_MAX_DAYS", "30")?,
-            "TEILHABE_SESSION_MAX_DAYS",
-            1..=365,
-        )? as i64);
-        let session_idle = chrono::Duration::hours(bounded(
-            parse(&get, "TEILHABE_SESSION_IDLE_HOURS", "168")?,
-            "TEILHABE_SESSION_IDLE_HOURS",
-            1..=8_760,
-        )? as i64);
-        let staff_session_idle = chrono::Duration::hours(bounded(
-            parse(&get, "TEILHABE_STAFF_SESSION_IDLE_HOURS", "12")?,
-            "TEILHABE_STAFF_SESSION_IDLE_HOURS",
-            1..=8_760,
-        )? as i64);
+        let sessions = SessionLifetimes::from_lookup(&get)?;
         Ok(Self {
             bind,
             base_url,
@@ -178,18 +142,18 @@ impl Settings {
             secret_key,
             log,
             smtp_url,
-            mail_from,
-            mail_reply_to,
-            mail_max_attempts,
-            mail_retry_base,
+            mail_from: mail.from,
+            mail_reply_to: mail.reply_to,
+            mail_max_attempts: mail.max_attempts,
+            mail_retry_base: mail.retry_base,
             worker_interval,
             trust_proxy_headers,
             time_zone,
             flag_threshold,
             signup_retention_days,
-            session_max_age,
-            session_idle,
-            staff_session_idle,
+            session_max_age: sessions.max_age,
+            session_idle: sessions.idle,
+            staff_session_idle: sessions.staff_idle,
         })
     }
 
@@ -235,6 +199,82 @@ fn bounded(
         Err(ConfigError {
             var,
             message: format!("{value} is outside {}..={}", range.start(), range.end()),
+        })
+    }
+}
+/// Who mails come from, and how often a mail is tried.
+struct MailSettings {
+    from: String,
+    reply_to: Option<String>,
+    max_attempts: u32,
+    retry_base: Duration,
+}
+
+impl MailSettings {
+    fn from_lookup(
+        get: &impl Fn(&str) -> Option<String>,
+        base_url: &url::Url,
+    ) -> Result<Self, ConfigError> {
+        let from = get("TEILHABE_MAIL_FROM").unwrap_or_else(|| {
+            format!(
+                "Teilhabe <noreply@{}>",
+                base_url.host_str().unwrap_or("localhost")
+            )
+        });
+        check_mailbox("TEILHABE_MAIL_FROM", &from)?;
+        let reply_to = get("TEILHABE_MAIL_REPLY_TO");
+        if let Some(reply_to) = &reply_to {
+            check_mailbox("TEILHABE_MAIL_REPLY_TO", reply_to)?;
+        }
+        let max_attempts: u32 = parse(&get, "TEILHABE_MAIL_MAX_ATTEMPTS", "8")?;
+        if max_attempts == 0 {
+            return Err(ConfigError {
+                var: "TEILHABE_MAIL_MAX_ATTEMPTS",
+                message: "must be at least 1".into(),
+            });
+        }
+        let retry_base = Duration::from_secs(bounded(
+            parse(&get, "TEILHABE_MAIL_RETRY_SECONDS", "30")?,
+            "TEILHABE_MAIL_RETRY_SECONDS",
+            1..=86_400,
+        )?);
+        Ok(Self {
+            from,
+            reply_to,
+            max_attempts,
+            retry_base,
+        })
+    }
+}
+
+/// How long a signed-in session lasts at most, and idle (residents and staff).
+struct SessionLifetimes {
+    max_age: chrono::Duration,
+    idle: chrono::Duration,
+    staff_idle: chrono::Duration,
+}
+
+impl SessionLifetimes {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let max_age = chrono::Duration::days(bounded(
+            parse(&get, "TEILHABE_SESSION_MAX_DAYS", "30")?,
+            "TEILHABE_SESSION_MAX_DAYS",
+            1..=365,
+        )? as i64);
+        let idle = chrono::Duration::hours(bounded(
+            parse(&get, "TEILHABE_SESSION_IDLE_HOURS", "168")?,
+            "TEILHABE_SESSION_IDLE_HOURS",
+            1..=8_760,
+        )? as i64);
+        let staff_idle = chrono::Duration::hours(bounded(
+            parse(&get, "TEILHABE_STAFF_SESSION_IDLE_HOURS", "12")?,
+            "TEILHABE_STAFF_SESSION_IDLE_HOURS",
+            1..=8_760,
+        )? as i64);
+        Ok(Self {
+            max_age,
+            idle,
+            staff_idle,
         })
     }
 }

@@ -161,7 +161,19 @@ staff_routes! {
     POST "/manage/legal/privacy" Admin => legal::save_privacy;
 }
 
+/// Every route: the public pages, the idea boards, the workshops and surveys residents answer,
+/// the account pages and the staff table.
 pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(public_pages)
+        .configure(idea_boards)
+        .configure(workshops_and_surveys)
+        .configure(account)
+        .configure(staff);
+}
+
+/// The home page, rounds and their subscriptions, strategy and goal pages, legal pages, health
+/// and static files.
+fn public_pages(cfg: &mut ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/rounds/{slug}", web::get().to(round_page::show))
         .route("/subscribe", web::get().to(subscriptions::subscribe_form))
@@ -187,8 +199,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             "/strategies/{slug}",
             web::get().to(strategy_page::public_strategy),
         )
-        .route("/goals/{id}", web::get().to(goal_page::public_goal))
-        .route("/ideas/{board_id}", web::get().to(ideas::board::board))
+        .route("/goals/{id}", web::get().to(goal_page::public_goal));
+}
+
+/// Idea boards, an idea's own links and receipts, and objections to a moderation decision.
+fn idea_boards(cfg: &mut ServiceConfig) {
+    cfg.route("/ideas/{board_id}", web::get().to(ideas::board::board))
         .route(
             "/ideas/{board_id}/new",
             web::get().to(ideas::post::new_form),
@@ -261,8 +277,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/objections/{id}/{signature}/renew",
             web::post().to(link_renewal::renew_objection_link),
-        )
-        .route("/workshops/{id}", web::get().to(workshops::show::show))
+        );
+}
+
+/// Workshop pages and sign-up links, and answering a survey.
+fn workshops_and_surveys(cfg: &mut ServiceConfig) {
+    cfg.route("/workshops/{id}", web::get().to(workshops::show::show))
         .route(
             "/workshops/{id}",
             web::post().to(workshops::sign_up::sign_up),
@@ -296,82 +316,82 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route(
             "/surveys/{id}/results",
             web::get().to(surveys::results::results),
-        )
-        .service(
-            web::scope("/account")
-                .route("/register", web::get().to(accounts::signup::register_form))
-                .route("/register", web::post().to(accounts::signup::register))
-                .route("/check-mail", web::get().to(accounts::signup::check_mail))
-                .route(
-                    "/verify/{token}",
-                    web::get().to(accounts::signup::verify_page),
-                )
-                .route("/verify/{token}", web::post().to(accounts::signup::verify))
-                .route("/login", web::get().to(accounts::login::login_form))
-                .route("/login", web::post().to(accounts::login::login))
-                .route("/logout", web::post().to(accounts::login::logout))
-                .route("/magic", web::get().to(accounts::mail_link::magic_form))
-                .route("/magic", web::post().to(accounts::mail_link::magic_request))
-                .route(
-                    "/magic/{token}",
-                    web::get().to(accounts::mail_link::magic_page),
-                )
-                .route(
-                    "/magic/{token}",
-                    web::post().to(accounts::mail_link::magic_login),
-                )
-                .route(
-                    "/reset",
-                    web::get().to(accounts::mail_link::reset_request_form),
-                )
-                .route("/reset", web::post().to(accounts::mail_link::reset_request))
-                .route(
-                    "/reset/{token}",
-                    web::get().to(accounts::password::reset_form),
-                )
-                .route("/reset/{token}", web::post().to(accounts::password::reset))
-                .service(
-                    signed_in("/profile")
-                        .route(web::get().to(accounts::profile::profile_form))
-                        .route(web::post().to(accounts::profile::profile)),
-                )
-                .service(
-                    signed_in("/password")
-                        .route(web::get().to(accounts::password::password_form))
-                        .route(web::post().to(accounts::password::change_password)),
-                )
-                .service(
-                    signed_in("/email")
-                        .route(web::get().to(accounts::email_change::email_form))
-                        .route(web::post().to(accounts::email_change::request_email_change)),
-                )
-                .route(
-                    "/email/{token}",
-                    web::get().to(accounts::email_change::email_confirm_page),
-                )
-                .route(
-                    "/email/{token}",
-                    web::post().to(accounts::email_change::confirm_email_change),
-                )
-                .service(
-                    signed_in("/delete")
-                        .route(web::get().to(personal_data::deletion::delete_form))
-                        .route(web::post().to(personal_data::deletion::delete)),
-                )
-                .service(
-                    signed_in("/sessions/end-others")
-                        .route(web::post().to(accounts::devices::end_others)),
-                )
-                .service(
-                    signed_in("/sessions/{id}/end")
-                        .route(web::post().to(accounts::devices::end_one)),
-                )
-                .route("/deleted", web::get().to(personal_data::deletion::deleted))
-                .service(
-                    signed_in("/data").route(web::get().to(personal_data::export::data_export)),
-                ),
-        )
-        .configure(staff);
+        );
+}
+
+/// The account pages, some only for signed-in people.
+fn account(cfg: &mut ServiceConfig) {
+    cfg.service(
+        web::scope("/account")
+            .route("/register", web::get().to(accounts::signup::register_form))
+            .route("/register", web::post().to(accounts::signup::register))
+            .route("/check-mail", web::get().to(accounts::signup::check_mail))
+            .route(
+                "/verify/{token}",
+                web::get().to(accounts::signup::verify_page),
+            )
+            .route("/verify/{token}", web::post().to(accounts::signup::verify))
+            .route("/login", web::get().to(accounts::login::login_form))
+            .route("/login", web::post().to(accounts::login::login))
+            .route("/logout", web::post().to(accounts::login::logout))
+            .route("/magic", web::get().to(accounts::mail_link::magic_form))
+            .route("/magic", web::post().to(accounts::mail_link::magic_request))
+            .route(
+                "/magic/{token}",
+                web::get().to(accounts::mail_link::magic_page),
+            )
+            .route(
+                "/magic/{token}",
+                web::post().to(accounts::mail_link::magic_login),
+            )
+            .route(
+                "/reset",
+                web::get().to(accounts::mail_link::reset_request_form),
+            )
+            .route("/reset", web::post().to(accounts::mail_link::reset_request))
+            .route(
+                "/reset/{token}",
+                web::get().to(accounts::password::reset_form),
+            )
+            .route("/reset/{token}", web::post().to(accounts::password::reset))
+            .service(
+                signed_in("/profile")
+                    .route(web::get().to(accounts::profile::profile_form))
+                    .route(web::post().to(accounts::profile::profile)),
+            )
+            .service(
+                signed_in("/password")
+                    .route(web::get().to(accounts::password::password_form))
+                    .route(web::post().to(accounts::password::change_password)),
+            )
+            .service(
+                signed_in("/email")
+                    .route(web::get().to(accounts::email_change::email_form))
+                    .route(web::post().to(accounts::email_change::request_email_change)),
+            )
+            .route(
+                "/email/{token}",
+                web::get().to(accounts::email_change::email_confirm_page),
+            )
+            .route(
+                "/email/{token}",
+                web::post().to(accounts::email_change::confirm_email_change),
+            )
+            .service(
+                signed_in("/delete")
+                    .route(web::get().to(personal_data::deletion::delete_form))
+                    .route(web::post().to(personal_data::deletion::delete)),
+            )
+            .service(
+                signed_in("/sessions/end-others")
+                    .route(web::post().to(accounts::devices::end_others)),
+            )
+            .service(
+                signed_in("/sessions/{id}/end").route(web::post().to(accounts::devices::end_one)),
+            )
+            .route("/deleted", web::get().to(personal_data::deletion::deleted))
+            .service(signed_in("/data").route(web::get().to(personal_data::export::data_export))),
+    );
 }
 
 /// A resource for signed-in people: anonymous visitors are sent to the login page first.

@@ -336,64 +336,9 @@ pub async fn revoke(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
 pub async fn audit(ctx: Ctx, query: web::Query<AuditQuery>) -> AppResult<HttpResponse> {
     let query = query.into_inner();
     let db = &ctx.state.db;
-    let tz = ctx.state.settings.time_zone;
-    let mut errors = FormErrors::new();
-    let municipality_id = match query.municipality.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(raw) => match Uuid::parse_str(raw) {
-            Ok(id) if service::find_municipality(db, id).await?.is_some() => Some(id),
-            _ => {
-                errors.add("municipality", "error-municipality-unknown");
-                None
-            }
-        },
-    };
-    let day = |raw: Option<&str>, field: &str, errors: &mut FormErrors| match raw.map(str::trim) {
-        None | Some("") => None,
-        Some(raw) => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            Ok(day) => Some(day),
-            Err(_) => {
-                errors.add(field, "error-audit-date");
-                None
-            }
-        },
-    };
-    let from = day(query.from.as_deref(), "from", &mut errors);
-    let to = day(query.to.as_deref(), "to", &mut errors);
-    if let (Some(from), Some(to)) = (from, to)
-        && from > to
-    {
-        errors.add("to", "error-audit-date-order");
-    }
     let kinds = service::audit_kinds(db).await?;
-    let kind = query
-        .kind
-        .as_deref()
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-        .map(str::to_string);
-    if let Some(k) = &kind
-        && !kinds.contains(k)
-    {
-        errors.add("kind", "error-audit-kind");
-    }
-    let person = query
-        .person
-        .as_deref()
-        .map(|p| p.trim().to_lowercase())
-        .filter(|p| !p.is_empty());
-    let start_of = |day: chrono::NaiveDate| {
-        day.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(tz).earliest())
-            .map(|t| t.with_timezone(&chrono::Utc))
-    };
-    let filter = AuditFilter {
-        municipality_id,
-        person: person.clone(),
-        target_type: kind.clone(),
-        from: from.and_then(start_of),
-        until: to.and_then(|d| d.succ_opt()).and_then(start_of),
-    };
+    let (filter, errors) = audit_filter(&ctx, &query, &kinds).await?;
+    let kind = filter.target_type.clone();
     // The filters as typed, for the form and for the page links.
     let kept: Vec<(&str, String)> = [
         ("municipality", query.municipality.clone()),
@@ -459,6 +404,73 @@ pub async fn audit(ctx: Ctx, query: web::Query<AuditQuery>) -> AppResult<HttpRes
     )?;
     *res.status_mut() = status;
     Ok(res)
+}
+
+/// The audit log's filters as typed, checked: the filter to apply, or what to correct.
+async fn audit_filter(
+    ctx: &Ctx,
+    query: &AuditQuery,
+    kinds: &[String],
+) -> AppResult<(AuditFilter, FormErrors)> {
+    let db = &ctx.state.db;
+    let tz = ctx.state.settings.time_zone;
+    let mut errors = FormErrors::new();
+    let municipality_id = match query.municipality.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match Uuid::parse_str(raw) {
+            Ok(id) if service::find_municipality(db, id).await?.is_some() => Some(id),
+            _ => {
+                errors.add("municipality", "error-municipality-unknown");
+                None
+            }
+        },
+    };
+    let day = |raw: Option<&str>, field: &str, errors: &mut FormErrors| match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.add(field, "error-audit-date");
+                None
+            }
+        },
+    };
+    let from = day(query.from.as_deref(), "from", &mut errors);
+    let to = day(query.to.as_deref(), "to", &mut errors);
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        errors.add("to", "error-audit-date-order");
+    }
+    let kind = query
+        .kind
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(str::to_string);
+    if let Some(k) = &kind
+        && !kinds.contains(k)
+    {
+        errors.add("kind", "error-audit-kind");
+    }
+    let person = query
+        .person
+        .as_deref()
+        .map(|p| p.trim().to_lowercase())
+        .filter(|p| !p.is_empty());
+    let start_of = |day: chrono::NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(tz).earliest())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let filter = AuditFilter {
+        municipality_id,
+        person,
+        target_type: kind,
+        from: from.and_then(start_of),
+        until: to.and_then(|d| d.succ_opt()).and_then(start_of),
+    };
+    Ok((filter, errors))
 }
 
 /// The translation of `prefix` + `raw` (dots and underscores as hyphens), or `raw` itself for

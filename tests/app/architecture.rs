@@ -45,9 +45,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// Files that may be longer than the house limit: migrations-like seed data.
+/// Files that may be longer than the house limits: seed data, like migrations.
 const LONG_FILES_ALLOWED: &[&str] = &["demo.rs"];
 const MAX_LINES: usize = 600;
+const MAX_FUNCTION_LINES: usize = 120;
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS
@@ -243,5 +244,76 @@ fn source_files_stay_under_the_house_limit() {
         long.is_empty(),
         "files over {MAX_LINES} lines:\n{}",
         long.join("\n")
+    );
+}
+
+/// The functions of a rustfmt-formatted file with their length in lines: from the `fn` line to
+/// the closing brace at the same indentation.
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let head = line.trim_start();
+        let head = head.strip_prefix("pub ").unwrap_or(head);
+        let head = if head.starts_with("pub(") {
+            head.split_once(") ").map_or(head, |(_, rest)| rest)
+        } else {
+            head
+        };
+        let head = head.strip_prefix("async ").unwrap_or(head);
+        let head = head.strip_prefix("const ").unwrap_or(head);
+        // A declaration without a body (`;`) or a body on the same line (`}`) is no concern.
+        if let Some(rest) = head.strip_prefix("fn ")
+            && !line.trim_end().ends_with(';')
+            && !line.trim_end().ends_with('}')
+        {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let closing = format!("{indent}}}");
+            if let Some(end) = (i + 1..lines.len()).find(|&j| lines[j] == closing) {
+                out.push((name, end - i + 1));
+                i = end;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn functions_stay_under_the_house_limit() {
+    let mut long = Vec::new();
+    for file in all_files() {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if LONG_FILES_ALLOWED.contains(&name.as_str()) {
+            continue;
+        }
+        for (function, lines) in function_lengths(&read(&file)) {
+            if lines > MAX_FUNCTION_LINES {
+                long.push(format!("{}: fn {function} has {lines} lines", shown(&file)));
+            }
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "functions over {MAX_FUNCTION_LINES} lines:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn the_function_length_check_measures_from_fn_to_its_closing_brace() {
+    let text = "impl A {\n    pub async fn a(\n        x: u8,\n    ) {\n        b();\n    }\n}\nfn c() {}\nfn d() {\n}\n";
+    assert_eq!(
+        function_lengths(text),
+        vec![("a".to_string(), 5), ("d".to_string(), 2)]
     );
 }
