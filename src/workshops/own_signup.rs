@@ -79,8 +79,7 @@ async fn own_page(
     } else {
         String::new()
     };
-    let mut form = signup_form_view(&workshop, values);
-    form["submit"] = json!("signup-save");
+    let form = signup_form_view(&workshop, values, "signup-save");
     ctx.render_about(
         status,
         "workshops/signup",

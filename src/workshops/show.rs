@@ -2,13 +2,16 @@
 
 use actix_web::{HttpResponse, http::StatusCode, http::header, web};
 use entity::workshops;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::mail::calendar_file;
 use super::model::{HELD, Occupancy, PUBLISHED, find_public, goal_ids, occupancy};
 use super::sign_up::SignupForm;
-use super::views::{attendance_view, details, places_text, signup_form_view};
+use super::views::{
+    SignupFormView, WorkshopView, attendance_view, details, places_text, signup_form_view,
+};
 use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
@@ -52,18 +55,20 @@ pub(super) async fn public_page(
     let now = ctx.state.clock.now();
     let open = workshop.status == PUBLISHED && now < workshop.signup_deadline;
     let held = documented(ctx, workshop, &occupied, place.min_group_size).await?;
-    let mut page = json!({
-        "workshop": details(ctx, workshop),
-        "round": { "title": round.title, "href": format!("/rounds/{}", round.slug) },
-        "places": places_text(ctx, workshop, &occupied),
-        "signup_open": open,
-        "deadline_passed": workshop.status == PUBLISHED && !open,
-        "action": format!("/workshops/{}", workshop.id),
-        "form": signup_form_view(workshop, values),
-        "held": held,
-        "errors": errors.view(ctx.lang),
-    });
-    page["form"]["submit"] = json!("signup-submit");
+    let page = ShowPage {
+        workshop: details(ctx, workshop),
+        round: RoundLink {
+            title: round.title,
+            href: format!("/rounds/{}", round.slug),
+        },
+        places: places_text(ctx, workshop, &occupied),
+        signup_open: open,
+        deadline_passed: workshop.status == PUBLISHED && !open,
+        action: format!("/workshops/{}", workshop.id),
+        form: signup_form_view(workshop, values, "signup-submit"),
+        held,
+        errors: errors.view(ctx.lang),
+    };
     ctx.render_about(
         status,
         "workshops/show",
@@ -73,6 +78,42 @@ pub(super) async fn public_page(
     )
 }
 
+/// The round a workshop belongs to, as a link.
+#[derive(Serialize)]
+struct RoundLink {
+    title: String,
+    href: String,
+}
+
+/// The public workshop page.
+#[derive(Serialize)]
+struct ShowPage<'a> {
+    workshop: WorkshopView,
+    round: RoundLink,
+    places: String,
+    signup_open: bool,
+    deadline_passed: bool,
+    action: String,
+    form: SignupFormView<'a>,
+    held: Option<Held>,
+    errors: Value,
+}
+
+/// A goal a held workshop informed, as a link.
+#[derive(Serialize)]
+struct GoalLink {
+    href: String,
+    title: String,
+}
+
+/// What a held workshop publishes.
+#[derive(Serialize)]
+struct Held {
+    documentation: String,
+    attendance: String,
+    goals: Vec<GoalLink>,
+}
+
 /// What a held workshop publishes: documentation, informed goals, attendance (suppressed below
 /// the minimum group size).
 async fn documented(
@@ -80,19 +121,25 @@ async fn documented(
     workshop: &workshops::Model,
     occupied: &Occupancy,
     min_group_size: i32,
-) -> AppResult<Value> {
+) -> AppResult<Option<Held>> {
     if workshop.status != HELD {
-        return Ok(Value::Null);
+        return Ok(None);
     }
     let ids = goal_ids(&ctx.state.db, &[workshop.id])
         .await?
         .remove(&workshop.id)
         .unwrap_or_default();
     let goals = strategy::goals_by_ids(&ctx.state.db, &ids).await?;
-    Ok(json!({
-        "documentation": workshop.documentation.clone().unwrap_or_default(),
-        "attendance": attendance_view(ctx.lang, occupied.attended, min_group_size),
-        "goals": goals.iter().map(|g| json!({ "href": format!("/goals/{}", g.id), "title": g.title })).collect::<Vec<_>>(),
+    Ok(Some(Held {
+        documentation: workshop.documentation.clone().unwrap_or_default(),
+        attendance: attendance_view(ctx.lang, occupied.attended, min_group_size),
+        goals: goals
+            .iter()
+            .map(|g| GoalLink {
+                href: format!("/goals/{}", g.id),
+                title: g.title.clone(),
+            })
+            .collect(),
     }))
 }
 

@@ -93,8 +93,7 @@ pub(super) async fn signups_page(
             })
         })
         .collect();
-    let mut form = signup_form_view(workshop, values);
-    form["submit"] = json!("signup-add-button");
+    let form = signup_form_view(workshop, values, "signup-add-button");
     ctx.render_about(
         status,
         "workshops/manage_signups",

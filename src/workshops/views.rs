@@ -2,7 +2,7 @@
 //! fields, and the lookups of what a coordinator may manage.
 
 use entity::{rounds, workshops};
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::mail::when;
@@ -36,58 +36,125 @@ pub(super) fn places_text(ctx: &Ctx, workshop: &workshops::Model, occupied: &Occ
     }
 }
 
+/// What a workshop offers besides the meeting itself.
+#[derive(Serialize)]
+pub(super) struct OffersView {
+    step_free: bool,
+    childcare: bool,
+    sign_language: bool,
+    travel_costs: bool,
+    food: bool,
+    languages: String,
+}
+
 /// Everything about a workshop a resident (or its coordinator) reads.
-pub(super) fn details(ctx: &Ctx, workshop: &workshops::Model) -> Value {
+#[derive(Serialize)]
+pub(super) struct WorkshopView {
+    id: Uuid,
+    title: String,
+    description: String,
+    when: String,
+    starts_at: String,
+    deadline: String,
+    address: String,
+    room: String,
+    transit: String,
+    capacity: i32,
+    max_per_signup: i32,
+    offers: OffersView,
+    status: String,
+    status_key: String,
+    is_cancelled: bool,
+    is_held: bool,
+    href: String,
+    ics_href: String,
+}
+
+/// Everything about a workshop a resident (or its coordinator) reads.
+pub(super) fn details(ctx: &Ctx, workshop: &workshops::Model) -> WorkshopView {
     let tz = ctx.state.settings.time_zone;
-    json!({
-        "id": workshop.id,
-        "title": workshop.title,
-        "description": workshop.description,
-        "when": when(ctx.lang, tz, workshop),
-        "starts_at": workshop.starts_at.to_rfc3339(),
-        "deadline": crate::web::i18n::format_datetime(ctx.lang, tz, workshop.signup_deadline, "format-datetime"),
-        "address": workshop.address,
-        "room": workshop.room,
-        "transit": workshop.transit,
-        "capacity": workshop.capacity,
-        "max_per_signup": workshop.max_per_signup,
-        "offers": {
-            "step_free": workshop.step_free,
-            "childcare": workshop.childcare,
-            "sign_language": workshop.sign_language,
-            "travel_costs": workshop.travel_costs,
-            "food": workshop.food,
-            "languages": languages(workshop).join(", "),
+    WorkshopView {
+        id: workshop.id,
+        title: workshop.title.clone(),
+        description: workshop.description.clone(),
+        when: when(ctx.lang, tz, workshop),
+        starts_at: workshop.starts_at.to_rfc3339(),
+        deadline: crate::web::i18n::format_datetime(
+            ctx.lang,
+            tz,
+            workshop.signup_deadline,
+            "format-datetime",
+        ),
+        address: workshop.address.clone(),
+        room: workshop.room.clone(),
+        transit: workshop.transit.clone(),
+        capacity: workshop.capacity,
+        max_per_signup: workshop.max_per_signup,
+        offers: OffersView {
+            step_free: workshop.step_free,
+            childcare: workshop.childcare,
+            sign_language: workshop.sign_language,
+            travel_costs: workshop.travel_costs,
+            food: workshop.food,
+            languages: languages(workshop).join(", "),
         },
-        "status": workshop.status,
-        "status_key": status_key(&workshop.status),
-        "is_cancelled": workshop.status == CANCELLED,
-        "is_held": workshop.status == HELD,
-        "href": format!("/workshops/{}", workshop.id),
-        "ics_href": format!("/workshops/{}/calendar.ics", workshop.id),
-    })
+        status: workshop.status.clone(),
+        status_key: status_key(&workshop.status),
+        is_cancelled: workshop.status == CANCELLED,
+        is_held: workshop.status == HELD,
+        href: format!("/workshops/{}", workshop.id),
+        ics_href: format!("/workshops/{}/calendar.ics", workshop.id),
+    }
+}
+
+/// One interpreter language to choose.
+#[derive(Serialize)]
+pub(super) struct LanguageOption {
+    selected: bool,
+    value: String,
 }
 
 /// The sign-up form's fields as its partial needs them.
-pub(super) fn signup_form_view(workshop: &workshops::Model, values: &SignupForm) -> Value {
-    let options: Vec<Value> = languages(workshop)
+#[derive(Serialize)]
+pub(super) struct SignupFormView<'a> {
+    values: &'a SignupForm,
+    max_people: i32,
+    childcare: bool,
+    step_free_offered: bool,
+    languages: Vec<LanguageOption>,
+    has_languages: bool,
+    /// The id of the submit button (and its label's key).
+    submit: &'static str,
+}
+
+/// The sign-up form's fields as its partial needs them.
+pub(super) fn signup_form_view<'a>(
+    workshop: &workshops::Model,
+    values: &'a SignupForm,
+    submit: &'static str,
+) -> SignupFormView<'a> {
+    let options: Vec<LanguageOption> = languages(workshop)
         .into_iter()
-        .map(|l| json!({ "selected": values.interpreter_language == l, "value": l }))
+        .map(|l| LanguageOption {
+            selected: values.interpreter_language == l,
+            value: l,
+        })
         .collect();
-    json!({
-        "values": values,
-        "max_people": workshop.max_per_signup,
-        "childcare": workshop.childcare,
-        "step_free_offered": workshop.step_free,
-        "languages": options,
-        "has_languages": !options.is_empty(),
-    })
+    SignupFormView {
+        values,
+        max_people: workshop.max_per_signup,
+        childcare: workshop.childcare,
+        step_free_offered: workshop.step_free,
+        has_languages: !options.is_empty(),
+        languages: options,
+        submit,
+    }
 }
 
 /// Attendance as it may be published: the number, or "fewer than N" below the municipality's
 /// minimum group size.
-pub fn attendance_view(lang: Lang, attended: i64, min_group_size: i32) -> Value {
-    let text = if attended < i64::from(min_group_size) {
+pub fn attendance_view(lang: Lang, attended: i64, min_group_size: i32) -> String {
+    if attended < i64::from(min_group_size) {
         i18n::t_args(
             lang,
             "workshop-attendance-suppressed",
@@ -95,8 +162,7 @@ pub fn attendance_view(lang: Lang, attended: i64, min_group_size: i32) -> Value 
         )
     } else {
         i18n::t_args(lang, "workshop-attendance", &[("count", attended.into())])
-    };
-    Value::String(text)
+    }
 }
 
 pub(super) async fn managed_round(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, rounds::Model)> {
