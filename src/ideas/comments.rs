@@ -23,7 +23,7 @@ use crate::{
 };
 
 use super::model::{COMMENT_MAX, NAME_MAX, chars, is_open, name_of};
-use super::show::idea_page;
+use super::show::{IdeaPage, idea_page};
 use super::views::{idea_href, public_board, refused, visible_idea, within_limits};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -106,16 +106,16 @@ pub async fn comment(
     let input = match input {
         Ok(input) => input,
         Err(errors) => {
-            return idea_page(
-                &ctx,
-                &board,
-                &round,
-                &idea,
-                0,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            return idea_page(IdeaPage {
+                ctx: &ctx,
+                board: &board,
+                round: &round,
+                idea: &idea,
+                comments_page: 0,
+                comment_form: &form,
+                errors: &errors,
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+            })
             .await;
         }
     };

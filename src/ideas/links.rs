@@ -209,7 +209,7 @@ pub async fn link(
             .ok_or(AppError::NotFound)?;
         if !is_open(&board, &round) {
             txn.rollback().await?;
-            return closed(&ctx, &board, &round).await;
+            return closed(&ctx, &board).await;
         }
     }
     confirm_idea(&txn, &idea, &board, now).await?;

@@ -219,7 +219,7 @@ pub(super) async fn idea_form_at(
 pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (board, round) = public_board(&ctx, *path).await?;
     if !is_open(&board, &round) {
-        return closed(&ctx, &board, &round).await;
+        return closed(&ctx, &board).await;
     }
     // Anonymous and no mail unless the person chooses otherwise.
     let form = IdeaForm::default();
@@ -243,7 +243,7 @@ pub async fn post_idea(
     let (board, round) = public_board(&ctx, *path).await?;
     let form = form.0;
     if !is_open(&board, &round) {
-        return closed(&ctx, &board, &round).await;
+        return closed(&ctx, &board).await;
     }
     let db = &ctx.state.db;
     let rules = IdeaRules::of(db, &board, ctx.user.is_none()).await?;

@@ -6,7 +6,8 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
@@ -23,7 +24,8 @@ use super::comments::CommentForm;
 use super::model::{WITHDRAWN, categories, editable, is_open};
 use super::support::supports;
 use super::views::{
-    board_head, card, hidden_text, idea_href, is_author, profile_name, public_board, visible_idea,
+    BoardHead, Card, Link, board_head, card, hidden_text, idea_href, is_author, profile_name,
+    public_board, visible_idea,
 };
 
 pub async fn show(
@@ -39,30 +41,126 @@ pub async fn show(
         author_name: profile_name(&ctx),
         ..CommentForm::default()
     };
-    idea_page(
-        &ctx,
-        &board,
-        &round,
-        &idea,
-        query.index(),
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
+    idea_page(IdeaPage {
+        ctx: &ctx,
+        board: &board,
+        round: &round,
+        idea: &idea,
+        comments_page: query.index(),
+        comment_form: &form,
+        errors: &FormErrors::new(),
+        status: StatusCode::OK,
+    })
     .await
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn idea_page(
-    ctx: &Ctx,
-    board: &idea_boards::Model,
-    round: &rounds::Model,
-    idea: &ideas::Model,
-    comments_page: u64,
-    comment_form: &CommentForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
+/// What an idea's page shows besides the idea: which page of comments, and the comment form
+/// as typed with its errors (and the status to answer with).
+pub(super) struct IdeaPage<'a> {
+    pub ctx: &'a Ctx,
+    pub board: &'a idea_boards::Model,
+    pub round: &'a rounds::Model,
+    pub idea: &'a ideas::Model,
+    pub comments_page: u64,
+    pub comment_form: &'a CommentForm,
+    pub errors: &'a FormErrors,
+    pub status: StatusCode,
+}
+
+#[derive(Serialize)]
+struct CommentView {
+    id: Uuid,
+    hidden: bool,
+    pending: bool,
+    placeholder: String,
+    body: String,
+    author: String,
+    created_at: String,
+    flag_href: String,
+}
+
+#[derive(Serialize)]
+struct ThreadView {
+    #[serde(flatten)]
+    comment: CommentView,
+    replies: Vec<CommentView>,
+}
+
+/// The idea's card with its whole text.
+#[derive(Serialize)]
+struct IdeaView {
+    #[serde(flatten)]
+    card: Card,
+    body: String,
+    district: String,
+}
+
+#[derive(Serialize)]
+struct AnswerView {
+    text: String,
+    at: String,
+    goal: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct ShowView<'a> {
+    board: BoardHead,
+    idea: IdeaView,
+    answer: Option<AnswerView>,
+    listed: bool,
+    own: bool,
+    can_edit: bool,
+    can_withdraw: bool,
+    can_support: bool,
+    signed_in: bool,
+    supported: bool,
+    can_comment: bool,
+    comments: Vec<ThreadView>,
+    comments_pagination: PageView,
+    values: &'a CommentForm,
+    profile_name: String,
+    flag_href: String,
+    answer_href: Option<String>,
+    login_href: String,
+    errors: Value,
+}
+
+fn comment_view(ctx: &Ctx, idea: &ideas::Model, c: &idea_comments::Model) -> CommentView {
+    let hidden = c.status == moderation::HIDDEN;
+    CommentView {
+        id: c.id,
+        hidden,
+        pending: c.status == moderation::PENDING,
+        placeholder: if hidden {
+            hidden_text(ctx, c.hidden_reason.as_deref())
+        } else {
+            String::new()
+        },
+        body: if hidden {
+            String::new()
+        } else {
+            c.body.clone()
+        },
+        author: c
+            .author_name
+            .clone()
+            .unwrap_or_else(|| ctx.t("idea-anonymous")),
+        created_at: c.created_at.to_rfc3339(),
+        flag_href: format!("{}/flag?target={}", idea_href(idea), c.id),
+    }
+}
+
+pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
+    let IdeaPage {
+        ctx,
+        board,
+        round,
+        idea,
+        comments_page,
+        comment_form,
+        errors,
+        status,
+    } = page;
     let db = &ctx.state.db;
     let categories = categories(db, board.id).await?;
     let viewer = ctx.user.as_ref().map(|u| u.id);
@@ -74,31 +172,15 @@ pub(super) async fn idea_page(
         None => false,
     };
     let open = is_open(board, round);
-    let view = |c: &idea_comments::Model| {
-        let hidden = c.status == moderation::HIDDEN;
-        json!({
-            "id": c.id,
-            "hidden": hidden,
-            "pending": c.status == moderation::PENDING,
-            "placeholder": if hidden { hidden_text(ctx, c.hidden_reason.as_deref()) } else { String::new() },
-            "body": if hidden { String::new() } else { c.body.clone() },
-            "author": c.author_name.clone().unwrap_or_else(|| ctx.t("idea-anonymous")),
-            "created_at": c.created_at.to_rfc3339(),
-            "flag_href": format!("{}/flag?target={}", idea_href(idea), c.id),
-        })
-    };
-    let threads: Vec<Value> = top
+    let threads = top
         .iter()
-        .map(|c| {
-            let mut item = view(c);
-            item["replies"] = json!(
-                replies
-                    .iter()
-                    .filter(|r| r.parent_id == Some(c.id))
-                    .map(view)
-                    .collect::<Vec<_>>()
-            );
-            item
+        .map(|c| ThreadView {
+            comment: comment_view(ctx, idea, c),
+            replies: replies
+                .iter()
+                .filter(|r| r.parent_id == Some(c.id))
+                .map(|r| comment_view(ctx, idea, r))
+                .collect(),
         })
         .collect();
     let goal = match idea.official_goal_id {
@@ -109,49 +191,51 @@ pub(super) async fn idea_page(
         None => None,
     };
     let hidden = idea.status == moderation::HIDDEN;
-    let mut card = card(ctx, idea, &categories);
-    card["body"] = json!(if hidden {
-        String::new()
-    } else {
-        idea.body.clone()
+    let answer = idea.answered_at.map(|at| AnswerView {
+        text: idea.official_answer.clone().unwrap_or_default(),
+        at: at.to_rfc3339(),
+        goal: goal.as_ref().map(|g| Link {
+            title: g.title.clone(),
+            href: format!("/goals/{}", g.id),
+        }),
     });
-    card["district"] = json!(idea.district.clone().unwrap_or_default());
-    let answer = idea.answered_at.map(|at| json!({
-        "text": idea.official_answer.clone().unwrap_or_default(),
-        "at": at.to_rfc3339(),
-        "goal": goal.as_ref().map(|g| json!({ "title": g.title, "href": format!("/goals/{}", g.id) })),
-    }));
     let coordinates = ctx
         .user
         .as_ref()
         .is_some_and(|u| u.coordinates(idea.municipality_id));
-    ctx.render_about(
-        status,
-        "ideas/show",
-        "idea-page-title",
-        card["title"].as_str().unwrap_or_default(),
-        json!({
-            "board": board_head(board, round),
-            "idea": card,
-            "answer": answer,
-            "listed": idea.listed,
-            "own": own,
-            "can_edit": own && open && editable(db, idea).await?,
-            "can_withdraw": own && idea.status != WITHDRAWN,
-            "can_support": open && idea.status == moderation::PUBLISHED && !own,
-            "signed_in": ctx.user.is_some(),
-            "supported": supported,
-            "can_comment": open && idea.status == moderation::PUBLISHED,
-            "comments": threads,
-            "comments_pagination": PageView::new(comments_page, comment_pages, &idea_href(idea)),
-            "values": comment_form,
-            "profile_name": profile_name(ctx),
-            "flag_href": format!("{}/flag?target={}", idea_href(idea), idea.id),
-            "answer_href": coordinates.then(|| format!("/manage/ideas/{}/answer", idea.id)),
-            "login_href": format!("/account/login?next={}", idea_href(idea).replace('/', "%2F")),
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+    let view = ShowView {
+        board: board_head(board, round),
+        idea: IdeaView {
+            card: card(ctx, idea, &categories),
+            body: if hidden {
+                String::new()
+            } else {
+                idea.body.clone()
+            },
+            district: idea.district.clone().unwrap_or_default(),
+        },
+        answer,
+        listed: idea.listed,
+        own,
+        can_edit: own && open && editable(db, idea).await?,
+        can_withdraw: own && idea.status != WITHDRAWN,
+        can_support: open && idea.status == moderation::PUBLISHED && !own,
+        signed_in: ctx.user.is_some(),
+        supported,
+        can_comment: open && idea.status == moderation::PUBLISHED,
+        comments: threads,
+        comments_pagination: PageView::new(comments_page, comment_pages, &idea_href(idea)),
+        values: comment_form,
+        profile_name: profile_name(ctx),
+        flag_href: format!("{}/flag?target={}", idea_href(idea), idea.id),
+        answer_href: coordinates.then(|| format!("/manage/ideas/{}/answer", idea.id)),
+        login_href: format!(
+            "/account/login?next={}",
+            idea_href(idea).replace('/', "%2F")
+        ),
+        errors: errors.view(ctx.lang),
+    };
+    ctx.render_about(status, "ideas/show", "idea-page-title", &idea.title, view)
 }
 
 /// One page of the comment threads under an idea: top-level comments (published, hidden ones as

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode};
 use entity::{idea_boards, idea_categories, ideas, rounds};
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
@@ -77,29 +77,64 @@ pub(super) fn idea_href(idea: &ideas::Model) -> String {
     format!("/ideas/{}/{}", idea.board_id, idea.id)
 }
 
-pub(super) fn status_view(ctx: &Ctx, idea: &ideas::Model) -> Value {
-    json!({
-        "official": idea.official_status,
-        "official_label": ctx.t(&format!("idea-official-{}", idea.official_status)),
-        "moderation_label": ctx.t(&format!("idea-state-{}", idea.status)),
-    })
+/// An idea's official and moderation status, with their labels.
+#[derive(Serialize)]
+pub(super) struct StatusView {
+    official: String,
+    official_label: String,
+    moderation_label: String,
 }
 
-pub(super) fn card(ctx: &Ctx, idea: &ideas::Model, categories: &[idea_categories::Model]) -> Value {
+pub(super) fn status_view(ctx: &Ctx, idea: &ideas::Model) -> StatusView {
+    StatusView {
+        official: idea.official_status.clone(),
+        official_label: ctx.t(&format!("idea-official-{}", idea.official_status)),
+        moderation_label: ctx.t(&format!("idea-state-{}", idea.status)),
+    }
+}
+
+/// An idea as a card in the board's list (and the head of its own page).
+#[derive(Serialize)]
+pub(super) struct Card {
+    pub href: String,
+    pub hidden: bool,
+    pub placeholder: String,
+    pub title: String,
+    pub excerpt: String,
+    pub category: String,
+    pub author: String,
+    pub created_at: String,
+    pub supports: i32,
+    pub comments: i32,
+    pub status: StatusView,
+}
+
+pub(super) fn card(ctx: &Ctx, idea: &ideas::Model, categories: &[idea_categories::Model]) -> Card {
     let hidden = idea.status == moderation::HIDDEN;
-    json!({
-        "href": idea_href(idea),
-        "hidden": hidden,
-        "placeholder": if hidden { hidden_text(ctx, idea.hidden_reason.as_deref()) } else { String::new() },
-        "title": idea.title,
-        "excerpt": excerpt(&idea.body, 180),
-        "category": categories.iter().find(|c| c.id == idea.category_id).map(|c| c.name.clone()).unwrap_or_default(),
-        "author": idea.author_name.clone().unwrap_or_else(|| ctx.t("idea-anonymous")),
-        "created_at": idea.created_at.to_rfc3339(),
-        "supports": idea.support_count,
-        "comments": idea.comment_count,
-        "status": status_view(ctx, idea),
-    })
+    Card {
+        href: idea_href(idea),
+        hidden,
+        placeholder: if hidden {
+            hidden_text(ctx, idea.hidden_reason.as_deref())
+        } else {
+            String::new()
+        },
+        title: idea.title.clone(),
+        excerpt: excerpt(&idea.body, 180),
+        category: categories
+            .iter()
+            .find(|c| c.id == idea.category_id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        author: idea
+            .author_name
+            .clone()
+            .unwrap_or_else(|| ctx.t("idea-anonymous")),
+        created_at: idea.created_at.to_rfc3339(),
+        supports: idea.support_count,
+        comments: idea.comment_count,
+        status: status_view(ctx, idea),
+    }
 }
 
 pub(super) fn excerpt(text: &str, max: usize) -> String {
@@ -110,32 +145,63 @@ pub(super) fn excerpt(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-pub(super) fn board_head(board: &idea_boards::Model, round: &rounds::Model) -> Value {
-    json!({
-        "id": board.id,
-        "href": format!("/ideas/{}", board.id),
-        "title": board.title,
-        "question": board.question,
-        "premoderated": board.premoderated,
-        "is_open": is_open(board, round),
-        "round": { "title": round.title, "href": format!("/rounds/{}", round.slug) },
-    })
+/// A title and a link.
+#[derive(Serialize)]
+pub(super) struct Link {
+    pub title: String,
+    pub href: String,
 }
 
-pub(super) async fn closed(
-    ctx: &Ctx,
-    board: &idea_boards::Model,
-    round: &rounds::Model,
-) -> AppResult<HttpResponse> {
+/// The head of every board page.
+#[derive(Serialize)]
+pub(super) struct BoardHead {
+    id: Uuid,
+    pub href: String,
+    title: String,
+    question: String,
+    premoderated: bool,
+    is_open: bool,
+    round: Link,
+}
+
+pub(super) fn board_head(board: &idea_boards::Model, round: &rounds::Model) -> BoardHead {
+    BoardHead {
+        id: board.id,
+        href: board_href(board),
+        title: board.title.clone(),
+        question: board.question.clone(),
+        premoderated: board.premoderated,
+        is_open: is_open(board, round),
+        round: Link {
+            title: round.title.clone(),
+            href: format!("/rounds/{}", round.slug),
+        },
+    }
+}
+
+fn board_href(board: &idea_boards::Model) -> String {
+    format!("/ideas/{}", board.id)
+}
+
+/// The page of `ideas/link_done`: a heading, a text and the way back (all message keys but the
+/// link).
+#[derive(Serialize)]
+pub(super) struct Notice<'a> {
+    pub heading: &'a str,
+    pub text: &'a str,
+    pub back_href: &'a str,
+}
+
+pub(super) async fn closed(ctx: &Ctx, board: &idea_boards::Model) -> AppResult<HttpResponse> {
     ctx.render_status(
         StatusCode::CONFLICT,
         "ideas/link_done",
         "idea-board-closed-title",
-        json!({
-            "heading": "idea-board-closed-title",
-            "text": "idea-board-closed-text",
-            "back_href": board_head(board, round)["href"],
-        }),
+        Notice {
+            heading: "idea-board-closed-title",
+            text: "idea-board-closed-text",
+            back_href: &board_href(board),
+        },
     )
 }
 
@@ -144,7 +210,11 @@ pub(super) fn refused(ctx: &Ctx, back: &str, key: &str) -> AppResult<HttpRespons
         StatusCode::CONFLICT,
         "ideas/link_done",
         "idea-refused-title",
-        json!({ "heading": "idea-refused-title", "text": key, "back_href": back }),
+        Notice {
+            heading: "idea-refused-title",
+            text: key,
+            back_href: back,
+        },
     )
 }
 
