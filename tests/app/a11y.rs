@@ -15,7 +15,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
 use crate::{
-    access::{DEMO_COORDINATOR_EMAIL, DemoCoordinator, demo_coordinator},
+    fixtures::{DEMO_COORDINATOR_EMAIL, DemoCoordinator, demo_coordinator},
     helpers::{TestResult, peer_missing, spawn_app},
 };
 

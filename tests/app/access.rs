@@ -1,81 +1,8 @@
 use reqwest::StatusCode;
-use teilhabe::{
-    accounts::model as accounts,
-    admin::service::{self as admin, NewMunicipality},
-    identity::{self, Role},
-    routes::STAFF_ROUTES,
-    web::access::Access,
-};
+use teilhabe::{identity::Role, routes::STAFF_ROUTES, web::access::Access};
 
+use crate::fixtures::{signed_in_coordinator, signed_in_staff};
 use crate::helpers::{TestApp, TestResult, new_client, spawn_app};
-
-/// The demo's coordinator, whose municipality the demo seeds.
-pub const DEMO_COORDINATOR_EMAIL: &str = "koordination@musterstadt.example";
-
-/// Musterstadt's coordinator, signed in on `app`'s client, with the demo strategy seeded: how
-/// every test that builds on the demo data starts. Each then seeds the slices it needs.
-pub struct DemoCoordinator {
-    pub place: uuid::Uuid,
-    pub user: entity::users::Model,
-    pub coordinator: identity::CurrentUser,
-}
-
-pub async fn demo_coordinator(
-    app: &TestApp,
-) -> Result<DemoCoordinator, Box<dyn std::error::Error>> {
-    let place = signed_in_coordinator(app, DEMO_COORDINATOR_EMAIL, "musterstadt").await;
-    let db = &app.state.db;
-    teilhabe::strategy::demo::seed(db, place, app.state.clock.now()).await?;
-    let user = accounts::find_by_email(db, DEMO_COORDINATOR_EMAIL)
-        .await?
-        .ok_or("coordinator missing")?;
-    let coordinator = identity::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("coordinator missing")?;
-    Ok(DemoCoordinator {
-        place,
-        user,
-        coordinator,
-    })
-}
-
-/// A coordinator of a new municipality, created through the services as an admin's invitation
-/// would, and signed in on `app`'s client.
-pub async fn signed_in_coordinator(app: &TestApp, email: &str, slug: &str) -> uuid::Uuid {
-    signed_in_staff(app, email, slug, Role::Coordinator).await
-}
-
-/// Staff with `role` in a new municipality `slug`, signed in on `app`'s client.
-pub async fn signed_in_staff(app: &TestApp, email: &str, slug: &str, role: Role) -> uuid::Uuid {
-    let now = app.state.clock.now();
-    let db = &app.state.db;
-    let place = admin::create_municipality(
-        db,
-        None,
-        NewMunicipality {
-            name: slug,
-            slug,
-            min_group_size: 5,
-        },
-        now,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let user = accounts::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    accounts::store_password(db, user.id, "Koordination 2026!")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    accounts::mark_verified(db, user.id, now)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    accounts::grant_role(db, user.id, role, Some(place.id), None, now)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    app.login(email, "Koordination 2026!").await;
-    place.id
-}
 
 /// The role check let the request through (what the handler then says is its own business).
 fn assert_admitted(res: &crate::helpers::Page, what: &str) {

@@ -621,9 +621,11 @@ async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
     use crate::{
-        ideas::{code_of, idea_path, open_board, post_idea, resident},
-        rounds::{create_round, subscription_path},
-        surveys::{add_question, draft_survey, open},
+        fixtures::{
+            add_question, code_of, create_round, draft_survey, idea_path, open_board, open_survey,
+            post_idea, resident,
+        },
+        rounds::subscription_path,
     };
 
     const EMAIL: &str = "ida@example.org";
@@ -651,7 +653,7 @@ async fn deleting_an_account_removes_every_trace_of_the_person_that_the_download
     .await[0]
         .model
         .id;
-    open(&app, &survey).await;
+    open_survey(&app, &survey).await;
     app.client = new_client();
     let board = open_board(&app, "istadt", false).await;
     let coordinator = app.client.clone();

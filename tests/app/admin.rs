@@ -294,7 +294,7 @@ async fn the_audit_log_filters_by_municipality_person_kind_and_day_and_its_pages
     // An entry by someone else, in a municipality of its own.
     let admin = app.client.clone();
     app.client = new_client();
-    crate::access::signed_in_coordinator(&app, "koordi@example.org", "koordistadt").await;
+    crate::fixtures::signed_in_coordinator(&app, "koordi@example.org", "koordistadt").await;
     app.client = admin;
 
     let all = app.get("/manage/audit").await;

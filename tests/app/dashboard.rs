@@ -1,63 +1,17 @@
 //! The staff start page `/manage` through HTTP: what each role sees waiting for them, in their
 //! own municipalities only, each entry linking to the place to act.
 
-use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
 use teilhabe::{accounts::model as accounts, identity::Role};
 use uuid::Uuid;
 
 use crate::{
-    access::{signed_in_coordinator, signed_in_staff},
+    fixtures::{
+        create_round, day, open_board, post_idea, resident, seed_goals, signed_in_coordinator,
+        signed_in_staff, workshop,
+    },
     helpers::{TestApp, TestResult, new_client, spawn_app},
-    ideas::{open_board, post_idea, resident},
-    rounds::{create_round, seed_goals},
 };
-
-/// Today in the app's time zone, moved by `days`, as date fields want it.
-pub fn day(app: &TestApp, days: i64) -> String {
-    let today: NaiveDate = app
-        .state
-        .clock
-        .now()
-        .with_timezone(&app.state.settings.time_zone)
-        .date_naive();
-    (today + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-/// Creates and publishes a workshop of `round` (a management path) `days` ahead as the
-/// coordinator signed in on `app.client`; returns its id.
-pub async fn workshop(app: &TestApp, round: &str, title: &str, days: i64, capacity: &str) -> Uuid {
-    let date = day(app, days);
-    let deadline = day(app, days - 1);
-    let form = format!("{round}/workshops/new");
-    let res = app
-        .submit(
-            &form,
-            &form,
-            &[
-                ("title", title),
-                ("description", "Wir reden miteinander."),
-                ("date", &date),
-                ("starts_time", "18:00"),
-                ("ends_time", "20:00"),
-                ("deadline_on", &deadline),
-                ("address", "Rathaus\nMarktplatz 1"),
-                ("room", "Saal 2"),
-                ("transit", "Bus 12"),
-                ("capacity", capacity),
-                ("max_per_signup", "2"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let manage = res.location.unwrap_or_default();
-    let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    Uuid::parse_str(manage.trim_start_matches("/manage/workshops/"))
-        .unwrap_or_else(|e| panic!("{manage}: {e}"))
-}
 
 /// A visitor signs `people` up for the workshop.
 async fn sign_up(app: &mut TestApp, id: Uuid, name: &str, people: &str) {

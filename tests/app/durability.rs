@@ -8,10 +8,11 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 
 use crate::{
+    fixtures::{
+        add_question, code_of, draft_survey, idea_path, new_workshop, open_board, open_survey,
+        post_idea, resident, workshop_round,
+    },
     helpers::{Page, TestApp, TestResult, new_client, spawn_app},
-    ideas::{code_of, idea_path, open_board, post_idea, resident},
-    surveys::{add_question, draft_survey, open},
-    workshops::{new_workshop, setup},
 };
 
 fn is_postgres(app: &TestApp) -> bool {
@@ -67,7 +68,7 @@ async fn text_survey(app: &mut TestApp) -> (Uuid, String) {
         &[("kind", "short_text"), ("prompt", "Was fehlt Ihnen?")],
     )
     .await;
-    open(app, &f).await;
+    open_survey(app, &f).await;
     app.client = new_client();
     (f.survey, format!("q-{}", qs[0].model.id))
 }
@@ -128,7 +129,7 @@ fn resubmit_fields(html: &str) -> Vec<(String, String)> {
 async fn with_the_database_full_every_write_is_either_stored_or_answered_not_saved() -> TestResult {
     let mut app = spawn_app().await;
     let (survey, field) = text_survey(&mut app).await;
-    let place = setup(&mut app, "wstadt").await;
+    let place = workshop_round(&mut app, "wstadt").await;
     let workshop = new_workshop(&mut app, &place, &[("capacity", "200")]).await;
     app.client = new_client();
     let board = open_board(&app, "istadt", false).await;
@@ -428,7 +429,7 @@ async fn a_name_redacted_by_a_moderator_is_gone_from_the_database_files() -> Tes
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     assert!(!in_database_files(&app, "Quirinowski").is_empty());
 
-    crate::moderation::moderator_of(&mut app, &board, "mod@rstadt.example").await;
+    crate::fixtures::moderator_of(&mut app, &board, "mod@rstadt.example").await;
     let item = format!("/manage/moderation/{id}");
     let res = crate::moderation::moderate(&app, &item, "redact", &[("names", "Quirinowski")]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);

@@ -10,7 +10,7 @@ use tokio::{
 };
 
 use crate::{
-    access::signed_in_coordinator,
+    fixtures::signed_in_coordinator,
     helpers::{TestResult, new_client, spawn_app},
 };
 

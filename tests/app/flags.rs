@@ -2,44 +2,24 @@
 //! threshold grows with the people who took part, and bursts from new accounts stand out.
 
 use reqwest::StatusCode;
-use teilhabe::moderation::flags::NEW_ACCOUNT_DAYS;
 
 use crate::{
+    fixtures::{
+        Board, code_of, established_resident, idea_path, moderator_of, open_board, post_idea,
+    },
     helpers::{TestApp, TestResult, new_client, spawn_app},
-    ideas::{Board, code_of, idea_path, open_board, post_idea},
-    moderation::moderator_of,
 };
-
-/// A resident whose address was confirmed more than `NEW_ACCOUNT_DAYS` days ago, signed in on a
-/// fresh `app.client`.
-pub async fn established_resident(app: &mut TestApp, email: &str) {
-    app.client = new_client();
-    let now = app.state.clock.now();
-    let db = &app.state.db;
-    let user =
-        teilhabe::accounts::model::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::model::store_password(db, user.id, "ein sicheres Passwort")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let confirmed = now - chrono::Duration::days(NEW_ACCOUNT_DAYS) - chrono::Duration::hours(1);
-    teilhabe::accounts::model::mark_verified(db, user.id, confirmed)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    app.login(email, "ein sicheres Passwort").await;
-}
 
 /// A resident who confirmed the address just now, signed in on a fresh `app.client`.
 async fn fresh_resident(app: &mut TestApp, email: &str) {
     app.client = new_client();
-    crate::ideas::resident(app, email).await;
+    crate::fixtures::resident(app, email).await;
 }
 
 /// Posts an idea as a new signed-in author and returns its page path and id.
 async fn an_idea(app: &mut TestApp, board: &Board, author: &str, title: &str) -> (String, String) {
     app.client = new_client();
-    crate::ideas::resident(app, author).await;
+    crate::fixtures::resident(app, author).await;
     let res = post_idea(app, board, title, &format!("{title}: ein Text.")).await;
     let path = idea_path(app, board, &code_of(&res.location.unwrap_or_default())).await;
     let id = path.rsplit('/').next().unwrap_or_default().to_string();
@@ -110,7 +90,7 @@ async fn an_idea_many_people_supported_needs_more_flags_to_hide() -> TestResult 
     // Ten supporters raise the threshold from 3 to 4.
     for n in 0..10 {
         app.client = new_client();
-        crate::ideas::resident(&app, &format!("fan{n}@gstadt.example")).await;
+        crate::fixtures::resident(&app, &format!("fan{n}@gstadt.example")).await;
         let res = app
             .submit(&path, &format!("{path}/support"), &[("action", "add")])
             .await;

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
 
 use crate::{
-    access::{DemoCoordinator, demo_coordinator},
+    fixtures::{DemoCoordinator, demo_coordinator},
     helpers::{Page, TestApp, TestResult, spawn_app},
 };
 

@@ -212,9 +212,9 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             .into_iter()
             .find(|m| m.slug == format!("beispiel-{lang}"))
             .unwrap_or_else(|| panic!("municipality created"));
-        let goals = crate::rounds::seed_goals(&app, place.id, &["Ziel"]).await;
+        let goals = crate::fixtures::seed_goals(&app, place.id, &["Ziel"]).await;
         let form = format!("/manage/rounds/new?municipality=beispiel-{lang}");
-        let round = crate::rounds::create_round(
+        let round = crate::fixtures::create_round(
             &app,
             &format!("beispiel-{lang}"),
             &format!("Runde {lang}"),

@@ -6,108 +6,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::{
-    access::signed_in_coordinator,
+    fixtures::{Board, code_of, idea_path, open_board, post_idea, resident},
     helpers::{TestApp, TestResult, new_client, spawn_app},
-    rounds::{create_round, seed_goals},
 };
-
-/// An open round of a new municipality `slug` with a board on it, set up by a coordinator who
-/// stays signed in on `app.client`.
-pub struct Board {
-    pub id: Uuid,
-    pub path: String,
-    pub place: Uuid,
-    pub goals: Vec<Uuid>,
-    pub categories: Vec<Uuid>,
-}
-
-pub async fn open_board(app: &TestApp, slug: &str, premoderated: bool) -> Board {
-    let place = signed_in_coordinator(app, &format!("koordi@{slug}.example"), slug).await;
-    let goals = seed_goals(app, place, &["Mehr Menschen in Arbeit", "Gesund leben"]).await;
-    let round = create_round(
-        app,
-        slug,
-        &format!("Ideen für {slug}"),
-        "2026-01-01",
-        "2099-12-31",
-        goals[0],
-    )
-    .await;
-    let res = app.submit(&round, &format!("{round}/publish"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let round_id = round.trim_start_matches("/manage/rounds/").to_string();
-    let mut fields = vec![
-        ("round_id", round_id.as_str()),
-        ("title", "Ideen für den Alltag"),
-        ("question", "Was würde Ihnen im Alltag helfen?"),
-        ("extra_categories", "Sonstiges"),
-        ("districts", "Nordstadt\nSüdstadt"),
-    ];
-    if premoderated {
-        fields.push(("premoderated", "1"));
-    }
-    let res = app
-        .submit("/manage/boards", "/manage/boards", &fields)
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let manage = res.location.unwrap_or_default();
-    let id = Uuid::parse_str(manage.trim_start_matches("/manage/boards/"))
-        .unwrap_or_else(|e| panic!("{manage}: {e}"));
-    let categories = teilhabe::ideas::model::categories(&app.state.db, id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .iter()
-        .map(|c| c.id)
-        .collect();
-    Board {
-        id,
-        path: format!("/ideas/{id}"),
-        place,
-        goals,
-        categories,
-    }
-}
-
-/// Posts an idea as whoever is signed in on `app.client`; returns the redirect target.
-pub async fn post_idea(
-    app: &TestApp,
-    board: &Board,
-    title: &str,
-    body: &str,
-) -> crate::helpers::Page {
-    let form = format!("{}/new", board.path);
-    let category = board.categories[0].to_string();
-    app.submit(
-        &form,
-        &form,
-        &[
-            ("title", title),
-            ("body", body),
-            ("category", &category),
-            ("district", ""),
-            ("author_name", "Mia"),
-            ("notify", "1"),
-        ],
-    )
-    .await
-}
-
-/// The idea's page path, found through its receipt code.
-pub async fn idea_path(app: &TestApp, board: &Board, code: &str) -> String {
-    let idea = teilhabe::ideas::model::find_by_receipt(&app.state.db, code)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .unwrap_or_else(|| panic!("no idea with code {code}"));
-    format!("{}/{}", board.path, idea.id)
-}
-
-pub fn code_of(location: &str) -> String {
-    location
-        .split("code=")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no code in {location}"))
-        .to_string()
-}
 
 /// The first `/idea-links/…/{purpose}/…` path in a mail.
 pub fn idea_link(mail: &str, purpose: &str) -> String {
@@ -121,24 +22,6 @@ pub fn idea_link(mail: &str, purpose: &str) -> String {
         })
         .find(|link| link.contains(&marker))
         .unwrap_or_else(|| panic!("no {purpose} link in:\n{mail}"))
-}
-
-/// A verified resident made through the services (registration through the form is limited per
-/// address), signed in on `app.client`.
-pub async fn resident(app: &TestApp, email: &str) {
-    let now = app.state.clock.now();
-    let db = &app.state.db;
-    let user =
-        teilhabe::accounts::model::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::model::store_password(db, user.id, "ein sicheres Passwort")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::model::mark_verified(db, user.id, now)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    app.login(email, "ein sicheres Passwort").await;
 }
 
 #[tokio::test]
@@ -1255,7 +1138,7 @@ async fn a_visitor_posts_with_the_code_only_and_the_idea_waits_for_the_moderator
     );
 
     // The moderators see it and publish it.
-    crate::moderation::moderator_of(&mut app, &board, "mod@cstadt.example").await;
+    crate::fixtures::moderator_of(&mut app, &board, "mod@cstadt.example").await;
     let item = format!("/manage/moderation/{}", idea.id);
     assert!(
         app.get("/manage/moderation")

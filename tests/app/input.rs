@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::{
+    fixtures::{idea_path, open_board, post_idea},
     helpers::{TestResult, new_client, spawn_app},
-    ideas::{idea_path, open_board, post_idea},
 };
 
 const REFUSED: &str = "Ihre Eingabe enthält ein unsichtbares Steuerzeichen";

@@ -5,11 +5,8 @@
 use reqwest::StatusCode;
 
 use crate::{
-    access::signed_in_coordinator,
-    dashboard::{day, workshop},
+    fixtures::{create_round, day, open_board, seed_goals, signed_in_coordinator, workshop},
     helpers::{TestApp, TestResult, new_client, spawn_app},
-    ideas::open_board,
-    rounds::{create_round, seed_goals},
 };
 
 async fn save(app: &TestApp, kind: &str, municipality: &str, body: &str) -> crate::helpers::Page {

@@ -7,9 +7,10 @@ use sea_orm::EntityTrait;
 use teilhabe::web::signed_link::LIFETIME_DAYS;
 
 use crate::{
+    fixtures::{code_of, moderator_of, open_board},
     helpers::{TestApp, TestResult, mails_to, new_client, spawn_app},
-    ideas::{code_of, idea_link, open_board},
-    moderation::{moderate, moderator_of},
+    ideas::idea_link,
+    moderation::moderate,
 };
 
 /// The first link in `mail` that starts with `prefix`.
@@ -164,9 +165,9 @@ async fn an_expired_objection_link_can_be_renewed_by_the_author() -> TestResult 
     let board = open_board(&app, "mstadt", false).await;
     app.client = new_client();
     let to = app.signed_in_resident("autorin@mstadt.example").await;
-    let res = crate::ideas::post_idea(&app, &board, "Nachbarn", "Ruft Frau Meier an.").await;
+    let res = crate::fixtures::post_idea(&app, &board, "Nachbarn", "Ruft Frau Meier an.").await;
     let path =
-        crate::ideas::idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
+        crate::fixtures::idea_path(&app, &board, &code_of(&res.location.unwrap_or_default())).await;
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     moderator_of(&mut app, &board, "mod@mstadt.example").await;
     let item = format!("/manage/moderation/{id}");

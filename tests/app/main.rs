@@ -9,6 +9,7 @@ mod architecture;
 mod dashboard;
 mod durability;
 mod first_start;
+mod fixtures;
 mod flags;
 mod forms;
 mod helpers;

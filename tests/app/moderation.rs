@@ -6,38 +6,9 @@ use sea_orm::EntityTrait;
 use teilhabe::identity::Role;
 
 use crate::{
-    access::signed_in_staff,
+    fixtures::{code_of, idea_path, moderator_of, open_board, post_idea, signed_in_staff},
     helpers::{TestApp, TestResult, new_client, spawn_app, spawn_app_with},
-    ideas::{Board, code_of, idea_path, open_board, post_idea},
 };
-
-/// A moderator of the board's municipality, signed in on a fresh client.
-pub async fn moderator_of(app: &mut TestApp, board: &Board, email: &str) {
-    app.client = new_client();
-    let now = app.state.clock.now();
-    let db = &app.state.db;
-    let user =
-        teilhabe::accounts::model::ensure_user(db, email, teilhabe::web::i18n::Lang::De, now)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::model::store_password(db, user.id, "Moderation 2026!")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::model::mark_verified(db, user.id, now)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    teilhabe::accounts::model::grant_role(
-        db,
-        user.id,
-        Role::Moderator,
-        Some(board.place),
-        None,
-        now,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    app.login(email, "Moderation 2026!").await;
-}
 
 /// The version of the text on a moderation item page, from its hidden field.
 pub fn seen_version(html: &str) -> String {
@@ -129,7 +100,7 @@ async fn on_a_pre_moderated_board_an_idea_waits_until_a_moderator_publishes_it()
     );
 
     // Comments on a pre-moderated board wait too; their author sees them marked as waiting.
-    crate::ideas::resident(&app, "kommentar@example.org").await;
+    crate::fixtures::resident(&app, "kommentar@example.org").await;
     let res = app
         .submit(
             &path,
@@ -189,7 +160,7 @@ async fn three_flags_hide_an_idea_behind_a_placeholder_until_a_moderator_decides
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     let flag = format!("{path}/flag?target={id}");
     for n in 0..3 {
-        crate::flags::established_resident(&mut app, &format!("leser{n}@example.org")).await;
+        crate::fixtures::established_resident(&mut app, &format!("leser{n}@example.org")).await;
         // A reason is required.
         if n == 0 {
             let res = app.submit(&flag, &flag, &[("reason", "")]).await;
@@ -251,7 +222,7 @@ async fn the_flag_threshold_is_configurable() -> TestResult {
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     let flag = format!("{path}/flag?target={id}");
     for n in 0..4 {
-        crate::flags::established_resident(&mut app, &format!("leser{n}@cstadt.example")).await;
+        crate::fixtures::established_resident(&mut app, &format!("leser{n}@cstadt.example")).await;
         app.submit(&flag, &flag, &[("reason", "spam")]).await;
         app.client = new_client();
         assert_eq!(
@@ -398,7 +369,7 @@ async fn an_edit_on_a_pre_moderated_board_goes_back_to_the_moderators_who_act_on
     let mut app = spawn_app().await;
     let board = open_board(&app, "hstadt", true).await;
     app.client = new_client();
-    crate::ideas::resident(&app, "autor@hstadt.example").await;
+    crate::fixtures::resident(&app, "autor@hstadt.example").await;
     let author = app.client.clone();
     let code = code_of(
         &post_idea(&app, &board, "Bank am Teich", "Eine Bank zum Ausruhen.")
@@ -487,7 +458,7 @@ async fn published_texts_with_personal_data_wait_in_their_own_section_until_a_mo
     let mut app = spawn_app().await;
     let board = open_board(&app, "istadt", false).await;
     app.client = new_client();
-    crate::ideas::resident(&app, "autor@istadt.example").await;
+    crate::fixtures::resident(&app, "autor@istadt.example").await;
     let code = code_of(
         &post_idea(&app, &board, "Fahrdienst", "Meldet euch unter 0176 1234567")
             .await
@@ -562,7 +533,7 @@ async fn an_automatic_hide_tells_the_author_once_how_to_object() -> TestResult {
     let id = path.rsplit('/').next().ok_or("id")?.to_string();
     let flag = format!("{path}/flag?target={id}");
     for n in 0..4 {
-        crate::flags::established_resident(&mut app, &format!("leser{n}@jstadt.example")).await;
+        crate::fixtures::established_resident(&mut app, &format!("leser{n}@jstadt.example")).await;
         app.submit(&flag, &flag, &[("reason", "insult"), ("note", "")])
             .await;
     }

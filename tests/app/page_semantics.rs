@@ -7,9 +7,8 @@ use reqwest::StatusCode;
 use sea_orm::{EntityTrait, QueryOrder};
 
 use crate::{
-    access::{DemoCoordinator, demo_coordinator},
+    fixtures::{DemoCoordinator, add_question, demo_coordinator, draft_survey, open_survey},
     helpers::{TestApp, TestResult, spawn_app},
-    surveys::{add_question, draft_survey, open},
 };
 
 fn title(html: &str) -> &str {
@@ -154,7 +153,7 @@ async fn the_survey_error_summary_names_each_question() -> TestResult {
         ],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let path = format!("/surveys/{}", f.survey);
     let res = app
         .submit(&path, &path, &[("action", "submit"), ("page", "0")])

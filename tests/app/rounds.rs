@@ -1,102 +1,15 @@
 use chrono::{Duration, NaiveDate};
-use entity::{fields_of_action, goals, strategies};
 use reqwest::StatusCode;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use teilhabe::identity::Role;
 use uuid::Uuid;
 
 use crate::{
-    access::{signed_in_coordinator, signed_in_staff},
+    fixtures::{
+        create_round, day, round_fields, seed_goals, signed_in_coordinator, signed_in_staff,
+    },
     helpers::{TestApp, TestResult, mails_to, new_client, spawn_app},
 };
-
-/// A strategy with one field of action and these goals for `municipality_id`; returns the goal
-/// ids. (The strategy's own pages are tested in `strategy.rs`.)
-pub async fn seed_goals(app: &TestApp, municipality_id: Uuid, titles: &[&str]) -> Vec<Uuid> {
-    let db = &app.state.db;
-    let now = app.state.clock.now();
-    let strategy = strategies::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        municipality_id: Set(municipality_id),
-        title: Set("Strategie".into()),
-        period_start: Set(2024),
-        period_end: Set(2028),
-        status: Set("adopted".into()),
-        summary: Set(String::new()),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let field = fields_of_action::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        strategy_id: Set(strategy.id),
-        title: Set("Arbeit und Einkommen".into()),
-        description: Set(String::new()),
-        position: Set(0),
-        created_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
-    let mut ids = Vec::new();
-    for (position, title) in titles.iter().enumerate() {
-        let goal = goals::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            field_of_action_id: Set(field.id),
-            title: Set((*title).into()),
-            description: Set(String::new()),
-            target_text: Set(None),
-            position: Set(position as i32),
-            archived_at: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        }
-        .insert(db)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-        ids.push(goal.id);
-    }
-    ids
-}
-
-/// Today in the app's time zone, moved by `days`, as the date field wants it.
-fn day(app: &TestApp, days: i64) -> String {
-    let today: NaiveDate = app
-        .state
-        .clock
-        .now()
-        .with_timezone(&app.state.settings.time_zone)
-        .date_naive();
-    (today + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-/// The fields of a valid round form.
-fn round_fields(title: &str, start: &str, end: &str, goal: &str) -> Vec<(String, String)> {
-    [
-        ("title", title),
-        ("slug", ""),
-        ("summary", "Wir wollen wissen, was Ihnen im Alltag hilft."),
-        ("description", "**Mitmachen** lohnt sich."),
-        (
-            "target_groups",
-            "Alleinerziehende, Seniorinnen und Senioren",
-        ),
-        ("starts_on", start),
-        ("ends_on", end),
-        ("contact_name", "Sozialplanung, Frau Beispiel"),
-        ("contact_phone", "0721 133-5000"),
-        ("contact_email", "sozialplanung@musterstadt.example"),
-        ("contact_address", "Rathaus, Zimmer 12\nMo–Do 9–12 Uhr"),
-        ("goal_ids", goal),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
-}
 
 async fn post_fields(
     app: &TestApp,
@@ -109,27 +22,6 @@ async fn post_fields(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     app.submit(form, action, &borrowed).await
-}
-
-/// Creates a round through the form; returns its management path (`/manage/rounds/{id}`).
-pub async fn create_round(
-    app: &TestApp,
-    slug: &str,
-    title: &str,
-    start: &str,
-    end: &str,
-    goal: Uuid,
-) -> String {
-    let form = format!("/manage/rounds/new?municipality={slug}");
-    let res = post_fields(
-        app,
-        &form,
-        &form,
-        &round_fields(title, start, end, &goal.to_string()),
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    res.location.unwrap_or_default()
 }
 
 async fn publish(app: &TestApp, manage: &str) -> crate::helpers::Page {

@@ -7,7 +7,7 @@ use sea_orm::{ActiveModelTrait, Set};
 use teilhabe::strategy::{model as strategy, picker};
 
 use crate::{
-    access::signed_in_coordinator,
+    fixtures::signed_in_coordinator,
     helpers::{Page, TestApp, TestResult, new_client, spawn_app},
 };
 

@@ -12,93 +12,15 @@ use teilhabe::{
 use uuid::Uuid;
 
 use crate::{
-    access::{DemoCoordinator, demo_coordinator, signed_in_coordinator, signed_in_staff},
+    fixtures::{
+        DemoCoordinator, SurveyFixture, add_question, day, demo_coordinator, draft_survey,
+        open_survey, signed_in_staff, survey_questions,
+    },
     helpers::{Page, TestApp, TestResult, new_client, spawn_app},
-    rounds::{create_round, seed_goals},
 };
 
 /// A page whose form carries the session's CSRF token (the token is per session).
 const TOKEN_PAGE: &str = "/subscribe";
-
-pub struct Fixture {
-    pub survey: Uuid,
-    pub place: Uuid,
-    pub goal: Uuid,
-    pub round_slug: String,
-    pub manage: String,
-}
-
-fn date(app: &TestApp, days: i64) -> String {
-    (app.state
-        .clock
-        .now()
-        .with_timezone(&app.state.settings.time_zone)
-        .date_naive()
-        + chrono::Duration::days(days))
-    .format("%Y-%m-%d")
-    .to_string()
-}
-
-/// A coordinator of `slug` (signed in on `app`), an open round and a draft survey in it.
-pub async fn draft_survey(app: &TestApp, slug: &str, access: &str) -> Fixture {
-    let place = signed_in_coordinator(app, &format!("koordi@{slug}.example"), slug).await;
-    let goal = seed_goals(app, place, &["Mehr Menschen in Arbeit"]).await[0];
-    let title = format!("Runde {slug}");
-    let round = create_round(app, slug, &title, &date(app, 0), &date(app, 30), goal).await;
-    let res = app.submit(&round, &format!("{round}/publish"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let round_id = round.trim_start_matches("/manage/rounds/").to_string();
-    let res = app
-        .submit(
-            "/manage/surveys",
-            "/manage/surveys",
-            &[
-                ("round_id", &round_id),
-                ("title", "Wie kommen Sie zurecht?"),
-                ("intro", "Ein paar kurze Fragen."),
-                ("minutes", "5"),
-                ("access", access),
-                ("min_group_size", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let manage = res.location.unwrap_or_default();
-    let survey = Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))
-        .unwrap_or_else(|e| panic!("{manage}: {e}"));
-    Fixture {
-        survey,
-        place,
-        goal,
-        round_slug: format!("runde-{slug}"),
-        manage,
-    }
-}
-
-/// Adds a question through the builder form; returns all questions afterwards.
-pub async fn add_question(app: &TestApp, f: &Fixture, fields: &[(&str, &str)]) -> Vec<Question> {
-    let goal = f.goal.to_string();
-    let mut all: Vec<(&str, &str)> = vec![("goal_ids", goal.as_str())];
-    all.extend_from_slice(fields);
-    let res = app
-        .submit(&f.manage, &format!("{}/questions", f.manage), &all)
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    questions(app, f).await
-}
-
-async fn questions(app: &TestApp, f: &Fixture) -> Vec<Question> {
-    surveys::questions(&app.state.db, f.survey)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-pub async fn open(app: &TestApp, f: &Fixture) {
-    let res = app
-        .submit(&f.manage, &format!("{}/open", f.manage), &[])
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-}
 
 fn name(q: &Question) -> String {
     format!("q-{}", q.model.id)
@@ -109,7 +31,7 @@ fn opt(q: &Question, i: usize) -> String {
 }
 
 /// Posts answer fields to the survey as the browser form does.
-async fn post(app: &TestApp, f: &Fixture, fields: &[(String, String)]) -> Page {
+async fn post(app: &TestApp, f: &SurveyFixture, fields: &[(String, String)]) -> Page {
     let borrowed: Vec<(&str, &str)> = fields
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -125,7 +47,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// A survey with one question of every kind (no conditions).
-async fn every_kind(app: &TestApp, f: &Fixture) -> Vec<Question> {
+async fn every_kind(app: &TestApp, f: &SurveyFixture) -> Vec<Question> {
     add_question(
         app,
         f,
@@ -208,7 +130,7 @@ async fn every_question_type_is_checked_and_a_form_with_errors_keeps_what_was_ty
     let app = spawn_app().await;
     let f = draft_survey(&app, "astadt", "none").await;
     let qs = every_kind(&app, &f).await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
 
     // Nothing answered: the required ones complain, with a summary linking to each field.
     let res = post(&app, &f, &pairs(&[("action", "submit"), ("page", "0")])).await;
@@ -315,7 +237,7 @@ async fn every_question_type_is_checked_and_a_form_with_errors_keeps_what_was_ty
 }
 
 /// Two pages: a choice, then a question shown only for one of its answers.
-async fn conditional(app: &TestApp, f: &Fixture) -> Vec<Question> {
+async fn conditional(app: &TestApp, f: &SurveyFixture) -> Vec<Question> {
     let qs = add_question(
         app,
         f,
@@ -357,7 +279,7 @@ async fn a_survey_with_a_condition_is_answered_page_by_page_and_keeps_every_answ
     let mut app = spawn_app().await;
     let f = draft_survey(&app, "bstadt", "none").await;
     let qs = conditional(&app, &f).await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
 
     let first = app.get(&format!("/surveys/{}", f.survey)).await;
     assert_eq!(first.status, StatusCode::OK);
@@ -519,7 +441,7 @@ async fn a_response_holds_no_link_to_the_person_or_the_code() -> TestResult {
         ],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     app.client = new_client();
     let email = app.signed_in_resident("mia@example.org").await;
     let res = post(
@@ -601,7 +523,7 @@ async fn the_same_person_or_code_cannot_answer_twice() -> TestResult {
         ],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let res = app
         .submit(
             &format!("{}/codes", f.manage),
@@ -687,7 +609,7 @@ async fn a_signed_in_person_or_a_browser_answers_an_open_survey_once() -> TestRe
         ],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let answer = vec![
         (name(&qs[0]), "1".to_string()),
         ("action".into(), "submit".into()),
@@ -713,7 +635,12 @@ async fn a_signed_in_person_or_a_browser_answers_an_open_survey_once() -> TestRe
 }
 
 /// Enters paper questionnaires through the staff form: `(choice index, district index)` each.
-async fn enter_paper(app: &TestApp, f: &Fixture, qs: &[Question], answers: &[(usize, usize)]) {
+async fn enter_paper(
+    app: &TestApp,
+    f: &SurveyFixture,
+    qs: &[Question],
+    answers: &[(usize, usize)],
+) {
     let form = format!("{}/paper", f.manage);
     for (choice, district) in answers {
         let a = opt(&qs[0], *choice);
@@ -725,7 +652,7 @@ async fn enter_paper(app: &TestApp, f: &Fixture, qs: &[Question], answers: &[(us
     }
 }
 
-async fn results_fixture(app: &TestApp, slug: &str) -> (Fixture, Vec<Question>) {
+async fn results_fixture(app: &TestApp, slug: &str) -> (SurveyFixture, Vec<Question>) {
     let f = draft_survey(app, slug, "none").await;
     add_question(
         app,
@@ -749,7 +676,7 @@ async fn results_fixture(app: &TestApp, slug: &str) -> (Fixture, Vec<Question>) 
         ],
     )
     .await;
-    open(app, &f).await;
+    open_survey(app, &f).await;
     (f, qs)
 }
 
@@ -865,7 +792,7 @@ async fn free_text_is_public_only_after_a_moderator_released_it() -> TestResult 
         ],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     app.submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
         .await;
     let coordinator = app.client.clone();
@@ -1098,7 +1025,7 @@ pub async fn download(app: &TestApp, path: &str) -> Download {
 }
 
 fn today(app: &TestApp) -> String {
-    date(app, 0)
+    day(app, 0)
 }
 
 #[tokio::test]
@@ -1232,7 +1159,7 @@ async fn no_exported_cell_can_run_as_a_formula() -> TestResult {
         .iter()
         .find(|q| q.kind == Kind::Number)
         .ok_or("number question")?;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let form = format!("{}/paper", f.manage);
     for (i, _) in hostile.iter().enumerate() {
         for _ in 0..5 {
@@ -1327,7 +1254,7 @@ async fn paper_entry_takes_blanks_but_still_checks_bounds_and_types() -> TestRes
     )
     .await;
     assert!(qs.iter().all(|q| q.model.required));
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let (bus, age) = (&qs[0], &qs[1]);
     let form = format!("{}/paper", f.manage);
     let page = app.get(&form).await;
@@ -1478,7 +1405,7 @@ async fn once_a_survey_has_answers_only_the_wording_may_change() -> TestResult {
     );
     let res = app.submit(&f.manage, &format!("{edit}/delete"), &[]).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    let now = questions(&app, &f).await;
+    let now = survey_questions(&app, &f).await;
     assert_eq!(now[0].model.prompt, "Wie kommen Sie meistens zur Arbeit?");
     assert_eq!(now[0].options[0].label, "Mit dem Bus");
     assert_eq!(now[0].options.len(), 4);
@@ -1576,7 +1503,7 @@ pub async fn survey_pages(
     let manage = res.location.unwrap_or_else(|| panic!("{}", res.body));
     let survey = Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let f = Fixture {
+    let f = SurveyFixture {
         survey,
         place: Uuid::nil(),
         goal,
@@ -1584,7 +1511,7 @@ pub async fn survey_pages(
         manage: manage.clone(),
     };
     let qs = every_kind(app, &f).await;
-    open(app, &f).await;
+    open_survey(app, &f).await;
     let answer = format!("/surveys/{survey}");
     // The form itself (surveys/answer), before answering turns it into a notice.
     let form = app.get(&answer).await;
@@ -1646,7 +1573,7 @@ async fn the_answer_form_renders_in_both_languages() -> TestResult {
     let mut app = spawn_app().await;
     let f = draft_survey(&app, "pstadt", "code").await;
     every_kind(&app, &f).await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     app.client = new_client();
     for lang in ["de", "en"] {
         let res = app.get(&format!("/surveys/{}?lang={lang}", f.survey)).await;
@@ -1732,7 +1659,7 @@ async fn the_free_text_queue_puts_marked_texts_first_and_keeps_its_page_and_filt
         &[("kind", "long_text"), ("prompt", "Was fehlt im Viertel?")],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     // A second survey of the same round, for the filter.
     let round_id = surveys::find(&app.state.db, f.survey)
         .await?
@@ -1754,7 +1681,7 @@ async fn the_free_text_queue_puts_marked_texts_first_and_keeps_its_page_and_filt
         )
         .await;
     let manage = res.location.unwrap_or_default();
-    let second = Fixture {
+    let second = SurveyFixture {
         survey: Uuid::parse_str(manage.trim_start_matches("/manage/surveys/"))?,
         place: f.place,
         goal: f.goal,
@@ -1767,7 +1694,7 @@ async fn the_free_text_queue_puts_marked_texts_first_and_keeps_its_page_and_filt
         &[("kind", "long_text"), ("prompt", "Und sonst?")],
     )
     .await;
-    open(&app, &second).await;
+    open_survey(&app, &second).await;
 
     // 26 plain texts, then one with an address: 27 texts, 25 to a page.
     let mut texts: Vec<String> = (1..=26).map(|i| format!("Bank Nummer {i:02}")).collect();
@@ -1894,7 +1821,7 @@ async fn a_number_question_states_its_bounds_and_an_answer_outside_them_is_told_
     )
     .await;
     let (number, multiple) = (&qs[0], &qs[1]);
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let field = name(number);
 
     let form = app.get(&format!("/surveys/{}", f.survey)).await;
@@ -2037,7 +1964,7 @@ async fn a_finished_round_shows_its_results_and_no_call_to_take_part() -> TestRe
         &[("kind", "yesno"), ("prompt", "Haben Sie Kinder?")],
     )
     .await;
-    open(&app, &f).await;
+    open_survey(&app, &f).await;
     let round = format!("/rounds/{}", f.round_slug);
     let page = app.get(&round).await;
     assert!(page.body.contains("So machen Sie mit"));

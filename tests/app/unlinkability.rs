@@ -21,8 +21,8 @@ use teilhabe::surveys::{
 use uuid::Uuid;
 
 use crate::{
+    fixtures::{SurveyFixture, add_question, draft_survey, open_survey},
     helpers::{TestApp, TestResult, new_client, spawn_app},
-    surveys::{Fixture, add_question, draft_survey, open},
 };
 
 // ---- the log, as written to the operator's terminal or file ----
@@ -100,7 +100,7 @@ async fn resident(app: &mut TestApp, email: &str) -> (reqwest::Client, Uuid) {
     (app.client.clone(), user.id)
 }
 
-async fn generate_codes(app: &TestApp, f: &Fixture, count: usize) -> Vec<String> {
+async fn generate_codes(app: &TestApp, f: &SurveyFixture, count: usize) -> Vec<String> {
     let page = format!("{}/codes", f.manage);
     let res = app
         .submit(&page, &page, &[("count", &count.to_string())])
@@ -246,7 +246,7 @@ async fn anonymous_answers_cannot_be_linked_by_order_log_or_rate_limit() -> Test
     .await[0]
         .model
         .id;
-    open(&app, &open_f).await;
+    open_survey(&app, &open_f).await;
     let open_staff = app.client.clone();
     app.client = new_client();
     let code_f = draft_survey(&app, "vstadt", "code").await;
@@ -262,7 +262,7 @@ async fn anonymous_answers_cannot_be_linked_by_order_log_or_rate_limit() -> Test
     .await[0]
         .model
         .id;
-    open(&app, &code_f).await;
+    open_survey(&app, &code_f).await;
     let codes = generate_codes(&app, &code_f, 25).await;
 
     // 50 people: 9 account holders and 16 browsers answer the open survey; 25 code holders (one

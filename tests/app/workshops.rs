@@ -1,116 +1,21 @@
-use chrono::{Duration, NaiveDate};
+use chrono::Duration;
 use entity::workshop_signups;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::{
-    access::signed_in_coordinator,
+    fixtures::{day, new_workshop, overridden, signed_in_coordinator, workshop_round},
     helpers::{
         Page, TestApp, TestResult, csrf_token, link_path, new_client, spawn_app, spawn_app_with,
     },
-    rounds::{create_round, seed_goals},
     surveys::download,
 };
-
-/// Today in the app's time zone, moved by `days`, as a date field wants it.
-fn day(app: &TestApp, days: i64) -> String {
-    let today: NaiveDate = app
-        .state
-        .clock
-        .now()
-        .with_timezone(&app.state.settings.time_zone)
-        .date_naive();
-    (today + Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
-
-/// A signed-in coordinator of `slug` with one goal and a published round; returns the coordinator's
-/// client, the goal and the round's management path.
-pub struct Setup {
-    staff: reqwest::Client,
-    place: Uuid,
-    goal: Uuid,
-    round: String,
-}
-
-pub async fn setup(app: &mut TestApp, slug: &str) -> Setup {
-    let place = signed_in_coordinator(app, &format!("koordi@{slug}.example"), slug).await;
-    let goals = seed_goals(app, place, &["Familien stärken"]).await;
-    let round = create_round(
-        app,
-        slug,
-        &format!("Runde in {slug}"),
-        &day(app, 0),
-        &day(app, 60),
-        goals[0],
-    )
-    .await;
-    let res = app.submit(&round, &format!("{round}/publish"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let staff = app.client.clone();
-    app.client = new_client();
-    Setup {
-        staff,
-        place,
-        goal: goals[0],
-        round,
-    }
-}
-
-fn fields<'a>(
-    extra: &[(&'a str, &'a str)],
-    base: &[(&'a str, &'a str)],
-) -> Vec<(&'a str, &'a str)> {
-    let mut all: Vec<(&str, &str)> = base
-        .iter()
-        .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
-        .copied()
-        .collect();
-    all.extend_from_slice(extra);
-    all
-}
-
-/// Creates and publishes a workshop of the setup's round as its coordinator; returns its id.
-/// `extra` overrides the form's fields.
-pub async fn new_workshop(app: &mut TestApp, setup: &Setup, extra: &[(&str, &str)]) -> Uuid {
-    let visitor = std::mem::replace(&mut app.client, setup.staff.clone());
-    let date = day(app, 5);
-    let deadline = day(app, 4);
-    let base = [
-        ("title", "Werkstatt Familie"),
-        ("description", "Wir reden über **Familien**."),
-        ("date", date.as_str()),
-        ("starts_time", "18:00"),
-        ("ends_time", "20:00"),
-        ("deadline_on", deadline.as_str()),
-        ("address", "Rathaus\nMarktplatz 1"),
-        ("room", "Saal 2"),
-        ("transit", "Bus 12 bis Rathaus"),
-        ("capacity", "10"),
-        ("max_per_signup", "4"),
-        ("step_free", "1"),
-        ("childcare", "1"),
-        ("food", "1"),
-        ("interpreter_languages", "Arabisch, Türkisch"),
-    ];
-    let all = fields(extra, &base);
-    let form = format!("{}/workshops/new", setup.round);
-    let res = app.submit(&form, &form, &all).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let manage = res.location.unwrap_or_default();
-    let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    app.client = visitor;
-    Uuid::parse_str(manage.trim_start_matches("/manage/workshops/"))
-        .unwrap_or_else(|e| panic!("{manage}: {e}"))
-}
 
 async fn sign_up(app: &TestApp, id: Uuid, extra: &[(&str, &str)]) -> Page {
     let base = [("name", "Aylin"), ("people", "1")];
     let path = format!("/workshops/{id}");
-    app.submit(&path, &path, &fields(extra, &base)).await
+    app.submit(&path, &path, &overridden(extra, &base)).await
 }
 
 /// Signs up and returns the private link's path.
@@ -148,7 +53,7 @@ fn code_on(page: &str) -> String {
 async fn a_resident_signs_up_with_a_first_name_only_and_manages_it_by_the_private_link()
 -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
 
     let public = app.get(&format!("/workshops/{id}")).await;
@@ -232,7 +137,7 @@ async fn a_resident_signs_up_with_a_first_name_only_and_manages_it_by_the_privat
 #[tokio::test]
 async fn capacity_holds_when_thirty_people_sign_up_at_the_same_moment() -> TestResult {
     let mut app = spawn_app_with(&[("TEILHABE_TRUST_PROXY_HEADERS", "true")]).await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "10")]).await;
     let path = format!("/workshops/{id}");
     let url = app.url(&path);
@@ -293,7 +198,7 @@ async fn capacity_holds_when_thirty_people_sign_up_at_the_same_moment() -> TestR
 #[tokio::test]
 async fn a_cancellation_moves_up_the_first_on_the_waitlist_who_fits_and_tells_them() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "2")]).await;
     let first = signed_up(&app, id, &[("name", "Anna"), ("people", "2")]).await;
     let res = sign_up(
@@ -340,7 +245,7 @@ async fn a_cancellation_moves_up_the_first_on_the_waitlist_who_fits_and_tells_th
 async fn the_confirmation_mail_carries_the_link_and_a_calendar_file_in_local_winter_time()
 -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     // 18:00 in Berlin in winter is 17:00 UTC.
     let id = new_workshop(
         &mut app,
@@ -406,7 +311,7 @@ async fn the_confirmation_mail_carries_the_link_and_a_calendar_file_in_local_win
 #[tokio::test]
 async fn bad_sign_ups_come_back_with_clear_messages_and_nothing_typed_is_lost() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
 
     let res = sign_up(
@@ -471,7 +376,7 @@ async fn bad_sign_ups_come_back_with_clear_messages_and_nothing_typed_is_lost() 
 #[tokio::test]
 async fn cancelling_a_workshop_tells_everyone_signed_up_with_an_address() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "1")]).await;
     signed_up(&app, id, &[("name", "Gül"), ("email", "guel@example.org")]).await;
     signed_up(&app, id, &[("name", "Hans"), ("email", "hans@example.org")]).await;
@@ -514,7 +419,7 @@ async fn cancelling_a_workshop_tells_everyone_signed_up_with_an_address() -> Tes
 #[tokio::test]
 async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
     signed_up(&app, id, &[("name", "Kim"), ("email", "kim@example.org")]).await;
     signed_up(&app, id, &[("name", "Lou")]).await;
@@ -556,7 +461,7 @@ async fn the_reminder_goes_out_once_the_day_before() -> TestResult {
 #[tokio::test]
 async fn the_sign_up_export_opens_in_german_spreadsheets_and_runs_no_formula() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "estadt").await;
+    let setup = workshop_round(&mut app, "estadt").await;
     let id = new_workshop(
         &mut app,
         &setup,
@@ -617,7 +522,7 @@ async fn the_sign_up_export_opens_in_german_spreadsheets_and_runs_no_formula() -
 #[tokio::test]
 async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_export() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "3")]).await;
     let link = signed_up(
         &app,
@@ -742,7 +647,7 @@ async fn staff_check_in_by_code_and_from_the_list_add_sign_ups_by_hand_and_expor
 #[tokio::test]
 async fn staff_move_someone_up_from_the_waitlist_by_hand_only_when_there_is_room() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "2")]).await;
     signed_up(&app, id, &[("name", "Olga"), ("people", "2")]).await;
     signed_up(&app, id, &[("name", "Paul")]).await;
@@ -803,7 +708,7 @@ async fn staff_move_someone_up_from_the_waitlist_by_hand_only_when_there_is_room
 async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_safe_count()
 -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
     signed_up(&app, id, &[("name", "Quirin"), ("people", "3")]).await;
     signed_up(&app, id, &[("name", "Rosa"), ("people", "1")]).await;
@@ -876,7 +781,7 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
 #[tokio::test]
 async fn personal_data_is_deleted_after_the_retention_period_and_the_counts_remain() -> TestResult {
     let mut app = spawn_app_with(&[("TEILHABE_SIGNUP_RETENTION_DAYS", "10")]).await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "5")]).await;
     let link = signed_up(
         &app,
@@ -949,7 +854,7 @@ async fn personal_data_is_deleted_after_the_retention_period_and_the_counts_rema
 async fn coordinators_of_another_municipality_and_visitors_see_nothing_of_a_workshop() -> TestResult
 {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
     signed_up(&app, id, &[("name", "Uwe")]).await;
 
@@ -1110,7 +1015,7 @@ async fn the_demo_adds_an_upcoming_a_full_and_a_held_workshop_once() -> TestResu
 #[tokio::test]
 async fn sign_ups_from_one_address_are_limited() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "100")]).await;
     for i in 0..20 {
         let name = format!("Person {i}");
@@ -1126,7 +1031,7 @@ async fn sign_ups_from_one_address_are_limited() -> TestResult {
 #[tokio::test]
 async fn staff_cancel_a_sign_up_for_someone_who_phones_and_the_waitlist_moves_up() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "astadt").await;
+    let setup = workshop_round(&mut app, "astadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "2")]).await;
     for (name, people, email) in [
         ("Anna", "2", "anna@example.org"),
@@ -1218,7 +1123,7 @@ async fn staff_cancel_a_sign_up_for_someone_who_phones_and_the_waitlist_moves_up
 async fn cancelling_by_the_private_link_asks_first_and_a_cancelled_sign_up_offers_nothing_to_change()
 -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "cstadt").await;
+    let setup = workshop_round(&mut app, "cstadt").await;
     let id = new_workshop(&mut app, &setup, &[]).await;
     let link = signed_up(&app, id, &[("name", "Aylin"), ("people", "2")]).await;
     let cancel = format!("{link}/cancel");
@@ -1276,7 +1181,7 @@ async fn cancelling_by_the_private_link_asks_first_and_a_cancelled_sign_up_offer
 async fn someone_waiting_without_an_address_is_told_how_to_find_out_whether_she_moved_up()
 -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "wstadt").await;
+    let setup = workshop_round(&mut app, "wstadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "1")]).await;
     signed_up(&app, id, &[("name", "Anna")]).await;
 
@@ -1313,7 +1218,7 @@ async fn someone_waiting_without_an_address_is_told_how_to_find_out_whether_she_
 #[tokio::test]
 async fn the_attendance_list_shows_needs_with_labels_totals_and_rows_for_walk_ins() -> TestResult {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "lstadt").await;
+    let setup = workshop_round(&mut app, "lstadt").await;
     let id = new_workshop(&mut app, &setup, &[("capacity", "5")]).await;
     signed_up(
         &app,
@@ -1361,7 +1266,7 @@ async fn the_attendance_list_shows_needs_with_labels_totals_and_rows_for_walk_in
 async fn the_round_page_lists_a_workshop_once_named_under_in_person_not_under_online() -> TestResult
 {
     let mut app = spawn_app().await;
-    let setup = setup(&mut app, "ostadt").await;
+    let setup = workshop_round(&mut app, "ostadt").await;
     let id = new_workshop(
         &mut app,
         &setup,
