@@ -190,8 +190,6 @@ fn fail(jobs: impl IntoIterator<Item = Job>, error: &DbErr) {
     }
 }
 
-/// Runs one batch in one transaction. Returns whether the connection can be used again, and the
-/// writes that were not run because the transaction broke before their turn.
 /// Runs `batch` in one transaction and answers every write; returns the writes it did not reach
 /// because the transaction broke.
 async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> Vec<Job> {

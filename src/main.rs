@@ -7,6 +7,10 @@ use teilhabe::{
 };
 use tracing_subscriber::EnvFilter;
 
+// Many small, short-lived allocations per request from several threads: see Cargo.toml.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

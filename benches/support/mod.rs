@@ -3,6 +3,10 @@
 
 use std::time::Duration;
 
+// The allocator the server binary runs with (src/main.rs), for Teilhabe and the reference alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use entity::{rounds, workshops};
 use sea_orm::Set;
 use uuid::Uuid;

@@ -27,6 +27,9 @@ pub struct Model {
     pub paper_return_by: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Raised by every change to the survey's questions, options or their goals: the key under
+    /// which answering keeps the questions in memory.
+    pub definition_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m20261201_000016_mail_outbox_sealed;
 mod m20261201_000017_user_sessions;
 mod m20261201_000018_flag_reporters;
 mod m20261201_000019_storage_probe;
+mod m20261201_000020_survey_definition_version;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000018_flag_reporters::Migration),
             Box::new(m20261201_000017_user_sessions::Migration),
             Box::new(m20261201_000019_storage_probe::Migration),
+            Box::new(m20261201_000020_survey_definition_version::Migration),
         ]
     }
 }

@@ -16,7 +16,8 @@ use crate::{
         form_view::{QuestionView, error_of, question_view},
         lookup::{Notice, RoundLink, notice, public_survey},
         model::{Access, Question, Status},
-        queries, submit,
+        question_cache::questions_for_answering,
+        submit,
     },
     web::{context::Ctx, forms::FormErrors, i18n},
 };
@@ -158,7 +159,7 @@ pub async fn answer_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
     if submit::already_taken(db, &ctx.state.keys, survey.id, &guards).await? {
         return notice(&ctx, StatusCode::OK, &survey, &round, Notice::Already);
     }
-    let all = queries::questions(db, survey.id).await?;
+    let all = questions_for_answering(db, &survey).await?;
     AnswerPage {
         survey: &survey,
         round: &round,

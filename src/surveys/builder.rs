@@ -146,6 +146,7 @@ pub async fn create_survey(
         paper_return_by: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        definition_version: Set(0),
     }
     .insert(db)
     .await?;

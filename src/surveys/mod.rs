@@ -3,7 +3,7 @@
 //!
 //! One file per use case, each with its handlers and the service functions only it uses:
 //! building (`builder`, `questions`, `question_order`, `lifecycle`), answering (`answering` holds
-//! the rules, `answer` the pages, `submit` the write), `paper` entry and `print`, access `codes`,
+//! the rules, `answer` the pages, `submit` the write, `question_cache` the questions they read), `paper` entry and `print`, access `codes`,
 //! `results` and `export`, the `free_text` release queue, and what other slices read (`goals`,
 //! `marks`, `queries`).
 
@@ -24,6 +24,7 @@ pub mod model;
 pub mod paper;
 pub mod print;
 pub mod queries;
+pub mod question_cache;
 pub mod question_form;
 pub mod question_order;
 pub mod questions;
@@ -31,4 +32,4 @@ pub mod result_views;
 pub mod results;
 pub mod screening;
 pub mod submit;
-pub mod suppression; // TEMPORARY: old paths for other slices until the merge (see service.rs)
+pub mod suppression;

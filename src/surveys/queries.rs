@@ -8,8 +8,9 @@ use entity::{
     rounds, survey_options, survey_question_goals, survey_questions, survey_responses, surveys,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+    sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -24,16 +25,32 @@ pub async fn find(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<surveys:
     surveys::Entity::find_by_id(id).one(db).await
 }
 
-/// A survey with its round.
+/// A survey with its round (one query: answering reads it on every request).
 pub async fn find_with_round(
     db: &impl ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<(surveys::Model, rounds::Model)>, DbErr> {
-    let Some(survey) = find(db, id).await? else {
-        return Ok(None);
-    };
-    let round = rounds::Entity::find_by_id(survey.round_id).one(db).await?;
-    Ok(round.map(|r| (survey, r)))
+    Ok(surveys::Entity::find_by_id(id)
+        .select_also(rounds::Entity)
+        .join(JoinType::InnerJoin, round_rel())
+        .one(db)
+        .await?
+        .and_then(|(survey, round)| round.map(|r| (survey, r))))
+}
+
+/// Raises the survey's definition counter, so that answering, which keeps the questions in
+/// memory under it (`question_cache.rs`), reloads them. Call it after every change to a survey's
+/// questions, options or question goals, in the same transaction.
+pub async fn definition_changed(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<(), DbErr> {
+    surveys::Entity::update_many()
+        .col_expr(
+            surveys::Column::DefinitionVersion,
+            Expr::col(surveys::Column::DefinitionVersion).add(1),
+        )
+        .filter(surveys::Column::Id.eq(survey_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 pub async fn find_question(

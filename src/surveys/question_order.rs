@@ -63,6 +63,7 @@ pub async fn move_question(
             .exec(db)
             .await?;
     }
+    queries::definition_changed(db, q.survey_id).await?;
     audit::record(
         db,
         now,
@@ -102,6 +103,7 @@ pub async fn delete_question(
     survey_questions::Entity::delete_by_id(q.model.id)
         .exec(db)
         .await?;
+    queries::definition_changed(db, q.model.survey_id).await?;
     audit::record(
         db,
         now,

@@ -148,6 +148,7 @@ pub async fn add_question(
         .await?;
     insert_options(db, id, &input.options, 0).await?;
     replace_goals(db, id, &input.goal_ids).await?;
+    queries::definition_changed(db, survey.id).await?;
     audit::record(
         db,
         now,
@@ -253,6 +254,7 @@ pub async fn update_question(
     model.update(db).await?;
     save_options(db, q, &input.options).await?;
     replace_goals(db, q.model.id, &input.goal_ids).await?;
+    queries::definition_changed(db, q.model.survey_id).await?;
     audit::record(
         db,
         now,

@@ -25,7 +25,7 @@ use crate::{
         codes::{code_hash, code_usable, normalize_code},
         lookup::{Notice, notice, public_survey},
         model::{Access, Channel, TextStatus},
-        queries,
+        question_cache::questions_for_answering,
         screening::personal_data_hints,
     },
     web::{
@@ -161,7 +161,7 @@ pub async fn answer(
     let posted = Posted::from_pairs(form.0);
     let raw = &posted.answers;
     let db = &ctx.state.db;
-    let all = queries::questions(db, survey.id).await?;
+    let all = questions_for_answering(db, &survey).await?;
     let page_count = shown_pages(&all, raw).len();
     let page = posted.page.min(page_count.saturating_sub(1));
     let code = normalize_code(raw.first("access_code"));
@@ -213,8 +213,7 @@ pub async fn answer(
 }
 
 /// One short write, committed together with others arriving at the same time (group commit).
-/// The rate-limit hit counts even when the response is refused, so the response gets a savepoint
-/// of its own.
+/// The rate-limit hit counts even when the response is refused.
 async fn submit_online(
     ctx: &Ctx,
     survey_id: Uuid,
@@ -235,23 +234,22 @@ async fn submit_online(
                 if !rate_limit::hit(txn, &keys, limit, &client_ip, now.timestamp()).await? {
                     return Ok(None);
                 }
+                let (answers, online) = (&answers, Channel::Online);
+                // With one guard a refusal comes before anything is written, so only several
+                // guards (a person and a code) need a savepoint to undo the first mark.
+                if guards.len() < 2 {
+                    let outcome = submit(txn, &keys, survey_id, answers, online, &guards, today);
+                    return Ok::<_, AppError>(Some(outcome.await?));
+                }
                 let attempt = txn.begin().await?;
-                let outcome = submit(
-                    &attempt,
-                    &keys,
-                    survey_id,
-                    &answers,
-                    Channel::Online,
-                    &guards,
-                    today,
-                )
-                .await?;
+                let outcome =
+                    submit(&attempt, &keys, survey_id, answers, online, &guards, today).await?;
                 if outcome == Submitted::Stored {
                     attempt.commit().await?;
                 } else {
                     attempt.rollback().await?;
                 }
-                Ok::<_, AppError>(Some(outcome))
+                Ok(Some(outcome))
             })
         })
         .await?;

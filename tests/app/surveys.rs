@@ -1412,6 +1412,91 @@ async fn once_a_survey_has_answers_only_the_wording_may_change() -> TestResult {
     Ok(())
 }
 
+/// Answering keeps a survey's questions in memory: every edit a coordinator makes while the
+/// survey is open (wording, a new question, the order, a deletion) must reach the next form and
+/// the check of the next answer at once.
+#[tokio::test]
+async fn every_edit_to_an_open_survey_reaches_the_next_form_and_the_next_check() -> TestResult {
+    let mut app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "estadt").await;
+    let staff = app.client.clone();
+    let form = format!("/surveys/{}", f.survey);
+    app.client = new_client();
+    assert!(
+        app.get(&form)
+            .await
+            .body
+            .contains("Wie kommen Sie zur Arbeit?")
+    );
+
+    app.client = staff.clone();
+    let edit = format!("/manage/questions/{}", qs[0].model.id);
+    let goal = f.goal.to_string();
+    let res = app
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("kind", "single"),
+                ("prompt", "Wie kommen Sie meistens zur Arbeit?"),
+                ("required", "on"),
+                ("options", "Bus\nRad\nAuto\nZu Fuß"),
+                ("goal_ids", goal.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Haben Sie einen Führerschein?"),
+            ("required", "on"),
+            ("options", "Ja\nNein"),
+        ],
+    )
+    .await;
+    let licence = &qs[2];
+
+    app.client = new_client();
+    let page = app.get(&form).await.body;
+    assert!(
+        page.contains("Wie kommen Sie meistens zur Arbeit?"),
+        "{page}"
+    );
+    assert!(page.contains("Haben Sie einen Führerschein?"), "{page}");
+    let first = [(name(&qs[0]), opt(&qs[0], 0))];
+    let mut only_first = first.to_vec();
+    only_first.push(("action".into(), "submit".into()));
+    let res = post(&app, &f, &only_first).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 0);
+
+    app.client = staff.clone();
+    let moved = format!("/manage/questions/{}/move", licence.model.id);
+    let res = app.submit(&f.manage, &moved, &[("direction", "up")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.client = new_client();
+    let page = app.get(&form).await.body;
+    let at = |text: &str| page.find(text).unwrap_or(usize::MAX);
+    assert!(
+        at("Haben Sie einen Führerschein?") < at("In welchem Stadtteil wohnen Sie?"),
+        "the moved question comes first now: {page}"
+    );
+
+    app.client = staff.clone();
+    let deleted = format!("/manage/questions/{}/delete", licence.model.id);
+    let res = app.submit(&f.manage, &deleted, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    app.client = new_client();
+    assert!(!app.get(&form).await.body.contains("Führerschein"));
+    let res = post(&app, &f, &only_first).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(response_count(&app.state.db, f.survey).await?, 1);
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_round_page_lists_the_survey_and_the_goal_page_shows_its_published_results()
 -> TestResult {
