@@ -17,7 +17,7 @@ use crate::{
     identity::CurrentUser,
     strategy::{
         forms::{FieldForm, FieldInput, GoalForm, MoveForm},
-        model::{self, Direction, FieldInStrategy, ensure_coordinates, log, neighbour, renumber},
+        model::{self, Change, Direction, FieldInStrategy, Placed, ensure_coordinates, move_among},
         strategies::{load_strategy, refuse_new_field},
         views::{Crumb, Editing},
     },
@@ -54,16 +54,9 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "strategy": strategy.title, "after": field_json(&created) });
-    log(
-        db,
-        now,
-        actor,
-        strategy.municipality_id,
-        "field_of_action.created",
-        ("field_of_action", created.id),
-        summary,
-    )
-    .await?;
+    Change::new("field_of_action", actor, strategy.municipality_id, now)
+        .record(db, "created", created.id, summary)
+        .await?;
     Ok(created)
 }
 
@@ -80,16 +73,9 @@ async fn update(
     active.description = Set(input.description);
     let after = active.update(db).await?;
     let summary = json!({ "before": field_json(before), "after": field_json(&after) });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "field_of_action.updated",
-        ("field_of_action", after.id),
-        summary,
-    )
-    .await?;
+    Change::new("field_of_action", actor, at.strategy.municipality_id, now)
+        .record(db, "updated", after.id, summary)
+        .await?;
     Ok(after)
 }
 
@@ -101,43 +87,28 @@ async fn move_within(
     direction: Direction,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let field = &at.field;
     let siblings = fields_of_action::Entity::find()
-        .filter(fields_of_action::Column::StrategyId.eq(field.strategy_id))
+        .filter(fields_of_action::Column::StrategyId.eq(at.field.strategy_id))
         .order_by_asc(fields_of_action::Column::Position)
         .order_by_asc(fields_of_action::Column::CreatedAt)
         .all(db)
         .await?;
-    let Some((index, other)) = neighbour(&siblings, |f| f.id == field.id, direction) else {
-        return Ok(false);
-    };
-    // Positions are renumbered in list order, so ties from earlier data cannot block a move.
-    let mut order: Vec<&fields_of_action::Model> = siblings.iter().collect();
-    order.swap(index, other);
-    let rows: Vec<(Uuid, i32)> = order.iter().map(|f| (f.id, f.position)).collect();
-    renumber::<fields_of_action::Entity>(
-        db,
-        &rows,
+    let order = siblings
+        .iter()
+        .map(|f| Placed {
+            id: f.id,
+            position: f.position,
+            title: &f.title,
+            same_group: true,
+        })
+        .collect();
+    let columns = (
         fields_of_action::Column::Id,
         fields_of_action::Column::Position,
-    )
-    .await?;
-    let summary = json!({
-        "title": field.title,
-        "before": { "position": index + 1 },
-        "after": { "position": other + 1 },
-    });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "field_of_action.moved",
-        ("field_of_action", field.id),
-        summary,
-    )
-    .await?;
-    Ok(true)
+    );
+    let change = Change::new("field_of_action", actor, at.strategy.municipality_id, now);
+    move_among::<fields_of_action::Entity>(db, &change, order, at.field.id, direction, columns)
+        .await
 }
 
 pub async fn create_field(

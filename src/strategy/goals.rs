@@ -19,8 +19,8 @@ use crate::{
         fields::{load_field, refuse_new_goal},
         forms::{GoalForm, GoalInput, MeasureForm, MoveForm},
         model::{
-            self, Direction, FieldInStrategy, GoalInStrategy, MeasureStatus, ensure_coordinates,
-            log, neighbour, renumber,
+            self, Change, Direction, FieldInStrategy, GoalInStrategy, MeasureStatus, Placed,
+            ensure_coordinates, move_among,
         },
         views::{Crumb, Editing, MeasureView, OptionView, measure_views, options},
     },
@@ -66,16 +66,9 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "field_of_action": at.field.title, "after": goal_json(&created) });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "goal.created",
-        ("goal", created.id),
-        summary,
-    )
-    .await?;
+    Change::new("goal", actor, at.strategy.municipality_id, now)
+        .record(db, "created", created.id, summary)
+        .await?;
     Ok(created)
 }
 
@@ -94,16 +87,9 @@ async fn update(
     active.updated_at = Set(now);
     let after = active.update(db).await?;
     let summary = json!({ "before": goal_json(before), "after": goal_json(&after) });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "goal.updated",
-        ("goal", after.id),
-        summary,
-    )
-    .await?;
+    Change::new("goal", actor, at.strategy.municipality_id, now)
+        .record(db, "updated", after.id, summary)
+        .await?;
     Ok(after)
 }
 
@@ -116,42 +102,20 @@ async fn move_within(
     direction: Direction,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let goal = &at.goal;
-    let all = model::goals_of_field(db, goal.field_of_action_id).await?;
-    let archived = goal.archived_at.is_some();
-    let same_kind: Vec<&goals::Model> = all
+    let archived = at.goal.archived_at.is_some();
+    let all = model::goals_of_field(db, at.goal.field_of_action_id).await?;
+    let order = all
         .iter()
-        .filter(|g| g.archived_at.is_some() == archived)
+        .map(|g| Placed {
+            id: g.id,
+            position: g.position,
+            title: &g.title,
+            same_group: g.archived_at.is_some() == archived,
+        })
         .collect();
-    let Some((index, other)) = neighbour(&same_kind, |g| g.id == goal.id, direction) else {
-        return Ok(false);
-    };
-    // Swap the two in the full list and renumber it, so ties cannot block a move.
-    let mut order: Vec<&goals::Model> = all.iter().collect();
-    let a = order.iter().position(|g| g.id == same_kind[index].id);
-    let b = order.iter().position(|g| g.id == same_kind[other].id);
-    let (Some(a), Some(b)) = (a, b) else {
-        return Ok(false);
-    };
-    order.swap(a, b);
-    let rows: Vec<(Uuid, i32)> = order.iter().map(|g| (g.id, g.position)).collect();
-    renumber::<goals::Entity>(db, &rows, goals::Column::Id, goals::Column::Position).await?;
-    let summary = json!({
-        "title": goal.title,
-        "before": { "position": index + 1 },
-        "after": { "position": other + 1 },
-    });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "goal.moved",
-        ("goal", goal.id),
-        summary,
-    )
-    .await?;
-    Ok(true)
+    let columns = (goals::Column::Id, goals::Column::Position);
+    let change = Change::new("goal", actor, at.strategy.municipality_id, now);
+    move_among::<goals::Entity>(db, &change, order, at.goal.id, direction, columns).await
 }
 
 /// Archives (`true`) or restores (`false`) a goal. Returns false when it already was so.
@@ -175,21 +139,10 @@ async fn set_goal_archived(
         "before": { "archived_at": before.archived_at.map(|t| t.to_rfc3339()) },
         "after": { "archived_at": after.archived_at.map(|t| t.to_rfc3339()) },
     });
-    let action = if archive {
-        "goal.archived"
-    } else {
-        "goal.restored"
-    };
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        action,
-        ("goal", after.id),
-        summary,
-    )
-    .await?;
+    let verb = if archive { "archived" } else { "restored" };
+    Change::new("goal", actor, at.strategy.municipality_id, now)
+        .record(db, verb, after.id, summary)
+        .await?;
     Ok(true)
 }
 

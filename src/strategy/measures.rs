@@ -18,8 +18,8 @@ use crate::{
         forms::{MeasureForm, MeasureInput, MoveForm},
         goals::{load_goal, measure_status_options, refuse_new_measure},
         model::{
-            self, Direction, GoalInStrategy, MeasureInStrategy, ensure_coordinates, log, neighbour,
-            renumber,
+            self, Change, Direction, GoalInStrategy, MeasureInStrategy, Placed, ensure_coordinates,
+            move_among,
         },
         views::{Crumb, OptionView},
     },
@@ -71,16 +71,9 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "goal": at.goal.title, "after": measure_json(&created) });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "measure.created",
-        ("measure", created.id),
-        summary,
-    )
-    .await?;
+    Change::new("measure", actor, at.strategy.municipality_id, now)
+        .record(db, "created", created.id, summary)
+        .await?;
     Ok(created)
 }
 
@@ -103,16 +96,9 @@ async fn update(
     active.updated_at = Set(now);
     let after = active.update(db).await?;
     let summary = json!({ "before": measure_json(before), "after": measure_json(&after) });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "measure.updated",
-        ("measure", after.id),
-        summary,
-    )
-    .await?;
+    Change::new("measure", actor, at.strategy.municipality_id, now)
+        .record(db, "updated", after.id, summary)
+        .await?;
     Ok(after)
 }
 
@@ -124,32 +110,19 @@ async fn move_within(
     direction: Direction,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let measure = &at.measure;
-    let siblings = model::measures_of(db, &[measure.goal_id]).await?;
-    let Some((index, other)) = neighbour(&siblings, |m| m.id == measure.id, direction) else {
-        return Ok(false);
-    };
-    let mut order: Vec<&measures::Model> = siblings.iter().collect();
-    order.swap(index, other);
-    let rows: Vec<(Uuid, i32)> = order.iter().map(|m| (m.id, m.position)).collect();
-    renumber::<measures::Entity>(db, &rows, measures::Column::Id, measures::Column::Position)
-        .await?;
-    let summary = json!({
-        "title": measure.title,
-        "before": { "position": index + 1 },
-        "after": { "position": other + 1 },
-    });
-    log(
-        db,
-        now,
-        actor,
-        at.strategy.municipality_id,
-        "measure.moved",
-        ("measure", measure.id),
-        summary,
-    )
-    .await?;
-    Ok(true)
+    let siblings = model::measures_of(db, &[at.measure.goal_id]).await?;
+    let order = siblings
+        .iter()
+        .map(|m| Placed {
+            id: m.id,
+            position: m.position,
+            title: &m.title,
+            same_group: true,
+        })
+        .collect();
+    let columns = (measures::Column::Id, measures::Column::Position);
+    let change = Change::new("measure", actor, at.strategy.municipality_id, now);
+    move_among::<measures::Entity>(db, &change, order, at.measure.id, direction, columns).await
 }
 
 pub async fn create_measure(

@@ -10,7 +10,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
@@ -302,33 +302,94 @@ pub fn ensure_coordinates(user: &CurrentUser, municipality_id: Uuid) -> AppResul
 
 // ---- shared by the editing use cases ----
 
-/// Records a staff change to the strategy of `municipality_id`.
-pub(super) async fn log(
+/// A staff change to the strategy of a municipality, as the audit log records it: `<kind>.<verb>`
+/// on the item of that kind (`strategy`, `field_of_action`, `goal`, `measure`).
+pub(super) struct Change {
+    pub now: DateTime<Utc>,
+    pub actor: Uuid,
+    pub municipality_id: Uuid,
+    pub kind: &'static str,
+}
+
+impl Change {
+    pub(super) fn new(
+        kind: &'static str,
+        actor: Uuid,
+        municipality_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            now,
+            actor,
+            municipality_id,
+            kind,
+        }
+    }
+
+    /// Records `<kind>.<verb>` of the item `id` with what changed.
+    pub(super) async fn record(
+        &self,
+        db: &impl ConnectionTrait,
+        verb: &str,
+        id: Uuid,
+        summary: Value,
+    ) -> Result<(), DbErr> {
+        audit::record(
+            db,
+            self.now,
+            Entry {
+                actor_id: Some(self.actor),
+                municipality_id: Some(self.municipality_id),
+                action: &format!("{}.{verb}", self.kind),
+                target_type: self.kind,
+                target_id: Some(id.to_string()),
+                summary,
+            },
+        )
+        .await
+    }
+}
+
+/// An item of a list the editors order: fields in a strategy, goals in a field, measures under a
+/// goal.
+pub(super) struct Placed<'a> {
+    pub id: Uuid,
+    pub position: i32,
+    pub title: &'a str,
+    /// Whether it moves among the item being moved (goals move among the goals that are, like
+    /// them, active or archived).
+    pub same_group: bool,
+}
+
+/// Moves the item `id` one place in `direction` among the items of `order` in its group, stores
+/// positions 1, 2, 3 … for the whole list in its new order (so ties from earlier data cannot
+/// block a move) and records `<kind>.moved`. Returns false at either end, where nothing happens.
+pub(super) async fn move_among<E: EntityTrait>(
     db: &impl ConnectionTrait,
-    now: DateTime<Utc>,
-    actor: Uuid,
-    municipality_id: Uuid,
-    action: &str,
-    target: (&str, Uuid),
-    summary: Value,
-) -> Result<(), DbErr> {
-    audit::record(
-        db,
-        now,
-        Entry {
-            actor_id: Some(actor),
-            municipality_id: Some(municipality_id),
-            action,
-            target_type: target.0,
-            target_id: Some(target.1.to_string()),
-            summary,
-        },
-    )
-    .await
+    change: &Change,
+    mut order: Vec<Placed<'_>>,
+    id: Uuid,
+    direction: Direction,
+    columns: (E::Column, E::Column),
+) -> Result<bool, DbErr> {
+    let group: Vec<usize> = (0..order.len()).filter(|&i| order[i].same_group).collect();
+    let Some((index, other)) = neighbour(&group, |&i| order[i].id == id, direction) else {
+        return Ok(false);
+    };
+    let summary = json!({
+        "title": order[group[index]].title,
+        "before": { "position": index + 1 },
+        "after": { "position": other + 1 },
+    });
+    order.swap(group[index], group[other]);
+    let rows: Vec<(Uuid, i32)> = order.iter().map(|p| (p.id, p.position)).collect();
+    renumber::<E>(db, &rows, columns.0, columns.1).await?;
+    change.record(db, "moved", id, summary).await?;
+    Ok(true)
 }
 
 /// The index of the item `is_it` picks and of the neighbour it swaps with.
-pub(super) fn neighbour<T>(
+fn neighbour<T>(
     list: &[T],
     is_it: impl Fn(&T) -> bool,
     direction: Direction,
@@ -343,7 +404,7 @@ pub(super) fn neighbour<T>(
 
 /// Stores positions 1, 2, 3 … for `rows` (id, current position) in the given order, writing only
 /// the rows whose position changes.
-pub(super) async fn renumber<E: EntityTrait>(
+async fn renumber<E: EntityTrait>(
     db: &impl ConnectionTrait,
     rows: &[(Uuid, i32)],
     id: E::Column,

@@ -20,7 +20,7 @@ use crate::{
     identity::CurrentUser,
     strategy::{
         forms::{FieldForm, StrategyForm, StrategyInput},
-        model::{self, StrategyStatus, ensure_coordinates, log},
+        model::{self, Change, StrategyStatus, ensure_coordinates},
         views::{Editing, OptionView, options, period},
     },
     web::{
@@ -122,16 +122,9 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "after": strategy_json(&created) });
-    log(
-        db,
-        now,
-        actor,
-        municipality_id,
-        "strategy.created",
-        ("strategy", created.id),
-        summary,
-    )
-    .await?;
+    Change::new("strategy", actor, municipality_id, now)
+        .record(db, "created", created.id, summary)
+        .await?;
     Ok(created)
 }
 
@@ -151,16 +144,9 @@ async fn update(
     active.updated_at = Set(now);
     let after = active.update(db).await?;
     let summary = json!({ "before": strategy_json(&before), "after": strategy_json(&after) });
-    log(
-        db,
-        now,
-        actor,
-        after.municipality_id,
-        "strategy.updated",
-        ("strategy", after.id),
-        summary,
-    )
-    .await?;
+    Change::new("strategy", actor, after.municipality_id, now)
+        .record(db, "updated", after.id, summary)
+        .await?;
     Ok(after)
 }
 
