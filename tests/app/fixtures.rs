@@ -519,16 +519,9 @@ pub async fn new_workshop(
         ("food", "1"),
         ("interpreter_languages", "Arabisch, Türkisch"),
     ];
-    let all = overridden(extra, &base);
-    let form = format!("{}/workshops/new", round.round);
-    let res = app.submit(&form, &form, &all).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let manage = res.location.unwrap_or_default();
-    let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id = publish_workshop(app, &round.round, &overridden(extra, &base)).await;
     app.client = visitor;
-    Uuid::parse_str(manage.trim_start_matches("/manage/workshops/"))
-        .unwrap_or_else(|e| panic!("{manage}: {e}"))
+    id
 }
 
 /// Creates and publishes a workshop of `round` (a management path) `days` ahead as the
@@ -536,26 +529,27 @@ pub async fn new_workshop(
 pub async fn workshop(app: &TestApp, round: &str, title: &str, days: i64, capacity: &str) -> Uuid {
     let date = day(app, days);
     let deadline = day(app, days - 1);
+    let fields = [
+        ("title", title),
+        ("description", "Wir reden miteinander."),
+        ("date", &date),
+        ("starts_time", "18:00"),
+        ("ends_time", "20:00"),
+        ("deadline_on", &deadline),
+        ("address", "Rathaus\nMarktplatz 1"),
+        ("room", "Saal 2"),
+        ("transit", "Bus 12"),
+        ("capacity", capacity),
+        ("max_per_signup", "2"),
+    ];
+    publish_workshop(app, round, &fields).await
+}
+
+/// Fills in the new-workshop form of `round` (a management path) with `fields` and publishes the
+/// workshop, as whoever is signed in on `app.client`; returns its id.
+async fn publish_workshop(app: &TestApp, round: &str, fields: &[(&str, &str)]) -> Uuid {
     let form = format!("{round}/workshops/new");
-    let res = app
-        .submit(
-            &form,
-            &form,
-            &[
-                ("title", title),
-                ("description", "Wir reden miteinander."),
-                ("date", &date),
-                ("starts_time", "18:00"),
-                ("ends_time", "20:00"),
-                ("deadline_on", &deadline),
-                ("address", "Rathaus\nMarktplatz 1"),
-                ("room", "Saal 2"),
-                ("transit", "Bus 12"),
-                ("capacity", capacity),
-                ("max_per_signup", "2"),
-            ],
-        )
-        .await;
+    let res = app.submit(&form, &form, fields).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     let manage = res.location.unwrap_or_default();
     let res = app.submit(&manage, &format!("{manage}/publish"), &[]).await;
