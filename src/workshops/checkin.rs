@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{CONFIRMED, Decided, HELD, PUBLISHED, Refusal};
+use super::model::{Decided, Refusal, SignupStatus, Status};
 use super::sign_up::SignupForm;
 use super::signups::signups_page;
 use super::views::managed;
@@ -84,7 +84,7 @@ pub async fn record_check_in(
     by: CheckinBy,
     now: DateTime<Utc>,
 ) -> Result<Decided<workshop_signups::Model>, DbErr> {
-    if !matches!(workshop.status.as_str(), PUBLISHED | HELD) {
+    if !Status::any(&[Status::Published, Status::Held], &workshop.status) {
         return Ok(Err(Refusal::NotOpen));
     }
     let query = workshop_signups::Entity::find()
@@ -106,13 +106,13 @@ pub async fn record_check_in(
     let Some(signup) = signup else {
         return Ok(Err(Refusal::UnknownCode));
     };
-    if signup.status != CONFIRMED {
+    if !SignupStatus::Confirmed.is(&signup.status) {
         return Ok(Err(Refusal::NotConfirmed));
     }
     let result = workshop_signups::Entity::update_many()
         .col_expr(workshop_signups::Column::CheckedInAt, Expr::value(now))
         .filter(workshop_signups::Column::Id.eq(signup.id))
-        .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
         .filter(workshop_signups::Column::CheckedInAt.is_null())
         .exec(db)
         .await?;

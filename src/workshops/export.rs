@@ -8,7 +8,7 @@ use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::model::{CONFIRMED, WAITLISTED, active_signups};
+use super::model::{SignupStatus, active_signups};
 use super::signups::needs;
 use super::views::{details, managed};
 use crate::{
@@ -124,11 +124,13 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
     };
     let confirmed: Vec<Value> = list
         .iter()
-        .filter(|s| s.status == CONFIRMED)
+        .filter(|s| SignupStatus::Confirmed.is(&s.status))
         .map(row)
         .collect();
-    let waiting: Vec<&workshop_signups::Model> =
-        list.iter().filter(|s| s.status == WAITLISTED).collect();
+    let waiting: Vec<&workshop_signups::Model> = list
+        .iter()
+        .filter(|s| SignupStatus::Waitlisted.is(&s.status))
+        .collect();
     let (needs, languages) = needs(db, workshop.id).await?;
     let waiting_people: i64 = waiting.iter().map(|s| i64::from(s.people)).sum();
     let txn = crate::db::begin_write(db).await?;

@@ -13,9 +13,7 @@ use uuid::Uuid;
 
 use super::lifecycle::{DocumentationForm, Transition, allowed_goals};
 use super::mail::when;
-use super::model::{
-    CANCELLED, DRAFT, Decided, HELD, Refusal, find_for_update, goal_ids, occupancy, occupancy_of,
-};
+use super::model::{Decided, Refusal, Status, find_for_update, goal_ids, occupancy, occupancy_of};
 use super::views::{managed, managed_round, round_of, status_key};
 use super::workshop_form::{WorkshopForm, WorkshopInput};
 use crate::web::forms::CheckForm;
@@ -170,7 +168,7 @@ pub(super) async fn documentation_page(
                         .collect(),
                 },
             };
-            let goals: Vec<Value> = if w.status == HELD {
+            let goals: Vec<Value> = if Status::Held.is(&w.status) {
                 allowed_goals(ctx, w)
                     .await?
                     .iter()
@@ -189,13 +187,13 @@ pub(super) async fn documentation_page(
             json!({
                 "status": w.status,
                 "status_key": status_key(&w.status),
-                "public_href": (w.status != DRAFT).then(|| format!("/workshops/{}", w.id)),
+                "public_href": (!Status::Draft.is(&w.status)).then(|| format!("/workshops/{}", w.id)),
                 "signups_href": path("signups"),
                 "can_publish": Transition::Publish.allowed(w, now),
                 "can_cancel": Transition::Cancel.allowed(w, now),
                 "can_hold": Transition::Held.allowed(w, now),
-                "is_held": w.status == HELD,
-                "editable": !matches!(w.status.as_str(), CANCELLED | HELD),
+                "is_held": Status::Held.is(&w.status),
+                "editable": !Status::any(&[Status::Cancelled, Status::Held], &w.status),
                 "publish_action": path("publish"),
                 "cancel_action": path("cancel"),
                 "held_action": path("held"),
@@ -224,7 +222,7 @@ pub(super) async fn documentation_page(
             "action": action,
             "values": form,
             "lifecycle": lifecycle,
-            "editable": workshop.is_none_or(|w| !matches!(w.status.as_str(), CANCELLED | HELD)),
+            "editable": workshop.is_none_or(|w| !Status::any(&[Status::Cancelled, Status::Held], &w.status)),
             "errors": errors.view(ctx.lang),
         }),
     )
@@ -330,7 +328,7 @@ pub async fn create_workshop(
         sign_language: Set(input.sign_language),
         travel_costs: Set(input.travel_costs),
         food: Set(input.food),
-        status: Set(DRAFT.into()),
+        status: Set(Status::Draft.as_str().into()),
         documentation: Set(None),
         reminded_at: Set(None),
         personal_data_deleted_at: Set(None),
@@ -368,7 +366,7 @@ pub async fn update_workshop(
     input: &WorkshopInput,
     now: DateTime<Utc>,
 ) -> Result<Decided<()>, DbErr> {
-    if matches!(current.status.as_str(), CANCELLED | HELD) {
+    if Status::any(&[Status::Cancelled, Status::Held], &current.status) {
         return Ok(Err(Refusal::WrongState));
     }
     let occupied = occupancy_of(db, current.id).await?;

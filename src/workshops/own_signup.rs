@@ -9,10 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::model::{
-    CANCELLED, CONFIRMED, Decided, HELD, PUBLISHED, Refusal, WAITLISTED, find, find_for_update,
-    occupancy_of,
-};
+use super::model::{Decided, Refusal, SignupStatus, Status, find, find_for_update, occupancy_of};
 use super::sign_up::{SignupForm, SignupInput, SignupRules};
 use super::views::{details, signup_form_view};
 use super::waitlist::promote_waitlist;
@@ -68,10 +65,10 @@ async fn own_page(
     let workshop = find(&ctx.state.db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
-    let changeable = active && workshop.status == PUBLISHED;
+    let active = SignupStatus::is_active(&signup.status);
+    let changeable = active && Status::Published.is(&workshop.status);
     // Someone waiting without an e-mail address gets no message on moving up: she has to look.
-    let organiser_phone = if signup.status == WAITLISTED && signup.email.is_none() {
+    let organiser_phone = if SignupStatus::Waitlisted.is(&signup.status) && signup.email.is_none() {
         rounds_service::find(&ctx.state.db, workshop.round_id)
             .await?
             .map(|r| r.contact_phone)
@@ -92,13 +89,13 @@ async fn own_page(
             "link": ctx.state.settings.absolute_url(&format!("/signups/{token}")),
             "status": signup.status,
             "status_key": format!("signup-status-{}", signup.status),
-            "is_waitlisted": signup.status == WAITLISTED,
-            "is_cancelled": signup.status == CANCELLED,
+            "is_waitlisted": SignupStatus::Waitlisted.is(&signup.status),
+            "is_cancelled": SignupStatus::Cancelled.is(&signup.status),
             "people": signup.people,
             "has_email": signup.email.is_some(),
             "organiser_phone": organiser_phone,
             "changeable": changeable,
-            "cancellable": active && workshop.status != HELD,
+            "cancellable": active && !Status::Held.is(&workshop.status),
             "action": format!("/signups/{token}"),
             "cancel_href": format!("/signups/{token}/cancel"),
             "form": form,
@@ -159,8 +156,8 @@ pub async fn signup_cancel_form(ctx: Ctx, token: web::Path<String>) -> AppResult
     let workshop = find(db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
-    if !active || workshop.status == HELD {
+    let active = SignupStatus::is_active(&signup.status);
+    if !active || Status::Held.is(&workshop.status) {
         // Nothing (left) to cancel: the sign-up page says why.
         return Ok(see_other(&format!("/signups/{token}")));
     }
@@ -173,7 +170,7 @@ pub async fn signup_cancel_form(ctx: Ctx, token: web::Path<String>) -> AppResult
             "code": signup.code,
             "people": signup.people,
             "status_key": format!("signup-status-{}", signup.status),
-            "is_waitlisted": signup.status == WAITLISTED,
+            "is_waitlisted": SignupStatus::Waitlisted.is(&signup.status),
             "back_href": format!("/signups/{token}"),
             "cancel_action": format!("/signups/{token}/cancel"),
         }),
@@ -250,9 +247,9 @@ pub async fn change_signup(
     let workshop = find_for_update(db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match workshop.status.as_str() {
-        PUBLISHED => {}
-        CANCELLED => return Ok(Err(Refusal::Cancelled)),
+    match Status::parse(&workshop.status) {
+        Some(Status::Published) => {}
+        Some(Status::Cancelled) => return Ok(Err(Refusal::Cancelled)),
         _ => return Ok(Err(Refusal::NotOpen)),
     }
     // Read again under the lock: the sign-up may have been promoted or cancelled meanwhile.
@@ -260,10 +257,10 @@ pub async fn change_signup(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(current.status.as_str(), CONFIRMED | WAITLISTED) {
+    if !SignupStatus::is_active(&current.status) {
         return Ok(Err(Refusal::NotConfirmed));
     }
-    if current.status == CONFIRMED && input.people > current.people {
+    if SignupStatus::Confirmed.is(&current.status) && input.people > current.people {
         let occupied = occupancy_of(db, workshop.id).await?;
         if occupied.confirmed - i64::from(current.people) + i64::from(input.people)
             > i64::from(workshop.capacity)
@@ -283,7 +280,7 @@ pub async fn change_signup(
     model.note = Set(input.note.clone());
     model.updated_at = Set(now);
     model.update(db).await?;
-    if current.status == CONFIRMED && input.people < current.people {
+    if SignupStatus::Confirmed.is(&current.status) && input.people < current.people {
         promote_waitlist(db, state, &workshop, now).await?;
     }
     Ok(Ok(()))
@@ -299,21 +296,24 @@ pub async fn cancel_signup(
     let workshop = find_for_update(db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if workshop.status == HELD {
+    if Status::Held.is(&workshop.status) {
         return Ok(Err(Refusal::NotOpen));
     }
     let result = workshop_signups::Entity::update_many()
-        .col_expr(workshop_signups::Column::Status, CANCELLED.into())
+        .col_expr(
+            workshop_signups::Column::Status,
+            SignupStatus::Cancelled.as_str().into(),
+        )
         .col_expr(workshop_signups::Column::CancelledAt, Expr::value(now))
         .col_expr(workshop_signups::Column::UpdatedAt, Expr::value(now))
         .filter(workshop_signups::Column::Id.eq(signup.id))
-        .filter(workshop_signups::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+        .filter(workshop_signups::Column::Status.is_in(SignupStatus::ACTIVE))
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
         return Ok(Err(Refusal::NotConfirmed));
     }
-    if workshop.status == PUBLISHED {
+    if Status::Published.is(&workshop.status) {
         promote_waitlist(db, state, &workshop, now).await?;
     }
     Ok(Ok(()))

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::mail::when;
-use super::model::{BY_STAFF, CONFIRMED, HELD, PUBLISHED, Refusal, WAITLISTED, occupancy};
+use super::model::{Refusal, SignupStatus, Source, Status, occupancy};
 use super::sign_up::{Signer, SignupForm, SignupRules, store_signup};
 use super::views::{managed, signup_form_view, status_key};
 use crate::web::forms::CheckForm;
@@ -79,15 +79,15 @@ pub(super) async fn signups_page(
                 "interpreter": s.interpreter_language,
                 "step_free": s.step_free,
                 "note": s.note,
-                "by_staff": s.source == BY_STAFF,
+                "by_staff": Source::Staff.is(&s.source),
                 "status_key": format!("signup-status-{}", s.status),
                 "checked_in": s.checked_in_at.is_some(),
-                "can_check_in": s.status == CONFIRMED && s.checked_in_at.is_none()
-                    && matches!(workshop.status.as_str(), PUBLISHED | HELD),
-                "can_promote": s.status == WAITLISTED && workshop.status == PUBLISHED
+                "can_check_in": SignupStatus::Confirmed.is(&s.status) && s.checked_in_at.is_none()
+                    && Status::any(&[Status::Published, Status::Held], &workshop.status),
+                "can_promote": SignupStatus::Waitlisted.is(&s.status) && Status::Published.is(&workshop.status)
                     && i64::from(s.people) <= free,
-                "cancel_href": (matches!(s.status.as_str(), CONFIRMED | WAITLISTED)
-                    && workshop.status == PUBLISHED)
+                "cancel_href": (SignupStatus::is_active(&s.status)
+                    && Status::Published.is(&workshop.status))
                     .then(|| format!("{}?signup_id={}", path("cancel-signup"), s.id)),
                 "created_at": s.created_at.to_rfc3339(),
             })
@@ -105,7 +105,7 @@ pub(super) async fn signups_page(
                 "when": when(ctx.lang, tz, workshop),
                 "href": format!("/manage/workshops/{}", workshop.id),
                 "status_key": status_key(&workshop.status),
-                "is_published": workshop.status == PUBLISHED,
+                "is_published": Status::Published.is(&workshop.status),
             },
             "capacity": workshop.capacity,
             "confirmed": occupied.confirmed,
@@ -175,7 +175,7 @@ pub async fn add_signup(
             notifications::wake(&ctx.state);
             ctx.flash(
                 FlashKind::Success,
-                if created.signup.status == CONFIRMED {
+                if SignupStatus::Confirmed.is(&created.signup.status) {
                     "signup-added"
                 } else {
                     "signup-added-waitlist"
@@ -303,7 +303,7 @@ pub async fn needs(
             "without_contact",
         )
         .filter(workshop_signups::Column::WorkshopId.eq(workshop_id))
-        .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
         .into_model::<Needs>()
         .one(db)
         .await?
@@ -313,7 +313,7 @@ pub async fn needs(
         .column_as(workshop_signups::Column::InterpreterLanguage, "language")
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "signups")
         .filter(workshop_signups::Column::WorkshopId.eq(workshop_id))
-        .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
         .filter(workshop_signups::Column::InterpreterLanguage.is_not_null())
         .group_by(workshop_signups::Column::InterpreterLanguage)
         .order_by_asc(workshop_signups::Column::InterpreterLanguage)

@@ -6,7 +6,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::mail::when;
-use super::model::{CANCELLED, HELD, Occupancy, find};
+use super::model::{Occupancy, Status, find};
 use super::sign_up::SignupForm;
 use crate::{
     error::{AppError, AppResult},
@@ -100,8 +100,8 @@ pub(super) fn details(ctx: &Ctx, workshop: &workshops::Model) -> WorkshopView {
         },
         status: workshop.status.clone(),
         status_key: status_key(&workshop.status),
-        is_cancelled: workshop.status == CANCELLED,
-        is_held: workshop.status == HELD,
+        is_cancelled: Status::Cancelled.is(&workshop.status),
+        is_held: Status::Held.is(&workshop.status),
         href: format!("/workshops/{}", workshop.id),
         ics_href: format!("/workshops/{}/calendar.ics", workshop.id),
     }
