@@ -17,7 +17,7 @@ use crate::{
     },
 };
 
-use super::model::{WITHDRAWN, editable, find_idea, is_open};
+use super::model::{Status, editable, find_idea, is_open};
 use super::post::{IdeaForm, IdeaInput, IdeaRules, idea_form_page};
 use super::views::{idea_href, is_author, public_board, refused};
 
@@ -29,7 +29,7 @@ async fn own_idea(
     let (board, round) = public_board(ctx, board_id).await?;
     let idea = find_idea(&ctx.state.db, board.id, idea_id)
         .await?
-        .filter(|i| is_author(ctx.user.as_ref(), i) && i.status != WITHDRAWN)
+        .filter(|i| is_author(ctx.user.as_ref(), i) && !Status::Withdrawn.is(&i.status))
         .ok_or(AppError::NotFound)?;
     Ok((board, round, idea))
 }

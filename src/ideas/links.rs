@@ -21,7 +21,7 @@ use crate::{
 };
 
 use super::edit::{edit_idea, withdraw_idea};
-use super::model::{UNCONFIRMED, WITHDRAWN, editable, find_board, find_idea_by_id, is_open};
+use super::model::{Status, editable, find_board, find_idea_by_id, is_open};
 use super::post::{IdeaForm, IdeaRules, idea_form_at};
 use super::views::{closed, public_board, refused};
 use crate::web::signed_link::{RenewForm, expired_page};
@@ -126,7 +126,7 @@ pub async fn link_page(
         Linked::Expired => return link_expired(&ctx, &here),
         Linked::Invalid => return link_invalid(&ctx),
     };
-    if idea.status == WITHDRAWN {
+    if Status::Withdrawn.is(&idea.status) {
         return done(&ctx, "idea-withdrawn-link", "/");
     }
     if purpose == EDIT {
@@ -156,7 +156,7 @@ pub async fn link_page(
         )
         .await;
     }
-    if purpose == CONFIRM && idea.status != UNCONFIRMED {
+    if purpose == CONFIRM && !Status::Unconfirmed.is(&idea.status) {
         return done(
             &ctx,
             "idea-confirmed",
@@ -203,7 +203,7 @@ pub async fn link(
         .await?
         .ok_or(AppError::NotFound)?;
     // A board that closed while the mail waited takes no more ideas.
-    if idea.status == UNCONFIRMED {
+    if Status::Unconfirmed.is(&idea.status) {
         let round = crate::rounds::model::find(&txn, board.round_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -229,7 +229,7 @@ async fn edit_by_link(
     form: &IdeaForm,
     action: &str,
 ) -> AppResult<HttpResponse> {
-    if idea.status == WITHDRAWN {
+    if Status::Withdrawn.is(&idea.status) {
         return done(ctx, "idea-withdrawn-link", "/");
     }
     let (board, round) = public_board(ctx, idea.board_id).await?;
@@ -288,7 +288,7 @@ pub async fn confirm_idea(
     }
     let done = update
         .filter(ideas::Column::Id.eq(idea.id))
-        .filter(ideas::Column::Status.eq(UNCONFIRMED))
+        .filter(ideas::Column::Status.eq(Status::Unconfirmed.as_str()))
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)

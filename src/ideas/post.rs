@@ -29,7 +29,8 @@ use sea_orm::DbErr;
 
 use super::links::{CONFIRM, EDIT, WITHDRAW, link_path};
 use super::model::{
-    BODY_MAX, NAME_MAX, TITLE_MAX, UNCONFIRMED, categories, chars, districts, is_open, name_of,
+    BODY_MAX, NAME_MAX, OfficialStatus, Status, TITLE_MAX, categories, chars, districts, is_open,
+    name_of,
 };
 use super::views::{board_head, closed, idea_href, public_board, within_limits};
 
@@ -287,7 +288,7 @@ pub async fn post_idea(
     tracing::info!(idea = %idea.id, board = %board.id, "idea posted");
     let key = match idea.status.as_str() {
         _ if idea.code_only => "idea-posted-code",
-        UNCONFIRMED => "idea-posted-confirm",
+        s if Status::Unconfirmed.is(s) => "idea-posted-confirm",
         moderation::PENDING => "idea-posted-pending",
         _ => "idea-posted-published",
     };
@@ -341,7 +342,7 @@ pub async fn store_idea(
     now: DateTime<Utc>,
 ) -> Result<ideas::Model, AppError> {
     let status = match &author {
-        Author::Visitor { .. } => UNCONFIRMED,
+        Author::Visitor { .. } => Status::Unconfirmed.as_str(),
         Author::CodeOnly { .. } => moderation::PENDING,
         Author::User(_) if board.premoderated => moderation::PENDING,
         Author::User(_) => moderation::PUBLISHED,
@@ -384,7 +385,7 @@ pub async fn store_idea(
         ))),
         support_count: Set(0),
         comment_count: Set(0),
-        official_status: Set("new".into()),
+        official_status: Set(OfficialStatus::New.as_str().into()),
         official_answer: Set(None),
         official_goal_id: Set(None),
         official_measure_id: Set(None),

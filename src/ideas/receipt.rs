@@ -17,7 +17,7 @@ use crate::{
 };
 
 use super::edit::withdraw_idea;
-use super::model::{WITHDRAWN, find_by_receipt, normalize_code};
+use super::model::{Status, find_by_receipt, normalize_code};
 use super::views::{hidden_text, idea_href, status_view};
 
 #[derive(Debug, Default, Deserialize)]
@@ -56,7 +56,7 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
         match find_by_receipt(db, &code).await? {
             Some(idea) => {
                 let hidden = idea.status == moderation::HIDDEN;
-                let withdrawn = idea.status == WITHDRAWN;
+                let withdrawn = Status::Withdrawn.is(&idea.status);
                 found = json!({
                     "code_only": idea.code_only && !withdrawn,
                     "withdraw_href": (idea.code_only && !withdrawn)
@@ -90,7 +90,7 @@ async fn code_only_idea(ctx: &Ctx, raw: &str) -> AppResult<ideas::Model> {
     receipt_hit(ctx).await?;
     find_by_receipt(&ctx.state.db, &normalize_code(raw))
         .await?
-        .filter(|i| i.code_only && i.status != WITHDRAWN)
+        .filter(|i| i.code_only && !Status::Withdrawn.is(&i.status))
         .ok_or(AppError::NotFound)
 }
 
