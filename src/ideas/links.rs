@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, ideas};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
-use serde_json::json;
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -23,7 +23,7 @@ use crate::{
 use super::edit::{edit_idea, withdraw_idea};
 use super::model::{Status, editable, find_board, find_idea_by_id, is_open};
 use super::post::{IdeaForm, IdeaRules, idea_form_at};
-use super::views::{closed, public_board, refused};
+use super::views::{Notice, closed, link_invalid, public_board, refused};
 use crate::web::signed_link::{RenewForm, expired_page};
 
 pub const CONFIRM: &str = "confirm";
@@ -97,20 +97,26 @@ fn link_expired(ctx: &Ctx, path: &str) -> AppResult<HttpResponse> {
 }
 
 pub(super) fn done(ctx: &Ctx, key: &str, back: &str) -> AppResult<HttpResponse> {
+    let (heading, text) = (format!("{key}-title"), format!("{key}-text"));
     ctx.render(
         "ideas/link_done",
-        &format!("{key}-title"),
-        json!({ "heading": format!("{key}-title"), "text": format!("{key}-text"), "back_href": back }),
+        &heading,
+        Notice {
+            heading: &heading,
+            text: &text,
+            back_href: back,
+        },
     )
 }
 
-fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
-    ctx.render_status(
-        StatusCode::NOT_FOUND,
-        "ideas/link_done",
-        "idea-link-invalid-title",
-        json!({ "heading": "idea-link-invalid-title", "text": "idea-link-invalid-text", "back_href": "/" }),
-    )
+/// The page of `ideas/link_action`: what the link does (message keys), and its button.
+#[derive(Serialize)]
+struct LinkAction<'a> {
+    heading: String,
+    text: String,
+    button: String,
+    title: &'a str,
+    action: &'a str,
 }
 
 /// GET of a link from a mail: a page with a button, so mail scanners change nothing.
@@ -166,13 +172,13 @@ pub async fn link_page(
     ctx.render(
         "ideas/link_action",
         &format!("idea-{purpose}-title"),
-        json!({
-            "heading": format!("idea-{purpose}-title"),
-            "text": format!("idea-{purpose}-text"),
-            "button": format!("idea-{purpose}-button"),
-            "title": idea.title,
-            "action": here,
-        }),
+        LinkAction {
+            heading: format!("idea-{purpose}-title"),
+            text: format!("idea-{purpose}-text"),
+            button: format!("idea-{purpose}-button"),
+            title: &idea.title,
+            action: &here,
+        },
     )
 }
 

@@ -230,6 +230,20 @@ pub(super) struct Notice<'a> {
     pub back_href: &'a str,
 }
 
+/// The page of a link that was never valid (or whose idea is gone).
+pub(super) fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
+    ctx.render_status(
+        StatusCode::NOT_FOUND,
+        "ideas/link_done",
+        "idea-link-invalid-title",
+        Notice {
+            heading: "idea-link-invalid-title",
+            text: "idea-link-invalid-text",
+            back_href: "/",
+        },
+    )
+}
+
 pub(super) async fn closed(ctx: &Ctx, board: &idea_boards::Model) -> AppResult<HttpResponse> {
     ctx.render_status(
         StatusCode::CONFLICT,
