@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, ideas};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -23,7 +22,7 @@ use crate::{
 use super::edit::{edit_idea, withdraw_idea};
 use super::model::{Status, editable, find_board, find_idea_by_id, is_open};
 use super::post::{IdeaForm, IdeaRules, idea_form_at};
-use super::views::{Notice, closed, link_invalid, public_board, refused};
+use super::views::{LinkAction, Notice, closed, link_invalid, public_board, refused};
 use crate::web::signed_link::{RenewForm, expired_page};
 
 pub const CONFIRM: &str = "confirm";
@@ -109,16 +108,6 @@ pub(super) fn done(ctx: &Ctx, key: &str, back: &str) -> AppResult<HttpResponse> 
     )
 }
 
-/// The page of `ideas/link_action`: what the link does (message keys), and its button.
-#[derive(Serialize)]
-struct LinkAction<'a> {
-    heading: String,
-    text: String,
-    button: String,
-    title: &'a str,
-    action: &'a str,
-}
-
 /// GET of a link from a mail: a page with a button, so mail scanners change nothing.
 pub async fn link_page(
     ctx: Ctx,
@@ -178,6 +167,8 @@ pub async fn link_page(
             button: format!("idea-{purpose}-button"),
             title: &idea.title,
             action: &here,
+            code: None,
+            back_href: None,
         },
     )
 }

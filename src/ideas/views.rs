@@ -230,6 +230,21 @@ pub(super) struct Notice<'a> {
     pub back_href: &'a str,
 }
 
+/// The page of `ideas/link_action`: what the button does (message keys), on which idea; a
+/// receipt code and a way back where the page has them.
+#[derive(Serialize)]
+pub(super) struct LinkAction<'a> {
+    pub heading: String,
+    pub text: String,
+    pub button: String,
+    pub title: &'a str,
+    pub action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_href: Option<String>,
+}
+
 /// The page of a link that was never valid (or whose idea is gone).
 pub(super) fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
     ctx.render_status(
