@@ -21,7 +21,7 @@ use crate::{
 
 use super::edit::{edit_idea, withdraw_idea};
 use super::model::{Status, editable, find_board, find_idea_by_id, is_open};
-use super::post::{IdeaForm, IdeaRules, idea_form_at};
+use super::post::{IdeaForm, IdeaFormPage, IdeaRules};
 use super::views::{LinkAction, Notice, closed, link_invalid, public_board, refused};
 use crate::web::signed_link::{RenewForm, expired_page};
 
@@ -139,16 +139,11 @@ pub async fn link_page(
             contact: String::new(),
             notify: idea.notify.then(|| "1".into()),
         };
-        return idea_form_at(
-            &ctx,
-            &board,
-            &round,
-            Some(&idea),
-            &here,
-            &form,
-            &FormErrors::new(),
-            StatusCode::OK,
-        )
+        return IdeaFormPage {
+            action: here.clone(),
+            ..IdeaFormPage::new(&board, &round, Some(&idea), &form)
+        }
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
         .await;
     }
     if purpose == CONFIRM && !Status::Unconfirmed.is(&idea.status) {
@@ -237,16 +232,11 @@ async fn edit_by_link(
     let input = match form.check(&rules) {
         Ok(input) => input,
         Err(errors) => {
-            return idea_form_at(
-                ctx,
-                &board,
-                &round,
-                Some(idea),
-                action,
-                form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            return IdeaFormPage {
+                action: action.to_string(),
+                ..IdeaFormPage::new(&board, &round, Some(idea), form)
+            }
+            .render(ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         }
     };
