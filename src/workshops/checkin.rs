@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::model::{Decided, Refusal, SignupStatus, Status};
 use super::sign_up::SignupForm;
-use super::signups::signups_page;
+use super::signups::SignupsPage;
 use super::views::managed;
 use super::waitlist::normalize_code;
 use crate::{
@@ -56,16 +56,10 @@ pub async fn check_in(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("code", refusal.message_key());
-            signups_page(
-                &ctx,
-                &workshop,
-                0,
-                &SignupForm::blank(),
-                &form.code,
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
+            SignupsPage::new(&workshop, &SignupForm::blank())
+                .with_code(&form.code)
+                .render(&ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::mail::when;
 use super::model::{Occupancy, Status, find};
 use super::sign_up::SignupForm;
+use super::signups::LanguageCount;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
@@ -148,6 +149,25 @@ pub(super) fn signup_form_view<'a>(
         has_languages: !options.is_empty(),
         languages: options,
         submit,
+    }
+}
+
+/// How many confirmed sign-ups asked for an interpreter language.
+#[derive(Serialize)]
+pub(super) struct LanguageCountView {
+    language: String,
+    count: i64,
+}
+
+impl LanguageCountView {
+    pub fn list(counts: &[LanguageCount]) -> Vec<Self> {
+        counts
+            .iter()
+            .map(|l| LanguageCountView {
+                language: l.language.clone(),
+                count: l.signups,
+            })
+            .collect()
     }
 }
 
