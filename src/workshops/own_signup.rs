@@ -7,11 +7,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
     sea_query::Expr,
 };
-use serde_json::json;
+use serde::Serialize;
+use serde_json::Value;
 
 use super::model::{Decided, Refusal, SignupStatus, Status, find, find_for_update, occupancy_of};
 use super::sign_up::{SignupForm, SignupInput, SignupRules};
-use super::views::{details, signup_form_view};
+use super::views::{SignupFormView, WorkshopView, details, signup_form_view};
 use super::waitlist::promote_waitlist;
 use crate::web::forms::CheckForm;
 use crate::{
@@ -41,75 +42,112 @@ pub async fn signup_page(
         return link_invalid(&ctx);
     };
     let form = SignupForm::of(&signup);
-    own_page(
-        &ctx,
-        &token,
-        &signup,
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-        query.new.is_some(),
-    )
+    OwnPage {
+        token: &token,
+        signup: &signup,
+        values: &form,
+        new: query.new.is_some(),
+    }
+    .render(&ctx, &FormErrors::new(), StatusCode::OK)
     .await
 }
 
-async fn own_page(
-    ctx: &Ctx,
-    token: &str,
-    signup: &workshop_signups::Model,
-    values: &SignupForm,
-    errors: &FormErrors,
-    status: StatusCode,
+/// One's own sign-up page in one state: the sign-up behind the private link `token`, what was
+/// typed into its form, and whether it was just made (the page then says so).
+struct OwnPage<'a> {
+    token: &'a str,
+    signup: &'a workshop_signups::Model,
+    values: &'a SignupForm,
     new: bool,
-) -> AppResult<HttpResponse> {
-    let workshop = find(&ctx.state.db, signup.workshop_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let active = SignupStatus::is_active(&signup.status);
-    let changeable = active && Status::Published.is(&workshop.status);
-    // Someone waiting without an e-mail address gets no message on moving up: she has to look.
-    let organiser_phone = if SignupStatus::Waitlisted.is(&signup.status) && signup.email.is_none() {
-        rounds_service::find(&ctx.state.db, workshop.round_id)
-            .await?
-            .map(|r| r.contact_phone)
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let form = signup_form_view(&workshop, values, "signup-save");
-    ctx.render_about(
-        status,
-        "workshops/signup",
-        "signup-page-title",
-        &workshop.title,
-        json!({
-            "workshop": details(ctx, &workshop),
-            "new": new,
-            "code": signup.code,
-            "link": ctx.state.settings.absolute_url(&format!("/signups/{token}")),
-            "status": signup.status,
-            "status_key": format!("signup-status-{}", signup.status),
-            "is_waitlisted": SignupStatus::Waitlisted.is(&signup.status),
-            "is_cancelled": SignupStatus::Cancelled.is(&signup.status),
-            "people": signup.people,
-            "has_email": signup.email.is_some(),
-            "organiser_phone": organiser_phone,
-            "changeable": changeable,
-            "cancellable": active && !Status::Held.is(&workshop.status),
-            "action": format!("/signups/{token}"),
-            "cancel_href": format!("/signups/{token}/cancel"),
-            "form": form,
-            "errors": errors.view(ctx.lang),
-        }),
-    )
 }
+
+#[derive(Serialize)]
+struct OwnView<'a> {
+    workshop: WorkshopView,
+    new: bool,
+    code: &'a str,
+    link: String,
+    status: &'a str,
+    status_key: String,
+    is_waitlisted: bool,
+    is_cancelled: bool,
+    people: i32,
+    has_email: bool,
+    organiser_phone: String,
+    changeable: bool,
+    cancellable: bool,
+    action: String,
+    cancel_href: String,
+    form: SignupFormView<'a>,
+    errors: Value,
+}
+
+impl OwnPage<'_> {
+    /// Renders the page with `status` (422 or 409 when `errors` say why a change was refused).
+    async fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (token, signup) = (self.token, self.signup);
+        let workshop = find(&ctx.state.db, signup.workshop_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let active = SignupStatus::is_active(&signup.status);
+        // Someone waiting without an e-mail address gets no message on moving up: she has to
+        // look.
+        let organiser_phone =
+            if SignupStatus::Waitlisted.is(&signup.status) && signup.email.is_none() {
+                rounds_service::find(&ctx.state.db, workshop.round_id)
+                    .await?
+                    .map(|r| r.contact_phone)
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+        let view = OwnView {
+            workshop: details(ctx, &workshop),
+            new: self.new,
+            code: &signup.code,
+            link: ctx
+                .state
+                .settings
+                .absolute_url(&format!("/signups/{token}")),
+            status: &signup.status,
+            status_key: format!("signup-status-{}", signup.status),
+            is_waitlisted: SignupStatus::Waitlisted.is(&signup.status),
+            is_cancelled: SignupStatus::Cancelled.is(&signup.status),
+            people: signup.people,
+            has_email: signup.email.is_some(),
+            organiser_phone,
+            changeable: active && Status::Published.is(&workshop.status),
+            cancellable: active && !Status::Held.is(&workshop.status),
+            action: format!("/signups/{token}"),
+            cancel_href: format!("/signups/{token}/cancel"),
+            form: signup_form_view(&workshop, self.values, "signup-save"),
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_about(
+            status,
+            "workshops/signup",
+            "signup-page-title",
+            &workshop.title,
+            view,
+        )
+    }
+}
+
+/// The page of a private link that leads nowhere (it has no data to show).
+#[derive(Serialize)]
+struct NoSignup {}
 
 fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
     ctx.render_status(
         StatusCode::NOT_FOUND,
         "workshops/link_invalid",
         "signup-link-invalid-title",
-        json!({}),
+        NoSignup {},
     )
 }
 
@@ -129,15 +167,13 @@ pub async fn signup_change(
     let input = match form.check(&SignupRules::of(&workshop)) {
         Ok(input) => input,
         Err(errors) => {
-            return own_page(
-                &ctx,
-                &token,
-                &signup,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                false,
-            )
+            return OwnPage {
+                token: &token,
+                signup: &signup,
+                values: &form,
+                new: false,
+            }
+            .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         }
     };
@@ -164,17 +200,30 @@ pub async fn signup_cancel_form(ctx: Ctx, token: web::Path<String>) -> AppResult
     ctx.render(
         "workshops/signup_cancel",
         "signup-cancel-confirm-title",
-        json!({
-            "workshop": details(&ctx, &workshop),
-            "name": signup.name,
-            "code": signup.code,
-            "people": signup.people,
-            "status_key": format!("signup-status-{}", signup.status),
-            "is_waitlisted": SignupStatus::Waitlisted.is(&signup.status),
-            "back_href": format!("/signups/{token}"),
-            "cancel_action": format!("/signups/{token}/cancel"),
-        }),
+        CancelView {
+            workshop: details(&ctx, &workshop),
+            name: &signup.name,
+            code: &signup.code,
+            people: signup.people,
+            status_key: format!("signup-status-{}", signup.status),
+            is_waitlisted: SignupStatus::Waitlisted.is(&signup.status),
+            back_href: format!("/signups/{token}"),
+            cancel_action: format!("/signups/{token}/cancel"),
+        },
     )
+}
+
+/// What would be cancelled, before the button that does it.
+#[derive(Serialize)]
+struct CancelView<'a> {
+    workshop: WorkshopView,
+    name: &'a Option<String>,
+    code: &'a str,
+    people: i32,
+    status_key: String,
+    is_waitlisted: bool,
+    back_href: String,
+    cancel_action: String,
 }
 
 pub async fn signup_cancel(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
@@ -210,15 +259,13 @@ async fn own_result(
                 .ok_or(AppError::NotFound)?;
             let mut errors = FormErrors::new();
             errors.add("signup", refusal.message_key());
-            own_page(
-                &ctx,
+            OwnPage {
                 token,
-                &signup,
-                form,
-                &errors,
-                StatusCode::CONFLICT,
-                false,
-            )
+                signup: &signup,
+                values: form,
+                new: false,
+            }
+            .render(&ctx, &errors, StatusCode::CONFLICT)
             .await
         }
     }
