@@ -12,7 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::mail::notify;
-use super::manage::{documentation_page, form_page};
+use super::manage::WorkshopPage;
 use super::model::{Decided, Refusal, SignupStatus, Status, TEXT_MAX, find_for_update, goal_ids};
 use super::views::{managed, round_of};
 use super::workshop_form::WorkshopForm;
@@ -118,15 +118,9 @@ async fn refused(
     let form = WorkshopForm::of(workshop, ctx.state.settings.time_zone);
     let mut errors = FormErrors::new();
     errors.add("lifecycle", refusal.message_key());
-    form_page(
-        ctx,
-        &round,
-        Some(workshop),
-        &form,
-        &errors,
-        StatusCode::CONFLICT,
-    )
-    .await
+    WorkshopPage::new(&round, Some(workshop), &form)
+        .render(ctx, &errors, StatusCode::CONFLICT)
+        .await
 }
 
 /// The goals a held workshop may name: the strategy's active goals and those already named.
@@ -160,16 +154,10 @@ pub async fn document(
     let input = match checked {
         Ok(input) => input,
         Err(errors) => {
-            return documentation_page(
-                &ctx,
-                &round,
-                Some(&workshop),
-                &values,
-                Some(&form),
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return WorkshopPage::new(&round, Some(&workshop), &values)
+                .with_documentation(&form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -195,16 +183,10 @@ pub async fn document(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("documentation", refusal.message_key());
-            documentation_page(
-                &ctx,
-                &round,
-                Some(&workshop),
-                &values,
-                Some(&form),
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
+            WorkshopPage::new(&round, Some(&workshop), &values)
+                .with_documentation(&form)
+                .render(&ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }

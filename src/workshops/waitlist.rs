@@ -7,7 +7,7 @@ use entity::{workshop_signups, workshops};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -89,24 +89,50 @@ pub async fn cancel_signup_form(
     ctx.render(
         "workshops/manage_cancel",
         "manage-cancel-title",
-        json!({
-            "workshop": {
-                "title": workshop.title,
-                "when": when(ctx.lang, ctx.state.settings.time_zone, &workshop),
+        StaffCancelView {
+            workshop: CancelledWorkshop {
+                title: &workshop.title,
+                when: when(ctx.lang, ctx.state.settings.time_zone, &workshop),
             },
-            "signup": {
-                "id": signup.id,
-                "name": signup.name,
-                "code": signup.code,
-                "people": signup.people,
-                "status_key": format!("signup-status-{}", signup.status),
-                "has_email": signup.email.is_some(),
-                "waitlisted": SignupStatus::Waitlisted.is(&signup.status),
+            signup: CancelledSignup {
+                id: signup.id,
+                name: &signup.name,
+                code: &signup.code,
+                people: signup.people,
+                status_key: format!("signup-status-{}", signup.status),
+                has_email: signup.email.is_some(),
+                waitlisted: SignupStatus::Waitlisted.is(&signup.status),
             },
-            "action": format!("/manage/workshops/{}/cancel-signup", workshop.id),
-            "back_href": list,
-        }),
+            action: format!("/manage/workshops/{}/cancel-signup", workshop.id),
+            back_href: list,
+        },
     )
+}
+
+/// What staff are about to cancel, before the button that does it.
+#[derive(Serialize)]
+struct StaffCancelView<'a> {
+    workshop: CancelledWorkshop<'a>,
+    signup: CancelledSignup<'a>,
+    action: String,
+    back_href: String,
+}
+
+#[derive(Serialize)]
+struct CancelledWorkshop<'a> {
+    title: &'a str,
+    when: String,
+}
+
+#[derive(Serialize)]
+struct CancelledSignup<'a> {
+    id: Uuid,
+    name: &'a Option<String>,
+    code: &'a str,
+    people: i32,
+    status_key: String,
+    has_email: bool,
+    waitlisted: bool,
 }
 
 /// `POST …/cancel-signup`: staff cancel the sign-up; the waitlist moves up as after a
