@@ -60,7 +60,7 @@ impl CheckForm for AnswerForm {
         let answer = multiline(&self.answer);
         if chars(&answer) > BODY_MAX {
             errors.add("answer", "answer-error-long");
-        } else if answer.is_empty() && status.is_some_and(OfficialStatus::needs_answer) {
+        } else if answer.is_empty() && status.is_none_or(OfficialStatus::needs_answer) {
             let key = if status == Some(OfficialStatus::Rejected) {
                 "answer-error-reason"
             } else {
