@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -25,8 +25,8 @@ use crate::{
     },
 };
 
-use super::model::{BODY_MAX, OFFICIAL, UNCONFIRMED, WITHDRAWN, chars, find_idea_by_id};
-use super::views::idea_href;
+use super::model::{BODY_MAX, OfficialStatus, Status, chars, find_idea_by_id};
+use super::views::{SelectOption, idea_href};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct AnswerForm {
@@ -53,15 +53,15 @@ impl CheckForm for AnswerForm {
     fn check(&self, rules: &AnswerRules) -> Result<AnswerInput, FormErrors> {
         let (goals, measures) = (&rules.goals, &rules.measures);
         let mut errors = FormErrors::new();
-        let status = self.official_status.as_str();
-        if !OFFICIAL.contains(&status) {
+        let status = OfficialStatus::parse(&self.official_status);
+        if status.is_none() {
             errors.add("official_status", "answer-error-status");
         }
         let answer = multiline(&self.answer);
         if chars(&answer) > BODY_MAX {
             errors.add("answer", "answer-error-long");
-        } else if answer.is_empty() && !matches!(status, "new" | "review") {
-            let key = if status == "rejected" {
+        } else if answer.is_empty() && status.is_none_or(OfficialStatus::needs_answer) {
+            let key = if status == Some(OfficialStatus::Rejected) {
                 "answer-error-reason"
             } else {
                 "answer-error-missing"
@@ -87,14 +87,14 @@ impl CheckForm for AnswerForm {
             }
             None => measure.map(|(_, g)| g),
         };
-        if matches!(status, "adopted" | "partly" | "implemented") && goal.is_none() {
+        if status.is_some_and(OfficialStatus::is_adopted) && goal.is_none() {
             errors.add("goal_id", "answer-error-link");
         }
-        if !errors.is_empty() {
+        let Some(status) = status.filter(|_| errors.is_empty()) else {
             return Err(errors);
-        }
+        };
         Ok(AnswerInput {
-            status: status.to_string(),
+            status,
             answer,
             goal_id: goal,
             measure_id: measure.map(|(m, _)| m),
@@ -103,7 +103,7 @@ impl CheckForm for AnswerForm {
 }
 
 pub struct AnswerInput {
-    pub status: String,
+    pub status: OfficialStatus,
     pub answer: String,
     pub goal_id: Option<Uuid>,
     pub measure_id: Option<Uuid>,
@@ -114,7 +114,9 @@ async fn answered_idea(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, ideas::Mo
     let idea = find_idea_by_id(&ctx.state.db, id)
         .await?
         .filter(|i| {
-            user.coordinates(i.municipality_id) && i.status != WITHDRAWN && i.status != UNCONFIRMED
+            user.coordinates(i.municipality_id)
+                && !Status::Withdrawn.is(&i.status)
+                && !Status::Unconfirmed.is(&i.status)
         })
         .ok_or(AppError::NotFound)?;
     Ok((user, idea))
@@ -142,33 +144,77 @@ async fn answer_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (goals, measures) = answer_choices(ctx, idea).await?;
-    let mut goal_options = vec![
-        json!({ "value": "", "text": ctx.t("answer-no-goal"), "selected": form.goal_id.is_empty() }),
-    ];
-    goal_options.extend(goals.iter().map(
-        |g| json!({ "value": g.id, "text": g.title, "selected": form.goal_id == g.id.to_string() }),
-    ));
-    let mut measure_options = vec![
-        json!({ "value": "", "text": ctx.t("answer-no-measure"), "selected": form.measure_id.is_empty() }),
-    ];
-    measure_options.extend(measures.iter().map(|m| json!({ "value": m.id, "text": m.title, "selected": form.measure_id == m.id.to_string() })));
+    let mut goal_options = vec![SelectOption::none(
+        ctx.t("answer-no-goal"),
+        form.goal_id.is_empty(),
+    )];
+    goal_options.extend(
+        goals
+            .iter()
+            .map(|g| SelectOption::of(g.id, &g.title, &form.goal_id)),
+    );
+    let mut measure_options = vec![SelectOption::none(
+        ctx.t("answer-no-measure"),
+        form.measure_id.is_empty(),
+    )];
+    measure_options.extend(
+        measures
+            .iter()
+            .map(|m| SelectOption::of(m.id, &m.title, &form.measure_id)),
+    );
     ctx.render_about(
         status,
         "ideas/answer",
         "answer-title",
         &idea.title,
-        json!({
-            "idea": { "title": idea.title, "body": idea.body, "href": idea_href(idea), "supports": idea.support_count },
-            "action": format!("/manage/ideas/{}/answer", idea.id),
-            "statuses": OFFICIAL.iter().map(|s| json!({
-                "value": s, "label": ctx.t(&format!("idea-official-{s}")), "checked": form.official_status == *s,
-            })).collect::<Vec<_>>(),
-            "goals": goal_options,
-            "measures": measure_options,
-            "values": form,
-            "errors": errors.view(ctx.lang),
-        }),
+        AnswerView {
+            idea: AnsweredIdea {
+                title: &idea.title,
+                body: &idea.body,
+                href: idea_href(idea),
+                supports: idea.support_count,
+            },
+            action: format!("/manage/ideas/{}/answer", idea.id),
+            statuses: OfficialStatus::ALL
+                .iter()
+                .map(|s| StatusChoice {
+                    value: s.as_str(),
+                    label: ctx.t(&format!("idea-official-{}", s.as_str())),
+                    checked: form.official_status == s.as_str(),
+                })
+                .collect(),
+            goals: goal_options,
+            measures: measure_options,
+            values: form,
+            errors: errors.view(ctx.lang),
+        },
     )
+}
+
+#[derive(Serialize)]
+struct AnswerView<'a> {
+    idea: AnsweredIdea<'a>,
+    action: String,
+    statuses: Vec<StatusChoice>,
+    goals: Vec<SelectOption>,
+    measures: Vec<SelectOption>,
+    values: &'a AnswerForm,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct AnsweredIdea<'a> {
+    title: &'a str,
+    body: &'a str,
+    href: String,
+    supports: i32,
+}
+
+#[derive(Serialize)]
+struct StatusChoice {
+    value: &'static str,
+    label: String,
+    checked: bool,
 }
 
 pub async fn answer_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -245,7 +291,7 @@ pub async fn save_answer(
     };
     let idea = &idea;
     let new_answer = Some(input.answer.clone()).filter(|a| !a.is_empty());
-    let changed = idea.official_status != input.status || idea.official_answer != new_answer;
+    let changed = !input.status.is(&idea.official_status) || idea.official_answer != new_answer;
     ideas::Entity::update_many()
         .col_expr(
             ideas::Column::OfficialStatus,
@@ -273,7 +319,7 @@ pub async fn save_answer(
             target_id: Some(idea.id.to_string()),
             summary: json!({
                 "before": { "status": idea.official_status },
-                "after": { "status": input.status, "goal": input.goal_id, "measure": input.measure_id },
+                "after": { "status": input.status.as_str(), "goal": input.goal_id, "measure": input.measure_id },
             }),
         },
     )
@@ -283,7 +329,7 @@ pub async fn save_answer(
     }
     // Who hears of it: the author if they asked to, and supporters who asked to.
     let mut recipients: Vec<(String, Lang)> = Vec::new();
-    if idea.notify && idea.status != WITHDRAWN {
+    if idea.notify && !Status::Withdrawn.is(&idea.status) {
         if let Some(email) = &idea.author_email {
             recipients.push((
                 email.clone(),
@@ -328,7 +374,7 @@ pub async fn save_answer(
                 kind: "idea_answer",
                 data: json!({
                     "title": idea.title,
-                    "status": i18n::t(lang, &format!("idea-official-{}", input.status)),
+                    "status": i18n::t(lang, &format!("idea-official-{}", input.status.as_str())),
                     "answer": input.answer,
                     "url": url,
                 }),

@@ -7,7 +7,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
@@ -18,8 +17,8 @@ use crate::{
     },
 };
 
-use super::model::{OFFICIAL, categories};
-use super::views::{board_head, card, public_board};
+use super::model::{OfficialStatus, categories};
+use super::views::{BoardHead, Card, Choice, board_head, card, public_board};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct BoardQuery {
@@ -45,11 +44,11 @@ pub async fn board(
     let category = Uuid::parse_str(&query.category)
         .ok()
         .filter(|c| categories.iter().any(|x| x.id == *c));
-    let status = Some(query.status.clone()).filter(|s| OFFICIAL.contains(&s.as_str()));
+    let status = OfficialStatus::parse(&query.status);
     let filter = ListFilter {
         sort,
         category_id: category,
-        official_status: status.clone(),
+        official_status: status,
     };
     let index = PageQuery { page: query.page }.index();
     let (list, pages) = board_page(db, board.id, &filter, index, PER_PAGE).await?;
@@ -57,8 +56,8 @@ pub async fn board(
     if let Some(c) = category {
         params.push(("category", c.to_string()));
     }
-    if let Some(s) = &status {
-        params.push(("status", s.clone()));
+    if let Some(s) = status {
+        params.push(("status", s.as_str().to_string()));
     }
     let base = format!(
         "/ideas/{}?{}",
@@ -68,22 +67,48 @@ pub async fn board(
     ctx.render_title(
         "ideas/board",
         &board.title,
-        json!({
-            "board": board_head(&board, &round),
-            "ideas": list.iter().map(|i| card(&ctx, i, &categories)).collect::<Vec<_>>(),
-            "sorts": Sort::ALL.iter().map(|s| json!({
-                "value": s.as_str(), "label": ctx.t(&format!("idea-sort-{}", s.as_str())), "selected": *s == sort,
-            })).collect::<Vec<_>>(),
-            "categories": categories.iter().map(|c| json!({
-                "value": c.id, "label": c.name, "selected": Some(c.id) == category,
-            })).collect::<Vec<_>>(),
-            "statuses": OFFICIAL.iter().map(|s| json!({
-                "value": s, "label": ctx.t(&format!("idea-official-{s}")), "selected": status.as_deref() == Some(*s),
-            })).collect::<Vec<_>>(),
-            "filtered": category.is_some() || status.is_some(),
-            "pagination": PageView::new(index, pages, &base),
-        }),
+        BoardView {
+            board: board_head(&board, &round),
+            ideas: list.iter().map(|i| card(&ctx, i, &categories)).collect(),
+            sorts: Sort::ALL
+                .iter()
+                .map(|s| Choice {
+                    value: s.as_str().to_string(),
+                    label: ctx.t(&format!("idea-sort-{}", s.as_str())),
+                    selected: *s == sort,
+                })
+                .collect(),
+            categories: categories
+                .iter()
+                .map(|c| Choice {
+                    value: c.id.to_string(),
+                    label: c.name.clone(),
+                    selected: Some(c.id) == category,
+                })
+                .collect(),
+            statuses: OfficialStatus::ALL
+                .iter()
+                .map(|s| Choice {
+                    value: s.as_str().to_string(),
+                    label: ctx.t(&format!("idea-official-{}", s.as_str())),
+                    selected: status == Some(*s),
+                })
+                .collect(),
+            filtered: category.is_some() || status.is_some(),
+            pagination: PageView::new(index, pages, &base),
+        },
     )
+}
+
+#[derive(Serialize)]
+struct BoardView {
+    board: BoardHead,
+    ideas: Vec<Card>,
+    sorts: Vec<Choice>,
+    categories: Vec<Choice>,
+    statuses: Vec<Choice>,
+    filtered: bool,
+    pagination: PageView,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +139,7 @@ impl Sort {
 pub struct ListFilter {
     pub sort: Sort,
     pub category_id: Option<Uuid>,
-    pub official_status: Option<String>,
+    pub official_status: Option<OfficialStatus>,
 }
 
 /// One page of a board's list: published ideas, and hidden ones (shown as a placeholder).
@@ -132,7 +157,7 @@ pub async fn board_page(
         None => ideas::Entity::find().filter(ideas::Column::BoardId.eq(board_id)),
     }
     .filter(ideas::Column::Listed.eq(true));
-    if let Some(s) = &filter.official_status {
+    if let Some(s) = filter.official_status {
         query = query.filter(ideas::Column::OfficialStatus.eq(s.as_str()));
     }
     query = match filter.sort {

@@ -14,7 +14,7 @@ use crate::{
     error::AppError,
     ideas::{
         manage_boards::{BoardInput, insert_board},
-        model::{OFFICIAL, categories},
+        model::{OfficialStatus, categories},
         post::new_receipt_code,
         summaries::boards_of_round,
     },
@@ -134,11 +134,11 @@ pub async fn seed(
             _ => moderation::PUBLISHED,
         };
         let official = if status == moderation::PUBLISHED {
-            OFFICIAL[n % OFFICIAL.len()]
+            OfficialStatus::ALL[n % OfficialStatus::ALL.len()]
         } else {
-            "new"
+            OfficialStatus::New
         };
-        let answered = official != "new";
+        let answered = official != OfficialStatus::New;
         let goal = category
             .goal_id
             .or(categories.iter().find_map(|c| c.goal_id));
@@ -181,22 +181,16 @@ pub async fn seed(
             precheck: Set(String::new()),
             support_count: Set(supporters as i32),
             comment_count: Set(comments as i32),
-            official_status: Set(official.into()),
+            official_status: Set(official.as_str().into()),
             official_answer: Set(answered.then(|| match official {
-                "review" => "Wir prüfen Ihre Idee mit dem Sozialamt.".to_string(),
-                "rejected" => {
+                OfficialStatus::Review => "Wir prüfen Ihre Idee mit dem Sozialamt.".to_string(),
+                OfficialStatus::Rejected => {
                     "Dafür fehlt im Haushalt 2026 leider das Geld. Wir prüfen es 2027 wieder."
                         .to_string()
                 }
                 _ => "Danke! Ihre Idee ist in die Strategie eingeflossen.".to_string(),
             })),
-            official_goal_id: Set(
-                if matches!(official, "adopted" | "partly" | "implemented") {
-                    goal
-                } else {
-                    None
-                },
-            ),
+            official_goal_id: Set(if official.is_adopted() { goal } else { None }),
             official_measure_id: Set(None),
             answered_at: Set(answered.then_some(created + Duration::days(2))),
             receipt_code: Set(new_receipt_code()),

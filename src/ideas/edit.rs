@@ -17,8 +17,8 @@ use crate::{
     },
 };
 
-use super::model::{WITHDRAWN, editable, find_idea, is_open};
-use super::post::{IdeaForm, IdeaInput, IdeaRules, idea_form_page};
+use super::model::{Status, editable, find_idea, is_open};
+use super::post::{IdeaForm, IdeaFormPage, IdeaInput, IdeaRules};
 use super::views::{idea_href, is_author, public_board, refused};
 
 async fn own_idea(
@@ -29,7 +29,7 @@ async fn own_idea(
     let (board, round) = public_board(ctx, board_id).await?;
     let idea = find_idea(&ctx.state.db, board.id, idea_id)
         .await?
-        .filter(|i| is_author(ctx.user.as_ref(), i) && i.status != WITHDRAWN)
+        .filter(|i| is_author(ctx.user.as_ref(), i) && !Status::Withdrawn.is(&i.status))
         .ok_or(AppError::NotFound)?;
     Ok((board, round, idea))
 }
@@ -50,16 +50,9 @@ pub async fn edit_form(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<Htt
         contact: String::new(),
         notify: idea.notify.then(|| "1".into()),
     };
-    idea_form_page(
-        &ctx,
-        &board,
-        &round,
-        Some(&idea),
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    IdeaFormPage::new(&board, &round, Some(&idea), &form)
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
+        .await
 }
 
 pub async fn edit(
@@ -77,16 +70,9 @@ pub async fn edit(
     let input = match form.check(&rules) {
         Ok(input) => input,
         Err(errors) => {
-            return idea_form_page(
-                &ctx,
-                &board,
-                &round,
-                Some(&idea),
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return IdeaFormPage::new(&board, &round, Some(&idea), &form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;

@@ -3,7 +3,7 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::ideas;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -86,38 +86,80 @@ async fn flag_target(ctx: &Ctx, idea: &ideas::Model, target: &str) -> AppResult<
     }
 }
 
-async fn flag_page(
-    ctx: &Ctx,
-    idea: &ideas::Model,
-    target: &Target,
-    form: &FlagForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    // What is being flagged, as the person read it: the idea's title and the start of its text,
-    // or the comment with its author.
-    let (body, author) = match target {
-        Target::Idea(i) => (&i.body, &i.author_name),
-        Target::Comment(c) => (&c.body, &c.author_name),
-    };
-    ctx.render_about(
-        status,
-        "ideas/flag",
-        "flag-title",
-        &idea.title,
-        json!({
-            "idea": { "title": idea.title, "href": idea_href(idea) },
-            "excerpt": excerpt(body, FLAG_EXCERPT_CHARS),
-            "author": author.clone().unwrap_or_else(|| ctx.t("idea-anonymous")),
-            "is_comment": matches!(target, Target::Comment(_)),
-            "action": format!("{}/flag?target={}", idea_href(idea), target.id()),
-            "reasons": moderation::REASONS.iter().map(|r| json!({
-                "value": r, "label": ctx.t(&format!("moderation-reason-{r}")), "checked": form.reason == *r,
-            })).collect::<Vec<_>>(),
-            "values": form,
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+/// The flag form for one idea or comment, with what was typed.
+struct FlagPage<'a> {
+    idea: &'a ideas::Model,
+    target: &'a Target,
+    form: &'a FlagForm,
+}
+
+#[derive(Serialize)]
+struct FlagView<'a> {
+    idea: FlaggedIdea<'a>,
+    excerpt: String,
+    author: String,
+    is_comment: bool,
+    action: String,
+    reasons: Vec<ReasonChoice>,
+    values: &'a FlagForm,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct FlaggedIdea<'a> {
+    title: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct ReasonChoice {
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+impl FlagPage<'_> {
+    /// Renders the form with `status` (422 when `errors` refused the flag).
+    fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (idea, target, form) = (self.idea, self.target, self.form);
+        // What is being flagged, as the person read it: the idea's title and the start of its
+        // text, or the comment with its author.
+        let (body, author) = match target {
+            Target::Idea(i) => (&i.body, &i.author_name),
+            Target::Comment(c) => (&c.body, &c.author_name),
+        };
+        ctx.render_about(
+            status,
+            "ideas/flag",
+            "flag-title",
+            &idea.title,
+            FlagView {
+                idea: FlaggedIdea {
+                    title: &idea.title,
+                    href: idea_href(idea),
+                },
+                excerpt: excerpt(body, FLAG_EXCERPT_CHARS),
+                author: author.clone().unwrap_or_else(|| ctx.t("idea-anonymous")),
+                is_comment: matches!(target, Target::Comment(_)),
+                action: format!("{}/flag?target={}", idea_href(idea), target.id()),
+                reasons: moderation::REASONS
+                    .iter()
+                    .map(|r| ReasonChoice {
+                        value: r,
+                        label: ctx.t(&format!("moderation-reason-{r}")),
+                        checked: form.reason == *r,
+                    })
+                    .collect(),
+                values: form,
+                errors: errors.view(ctx.lang),
+            },
+        )
+    }
 }
 
 pub async fn flag_form(
@@ -129,15 +171,12 @@ pub async fn flag_form(
     let (board, _) = public_board(&ctx, board_id).await?;
     let idea = visible_idea(&ctx, &board, idea_id).await?;
     let target = flag_target(&ctx, &idea, &query.target).await?;
-    flag_page(
-        &ctx,
-        &idea,
-        &target,
-        &FlagForm::default(),
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    FlagPage {
+        idea: &idea,
+        target: &target,
+        form: &FlagForm::default(),
+    }
+    .render(&ctx, &FormErrors::new(), StatusCode::OK)
 }
 
 pub async fn flag(
@@ -154,15 +193,12 @@ pub async fn flag(
     let input = match form.check(&()) {
         Ok(input) => input,
         Err(errors) => {
-            return flag_page(
-                &ctx,
-                &idea,
-                &target,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return FlagPage {
+                idea: &idea,
+                target: &target,
+                form: &form,
+            }
+            .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let person = match &ctx.user {

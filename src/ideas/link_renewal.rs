@@ -16,6 +16,7 @@ use crate::{
     ideas::{
         links::{CONFIRM, EDIT, WITHDRAW, link_check, link_path},
         model::find_idea_by_id,
+        views::{Notice, link_invalid},
     },
     moderation::{
         model::{self as moderation, Target},
@@ -87,16 +88,11 @@ pub async fn request(
     ctx.render(
         "ideas/link_done",
         "link-renew-sent-title",
-        json!({ "heading": "link-renew-sent-title", "text": "link-renew-sent-text", "back_href": "/" }),
-    )
-}
-
-fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
-    ctx.render_status(
-        StatusCode::NOT_FOUND,
-        "ideas/link_done",
-        "idea-link-invalid-title",
-        json!({ "heading": "idea-link-invalid-title", "text": "idea-link-invalid-text", "back_href": "/" }),
+        Notice {
+            heading: "link-renew-sent-title",
+            text: "link-renew-sent-text",
+            back_href: "/",
+        },
     )
 }
 

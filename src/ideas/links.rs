@@ -5,7 +5,6 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, ideas};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
-use serde_json::json;
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -21,9 +20,9 @@ use crate::{
 };
 
 use super::edit::{edit_idea, withdraw_idea};
-use super::model::{UNCONFIRMED, WITHDRAWN, editable, find_board, find_idea_by_id, is_open};
-use super::post::{IdeaForm, IdeaRules, idea_form_at};
-use super::views::{closed, public_board, refused};
+use super::model::{Status, editable, find_board, find_idea_by_id, is_open};
+use super::post::{IdeaForm, IdeaFormPage, IdeaRules};
+use super::views::{LinkAction, Notice, closed, link_invalid, public_board, refused};
 use crate::web::signed_link::{RenewForm, expired_page};
 
 pub const CONFIRM: &str = "confirm";
@@ -97,19 +96,15 @@ fn link_expired(ctx: &Ctx, path: &str) -> AppResult<HttpResponse> {
 }
 
 pub(super) fn done(ctx: &Ctx, key: &str, back: &str) -> AppResult<HttpResponse> {
+    let (heading, text) = (format!("{key}-title"), format!("{key}-text"));
     ctx.render(
         "ideas/link_done",
-        &format!("{key}-title"),
-        json!({ "heading": format!("{key}-title"), "text": format!("{key}-text"), "back_href": back }),
-    )
-}
-
-fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
-    ctx.render_status(
-        StatusCode::NOT_FOUND,
-        "ideas/link_done",
-        "idea-link-invalid-title",
-        json!({ "heading": "idea-link-invalid-title", "text": "idea-link-invalid-text", "back_href": "/" }),
+        &heading,
+        Notice {
+            heading: &heading,
+            text: &text,
+            back_href: back,
+        },
     )
 }
 
@@ -126,7 +121,7 @@ pub async fn link_page(
         Linked::Expired => return link_expired(&ctx, &here),
         Linked::Invalid => return link_invalid(&ctx),
     };
-    if idea.status == WITHDRAWN {
+    if Status::Withdrawn.is(&idea.status) {
         return done(&ctx, "idea-withdrawn-link", "/");
     }
     if purpose == EDIT {
@@ -144,19 +139,14 @@ pub async fn link_page(
             contact: String::new(),
             notify: idea.notify.then(|| "1".into()),
         };
-        return idea_form_at(
-            &ctx,
-            &board,
-            &round,
-            Some(&idea),
-            &here,
-            &form,
-            &FormErrors::new(),
-            StatusCode::OK,
-        )
+        return IdeaFormPage {
+            action: here.clone(),
+            ..IdeaFormPage::new(&board, &round, Some(&idea), &form)
+        }
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
         .await;
     }
-    if purpose == CONFIRM && idea.status != UNCONFIRMED {
+    if purpose == CONFIRM && !Status::Unconfirmed.is(&idea.status) {
         return done(
             &ctx,
             "idea-confirmed",
@@ -166,13 +156,15 @@ pub async fn link_page(
     ctx.render(
         "ideas/link_action",
         &format!("idea-{purpose}-title"),
-        json!({
-            "heading": format!("idea-{purpose}-title"),
-            "text": format!("idea-{purpose}-text"),
-            "button": format!("idea-{purpose}-button"),
-            "title": idea.title,
-            "action": here,
-        }),
+        LinkAction {
+            heading: format!("idea-{purpose}-title"),
+            text: format!("idea-{purpose}-text"),
+            button: format!("idea-{purpose}-button"),
+            title: &idea.title,
+            action: &here,
+            code: None,
+            back_href: None,
+        },
     )
 }
 
@@ -203,7 +195,7 @@ pub async fn link(
         .await?
         .ok_or(AppError::NotFound)?;
     // A board that closed while the mail waited takes no more ideas.
-    if idea.status == UNCONFIRMED {
+    if Status::Unconfirmed.is(&idea.status) {
         let round = crate::rounds::model::find(&txn, board.round_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -229,7 +221,7 @@ async fn edit_by_link(
     form: &IdeaForm,
     action: &str,
 ) -> AppResult<HttpResponse> {
-    if idea.status == WITHDRAWN {
+    if Status::Withdrawn.is(&idea.status) {
         return done(ctx, "idea-withdrawn-link", "/");
     }
     let (board, round) = public_board(ctx, idea.board_id).await?;
@@ -240,16 +232,11 @@ async fn edit_by_link(
     let input = match form.check(&rules) {
         Ok(input) => input,
         Err(errors) => {
-            return idea_form_at(
-                ctx,
-                &board,
-                &round,
-                Some(idea),
-                action,
-                form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
+            return IdeaFormPage {
+                action: action.to_string(),
+                ..IdeaFormPage::new(&board, &round, Some(idea), form)
+            }
+            .render(ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         }
     };
@@ -288,7 +275,7 @@ pub async fn confirm_idea(
     }
     let done = update
         .filter(ideas::Column::Id.eq(idea.id))
-        .filter(ideas::Column::Status.eq(UNCONFIRMED))
+        .filter(ideas::Column::Status.eq(Status::Unconfirmed.as_str()))
         .exec(db)
         .await?;
     Ok(done.rows_affected == 1)

@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -25,6 +25,8 @@ use crate::{
 };
 
 use super::model::{categories, chars, find_board};
+use super::views::SelectOption;
+use crate::rounds::model::Status as RoundStatus;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct BoardForm {
@@ -127,7 +129,7 @@ async fn round_choices(ctx: &Ctx, user: &CurrentUser) -> AppResult<Vec<(Uuid, St
             .await?;
     Ok(list
         .into_iter()
-        .filter(|r| r.status != "evaluated")
+        .filter(|r| r.status != RoundStatus::Evaluated.as_str())
         .map(|r| (r.id, r.title))
         .collect())
 }
@@ -147,23 +149,46 @@ async fn boards_page(
         status,
         "ideas/manage_boards",
         "boards-title",
-        json!({
-            "boards": list.iter().map(|b| json!({
-                "title": b.title,
-                "href": format!("/manage/boards/{}", b.id),
-                "public_href": format!("/ideas/{}", b.id),
-                "premoderated": b.premoderated,
-                "closed": b.closed_at.is_some(),
-            })).collect::<Vec<_>>(),
-            "rounds": rounds.iter().map(|(id, title)| json!({
-                "value": id, "text": title, "selected": form.round_id == id.to_string(),
-            })).collect::<Vec<_>>(),
-            "values": form,
-            "premoderated": form.premoderated.is_some(),
-            "errors": errors.view(ctx.lang),
-            "pagination": PageView::new(index, pages, "/manage/boards"),
-        }),
+        BoardsView {
+            boards: list
+                .iter()
+                .map(|b| BoardRow {
+                    title: b.title.clone(),
+                    href: format!("/manage/boards/{}", b.id),
+                    public_href: format!("/ideas/{}", b.id),
+                    premoderated: b.premoderated,
+                    closed: b.closed_at.is_some(),
+                })
+                .collect(),
+            rounds: rounds
+                .iter()
+                .map(|(id, title)| SelectOption::of(*id, title, &form.round_id))
+                .collect(),
+            values: form,
+            premoderated: form.premoderated.is_some(),
+            errors: errors.view(ctx.lang),
+            pagination: PageView::new(index, pages, "/manage/boards"),
+        },
     )
+}
+
+#[derive(Serialize)]
+struct BoardsView<'a> {
+    boards: Vec<BoardRow>,
+    rounds: Vec<SelectOption>,
+    values: &'a BoardForm,
+    premoderated: bool,
+    errors: Value,
+    pagination: PageView,
+}
+
+#[derive(Serialize)]
+struct BoardRow {
+    title: String,
+    href: String,
+    public_href: String,
+    premoderated: bool,
+    closed: bool,
 }
 
 pub async fn manage_boards(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<HttpResponse> {
@@ -222,16 +247,39 @@ async fn board_form_page(
         "ideas/manage_board",
         "board-edit-title",
         &board.title,
-        json!({
-            "action": format!("/manage/boards/{}", board.id),
-            "public_href": format!("/ideas/{}", board.id),
-            "categories": categories.iter().map(|c| json!({ "name": c.name, "goal": c.goal_id.is_some() })).collect::<Vec<_>>(),
-            "values": form,
-            "premoderated": form.premoderated.is_some(),
-            "closed": form.closed.is_some(),
-            "errors": errors.view(ctx.lang),
-        }),
+        BoardSettingsView {
+            action: format!("/manage/boards/{}", board.id),
+            public_href: format!("/ideas/{}", board.id),
+            categories: categories
+                .iter()
+                .map(|c| CategoryRow {
+                    name: c.name.clone(),
+                    goal: c.goal_id.is_some(),
+                })
+                .collect(),
+            values: form,
+            premoderated: form.premoderated.is_some(),
+            closed: form.closed.is_some(),
+            errors: errors.view(ctx.lang),
+        },
     )
+}
+
+#[derive(Serialize)]
+struct BoardSettingsView<'a> {
+    action: String,
+    public_href: String,
+    categories: Vec<CategoryRow>,
+    values: &'a BoardForm,
+    premoderated: bool,
+    closed: bool,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct CategoryRow {
+    name: String,
+    goal: bool,
 }
 
 pub async fn edit_board(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {

@@ -9,22 +9,93 @@ use uuid::Uuid;
 
 use crate::moderation::model as moderation;
 
-pub const UNCONFIRMED: &str = "unconfirmed";
-pub const WITHDRAWN: &str = "withdrawn";
+/// The states the ideas slice itself gives an idea (`ideas.status`). The moderation states of
+/// the same column (pending, published, hidden) are `moderation::model`'s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// A visitor's idea waiting for the confirmation of the address.
+    Unconfirmed,
+    /// Taken back by its author.
+    Withdrawn,
+}
+
+impl Status {
+    pub const ALL: [Status; 2] = [Status::Unconfirmed, Status::Withdrawn];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unconfirmed => "unconfirmed",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether `stored` (an `ideas.status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+}
+
 /// How long a visitor's idea waits for the confirmation of the address before it is deleted.
 pub const UNCONFIRMED_TTL: chrono::Duration = chrono::Duration::days(7);
 
-/// The official statuses an idea goes through, in order.
-pub const OFFICIAL: [&str; 6] = [
-    "new",
-    "review",
-    "adopted",
-    "partly",
-    "rejected",
-    "implemented",
-];
-/// Statuses that say the idea went into the strategy.
-pub const ADOPTED: [&str; 3] = ["adopted", "partly", "implemented"];
+/// The official status of an idea (`ideas.official_status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfficialStatus {
+    New,
+    Review,
+    Adopted,
+    Partly,
+    Rejected,
+    Implemented,
+}
+
+impl OfficialStatus {
+    /// The official statuses an idea goes through, in order.
+    pub const ALL: [OfficialStatus; 6] = [
+        OfficialStatus::New,
+        OfficialStatus::Review,
+        OfficialStatus::Adopted,
+        OfficialStatus::Partly,
+        OfficialStatus::Rejected,
+        OfficialStatus::Implemented,
+    ];
+    /// Statuses that say the idea went into the strategy, as stored.
+    pub const ADOPTED: [&'static str; 3] = ["adopted", "partly", "implemented"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OfficialStatus::New => "new",
+            OfficialStatus::Review => "review",
+            OfficialStatus::Adopted => "adopted",
+            OfficialStatus::Partly => "partly",
+            OfficialStatus::Rejected => "rejected",
+            OfficialStatus::Implemented => "implemented",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OfficialStatus> {
+        OfficialStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether `stored` (an `ideas.official_status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+
+    /// Whether the idea went into the strategy (adopted, partly or implemented).
+    pub fn is_adopted(self) -> bool {
+        OfficialStatus::ADOPTED.contains(&self.as_str())
+    }
+
+    /// Whether an answer needs a text (every status past "new" and "in review").
+    pub fn needs_answer(self) -> bool {
+        !matches!(self, OfficialStatus::New | OfficialStatus::Review)
+    }
+}
 
 pub const TITLE_MAX: usize = 120;
 pub const BODY_MAX: usize = 4000;
@@ -62,7 +133,7 @@ pub async fn find_public_board(
 
 /// Residents can post while the round is open and the board was not closed early.
 pub fn is_open(board: &idea_boards::Model, round: &rounds::Model) -> bool {
-    round.status == "open" && board.closed_at.is_none()
+    round.status == crate::rounds::model::Status::Open.as_str() && board.closed_at.is_none()
 }
 
 pub async fn categories(
@@ -125,10 +196,11 @@ pub fn normalize_code(code: &str) -> String {
 /// Whether the idea can still be edited (the page shows or hides the edit link).
 pub async fn editable(db: &impl ConnectionTrait, idea: &ideas::Model) -> Result<bool, DbErr> {
     Ok(idea.support_count == 0
-        && matches!(
-            idea.status.as_str(),
-            UNCONFIRMED | moderation::PENDING | moderation::PUBLISHED
-        )
+        && (Status::Unconfirmed.is(&idea.status)
+            || matches!(
+                idea.status.as_str(),
+                moderation::PENDING | moderation::PUBLISHED
+            ))
         && idea_comments::Entity::find()
             .filter(idea_comments::Column::IdeaId.eq(idea.id))
             .count(db)

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::db::placeholders;
 
-use super::model::{UNCONFIRMED, UNCONFIRMED_TTL};
+use super::model::{Status, UNCONFIRMED_TTL};
 
 /// Deletes visitors' ideas whose address was never confirmed, with the address, after
 /// `UNCONFIRMED_TTL` (housekeeping; several workers may run it at once).
@@ -21,7 +21,7 @@ pub async fn purge_unconfirmed(
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     Ok(ideas::Entity::delete_many()
-        .filter(ideas::Column::Status.eq(UNCONFIRMED))
+        .filter(ideas::Column::Status.eq(Status::Unconfirmed.as_str()))
         .filter(ideas::Column::CreatedAt.lte(now - UNCONFIRMED_TTL))
         .exec(db)
         .await?

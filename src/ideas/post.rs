@@ -8,7 +8,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::web::forms::CheckForm;
@@ -29,9 +29,12 @@ use sea_orm::DbErr;
 
 use super::links::{CONFIRM, EDIT, WITHDRAW, link_path};
 use super::model::{
-    BODY_MAX, NAME_MAX, TITLE_MAX, UNCONFIRMED, categories, chars, districts, is_open, name_of,
+    BODY_MAX, NAME_MAX, OfficialStatus, Status, TITLE_MAX, categories, chars, districts, is_open,
+    name_of,
 };
-use super::views::{board_head, closed, idea_href, public_board, within_limits};
+use super::views::{
+    BoardHead, SelectOption, board_head, closed, idea_href, public_board, within_limits,
+};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct IdeaForm {
@@ -153,67 +156,104 @@ impl CheckForm for IdeaForm {
     }
 }
 
-pub(super) async fn idea_form_page(
-    ctx: &Ctx,
-    board: &idea_boards::Model,
-    round: &rounds::Model,
-    editing: Option<&ideas::Model>,
-    form: &IdeaForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let action = match editing {
-        Some(idea) => format!("{}/edit", idea_href(idea)),
-        None => format!("/ideas/{}/new", board.id),
-    };
-    idea_form_at(ctx, board, round, editing, &action, form, errors, status).await
+/// The idea form in one state: the board, the idea being edited (none for a new one), where the
+/// form posts and what was typed.
+pub(super) struct IdeaFormPage<'a> {
+    pub board: &'a idea_boards::Model,
+    pub round: &'a rounds::Model,
+    pub editing: Option<&'a ideas::Model>,
+    /// The board, the idea's edit page, or a signed edit link.
+    pub action: String,
+    pub form: &'a IdeaForm,
 }
 
-/// The idea form posting to `action` (the board, the idea's edit page, or a signed edit link).
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn idea_form_at(
-    ctx: &Ctx,
-    board: &idea_boards::Model,
-    round: &rounds::Model,
-    editing: Option<&ideas::Model>,
-    action: &str,
-    form: &IdeaForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
-    let categories = categories(db, board.id).await?;
-    let districts = districts(board);
-    ctx.render_about(
-        status,
-        "ideas/new",
-        if editing.is_some() {
+#[derive(Serialize)]
+struct IdeaFormView<'a> {
+    board: BoardHead,
+    heading: &'static str,
+    action: &'a str,
+    editing: bool,
+    values: &'a IdeaForm,
+    notify: bool,
+    signed_in: bool,
+    needs_email: bool,
+    code_only: bool,
+    contact_email: bool,
+    login_href: String,
+    categories: Vec<SelectOption>,
+    districts: Vec<SelectOption>,
+    errors: Value,
+}
+
+impl<'a> IdeaFormPage<'a> {
+    /// The form posting to the board (a new idea) or to the edit page of `editing`.
+    pub fn new(
+        board: &'a idea_boards::Model,
+        round: &'a rounds::Model,
+        editing: Option<&'a ideas::Model>,
+        form: &'a IdeaForm,
+    ) -> Self {
+        let action = match editing {
+            Some(idea) => format!("{}/edit", idea_href(idea)),
+            None => format!("/ideas/{}/new", board.id),
+        };
+        Self {
+            board,
+            round,
+            editing,
+            action,
+            form,
+        }
+    }
+
+    /// Renders the form with `status` (422 when `errors` refused what was typed).
+    pub async fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (board, editing, form) = (self.board, self.editing, self.form);
+        let categories = categories(&ctx.state.db, board.id).await?;
+        let heading = if editing.is_some() {
             "idea-edit-title"
         } else {
             "idea-new-title"
-        },
-        editing.map_or(&board.title, |idea| &idea.title),
-        json!({
-            "board": board_head(board, round),
-            "heading": if editing.is_some() { "idea-edit-title" } else { "idea-new-title" },
-            "action": action,
-            "editing": editing.is_some(),
-            "values": form,
-            "notify": form.notify.is_some(),
-            "signed_in": ctx.user.is_some(),
-            "needs_email": ctx.user.is_none() && editing.is_none(),
-            "code_only": form.code_only(),
-            "contact_email": form.contact == "email",
-            "login_href": format!("/account/login?next=%2Fideas%2F{}%2Fnew", board.id),
-            "categories": categories.iter().map(|c| json!({
-                "value": c.id, "text": c.name, "selected": form.category == c.id.to_string(),
-            })).collect::<Vec<_>>(),
-            "districts": districts.iter().map(|d| json!({
-                "value": d, "text": d, "selected": form.district == *d,
-            })).collect::<Vec<_>>(),
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+        };
+        let view = IdeaFormView {
+            board: board_head(board, self.round),
+            heading,
+            action: &self.action,
+            editing: editing.is_some(),
+            values: form,
+            notify: form.notify.is_some(),
+            signed_in: ctx.user.is_some(),
+            needs_email: ctx.user.is_none() && editing.is_none(),
+            code_only: form.code_only(),
+            contact_email: form.contact == "email",
+            login_href: format!("/account/login?next=%2Fideas%2F{}%2Fnew", board.id),
+            categories: categories
+                .iter()
+                .map(|c| SelectOption::of(c.id, &c.name, &form.category))
+                .collect(),
+            districts: districts(board)
+                .into_iter()
+                .map(|d| SelectOption {
+                    selected: form.district == d,
+                    text: d.clone(),
+                    value: d,
+                })
+                .collect(),
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_about(
+            status,
+            "ideas/new",
+            heading,
+            editing.map_or(&board.title, |idea| &idea.title),
+            view,
+        )
+    }
 }
 
 pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse> {
@@ -223,16 +263,9 @@ pub async fn new_form(ctx: Ctx, path: web::Path<Uuid>) -> AppResult<HttpResponse
     }
     // Anonymous and no mail unless the person chooses otherwise.
     let form = IdeaForm::default();
-    idea_form_page(
-        &ctx,
-        &board,
-        &round,
-        None,
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    IdeaFormPage::new(&board, &round, None, &form)
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
+        .await
 }
 
 pub async fn post_idea(
@@ -250,16 +283,9 @@ pub async fn post_idea(
     let input = match form.check(&rules) {
         Ok(input) => input,
         Err(errors) => {
-            return idea_form_page(
-                &ctx,
-                &board,
-                &round,
-                None,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return IdeaFormPage::new(&board, &round, None, &form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let code_only = ctx.user.is_none() && form.code_only();
@@ -287,7 +313,7 @@ pub async fn post_idea(
     tracing::info!(idea = %idea.id, board = %board.id, "idea posted");
     let key = match idea.status.as_str() {
         _ if idea.code_only => "idea-posted-code",
-        UNCONFIRMED => "idea-posted-confirm",
+        s if Status::Unconfirmed.is(s) => "idea-posted-confirm",
         moderation::PENDING => "idea-posted-pending",
         _ => "idea-posted-published",
     };
@@ -341,7 +367,7 @@ pub async fn store_idea(
     now: DateTime<Utc>,
 ) -> Result<ideas::Model, AppError> {
     let status = match &author {
-        Author::Visitor { .. } => UNCONFIRMED,
+        Author::Visitor { .. } => Status::Unconfirmed.as_str(),
         Author::CodeOnly { .. } => moderation::PENDING,
         Author::User(_) if board.premoderated => moderation::PENDING,
         Author::User(_) => moderation::PUBLISHED,
@@ -384,7 +410,7 @@ pub async fn store_idea(
         ))),
         support_count: Set(0),
         comment_count: Set(0),
-        official_status: Set("new".into()),
+        official_status: Set(OfficialStatus::New.as_str().into()),
         official_answer: Set(None),
         official_goal_id: Set(None),
         official_measure_id: Set(None),

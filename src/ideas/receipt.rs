@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::ideas;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::{
     error::{AppError, AppResult},
@@ -17,10 +17,10 @@ use crate::{
 };
 
 use super::edit::withdraw_idea;
-use super::model::{WITHDRAWN, find_by_receipt, normalize_code};
-use super::views::{hidden_text, idea_href, status_view};
+use super::model::{Status, find_by_receipt, normalize_code};
+use super::views::{LinkAction, StatusView, hidden_text, idea_href, status_view};
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Serialize)]
 pub struct ReceiptQuery {
     #[serde(default)]
     pub code: String,
@@ -47,7 +47,7 @@ async fn receipt_hit(ctx: &Ctx) -> AppResult<()> {
 /// `/receipt`: the form, and with `?code=` what became of that idea. No login needed.
 pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<HttpResponse> {
     let code = normalize_code(&query.code);
-    let mut found = Value::Null;
+    let mut found = None;
     let mut errors = FormErrors::new();
     let mut status = StatusCode::OK;
     if !query.code.trim().is_empty() {
@@ -56,18 +56,26 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
         match find_by_receipt(db, &code).await? {
             Some(idea) => {
                 let hidden = idea.status == moderation::HIDDEN;
-                let withdrawn = idea.status == WITHDRAWN;
-                found = json!({
-                    "code_only": idea.code_only && !withdrawn,
-                    "withdraw_href": (idea.code_only && !withdrawn)
+                let withdrawn = Status::Withdrawn.is(&idea.status);
+                found = Some(Found {
+                    code_only: idea.code_only && !withdrawn,
+                    withdraw_href: (idea.code_only && !withdrawn)
                         .then(|| format!("/receipt/withdraw?code={}", idea.receipt_code)),
-                    "title": if withdrawn { ctx.t("receipt-withdrawn") } else { idea.title.clone() },
-                    "href": idea.listed.then(|| idea_href(&idea)),
-                    "status": status_view(&ctx, &idea),
-                    "hidden": hidden,
-                    "placeholder": if hidden { hidden_text(&ctx, idea.hidden_reason.as_deref()) } else { String::new() },
-                    "answer": idea.official_answer.clone().unwrap_or_default(),
-                    "created_at": idea.created_at.to_rfc3339(),
+                    title: if withdrawn {
+                        ctx.t("receipt-withdrawn")
+                    } else {
+                        idea.title.clone()
+                    },
+                    href: idea.listed.then(|| idea_href(&idea)),
+                    status: status_view(&ctx, &idea),
+                    hidden,
+                    placeholder: if hidden {
+                        hidden_text(&ctx, idea.hidden_reason.as_deref())
+                    } else {
+                        String::new()
+                    },
+                    answer: idea.official_answer.clone().unwrap_or_default(),
+                    created_at: idea.created_at.to_rfc3339(),
                 });
             }
             None => {
@@ -76,12 +84,40 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
             }
         }
     }
-    let page = json!({ "code": code, "found": found, "values": { "code": query.code }, "errors": errors.view(ctx.lang) });
     // A found idea names the page, so each receipt has a title of its own.
-    match found.get("title").and_then(Value::as_str) {
-        Some(subject) => ctx.render_about(status, "ideas/receipt", "receipt-title", subject, page),
+    let subject = found.as_ref().map(|f| f.title.clone());
+    let page = ReceiptView {
+        code,
+        found,
+        values: &query,
+        errors: errors.view(ctx.lang),
+    };
+    match subject {
+        Some(subject) => ctx.render_about(status, "ideas/receipt", "receipt-title", &subject, page),
         None => ctx.render_status(status, "ideas/receipt", "receipt-title", page),
     }
+}
+
+#[derive(Serialize)]
+struct ReceiptView<'a> {
+    code: String,
+    found: Option<Found>,
+    values: &'a ReceiptQuery,
+    errors: Value,
+}
+
+/// What became of the idea of the code.
+#[derive(Serialize)]
+struct Found {
+    code_only: bool,
+    withdraw_href: Option<String>,
+    title: String,
+    href: Option<String>,
+    status: StatusView,
+    hidden: bool,
+    placeholder: String,
+    answer: String,
+    created_at: String,
 }
 
 /// An idea posted with the code only, found by its code; other ideas are withdrawn through their
@@ -90,7 +126,7 @@ async fn code_only_idea(ctx: &Ctx, raw: &str) -> AppResult<ideas::Model> {
     receipt_hit(ctx).await?;
     find_by_receipt(&ctx.state.db, &normalize_code(raw))
         .await?
-        .filter(|i| i.code_only && i.status != WITHDRAWN)
+        .filter(|i| i.code_only && !Status::Withdrawn.is(&i.status))
         .ok_or(AppError::NotFound)
 }
 
@@ -103,15 +139,15 @@ pub async fn receipt_withdraw_form(
     ctx.render(
         "ideas/link_action",
         "idea-withdraw-title",
-        json!({
-            "heading": "idea-withdraw-title",
-            "text": "idea-withdraw-code-text",
-            "button": "idea-withdraw-button",
-            "title": idea.title,
-            "action": "/receipt/withdraw",
-            "code": idea.receipt_code,
-            "back_href": format!("/receipt?code={}", idea.receipt_code),
-        }),
+        LinkAction {
+            heading: "idea-withdraw-title".into(),
+            text: "idea-withdraw-code-text".into(),
+            button: "idea-withdraw-button".into(),
+            title: &idea.title,
+            action: "/receipt/withdraw",
+            code: Some(&idea.receipt_code),
+            back_href: Some(format!("/receipt?code={}", idea.receipt_code)),
+        },
     )
 }
 

@@ -21,7 +21,7 @@ use crate::{
 };
 
 use super::comments::CommentForm;
-use super::model::{WITHDRAWN, categories, editable, is_open};
+use super::model::{Status, categories, editable, is_open};
 use super::support::supports;
 use super::views::{
     BoardHead, Card, Link, board_head, card, hidden_text, idea_href, is_author, profile_name,
@@ -218,7 +218,7 @@ pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
         listed: idea.listed,
         own,
         can_edit: own && open && editable(db, idea).await?,
-        can_withdraw: own && idea.status != WITHDRAWN,
+        can_withdraw: own && !Status::Withdrawn.is(&idea.status),
         can_support: open && idea.status == moderation::PUBLISHED && !own,
         signed_in: ctx.user.is_some(),
         supported,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::{db::placeholders, moderation::model as moderation};
 
-use super::model::ADOPTED;
+use super::model::OfficialStatus;
 
 /// The boards of a round, for its page.
 pub async fn boards_of_round(
@@ -49,7 +49,7 @@ pub async fn adopted_into_goal(
             ideas::Column::OfficialStatus,
         ])
         .filter(ideas::Column::OfficialGoalId.eq(goal_id))
-        .filter(ideas::Column::OfficialStatus.is_in(ADOPTED))
+        .filter(ideas::Column::OfficialStatus.is_in(OfficialStatus::ADOPTED))
         .filter(ideas::Column::Status.eq(moderation::PUBLISHED))
         .order_by_desc(ideas::Column::SupportCount)
         .limit(100)

@@ -14,7 +14,7 @@ use crate::{
     web::{context::Ctx, rate_limit},
 };
 
-use super::model::{WITHDRAWN, find_idea, find_public_board, is_open};
+use super::model::{Status, find_idea, find_public_board, is_open};
 
 pub(super) async fn public_board(
     ctx: &Ctx,
@@ -39,7 +39,7 @@ pub(super) async fn visible_idea(
         .user
         .as_ref()
         .is_some_and(|u| u.moderates(idea.municipality_id) || u.coordinates(idea.municipality_id));
-    if idea.listed || ((own || staff) && idea.status != WITHDRAWN) {
+    if idea.listed || ((own || staff) && !Status::Withdrawn.is(&idea.status)) {
         Ok(idea)
     } else {
         Err(AppError::NotFound)
@@ -152,6 +152,44 @@ pub(super) struct Link {
     pub href: String,
 }
 
+/// An `<option>` (or radio button) of a filter or choice: its value, label and whether it is
+/// the chosen one.
+#[derive(Serialize)]
+pub(super) struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// An `<option>` of `partials/select`: a value, its text and whether it is selected.
+#[derive(Serialize)]
+pub(super) struct SelectOption {
+    pub value: String,
+    pub text: String,
+    pub selected: bool,
+}
+
+impl SelectOption {
+    /// The empty choice ("no goal").
+    pub fn none(text: String, selected: bool) -> Self {
+        Self {
+            value: String::new(),
+            text,
+            selected,
+        }
+    }
+
+    /// A choice of an id, selected when the form holds that id.
+    pub fn of(id: Uuid, text: &str, chosen: &str) -> Self {
+        let value = id.to_string();
+        Self {
+            selected: chosen == value,
+            value,
+            text: text.to_string(),
+        }
+    }
+}
+
 /// The head of every board page.
 #[derive(Serialize)]
 pub(super) struct BoardHead {
@@ -190,6 +228,35 @@ pub(super) struct Notice<'a> {
     pub heading: &'a str,
     pub text: &'a str,
     pub back_href: &'a str,
+}
+
+/// The page of `ideas/link_action`: what the button does (message keys), on which idea; a
+/// receipt code and a way back where the page has them.
+#[derive(Serialize)]
+pub(super) struct LinkAction<'a> {
+    pub heading: String,
+    pub text: String,
+    pub button: String,
+    pub title: &'a str,
+    pub action: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub back_href: Option<String>,
+}
+
+/// The page of a link that was never valid (or whose idea is gone).
+pub(super) fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
+    ctx.render_status(
+        StatusCode::NOT_FOUND,
+        "ideas/link_done",
+        "idea-link-invalid-title",
+        Notice {
+            heading: "idea-link-invalid-title",
+            text: "idea-link-invalid-text",
+            back_href: "/",
+        },
+    )
 }
 
 pub(super) async fn closed(ctx: &Ctx, board: &idea_boards::Model) -> AppResult<HttpResponse> {

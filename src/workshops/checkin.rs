@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{CONFIRMED, Decided, HELD, PUBLISHED, Refusal};
+use super::model::{Decided, Refusal, SignupStatus, Status};
 use super::sign_up::SignupForm;
-use super::signups::signups_page;
+use super::signups::SignupsPage;
 use super::views::managed;
 use super::waitlist::normalize_code;
 use crate::{
@@ -56,16 +56,10 @@ pub async fn check_in(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("code", refusal.message_key());
-            signups_page(
-                &ctx,
-                &workshop,
-                0,
-                &SignupForm::blank(),
-                &form.code,
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
+            SignupsPage::new(&workshop, &SignupForm::blank())
+                .with_code(&form.code)
+                .render(&ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }
@@ -84,7 +78,7 @@ pub async fn record_check_in(
     by: CheckinBy,
     now: DateTime<Utc>,
 ) -> Result<Decided<workshop_signups::Model>, DbErr> {
-    if !matches!(workshop.status.as_str(), PUBLISHED | HELD) {
+    if !Status::any(&[Status::Published, Status::Held], &workshop.status) {
         return Ok(Err(Refusal::NotOpen));
     }
     let query = workshop_signups::Entity::find()
@@ -106,13 +100,13 @@ pub async fn record_check_in(
     let Some(signup) = signup else {
         return Ok(Err(Refusal::UnknownCode));
     };
-    if signup.status != CONFIRMED {
+    if !SignupStatus::Confirmed.is(&signup.status) {
         return Ok(Err(Refusal::NotConfirmed));
     }
     let result = workshop_signups::Entity::update_many()
         .col_expr(workshop_signups::Column::CheckedInAt, Expr::value(now))
         .filter(workshop_signups::Column::Id.eq(signup.id))
-        .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
         .filter(workshop_signups::Column::CheckedInAt.is_null())
         .exec(db)
         .await?;

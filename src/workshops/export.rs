@@ -5,12 +5,13 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::{workshop_signups, workshops};
 use sea_orm::{ConnectionTrait, DbErr};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 use uuid::Uuid;
 
-use super::model::{CONFIRMED, WAITLISTED, active_signups};
+use super::model::{SignupStatus, active_signups};
 use super::signups::needs;
-use super::views::{details, managed};
+use super::views::{LanguageCountView, WorkshopView, details, managed};
 use crate::{
     audit::service::{self as audit, Entry},
     error::AppResult,
@@ -107,28 +108,15 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
     let db = &ctx.state.db;
     let list = active_signups(db, workshop.id).await?;
     // The same needs, with the same labels, as the sign-up list on screen.
-    let row = |s: &workshop_signups::Model| {
-        json!({
-            "seq": s.seq,
-            "code": s.code,
-            "name": s.name,
-            "phone": s.phone,
-            "people": s.people,
-            "children": s.children,
-            "children_ages": s.children_ages,
-            "interpreter": s.interpreter_language,
-            "step_free": s.step_free,
-            "note": s.note,
-            "checked_in": s.checked_in_at.is_some(),
-        })
-    };
-    let confirmed: Vec<Value> = list
+    let confirmed: Vec<AttendanceRow> = list
         .iter()
-        .filter(|s| s.status == CONFIRMED)
-        .map(row)
+        .filter(|s| SignupStatus::Confirmed.is(&s.status))
+        .map(AttendanceRow::of)
         .collect();
-    let waiting: Vec<&workshop_signups::Model> =
-        list.iter().filter(|s| s.status == WAITLISTED).collect();
+    let waiting: Vec<&workshop_signups::Model> = list
+        .iter()
+        .filter(|s| SignupStatus::Waitlisted.is(&s.status))
+        .collect();
     let (needs, languages) = needs(db, workshop.id).await?;
     let waiting_people: i64 = waiting.iter().map(|s| i64::from(s.people)).sum();
     let txn = crate::db::begin_write(db).await?;
@@ -147,24 +135,84 @@ pub async fn attendance(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
         "workshops/attendance",
         "attendance-title",
         &workshop.title,
-        json!({
-            "workshop": details(&ctx, &workshop),
-            "back_href": format!("/manage/workshops/{}/signups", workshop.id),
-            "confirmed": confirmed,
-            "totals": {
-                "signups": needs.signups,
-                "people": needs.people,
-                "children": needs.children,
-                "step_free": needs.step_free,
-                "languages": languages.iter().map(|l| json!({ "language": l.language, "count": l.signups })).collect::<Vec<_>>(),
-                "any_need": needs.children > 0 || needs.step_free > 0 || !languages.is_empty(),
+        AttendanceView {
+            workshop: details(&ctx, &workshop),
+            back_href: format!("/manage/workshops/{}/signups", workshop.id),
+            confirmed,
+            totals: Totals {
+                signups: needs.signups,
+                people: needs.people,
+                children: needs.children,
+                step_free: needs.step_free,
+                languages: LanguageCountView::list(&languages),
+                any_need: needs.children > 0 || needs.step_free > 0 || !languages.is_empty(),
             },
-            "waiting": waiting.iter().map(|s| row(s)).collect::<Vec<_>>(),
-            "waiting_people": waiting_people,
-            "walk_ins": vec![json!({}); WALK_IN_ROWS],
-        }),
+            waiting: waiting.iter().map(|s| AttendanceRow::of(s)).collect(),
+            waiting_people,
+            walk_ins: (0..WALK_IN_ROWS).map(|_| WalkIn {}).collect(),
+        },
     )
 }
+
+#[derive(Serialize)]
+struct AttendanceView<'a> {
+    workshop: WorkshopView,
+    back_href: String,
+    confirmed: Vec<AttendanceRow<'a>>,
+    totals: Totals,
+    waiting: Vec<AttendanceRow<'a>>,
+    waiting_people: i64,
+    walk_ins: Vec<WalkIn>,
+}
+
+/// What the confirmed sign-ups need, in the list's head.
+#[derive(Serialize)]
+struct Totals {
+    signups: i64,
+    people: i64,
+    children: i64,
+    step_free: i64,
+    languages: Vec<LanguageCountView>,
+    any_need: bool,
+}
+
+/// A sign-up on the printed list, with the same needs and labels as the list on screen.
+#[derive(Serialize)]
+struct AttendanceRow<'a> {
+    seq: i32,
+    code: &'a str,
+    name: &'a Option<String>,
+    phone: &'a Option<String>,
+    people: i32,
+    children: i32,
+    children_ages: &'a Option<String>,
+    interpreter: &'a Option<String>,
+    step_free: bool,
+    note: &'a Option<String>,
+    checked_in: bool,
+}
+
+impl<'a> AttendanceRow<'a> {
+    fn of(s: &'a workshop_signups::Model) -> Self {
+        Self {
+            seq: s.seq,
+            code: &s.code,
+            name: &s.name,
+            phone: &s.phone,
+            people: s.people,
+            children: s.children,
+            children_ages: &s.children_ages,
+            interpreter: &s.interpreter_language,
+            step_free: s.step_free,
+            note: &s.note,
+            checked_in: s.checked_in_at.is_some(),
+        }
+    }
+}
+
+/// An empty row to write a walk-in into (an empty object: the template only counts the rows).
+#[derive(Serialize)]
+struct WalkIn {}
 
 /// Records that a coordinator exported a workshop's sign-up list (it holds personal data).
 pub async fn record_export(

@@ -12,11 +12,8 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::mail::notify;
-use super::manage::{documentation_page, form_page};
-use super::model::{
-    CANCELLED, CONFIRMED, DRAFT, Decided, HELD, PUBLISHED, Refusal, TEXT_MAX, WAITLISTED,
-    find_for_update, goal_ids,
-};
+use super::manage::WorkshopPage;
+use super::model::{Decided, Refusal, SignupStatus, Status, TEXT_MAX, find_for_update, goal_ids};
 use super::views::{managed, round_of};
 use super::workshop_form::WorkshopForm;
 use crate::web::forms::{CheckForm, multiline};
@@ -121,15 +118,9 @@ async fn refused(
     let form = WorkshopForm::of(workshop, ctx.state.settings.time_zone);
     let mut errors = FormErrors::new();
     errors.add("lifecycle", refusal.message_key());
-    form_page(
-        ctx,
-        &round,
-        Some(workshop),
-        &form,
-        &errors,
-        StatusCode::CONFLICT,
-    )
-    .await
+    WorkshopPage::new(&round, Some(workshop), &form)
+        .render(ctx, &errors, StatusCode::CONFLICT)
+        .await
 }
 
 /// The goals a held workshop may name: the strategy's active goals and those already named.
@@ -163,16 +154,10 @@ pub async fn document(
     let input = match checked {
         Ok(input) => input,
         Err(errors) => {
-            return documentation_page(
-                &ctx,
-                &round,
-                Some(&workshop),
-                &values,
-                Some(&form),
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return WorkshopPage::new(&round, Some(&workshop), &values)
+                .with_documentation(&form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -198,16 +183,10 @@ pub async fn document(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("documentation", refusal.message_key());
-            documentation_page(
-                &ctx,
-                &round,
-                Some(&workshop),
-                &values,
-                Some(&form),
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
+            WorkshopPage::new(&round, Some(&workshop), &values)
+                .with_documentation(&form)
+                .render(&ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }
@@ -220,24 +199,24 @@ pub enum Transition {
 }
 
 impl Transition {
-    fn from(self) -> &'static [&'static str] {
+    fn from(self) -> &'static [Status] {
         match self {
-            Transition::Publish => &[DRAFT],
-            Transition::Cancel => &[DRAFT, PUBLISHED],
-            Transition::Held => &[PUBLISHED],
+            Transition::Publish => &[Status::Draft],
+            Transition::Cancel => &[Status::Draft, Status::Published],
+            Transition::Held => &[Status::Published],
         }
     }
 
-    fn to(self) -> &'static str {
+    fn to(self) -> Status {
         match self {
-            Transition::Publish => PUBLISHED,
-            Transition::Cancel => CANCELLED,
-            Transition::Held => HELD,
+            Transition::Publish => Status::Published,
+            Transition::Cancel => Status::Cancelled,
+            Transition::Held => Status::Held,
         }
     }
 
     pub fn allowed(self, workshop: &workshops::Model, now: DateTime<Utc>) -> bool {
-        self.from().contains(&workshop.status.as_str())
+        Status::any(self.from(), &workshop.status)
             && (self != Transition::Held || workshop.starts_at <= now)
     }
 }
@@ -261,11 +240,11 @@ pub async fn apply_transition(
         Transition::Held => workshops::Column::HeldAt,
     };
     let result = workshops::Entity::update_many()
-        .col_expr(workshops::Column::Status, transition.to().into())
+        .col_expr(workshops::Column::Status, transition.to().as_str().into())
         .col_expr(stamp, Expr::value(now))
         .col_expr(workshops::Column::UpdatedAt, Expr::value(now))
         .filter(workshops::Column::Id.eq(workshop.id))
-        .filter(workshops::Column::Status.is_in(transition.from().iter().copied()))
+        .filter(workshops::Column::Status.is_in(transition.from().iter().map(|s| s.as_str())))
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
@@ -275,12 +254,12 @@ pub async fn apply_transition(
     if transition == Transition::Cancel {
         let recipients = workshop_signups::Entity::find()
             .filter(workshop_signups::Column::WorkshopId.eq(workshop.id))
-            .filter(workshop_signups::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+            .filter(workshop_signups::Column::Status.is_in(SignupStatus::ACTIVE))
             .filter(workshop_signups::Column::Email.is_not_null())
             .all(db)
             .await?;
         let cancelled = workshops::Model {
-            status: CANCELLED.into(),
+            status: Status::Cancelled.as_str().into(),
             ..workshop.clone()
         };
         for signup in &recipients {
@@ -301,7 +280,7 @@ pub async fn apply_transition(
             },
             target_type: "workshop",
             target_id: Some(workshop.id.to_string()),
-            summary: json!({ "from": workshop.status, "to": transition.to(), "notified": notified }),
+            summary: json!({ "from": workshop.status, "to": transition.to().as_str(), "notified": notified }),
         },
     )
     .await?;
@@ -324,7 +303,7 @@ pub async fn save_documentation(
         )
         .col_expr(workshops::Column::UpdatedAt, Expr::value(now))
         .filter(workshops::Column::Id.eq(workshop.id))
-        .filter(workshops::Column::Status.eq(HELD))
+        .filter(workshops::Column::Status.eq(Status::Held.as_str()))
         .exec(db)
         .await?;
     if result.rows_affected != 1 {

@@ -6,7 +6,7 @@ use entity::{workshop_signups, workshops};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-use super::model::{CANCELLED, WAITLISTED};
+use super::model::{SignupStatus, Status};
 use crate::{
     error::AppError,
     notifications::service::{self as notifications, Attachment, Email},
@@ -73,7 +73,7 @@ pub fn calendar_file(state: &AppState, workshop: &workshops::Model, now: DateTim
         .starts(workshop.starts_at)
         .ends(workshop.ends_at)
         .url(&url);
-    if workshop.status == CANCELLED {
+    if Status::Cancelled.is(&workshop.status) {
         event.status(EventStatus::Cancelled);
     }
     let mut calendar = Calendar::new();
@@ -103,7 +103,7 @@ pub(super) async fn notify(
         "place": place(workshop),
         "code": signup.code,
         "people": signup.people,
-        "waitlisted": signup.status == WAITLISTED,
+        "waitlisted": SignupStatus::Waitlisted.is(&signup.status),
         "url": link.map(str::to_string).unwrap_or_else(|| state.settings.absolute_url(&format!("/workshops/{}", workshop.id))),
         "workshop_url": state.settings.absolute_url(&format!("/workshops/{}", workshop.id)),
     });

@@ -8,14 +8,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
+use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::lifecycle::{DocumentationForm, Transition, allowed_goals};
 use super::mail::when;
-use super::model::{
-    CANCELLED, DRAFT, Decided, HELD, Refusal, find_for_update, goal_ids, occupancy, occupancy_of,
-};
+use super::model::{Decided, Refusal, Status, find_for_update, goal_ids, occupancy, occupancy_of};
 use super::views::{managed, managed_round, round_of, status_key};
 use super::workshop_form::{WorkshopForm, WorkshopInput};
 use crate::web::forms::CheckForm;
@@ -43,21 +42,21 @@ pub async fn manage_list(
     let ids: Vec<Uuid> = list.iter().map(|w| w.id).collect();
     let mut occupied = occupancy(db, &ids).await?;
     let tz = ctx.state.settings.time_zone;
-    let rows: Vec<Value> = list
+    let rows = list
         .iter()
         .map(|w| {
             let o = occupied.remove(&w.id).unwrap_or_default();
-            json!({
-                "title": w.title,
-                "href": format!("/manage/workshops/{}", w.id),
-                "signups_href": format!("/manage/workshops/{}/signups", w.id),
-                "when": when(ctx.lang, tz, w),
-                "status_key": status_key(&w.status),
-                "status": w.status,
-                "confirmed": o.confirmed,
-                "capacity": w.capacity,
-                "waitlisted": o.waitlisted,
-            })
+            WorkshopRow {
+                title: &w.title,
+                href: format!("/manage/workshops/{}", w.id),
+                signups_href: format!("/manage/workshops/{}/signups", w.id),
+                when: when(ctx.lang, tz, w),
+                status_key: status_key(&w.status),
+                status: &w.status,
+                confirmed: o.confirmed,
+                capacity: w.capacity,
+                waitlisted: o.waitlisted,
+            }
         })
         .collect();
     ctx.render_about(
@@ -65,26 +64,54 @@ pub async fn manage_list(
         "workshops/manage_list",
         "manage-workshops-title",
         &round.title,
-        json!({
-            "round": { "title": round.title, "href": format!("/manage/rounds/{}", round.id) },
-            "new_href": format!("/manage/rounds/{}/workshops/new", round.id),
-            "workshops": rows,
-            "pagination": PageView::new(index, pages, &format!("/manage/rounds/{}/workshops", round.id)),
-        }),
+        ListView {
+            round: RoundLink {
+                title: &round.title,
+                href: format!("/manage/rounds/{}", round.id),
+            },
+            new_href: format!("/manage/rounds/{}/workshops/new", round.id),
+            workshops: rows,
+            pagination: PageView::new(
+                index,
+                pages,
+                &format!("/manage/rounds/{}/workshops", round.id),
+            ),
+        },
     )
+}
+
+#[derive(Serialize)]
+struct ListView<'a> {
+    round: RoundLink<'a>,
+    new_href: String,
+    workshops: Vec<WorkshopRow<'a>>,
+    pagination: PageView,
+}
+
+#[derive(Serialize)]
+struct RoundLink<'a> {
+    title: &'a str,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct WorkshopRow<'a> {
+    title: &'a str,
+    href: String,
+    signups_href: String,
+    when: String,
+    status_key: String,
+    status: &'a str,
+    confirmed: i64,
+    capacity: i32,
+    waitlisted: i64,
 }
 
 pub async fn new_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, round) = managed_round(&ctx, *id).await?;
-    form_page(
-        &ctx,
-        &round,
-        None,
-        &WorkshopForm::blank(),
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    WorkshopPage::new(&round, None, &WorkshopForm::blank())
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
+        .await
 }
 
 pub async fn create(
@@ -97,15 +124,9 @@ pub async fn create(
     let input = match form.check(&ctx.state.settings.time_zone) {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(
-                &ctx,
-                &round,
-                None,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return WorkshopPage::new(&round, None, &form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -122,112 +143,176 @@ pub async fn edit_form(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse>
     let (_, workshop) = managed(&ctx, *id).await?;
     let round = round_of(&ctx, &workshop).await?;
     let form = WorkshopForm::of(&workshop, ctx.state.settings.time_zone);
-    form_page(
-        &ctx,
-        &round,
-        Some(&workshop),
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    WorkshopPage::new(&round, Some(&workshop), &form)
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
+        .await
 }
 
-pub(super) async fn form_page(
-    ctx: &Ctx,
-    round: &rounds::Model,
-    workshop: Option<&workshops::Model>,
-    form: &WorkshopForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    documentation_page(ctx, round, workshop, form, None, errors, status).await
+/// A workshop's form in one state: new in `round` or editing `workshop`, what was typed, and for
+/// an existing workshop its lifecycle buttons and the documentation form (as typed, if it was
+/// just refused; else as stored).
+pub(super) struct WorkshopPage<'a> {
+    pub round: &'a rounds::Model,
+    pub workshop: Option<&'a workshops::Model>,
+    pub form: &'a WorkshopForm,
+    pub documentation: Option<&'a DocumentationForm>,
 }
 
-pub(super) async fn documentation_page(
-    ctx: &Ctx,
-    round: &rounds::Model,
-    workshop: Option<&workshops::Model>,
-    form: &WorkshopForm,
-    documentation: Option<&DocumentationForm>,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let now = ctx.state.clock.now();
-    let lifecycle = match workshop {
-        Some(w) => {
-            let path = |what: &str| format!("/manage/workshops/{}/{what}", w.id);
-            let doc = match documentation {
-                Some(d) => d.clone(),
-                None => DocumentationForm {
-                    documentation: w.documentation.clone().unwrap_or_default(),
-                    goal_ids: goal_ids(&ctx.state.db, &[w.id])
-                        .await?
-                        .remove(&w.id)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(Uuid::to_string)
-                        .collect(),
-                },
-            };
-            let goals: Vec<Value> = if w.status == HELD {
-                allowed_goals(ctx, w)
-                    .await?
-                    .iter()
-                    .map(|g| {
-                        json!({
-                            "id": g.id,
-                            "title": g.title,
-                            "field": g.field_title,
-                            "checked": doc.goal_ids.iter().any(|id| id == &g.id.to_string()),
-                        })
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            json!({
-                "status": w.status,
-                "status_key": status_key(&w.status),
-                "public_href": (w.status != DRAFT).then(|| format!("/workshops/{}", w.id)),
-                "signups_href": path("signups"),
-                "can_publish": Transition::Publish.allowed(w, now),
-                "can_cancel": Transition::Cancel.allowed(w, now),
-                "can_hold": Transition::Held.allowed(w, now),
-                "is_held": w.status == HELD,
-                "editable": !matches!(w.status.as_str(), CANCELLED | HELD),
-                "publish_action": path("publish"),
-                "cancel_action": path("cancel"),
-                "held_action": path("held"),
-                "documentation_action": path("documentation"),
-                "documentation": doc.documentation,
-                "goals": goals,
-            })
+#[derive(Serialize)]
+struct FormView<'a> {
+    heading: &'static str,
+    round: RoundLink<'a>,
+    action: String,
+    values: &'a WorkshopForm,
+    lifecycle: Option<LifecycleView<'a>>,
+    editable: bool,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct LifecycleView<'a> {
+    status: &'a str,
+    status_key: String,
+    public_href: Option<String>,
+    signups_href: String,
+    can_publish: bool,
+    can_cancel: bool,
+    can_hold: bool,
+    is_held: bool,
+    editable: bool,
+    publish_action: String,
+    cancel_action: String,
+    held_action: String,
+    documentation_action: String,
+    documentation: String,
+    goals: Vec<GoalChoice>,
+}
+
+#[derive(Serialize)]
+struct GoalChoice {
+    id: Uuid,
+    title: String,
+    field: String,
+    checked: bool,
+}
+
+/// Cancelled and held workshops are not edited any more.
+fn editable(workshop: &workshops::Model) -> bool {
+    !Status::any(&[Status::Cancelled, Status::Held], &workshop.status)
+}
+
+impl<'a> WorkshopPage<'a> {
+    /// The form for a new workshop (`workshop` none) or for editing one, with `form` as typed.
+    pub fn new(
+        round: &'a rounds::Model,
+        workshop: Option<&'a workshops::Model>,
+        form: &'a WorkshopForm,
+    ) -> Self {
+        Self {
+            round,
+            workshop,
+            form,
+            documentation: None,
         }
-        None => Value::Null,
-    };
-    let (heading, action) = match workshop {
-        Some(w) => ("workshop-edit-title", format!("/manage/workshops/{}", w.id)),
-        None => (
-            "workshop-new-title",
-            format!("/manage/rounds/{}/workshops/new", round.id),
-        ),
-    };
-    ctx.render_about(
-        status,
-        "workshops/manage_form",
-        heading,
-        workshop.map_or(&round.title, |w| &w.title),
-        json!({
-            "heading": heading,
-            "round": { "title": round.title, "href": format!("/manage/rounds/{}/workshops", round.id) },
-            "action": action,
-            "values": form,
-            "lifecycle": lifecycle,
-            "editable": workshop.is_none_or(|w| !matches!(w.status.as_str(), CANCELLED | HELD)),
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+    }
+
+    /// With the documentation form as typed.
+    pub fn with_documentation(self, documentation: &'a DocumentationForm) -> Self {
+        Self {
+            documentation: Some(documentation),
+            ..self
+        }
+    }
+
+    /// Renders the page with `status` (422 or 409 when `errors` say what was refused).
+    pub async fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (round, workshop) = (self.round, self.workshop);
+        let lifecycle = match workshop {
+            Some(w) => Some(self.lifecycle(ctx, w).await?),
+            None => None,
+        };
+        let (heading, action) = match workshop {
+            Some(w) => ("workshop-edit-title", format!("/manage/workshops/{}", w.id)),
+            None => (
+                "workshop-new-title",
+                format!("/manage/rounds/{}/workshops/new", round.id),
+            ),
+        };
+        let view = FormView {
+            heading,
+            round: RoundLink {
+                title: &round.title,
+                href: format!("/manage/rounds/{}/workshops", round.id),
+            },
+            action,
+            values: self.form,
+            lifecycle,
+            editable: workshop.is_none_or(editable),
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_about(
+            status,
+            "workshops/manage_form",
+            heading,
+            workshop.map_or(&round.title, |w| &w.title),
+            view,
+        )
+    }
+
+    /// The lifecycle buttons of workshop `w` and, once held, its documentation form.
+    async fn lifecycle(&self, ctx: &Ctx, w: &'a workshops::Model) -> AppResult<LifecycleView<'a>> {
+        let now = ctx.state.clock.now();
+        let path = |what: &str| format!("/manage/workshops/{}/{what}", w.id);
+        let doc = match self.documentation {
+            Some(d) => d.clone(),
+            None => DocumentationForm {
+                documentation: w.documentation.clone().unwrap_or_default(),
+                goal_ids: goal_ids(&ctx.state.db, &[w.id])
+                    .await?
+                    .remove(&w.id)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(Uuid::to_string)
+                    .collect(),
+            },
+        };
+        let goals = if Status::Held.is(&w.status) {
+            allowed_goals(ctx, w)
+                .await?
+                .into_iter()
+                .map(|g| GoalChoice {
+                    checked: doc.goal_ids.iter().any(|id| id == &g.id.to_string()),
+                    id: g.id,
+                    title: g.title,
+                    field: g.field_title,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(LifecycleView {
+            status: &w.status,
+            status_key: status_key(&w.status),
+            public_href: (!Status::Draft.is(&w.status)).then(|| format!("/workshops/{}", w.id)),
+            signups_href: path("signups"),
+            can_publish: Transition::Publish.allowed(w, now),
+            can_cancel: Transition::Cancel.allowed(w, now),
+            can_hold: Transition::Held.allowed(w, now),
+            is_held: Status::Held.is(&w.status),
+            editable: editable(w),
+            publish_action: path("publish"),
+            cancel_action: path("cancel"),
+            held_action: path("held"),
+            documentation_action: path("documentation"),
+            documentation: doc.documentation,
+            goals,
+        })
+    }
 }
 
 pub async fn update(
@@ -241,15 +326,9 @@ pub async fn update(
     let input = match form.check(&ctx.state.settings.time_zone) {
         Ok(input) => input,
         Err(errors) => {
-            return form_page(
-                &ctx,
-                &round,
-                Some(&workshop),
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return WorkshopPage::new(&round, Some(&workshop), &form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -274,15 +353,9 @@ pub async fn update(
                 "lifecycle"
             };
             errors.add(field, refusal.message_key());
-            form_page(
-                &ctx,
-                &round,
-                Some(&current),
-                &form,
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
+            WorkshopPage::new(&round, Some(&current), &form)
+                .render(&ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }
@@ -330,7 +403,7 @@ pub async fn create_workshop(
         sign_language: Set(input.sign_language),
         travel_costs: Set(input.travel_costs),
         food: Set(input.food),
-        status: Set(DRAFT.into()),
+        status: Set(Status::Draft.as_str().into()),
         documentation: Set(None),
         reminded_at: Set(None),
         personal_data_deleted_at: Set(None),
@@ -368,7 +441,7 @@ pub async fn update_workshop(
     input: &WorkshopInput,
     now: DateTime<Utc>,
 ) -> Result<Decided<()>, DbErr> {
-    if matches!(current.status.as_str(), CANCELLED | HELD) {
+    if Status::any(&[Status::Cancelled, Status::Held], &current.status) {
         return Ok(Err(Refusal::WrongState));
     }
     let occupied = occupancy_of(db, current.id).await?;

@@ -10,17 +10,115 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
-pub const CANCELLED: &str = "cancelled";
-pub const HELD: &str = "held";
-/// What residents may see.
-pub const PUBLIC: [&str; 3] = [PUBLISHED, CANCELLED, HELD];
+/// A workshop's status (`workshops.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Published,
+    Cancelled,
+    Held,
+}
 
-pub const CONFIRMED: &str = "confirmed";
-pub const WAITLISTED: &str = "waitlisted";
-pub const ONLINE: &str = "online";
-pub const BY_STAFF: &str = "staff";
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Draft,
+        Status::Published,
+        Status::Cancelled,
+        Status::Held,
+    ];
+    /// What residents may see, as stored.
+    pub const PUBLIC: [&'static str; 3] = ["published", "cancelled", "held"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Cancelled => "cancelled",
+            Status::Held => "held",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether `stored` (a `workshops.status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+
+    /// Whether `stored` is one of `statuses`.
+    pub fn any(statuses: &[Status], stored: &str) -> bool {
+        statuses.iter().any(|st| st.is(stored))
+    }
+}
+
+/// A sign-up's status (`workshop_signups.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignupStatus {
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+impl SignupStatus {
+    pub const ALL: [SignupStatus; 3] = [
+        SignupStatus::Confirmed,
+        SignupStatus::Waitlisted,
+        SignupStatus::Cancelled,
+    ];
+    /// Sign-ups that hold or wait for a place, as stored.
+    pub const ACTIVE: [&'static str; 2] = ["confirmed", "waitlisted"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignupStatus::Confirmed => "confirmed",
+            SignupStatus::Waitlisted => "waitlisted",
+            SignupStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<SignupStatus> {
+        SignupStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// Whether `stored` (a `workshop_signups.status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+
+    /// Whether `stored` holds or waits for a place (confirmed or waitlisted).
+    pub fn is_active(stored: &str) -> bool {
+        SignupStatus::ACTIVE.contains(&stored)
+    }
+}
+
+/// How a sign-up came in (`workshop_signups.source`): online by the resident, or by staff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    Online,
+    Staff,
+}
+
+impl Source {
+    pub const ALL: [Source; 2] = [Source::Online, Source::Staff];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Online => "online",
+            Source::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|src| src.as_str() == s)
+    }
+
+    /// Whether `stored` (a `workshop_signups.source` value) is this source.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+}
 
 pub const TITLE_MAX: usize = 200;
 pub const TEXT_MAX: usize = 20_000;
@@ -107,7 +205,7 @@ pub async fn find_public(
 ) -> Result<Option<workshops::Model>, DbErr> {
     workshops::Entity::find_by_id(id)
         .join(JoinType::InnerJoin, workshop_to_round())
-        .filter(workshops::Column::Status.is_in(PUBLIC))
+        .filter(workshops::Column::Status.is_in(Status::PUBLIC))
         .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .one(db)
         .await
@@ -132,7 +230,7 @@ pub async fn active_signups(
 ) -> Result<Vec<workshop_signups::Model>, DbErr> {
     workshop_signups::Entity::find()
         .filter(workshop_signups::Column::WorkshopId.eq(workshop_id))
-        .filter(workshop_signups::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+        .filter(workshop_signups::Column::Status.is_in(SignupStatus::ACTIVE))
         .order_by_asc(workshop_signups::Column::Status)
         .order_by_asc(workshop_signups::Column::Seq)
         .all(db)
@@ -190,19 +288,22 @@ pub async fn occupancy(
         .column(workshop_signups::Column::WorkshopId)
         .column_as(
             Expr::cust(format!(
-                "CAST(COALESCE(SUM(CASE WHEN status = '{CONFIRMED}' THEN people ELSE 0 END), 0) AS BIGINT)"
+                "CAST(COALESCE(SUM(CASE WHEN status = '{}' THEN people ELSE 0 END), 0) AS BIGINT)",
+                SignupStatus::Confirmed.as_str()
             )),
             "confirmed",
         )
         .column_as(
             Expr::cust(format!(
-                "CAST(COALESCE(SUM(CASE WHEN status = '{WAITLISTED}' THEN people ELSE 0 END), 0) AS BIGINT)"
+                "CAST(COALESCE(SUM(CASE WHEN status = '{}' THEN people ELSE 0 END), 0) AS BIGINT)",
+                SignupStatus::Waitlisted.as_str()
             )),
             "waitlisted",
         )
         .column_as(
             Expr::cust(format!(
-                "CAST(COALESCE(SUM(CASE WHEN status = '{WAITLISTED}' THEN 1 ELSE 0 END), 0) AS BIGINT)"
+                "CAST(COALESCE(SUM(CASE WHEN status = '{}' THEN 1 ELSE 0 END), 0) AS BIGINT)",
+                SignupStatus::Waitlisted.as_str()
             )),
             "waitlisted_signups",
         )

@@ -7,14 +7,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
     sea_query::Expr,
 };
-use serde_json::json;
+use serde::Serialize;
+use serde_json::Value;
 
-use super::model::{
-    CANCELLED, CONFIRMED, Decided, HELD, PUBLISHED, Refusal, WAITLISTED, find, find_for_update,
-    occupancy_of,
-};
+use super::model::{Decided, Refusal, SignupStatus, Status, find, find_for_update, occupancy_of};
 use super::sign_up::{SignupForm, SignupInput, SignupRules};
-use super::views::{details, signup_form_view};
+use super::views::{SignupFormView, WorkshopView, details, signup_form_view};
 use super::waitlist::promote_waitlist;
 use crate::web::forms::CheckForm;
 use crate::{
@@ -44,75 +42,112 @@ pub async fn signup_page(
         return link_invalid(&ctx);
     };
     let form = SignupForm::of(&signup);
-    own_page(
-        &ctx,
-        &token,
-        &signup,
-        &form,
-        &FormErrors::new(),
-        StatusCode::OK,
-        query.new.is_some(),
-    )
+    OwnPage {
+        token: &token,
+        signup: &signup,
+        values: &form,
+        new: query.new.is_some(),
+    }
+    .render(&ctx, &FormErrors::new(), StatusCode::OK)
     .await
 }
 
-async fn own_page(
-    ctx: &Ctx,
-    token: &str,
-    signup: &workshop_signups::Model,
-    values: &SignupForm,
-    errors: &FormErrors,
-    status: StatusCode,
+/// One's own sign-up page in one state: the sign-up behind the private link `token`, what was
+/// typed into its form, and whether it was just made (the page then says so).
+struct OwnPage<'a> {
+    token: &'a str,
+    signup: &'a workshop_signups::Model,
+    values: &'a SignupForm,
     new: bool,
-) -> AppResult<HttpResponse> {
-    let workshop = find(&ctx.state.db, signup.workshop_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
-    let changeable = active && workshop.status == PUBLISHED;
-    // Someone waiting without an e-mail address gets no message on moving up: she has to look.
-    let organiser_phone = if signup.status == WAITLISTED && signup.email.is_none() {
-        rounds_service::find(&ctx.state.db, workshop.round_id)
-            .await?
-            .map(|r| r.contact_phone)
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
-    let form = signup_form_view(&workshop, values, "signup-save");
-    ctx.render_about(
-        status,
-        "workshops/signup",
-        "signup-page-title",
-        &workshop.title,
-        json!({
-            "workshop": details(ctx, &workshop),
-            "new": new,
-            "code": signup.code,
-            "link": ctx.state.settings.absolute_url(&format!("/signups/{token}")),
-            "status": signup.status,
-            "status_key": format!("signup-status-{}", signup.status),
-            "is_waitlisted": signup.status == WAITLISTED,
-            "is_cancelled": signup.status == CANCELLED,
-            "people": signup.people,
-            "has_email": signup.email.is_some(),
-            "organiser_phone": organiser_phone,
-            "changeable": changeable,
-            "cancellable": active && workshop.status != HELD,
-            "action": format!("/signups/{token}"),
-            "cancel_href": format!("/signups/{token}/cancel"),
-            "form": form,
-            "errors": errors.view(ctx.lang),
-        }),
-    )
 }
+
+#[derive(Serialize)]
+struct OwnView<'a> {
+    workshop: WorkshopView,
+    new: bool,
+    code: &'a str,
+    link: String,
+    status: &'a str,
+    status_key: String,
+    is_waitlisted: bool,
+    is_cancelled: bool,
+    people: i32,
+    has_email: bool,
+    organiser_phone: String,
+    changeable: bool,
+    cancellable: bool,
+    action: String,
+    cancel_href: String,
+    form: SignupFormView<'a>,
+    errors: Value,
+}
+
+impl OwnPage<'_> {
+    /// Renders the page with `status` (422 or 409 when `errors` say why a change was refused).
+    async fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (token, signup) = (self.token, self.signup);
+        let workshop = find(&ctx.state.db, signup.workshop_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let active = SignupStatus::is_active(&signup.status);
+        // Someone waiting without an e-mail address gets no message on moving up: she has to
+        // look.
+        let organiser_phone =
+            if SignupStatus::Waitlisted.is(&signup.status) && signup.email.is_none() {
+                rounds_service::find(&ctx.state.db, workshop.round_id)
+                    .await?
+                    .map(|r| r.contact_phone)
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+        let view = OwnView {
+            workshop: details(ctx, &workshop),
+            new: self.new,
+            code: &signup.code,
+            link: ctx
+                .state
+                .settings
+                .absolute_url(&format!("/signups/{token}")),
+            status: &signup.status,
+            status_key: format!("signup-status-{}", signup.status),
+            is_waitlisted: SignupStatus::Waitlisted.is(&signup.status),
+            is_cancelled: SignupStatus::Cancelled.is(&signup.status),
+            people: signup.people,
+            has_email: signup.email.is_some(),
+            organiser_phone,
+            changeable: active && Status::Published.is(&workshop.status),
+            cancellable: active && !Status::Held.is(&workshop.status),
+            action: format!("/signups/{token}"),
+            cancel_href: format!("/signups/{token}/cancel"),
+            form: signup_form_view(&workshop, self.values, "signup-save"),
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_about(
+            status,
+            "workshops/signup",
+            "signup-page-title",
+            &workshop.title,
+            view,
+        )
+    }
+}
+
+/// The page of a private link that leads nowhere (it has no data to show).
+#[derive(Serialize)]
+struct NoSignup {}
 
 fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
     ctx.render_status(
         StatusCode::NOT_FOUND,
         "workshops/link_invalid",
         "signup-link-invalid-title",
-        json!({}),
+        NoSignup {},
     )
 }
 
@@ -132,15 +167,13 @@ pub async fn signup_change(
     let input = match form.check(&SignupRules::of(&workshop)) {
         Ok(input) => input,
         Err(errors) => {
-            return own_page(
-                &ctx,
-                &token,
-                &signup,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                false,
-            )
+            return OwnPage {
+                token: &token,
+                signup: &signup,
+                values: &form,
+                new: false,
+            }
+            .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         }
     };
@@ -159,25 +192,38 @@ pub async fn signup_cancel_form(ctx: Ctx, token: web::Path<String>) -> AppResult
     let workshop = find(db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let active = matches!(signup.status.as_str(), CONFIRMED | WAITLISTED);
-    if !active || workshop.status == HELD {
+    let active = SignupStatus::is_active(&signup.status);
+    if !active || Status::Held.is(&workshop.status) {
         // Nothing (left) to cancel: the sign-up page says why.
         return Ok(see_other(&format!("/signups/{token}")));
     }
     ctx.render(
         "workshops/signup_cancel",
         "signup-cancel-confirm-title",
-        json!({
-            "workshop": details(&ctx, &workshop),
-            "name": signup.name,
-            "code": signup.code,
-            "people": signup.people,
-            "status_key": format!("signup-status-{}", signup.status),
-            "is_waitlisted": signup.status == WAITLISTED,
-            "back_href": format!("/signups/{token}"),
-            "cancel_action": format!("/signups/{token}/cancel"),
-        }),
+        CancelView {
+            workshop: details(&ctx, &workshop),
+            name: &signup.name,
+            code: &signup.code,
+            people: signup.people,
+            status_key: format!("signup-status-{}", signup.status),
+            is_waitlisted: SignupStatus::Waitlisted.is(&signup.status),
+            back_href: format!("/signups/{token}"),
+            cancel_action: format!("/signups/{token}/cancel"),
+        },
     )
+}
+
+/// What would be cancelled, before the button that does it.
+#[derive(Serialize)]
+struct CancelView<'a> {
+    workshop: WorkshopView,
+    name: &'a Option<String>,
+    code: &'a str,
+    people: i32,
+    status_key: String,
+    is_waitlisted: bool,
+    back_href: String,
+    cancel_action: String,
 }
 
 pub async fn signup_cancel(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
@@ -213,15 +259,13 @@ async fn own_result(
                 .ok_or(AppError::NotFound)?;
             let mut errors = FormErrors::new();
             errors.add("signup", refusal.message_key());
-            own_page(
-                &ctx,
+            OwnPage {
                 token,
-                &signup,
-                form,
-                &errors,
-                StatusCode::CONFLICT,
-                false,
-            )
+                signup: &signup,
+                values: form,
+                new: false,
+            }
+            .render(&ctx, &errors, StatusCode::CONFLICT)
             .await
         }
     }
@@ -250,9 +294,9 @@ pub async fn change_signup(
     let workshop = find_for_update(db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match workshop.status.as_str() {
-        PUBLISHED => {}
-        CANCELLED => return Ok(Err(Refusal::Cancelled)),
+    match Status::parse(&workshop.status) {
+        Some(Status::Published) => {}
+        Some(Status::Cancelled) => return Ok(Err(Refusal::Cancelled)),
         _ => return Ok(Err(Refusal::NotOpen)),
     }
     // Read again under the lock: the sign-up may have been promoted or cancelled meanwhile.
@@ -260,10 +304,10 @@ pub async fn change_signup(
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !matches!(current.status.as_str(), CONFIRMED | WAITLISTED) {
+    if !SignupStatus::is_active(&current.status) {
         return Ok(Err(Refusal::NotConfirmed));
     }
-    if current.status == CONFIRMED && input.people > current.people {
+    if SignupStatus::Confirmed.is(&current.status) && input.people > current.people {
         let occupied = occupancy_of(db, workshop.id).await?;
         if occupied.confirmed - i64::from(current.people) + i64::from(input.people)
             > i64::from(workshop.capacity)
@@ -283,7 +327,7 @@ pub async fn change_signup(
     model.note = Set(input.note.clone());
     model.updated_at = Set(now);
     model.update(db).await?;
-    if current.status == CONFIRMED && input.people < current.people {
+    if SignupStatus::Confirmed.is(&current.status) && input.people < current.people {
         promote_waitlist(db, state, &workshop, now).await?;
     }
     Ok(Ok(()))
@@ -299,21 +343,24 @@ pub async fn cancel_signup(
     let workshop = find_for_update(db, signup.workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if workshop.status == HELD {
+    if Status::Held.is(&workshop.status) {
         return Ok(Err(Refusal::NotOpen));
     }
     let result = workshop_signups::Entity::update_many()
-        .col_expr(workshop_signups::Column::Status, CANCELLED.into())
+        .col_expr(
+            workshop_signups::Column::Status,
+            SignupStatus::Cancelled.as_str().into(),
+        )
         .col_expr(workshop_signups::Column::CancelledAt, Expr::value(now))
         .col_expr(workshop_signups::Column::UpdatedAt, Expr::value(now))
         .filter(workshop_signups::Column::Id.eq(signup.id))
-        .filter(workshop_signups::Column::Status.is_in([CONFIRMED, WAITLISTED]))
+        .filter(workshop_signups::Column::Status.is_in(SignupStatus::ACTIVE))
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
         return Ok(Err(Refusal::NotConfirmed));
     }
-    if workshop.status == PUBLISHED {
+    if Status::Published.is(&workshop.status) {
         promote_waitlist(db, state, &workshop, now).await?;
     }
     Ok(Ok(()))

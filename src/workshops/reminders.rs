@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Exp
 use uuid::Uuid;
 
 use super::mail::notify;
-use super::model::{CONFIRMED, PUBLISHED, find};
+use super::model::{SignupStatus, Status, find};
 use crate::{
     error::AppError,
     notifications::service::{self as notifications},
@@ -20,7 +20,7 @@ pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
     let due: Vec<Uuid> = workshops::Entity::find()
         .select_only()
         .column(workshops::Column::Id)
-        .filter(workshops::Column::Status.eq(PUBLISHED))
+        .filter(workshops::Column::Status.eq(Status::Published.as_str()))
         .filter(workshops::Column::RemindedAt.is_null())
         .filter(workshops::Column::StartsAt.gt(now))
         .filter(workshops::Column::StartsAt.lte(now + chrono::Duration::days(1)))
@@ -33,7 +33,7 @@ pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
         let claimed = workshops::Entity::update_many()
             .col_expr(workshops::Column::RemindedAt, Expr::value(now))
             .filter(workshops::Column::Id.eq(id))
-            .filter(workshops::Column::Status.eq(PUBLISHED))
+            .filter(workshops::Column::Status.eq(Status::Published.as_str()))
             .filter(workshops::Column::RemindedAt.is_null())
             .exec(&txn)
             .await?;
@@ -44,7 +44,7 @@ pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
         let workshop = find(&txn, id).await?.ok_or(AppError::NotFound)?;
         let recipients = workshop_signups::Entity::find()
             .filter(workshop_signups::Column::WorkshopId.eq(id))
-            .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+            .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
             .filter(workshop_signups::Column::Email.is_not_null())
             .all(&txn)
             .await?;

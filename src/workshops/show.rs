@@ -7,7 +7,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::mail::calendar_file;
-use super::model::{HELD, Occupancy, PUBLISHED, find_public, goal_ids, occupancy};
+use super::model::{Occupancy, Status, find_public, goal_ids, occupancy};
 use super::sign_up::SignupForm;
 use super::views::{
     SignupFormView, WorkshopView, attendance_view, details, places_text, signup_form_view,
@@ -53,7 +53,7 @@ pub(super) async fn public_page(
         .remove(&workshop.id)
         .unwrap_or_default();
     let now = ctx.state.clock.now();
-    let open = workshop.status == PUBLISHED && now < workshop.signup_deadline;
+    let open = Status::Published.is(&workshop.status) && now < workshop.signup_deadline;
     let held = documented(ctx, workshop, &occupied, place.min_group_size).await?;
     let page = ShowPage {
         workshop: details(ctx, workshop),
@@ -63,7 +63,7 @@ pub(super) async fn public_page(
         },
         places: places_text(ctx, workshop, &occupied),
         signup_open: open,
-        deadline_passed: workshop.status == PUBLISHED && !open,
+        deadline_passed: Status::Published.is(&workshop.status) && !open,
         action: format!("/workshops/{}", workshop.id),
         form: signup_form_view(workshop, values, "signup-submit"),
         held,
@@ -122,7 +122,7 @@ async fn documented(
     occupied: &Occupancy,
     min_group_size: i32,
 ) -> AppResult<Option<Held>> {
-    if workshop.status != HELD {
+    if !Status::Held.is(&workshop.status) {
         return Ok(None);
     }
     let ids = goal_ids(&ctx.state.db, &[workshop.id])

@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::mail::notify;
 use super::model::{
-    BY_STAFF, CANCELLED, CHILDREN_MAX, CONFIRMED, Decided, NOTE_MAX, ONLINE, PUBLISHED, Refusal,
-    SHORT_MAX, WAITLISTED, checked, find, find_for_update, find_public, int, occupancy_of, some,
+    CHILDREN_MAX, Decided, NOTE_MAX, Refusal, SHORT_MAX, SignupStatus, Source, Status, checked,
+    find, find_for_update, find_public, int, occupancy_of, some,
 };
 use super::show::public_page;
 use super::views::languages;
@@ -244,7 +244,7 @@ pub async fn sign_up(
             notifications::wake(&ctx.state);
             ctx.flash(
                 FlashKind::Success,
-                if created.signup.status == CONFIRMED {
+                if SignupStatus::Confirmed.is(&created.signup.status) {
                     "signup-created"
                 } else {
                     "signup-waitlisted"
@@ -305,9 +305,9 @@ pub async fn store_signup(
     let workshop = find_for_update(db, workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    match workshop.status.as_str() {
-        PUBLISHED => {}
-        CANCELLED => return Ok(Err(Refusal::Cancelled)),
+    match Status::parse(&workshop.status) {
+        Some(Status::Published) => {}
+        Some(Status::Cancelled) => return Ok(Err(Refusal::Cancelled)),
         _ => return Ok(Err(Refusal::NotOpen)),
     }
     if matches!(signer, Signer::Resident) && now >= workshop.signup_deadline {
@@ -333,7 +333,13 @@ pub async fn store_signup(
         seq: Set(i32::try_from(occupied.last_seq + 1).unwrap_or(i32::MAX)),
         code: Set(code),
         token_hash: Set(Some(secrets::token_hash(&token))),
-        status: Set(if fits { CONFIRMED } else { WAITLISTED }.into()),
+        status: Set(if fits {
+            SignupStatus::Confirmed
+        } else {
+            SignupStatus::Waitlisted
+        }
+        .as_str()
+        .into()),
         people: Set(input.people),
         name: Set(Some(input.name.clone())),
         email: Set(input.email.clone()),
@@ -345,9 +351,10 @@ pub async fn store_signup(
         note: Set(input.note.clone()),
         lang: Set(lang.code().into()),
         source: Set(match signer {
-            Signer::Resident => ONLINE,
-            Signer::Staff(_) => BY_STAFF,
+            Signer::Resident => Source::Online,
+            Signer::Staff(_) => Source::Staff,
         }
+        .as_str()
         .into()),
         checked_in_at: Set(None),
         promoted_at: Set(None),

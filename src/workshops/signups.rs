@@ -7,13 +7,14 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, sea_query::Expr,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::mail::when;
-use super::model::{BY_STAFF, CONFIRMED, HELD, PUBLISHED, Refusal, WAITLISTED, occupancy};
+use super::model::{Refusal, SignupStatus, Source, Status, occupancy};
 use super::sign_up::{Signer, SignupForm, SignupRules, store_signup};
-use super::views::{managed, signup_form_view, status_key};
+use super::views::{LanguageCountView, SignupFormView, managed, signup_form_view, status_key};
 use crate::web::forms::CheckForm;
 use crate::{
     error::AppResult,
@@ -31,109 +32,200 @@ pub async fn signups(
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let (_, workshop) = managed(&ctx, *id).await?;
-    signups_page(
-        &ctx,
-        &workshop,
-        query.index(),
-        &SignupForm::blank(),
-        "",
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    SignupsPage::new(&workshop, &SignupForm::blank())
+        .at(query.index())
+        .render(&ctx, &FormErrors::new(), StatusCode::OK)
+        .await
 }
 
-pub(super) async fn signups_page(
-    ctx: &Ctx,
-    workshop: &workshops::Model,
-    index: u64,
-    values: &SignupForm,
-    code: &str,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
-    let (list, pages) = signup_list(db, workshop.id, index, PER_PAGE).await?;
-    let occupied = occupancy(db, &[workshop.id])
-        .await?
-        .remove(&workshop.id)
-        .unwrap_or_default();
-    let (needs, languages) = needs(db, workshop.id).await?;
-    let free = occupied.free(workshop.capacity);
-    let tz = ctx.state.settings.time_zone;
-    let path = |what: &str| format!("/manage/workshops/{}/{what}", workshop.id);
-    let rows: Vec<Value> = list
-        .iter()
-        .map(|s| {
-            json!({
-                "id": s.id,
-                "seq": s.seq,
-                "code": s.code,
-                "name": s.name,
-                "deleted": s.personal_data_deleted_at.is_some(),
-                "email": s.email,
-                "phone": s.phone,
-                "people": s.people,
-                "children": s.children,
-                "children_ages": s.children_ages,
-                "interpreter": s.interpreter_language,
-                "step_free": s.step_free,
-                "note": s.note,
-                "by_staff": s.source == BY_STAFF,
-                "status_key": format!("signup-status-{}", s.status),
-                "checked_in": s.checked_in_at.is_some(),
-                "can_check_in": s.status == CONFIRMED && s.checked_in_at.is_none()
-                    && matches!(workshop.status.as_str(), PUBLISHED | HELD),
-                "can_promote": s.status == WAITLISTED && workshop.status == PUBLISHED
+/// The coordinators' sign-up list in one state: which page of the list, what was typed into the
+/// form for signing someone up and the check-in code typed.
+pub(super) struct SignupsPage<'a> {
+    pub workshop: &'a workshops::Model,
+    pub index: u64,
+    pub values: &'a SignupForm,
+    pub code: &'a str,
+}
+
+#[derive(Serialize)]
+struct SignupsView<'a> {
+    workshop: WorkshopHead<'a>,
+    capacity: i32,
+    confirmed: i64,
+    free: i64,
+    waitlisted: i64,
+    attended: i64,
+    needs: NeedsView,
+    signups: Vec<SignupRow<'a>>,
+    add_action: String,
+    checkin_action: String,
+    promote_action: String,
+    export_href: String,
+    attendance_href: String,
+    code: &'a str,
+    form: SignupFormView<'a>,
+    pagination: PageView,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct WorkshopHead<'a> {
+    title: &'a str,
+    when: String,
+    href: String,
+    status_key: String,
+    is_published: bool,
+}
+
+#[derive(Serialize)]
+struct NeedsView {
+    signups: i64,
+    people: i64,
+    childcare_signups: i64,
+    children: i64,
+    step_free: i64,
+    with_email: i64,
+    without_contact: i64,
+    languages: Vec<LanguageCountView>,
+}
+
+#[derive(Serialize)]
+struct SignupRow<'a> {
+    id: Uuid,
+    seq: i32,
+    code: &'a str,
+    name: &'a Option<String>,
+    deleted: bool,
+    email: &'a Option<String>,
+    phone: &'a Option<String>,
+    people: i32,
+    children: i32,
+    children_ages: &'a Option<String>,
+    interpreter: &'a Option<String>,
+    step_free: bool,
+    note: &'a Option<String>,
+    by_staff: bool,
+    status_key: String,
+    checked_in: bool,
+    can_check_in: bool,
+    can_promote: bool,
+    cancel_href: Option<String>,
+    created_at: String,
+}
+
+impl<'a> SignupsPage<'a> {
+    /// The first page of the list, with `values` in the sign-up form and no check-in code.
+    pub fn new(workshop: &'a workshops::Model, values: &'a SignupForm) -> Self {
+        Self {
+            workshop,
+            index: 0,
+            values,
+            code: "",
+        }
+    }
+
+    /// The page `index` of the list.
+    pub fn at(self, index: u64) -> Self {
+        Self { index, ..self }
+    }
+
+    /// With the check-in code as typed.
+    pub fn with_code(self, code: &'a str) -> Self {
+        Self { code, ..self }
+    }
+
+    /// Renders the list with `status` (422 or 409 when `errors` say why the form was refused).
+    pub async fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let (workshop, index) = (self.workshop, self.index);
+        let db = &ctx.state.db;
+        let (list, pages) = signup_list(db, workshop.id, index, PER_PAGE).await?;
+        let occupied = occupancy(db, &[workshop.id])
+            .await?
+            .remove(&workshop.id)
+            .unwrap_or_default();
+        let (needs, languages) = needs(db, workshop.id).await?;
+        let free = occupied.free(workshop.capacity);
+        let tz = ctx.state.settings.time_zone;
+        let path = |what: &str| format!("/manage/workshops/{}/{what}", workshop.id);
+        let published = Status::Published.is(&workshop.status);
+        let checking_in = Status::any(&[Status::Published, Status::Held], &workshop.status);
+        let rows = list
+            .iter()
+            .map(|s| SignupRow {
+                id: s.id,
+                seq: s.seq,
+                code: &s.code,
+                name: &s.name,
+                deleted: s.personal_data_deleted_at.is_some(),
+                email: &s.email,
+                phone: &s.phone,
+                people: s.people,
+                children: s.children,
+                children_ages: &s.children_ages,
+                interpreter: &s.interpreter_language,
+                step_free: s.step_free,
+                note: &s.note,
+                by_staff: Source::Staff.is(&s.source),
+                status_key: format!("signup-status-{}", s.status),
+                checked_in: s.checked_in_at.is_some(),
+                can_check_in: SignupStatus::Confirmed.is(&s.status)
+                    && s.checked_in_at.is_none()
+                    && checking_in,
+                can_promote: SignupStatus::Waitlisted.is(&s.status)
+                    && published
                     && i64::from(s.people) <= free,
-                "cancel_href": (matches!(s.status.as_str(), CONFIRMED | WAITLISTED)
-                    && workshop.status == PUBLISHED)
+                cancel_href: (SignupStatus::is_active(&s.status) && published)
                     .then(|| format!("{}?signup_id={}", path("cancel-signup"), s.id)),
-                "created_at": s.created_at.to_rfc3339(),
+                created_at: s.created_at.to_rfc3339(),
             })
-        })
-        .collect();
-    let form = signup_form_view(workshop, values, "signup-add-button");
-    ctx.render_about(
-        status,
-        "workshops/manage_signups",
-        "manage-signups-title",
-        &workshop.title,
-        json!({
-            "workshop": {
-                "title": workshop.title,
-                "when": when(ctx.lang, tz, workshop),
-                "href": format!("/manage/workshops/{}", workshop.id),
-                "status_key": status_key(&workshop.status),
-                "is_published": workshop.status == PUBLISHED,
+            .collect();
+        let view = SignupsView {
+            workshop: WorkshopHead {
+                title: &workshop.title,
+                when: when(ctx.lang, tz, workshop),
+                href: format!("/manage/workshops/{}", workshop.id),
+                status_key: status_key(&workshop.status),
+                is_published: published,
             },
-            "capacity": workshop.capacity,
-            "confirmed": occupied.confirmed,
-            "free": free,
-            "waitlisted": occupied.waitlisted,
-            "attended": occupied.attended,
-            "needs": {
-                "signups": needs.signups,
-                "people": needs.people,
-                "childcare_signups": needs.childcare_signups,
-                "children": needs.children,
-                "step_free": needs.step_free,
-                "with_email": needs.with_email,
-                "without_contact": needs.without_contact,
-                "languages": languages.iter().map(|l| json!({ "language": l.language, "count": l.signups })).collect::<Vec<_>>(),
+            capacity: workshop.capacity,
+            confirmed: occupied.confirmed,
+            free,
+            waitlisted: occupied.waitlisted,
+            attended: occupied.attended,
+            needs: NeedsView {
+                signups: needs.signups,
+                people: needs.people,
+                childcare_signups: needs.childcare_signups,
+                children: needs.children,
+                step_free: needs.step_free,
+                with_email: needs.with_email,
+                without_contact: needs.without_contact,
+                languages: LanguageCountView::list(&languages),
             },
-            "signups": rows,
-            "add_action": path("signups"),
-            "checkin_action": path("checkin"),
-            "promote_action": path("promote"),
-            "export_href": path("export.csv"),
-            "attendance_href": path("attendance"),
-            "code": code,
-            "form": form,
-            "pagination": PageView::new(index, pages, &path("signups")),
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+            signups: rows,
+            add_action: path("signups"),
+            checkin_action: path("checkin"),
+            promote_action: path("promote"),
+            export_href: path("export.csv"),
+            attendance_href: path("attendance"),
+            code: self.code,
+            form: signup_form_view(workshop, self.values, "signup-add-button"),
+            pagination: PageView::new(index, pages, &path("signups")),
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_about(
+            status,
+            "workshops/manage_signups",
+            "manage-signups-title",
+            &workshop.title,
+            view,
+        )
+    }
 }
 
 pub async fn add_signup(
@@ -146,16 +238,9 @@ pub async fn add_signup(
     let input = match form.check(&SignupRules::of(&workshop)) {
         Ok(input) => input,
         Err(errors) => {
-            return signups_page(
-                &ctx,
-                &workshop,
-                0,
-                &form,
-                "",
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return SignupsPage::new(&workshop, &form)
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
@@ -175,7 +260,7 @@ pub async fn add_signup(
             notifications::wake(&ctx.state);
             ctx.flash(
                 FlashKind::Success,
-                if created.signup.status == CONFIRMED {
+                if SignupStatus::Confirmed.is(&created.signup.status) {
                     "signup-added"
                 } else {
                     "signup-added-waitlist"
@@ -190,7 +275,9 @@ pub async fn add_signup(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("signup", refusal.message_key());
-            signups_page(&ctx, &workshop, 0, &form, "", &errors, StatusCode::CONFLICT).await
+            SignupsPage::new(&workshop, &form)
+                .render(&ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }
@@ -218,16 +305,9 @@ pub(super) async fn finish_staff_signup_action(
             txn.rollback().await?;
             let mut errors = FormErrors::new();
             errors.add("signup", refusal.message_key());
-            signups_page(
-                ctx,
-                workshop,
-                0,
-                &SignupForm::blank(),
-                "",
-                &errors,
-                StatusCode::CONFLICT,
-            )
-            .await
+            SignupsPage::new(workshop, &SignupForm::blank())
+                .render(ctx, &errors, StatusCode::CONFLICT)
+                .await
         }
     }
 }
@@ -303,7 +383,7 @@ pub async fn needs(
             "without_contact",
         )
         .filter(workshop_signups::Column::WorkshopId.eq(workshop_id))
-        .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
         .into_model::<Needs>()
         .one(db)
         .await?
@@ -313,7 +393,7 @@ pub async fn needs(
         .column_as(workshop_signups::Column::InterpreterLanguage, "language")
         .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "signups")
         .filter(workshop_signups::Column::WorkshopId.eq(workshop_id))
-        .filter(workshop_signups::Column::Status.eq(CONFIRMED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Confirmed.as_str()))
         .filter(workshop_signups::Column::InterpreterLanguage.is_not_null())
         .group_by(workshop_signups::Column::InterpreterLanguage)
         .order_by_asc(workshop_signups::Column::InterpreterLanguage)

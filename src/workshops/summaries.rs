@@ -12,9 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::mail::when;
-use super::model::{
-    CANCELLED, HELD, PUBLIC, goal_ids, goal_to_workshop, occupancy, workshop_to_round,
-};
+use super::model::{Status, goal_ids, goal_to_workshop, occupancy, workshop_to_round};
 use super::views::attendance_view;
 use crate::{
     admin::service as admin,
@@ -30,14 +28,14 @@ pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
     Ok(public_for_round(&ctx.state.db, round_id)
         .await?
         .iter()
-        .filter(|w| w.status != HELD)
+        .filter(|w| !Status::Held.is(&w.status))
         .map(|w| {
             json!({
                 "href": format!("/workshops/{}", w.id),
                 "title": w.title,
                 "when": when(ctx.lang, tz, w),
                 "place": w.address.lines().next().unwrap_or_default().trim(),
-                "cancelled": w.status == CANCELLED,
+                "cancelled": Status::Cancelled.is(&w.status),
             })
         })
         .collect())
@@ -93,7 +91,7 @@ pub async fn documented_for_round(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Va
     let held: Vec<workshops::Model> = public_for_round(&ctx.state.db, round_id)
         .await?
         .into_iter()
-        .filter(|w| w.status == HELD)
+        .filter(|w| Status::Held.is(&w.status))
         .collect();
     documented_views(ctx, &held).await
 }
@@ -111,7 +109,7 @@ pub async fn public_for_round(
 ) -> Result<Vec<workshops::Model>, DbErr> {
     workshops::Entity::find()
         .filter(workshops::Column::RoundId.eq(round_id))
-        .filter(workshops::Column::Status.is_in(PUBLIC))
+        .filter(workshops::Column::Status.is_in(Status::PUBLIC))
         .order_by_asc(workshops::Column::StartsAt)
         .order_by_asc(workshops::Column::Id)
         .all(db)
@@ -127,7 +125,7 @@ pub async fn documented_list_for_goal(
         .join(JoinType::InnerJoin, goal_to_workshop().rev())
         .join(JoinType::InnerJoin, workshop_to_round())
         .filter(workshop_goals::Column::GoalId.eq(goal_id))
-        .filter(workshops::Column::Status.eq(HELD))
+        .filter(workshops::Column::Status.eq(Status::Held.as_str()))
         .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .order_by_desc(workshops::Column::StartsAt)
         .all(db)
@@ -155,7 +153,7 @@ pub async fn held_per_goal(
         .join(JoinType::InnerJoin, goal_to_workshop())
         .join(JoinType::InnerJoin, workshop_to_round())
         .filter(workshop_goals::Column::GoalId.is_in(goal_ids.iter().copied()))
-        .filter(workshops::Column::Status.eq(HELD))
+        .filter(workshops::Column::Status.eq(Status::Held.as_str()))
         .filter(rounds::Column::Status.is_in(crate::rounds::model::Status::PUBLIC))
         .group_by(workshop_goals::Column::GoalId)
         .into_model::<GoalCount>()

@@ -6,8 +6,9 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::mail::when;
-use super::model::{CANCELLED, HELD, Occupancy, find};
+use super::model::{Occupancy, Status, find};
 use super::sign_up::SignupForm;
+use super::signups::LanguageCount;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
@@ -100,8 +101,8 @@ pub(super) fn details(ctx: &Ctx, workshop: &workshops::Model) -> WorkshopView {
         },
         status: workshop.status.clone(),
         status_key: status_key(&workshop.status),
-        is_cancelled: workshop.status == CANCELLED,
-        is_held: workshop.status == HELD,
+        is_cancelled: Status::Cancelled.is(&workshop.status),
+        is_held: Status::Held.is(&workshop.status),
         href: format!("/workshops/{}", workshop.id),
         ics_href: format!("/workshops/{}/calendar.ics", workshop.id),
     }
@@ -148,6 +149,25 @@ pub(super) fn signup_form_view<'a>(
         has_languages: !options.is_empty(),
         languages: options,
         submit,
+    }
+}
+
+/// How many confirmed sign-ups asked for an interpreter language.
+#[derive(Serialize)]
+pub(super) struct LanguageCountView {
+    language: String,
+    count: i64,
+}
+
+impl LanguageCountView {
+    pub fn list(counts: &[LanguageCount]) -> Vec<Self> {
+        counts
+            .iter()
+            .map(|l| LanguageCountView {
+                language: l.language.clone(),
+                count: l.signups,
+            })
+            .collect()
     }
 }
 

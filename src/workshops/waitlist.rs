@@ -7,14 +7,13 @@ use entity::{workshop_signups, workshops};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
 use super::mail::{notify, when};
 use super::model::{
-    CONFIRMED, Decided, PUBLISHED, Refusal, WAITLISTED, find, find_for_update, find_signup,
-    occupancy_of,
+    Decided, Refusal, SignupStatus, Status, find, find_for_update, find_signup, occupancy_of,
 };
 use super::own_signup::cancel_signup;
 use super::signups::finish_staff_signup_action;
@@ -83,31 +82,57 @@ pub async fn cancel_signup_form(
     let (_, workshop) = managed(&ctx, *id).await?;
     let signup = cancellable_signup(&ctx, &workshop, &query.signup_id).await?;
     let list = format!("/manage/workshops/{}/signups", workshop.id);
-    if workshop.status != PUBLISHED || !matches!(signup.status.as_str(), CONFIRMED | WAITLISTED) {
+    if !Status::Published.is(&workshop.status) || !SignupStatus::is_active(&signup.status) {
         ctx.flash(FlashKind::Error, "signup-error-not-cancellable")?;
         return Ok(see_other(&list));
     }
     ctx.render(
         "workshops/manage_cancel",
         "manage-cancel-title",
-        json!({
-            "workshop": {
-                "title": workshop.title,
-                "when": when(ctx.lang, ctx.state.settings.time_zone, &workshop),
+        StaffCancelView {
+            workshop: CancelledWorkshop {
+                title: &workshop.title,
+                when: when(ctx.lang, ctx.state.settings.time_zone, &workshop),
             },
-            "signup": {
-                "id": signup.id,
-                "name": signup.name,
-                "code": signup.code,
-                "people": signup.people,
-                "status_key": format!("signup-status-{}", signup.status),
-                "has_email": signup.email.is_some(),
-                "waitlisted": signup.status == WAITLISTED,
+            signup: CancelledSignup {
+                id: signup.id,
+                name: &signup.name,
+                code: &signup.code,
+                people: signup.people,
+                status_key: format!("signup-status-{}", signup.status),
+                has_email: signup.email.is_some(),
+                waitlisted: SignupStatus::Waitlisted.is(&signup.status),
             },
-            "action": format!("/manage/workshops/{}/cancel-signup", workshop.id),
-            "back_href": list,
-        }),
+            action: format!("/manage/workshops/{}/cancel-signup", workshop.id),
+            back_href: list,
+        },
     )
+}
+
+/// What staff are about to cancel, before the button that does it.
+#[derive(Serialize)]
+struct StaffCancelView<'a> {
+    workshop: CancelledWorkshop<'a>,
+    signup: CancelledSignup<'a>,
+    action: String,
+    back_href: String,
+}
+
+#[derive(Serialize)]
+struct CancelledWorkshop<'a> {
+    title: &'a str,
+    when: String,
+}
+
+#[derive(Serialize)]
+struct CancelledSignup<'a> {
+    id: Uuid,
+    name: &'a Option<String>,
+    code: &'a str,
+    people: i32,
+    status_key: String,
+    has_email: bool,
+    waitlisted: bool,
 }
 
 /// `POST …/cancel-signup`: staff cancel the sign-up; the waitlist moves up as after a
@@ -120,7 +145,7 @@ pub async fn cancel_signup_by_staff(
     let (user, workshop) = managed(&ctx, *id).await?;
     let signup = cancellable_signup(&ctx, &workshop, &form.signup_id).await?;
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let outcome = if workshop.status == PUBLISHED {
+    let outcome = if Status::Published.is(&workshop.status) {
         cancel_by_staff(
             &txn,
             &ctx.state,
@@ -202,7 +227,7 @@ pub async fn promote_waitlist(
     }
     let waiting = workshop_signups::Entity::find()
         .filter(workshop_signups::Column::WorkshopId.eq(workshop.id))
-        .filter(workshop_signups::Column::Status.eq(WAITLISTED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Waitlisted.as_str()))
         .filter(workshop_signups::Column::People.lte(free))
         .order_by_asc(workshop_signups::Column::Seq)
         .all(db)
@@ -231,11 +256,14 @@ async fn move_up(
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let result = workshop_signups::Entity::update_many()
-        .col_expr(workshop_signups::Column::Status, CONFIRMED.into())
+        .col_expr(
+            workshop_signups::Column::Status,
+            SignupStatus::Confirmed.as_str().into(),
+        )
         .col_expr(workshop_signups::Column::PromotedAt, Expr::value(now))
         .col_expr(workshop_signups::Column::UpdatedAt, Expr::value(now))
         .filter(workshop_signups::Column::Id.eq(signup.id))
-        .filter(workshop_signups::Column::Status.eq(WAITLISTED))
+        .filter(workshop_signups::Column::Status.eq(SignupStatus::Waitlisted.as_str()))
         .exec(db)
         .await?;
     if result.rows_affected != 1 {
@@ -260,13 +288,13 @@ pub async fn promote_by_hand(
     let workshop = find_for_update(db, workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if workshop.status != PUBLISHED {
+    if !Status::Published.is(&workshop.status) {
         return Ok(Err(Refusal::NotOpen));
     }
     let signup = find_signup(db, workshop.id, signup_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if signup.status != WAITLISTED {
+    if !SignupStatus::Waitlisted.is(&signup.status) {
         return Ok(Err(Refusal::NotWaitlisted));
     }
     let occupied = occupancy_of(db, workshop.id).await?;
