@@ -159,6 +159,19 @@ pub struct ChangePasswordForm {
     pub password_confirm: String,
 }
 
+impl CheckForm for ChangePasswordForm {
+    /// The new password. The current one is checked afterwards, against the database.
+    type Input = String;
+    /// The account's address (a password may not contain it).
+    type Rules = str;
+
+    fn check(&self, email: &str) -> Result<String, FormErrors> {
+        let mut errors = FormErrors::new();
+        check_new_password(&mut errors, &self.password, &self.password_confirm, email);
+        done(errors, || self.password.clone())
+    }
+}
+
 #[derive(Debug, Default, Deserialize, Validate)]
 pub struct ChangeEmailForm {
     #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
