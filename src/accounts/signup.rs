@@ -20,7 +20,7 @@ use crate::{
     notifications::service::{self as notifications, Email},
     state::AppState,
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::{Ctx, see_other},
         forms::{CheckForm, FormErrors},
         i18n::Lang,
         rate_limit::{self},
@@ -196,7 +196,6 @@ pub async fn verify(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespons
     if !verify_email(&txn, &token, ctx.state.clock.now()).await? {
         return invalid_link(&ctx);
     }
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "verify-done")?;
-    Ok(see_other("/account/login"))
+    ctx.commit_and_redirect(txn, "verify-done", "/account/login")
+        .await
 }

@@ -329,9 +329,8 @@ pub async fn revoke(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     if !accounts::revoke(&txn, &ctx.state, admin, id.into_inner()).await? {
         return Err(AppError::NotFound);
     }
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "role-revoked")?;
-    Ok(see_other("/manage/users"))
+    ctx.commit_and_redirect(txn, "role-revoked", "/manage/users")
+        .await
 }
 
 // ---- audit log ----

@@ -21,7 +21,7 @@ use crate::{
     },
     secrets::Keys,
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::Ctx,
         forms::{CheckForm, FormErrors},
         rate_limit,
         signed_link::{self, Check, RenewForm, expired_page},
@@ -90,9 +90,12 @@ pub async fn resolve(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
         .filter(|o| user.moderates(o.municipality_id))
         .ok_or(AppError::NotFound)?;
     resolve_objection(&txn, &user, &objection, ctx.state.clock.now()).await?;
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "moderation-done-resolve")?;
-    Ok(see_other("/manage/moderation?section=objections"))
+    ctx.commit_and_redirect(
+        txn,
+        "moderation-done-resolve",
+        "/manage/moderation?section=objections",
+    )
+    .await
 }
 
 // ---- objections from authors ----

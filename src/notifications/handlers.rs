@@ -10,7 +10,7 @@ use crate::{
     error::{AppError, AppResult},
     notifications::service::{self, MailStatus},
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::Ctx,
         pagination::{PER_PAGE, PageQuery, PageView},
     },
 };
@@ -132,8 +132,9 @@ pub async fn retry(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
         },
     )
     .await?;
-    txn.commit().await?;
+    let res = ctx
+        .commit_and_redirect(txn, "outbox-retry-done", "/manage/outbox")
+        .await?;
     service::wake(&ctx.state);
-    ctx.flash(FlashKind::Success, "outbox-retry-done")?;
-    Ok(see_other("/manage/outbox"))
+    Ok(res)
 }
