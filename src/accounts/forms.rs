@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// Adds the message for a new password that is too weak, or not typed the same twice.
-pub fn check_new_password(errors: &mut FormErrors, password: &str, confirm: &str, email: &str) {
+fn check_new_password(errors: &mut FormErrors, password: &str, confirm: &str, email: &str) {
     if let Some(key) = passwords::check_new(password, email) {
         errors.add("password", key);
     } else if password != confirm {
