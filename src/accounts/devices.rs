@@ -2,7 +2,8 @@
 //! when; one can be ended, or all but this one.
 
 use actix_web::{HttpResponse, web};
-use serde_json::{Value, json};
+use serde::Serialize;
+use uuid::Uuid;
 
 use crate::{
     error::{AppError, AppResult},
@@ -10,9 +11,27 @@ use crate::{
     web::context::{Ctx, FlashKind, see_other},
 };
 
+/// The profile's list of sessions and how long a session of this account lasts.
+#[derive(Serialize)]
+pub struct SessionsView {
+    days: i64,
+    idle_hours: i64,
+    others: bool,
+    rows: Vec<SessionRow>,
+}
+
+#[derive(Serialize)]
+struct SessionRow {
+    id: Uuid,
+    device: String,
+    since: String,
+    last_seen: String,
+    current: bool,
+}
+
 /// The account's sessions as the profile shows them (this browser's first), and how long a
 /// session of this account lasts.
-pub async fn session_rows(ctx: &Ctx) -> AppResult<Value> {
+pub async fn session_rows(ctx: &Ctx) -> AppResult<SessionsView> {
     let user = ctx.require_user()?;
     let mut rows = sessions::list(&ctx.state.db, user.id).await?;
     rows.sort_by_key(|s| Some(s.id) != ctx.session_id);
@@ -22,26 +41,25 @@ pub async fn session_rows(ctx: &Ctx) -> AppResult<Value> {
     } else {
         settings.session_idle
     };
-    Ok(json!({
-        "days": settings.session_max_age.num_days(),
-        "idle_hours": idle.num_hours(),
-        "others": rows.iter().any(|s| Some(s.id) != ctx.session_id),
-        "rows": rows.iter()
-            .map(|s| {
-                json!({
-                    "id": s.id,
-                    "device": sessions::describe(&s.device, ctx.lang),
-                    "since": s.created_at.to_rfc3339(),
-                    "last_seen": s.last_seen_at.to_rfc3339(),
-                    "current": Some(s.id) == ctx.session_id,
-                })
+    Ok(SessionsView {
+        days: settings.session_max_age.num_days(),
+        idle_hours: idle.num_hours(),
+        others: rows.iter().any(|s| Some(s.id) != ctx.session_id),
+        rows: rows
+            .iter()
+            .map(|s| SessionRow {
+                id: s.id,
+                device: sessions::describe(&s.device, ctx.lang),
+                since: s.created_at.to_rfc3339(),
+                last_seen: s.last_seen_at.to_rfc3339(),
+                current: Some(s.id) == ctx.session_id,
             })
-            .collect::<Vec<_>>(),
-    }))
+            .collect(),
+    })
 }
 
 /// Ends one of the account's sessions (ending this one signs out here).
-pub async fn end_one(ctx: Ctx, id: web::Path<uuid::Uuid>) -> AppResult<HttpResponse> {
+pub async fn end_one(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
     let id = id.into_inner();
     if Some(id) == ctx.session_id {

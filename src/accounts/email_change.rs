@@ -10,7 +10,7 @@ use crate::{
     accounts::{
         forms::ChangeEmailForm,
         model::{find_by_email, normalize_email, verify_password},
-        pages::{empty_form, form_page, invalid_link, link_page, within},
+        pages::{EmailValues, FormPage, invalid_link, link_page, within},
         tokens::{EMAIL_CHANGE_TTL, TokenPurpose, consume_token, issue_token},
     },
     error::{AppError, AppResult},
@@ -98,12 +98,15 @@ pub async fn change_email(
 
 pub async fn email_form(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    empty_form(
-        &ctx,
-        "accounts/email",
-        "email-change-title",
-        json!({ "email": "" }),
-    )
+    email_page("").empty(&ctx)
+}
+
+fn email_page(email: &str) -> FormPage<'static, EmailValues<'_>> {
+    FormPage {
+        template: "accounts/email",
+        title_key: "email-change-title",
+        values: EmailValues { email },
+    }
 }
 
 pub async fn request_email_change(
@@ -112,31 +115,17 @@ pub async fn request_email_change(
 ) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
     let form = form.into_inner();
-    let values = json!({ "email": form.email });
+    let page = email_page(&form.email);
     let mut errors = form.check(&user.email).err().unwrap_or_default();
     if !verify_password(&ctx.state.db, user.id, &form.current_password).await? {
         errors.add("current_password", "error-current-password-wrong");
     }
     if !errors.is_empty() {
-        return form_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "accounts/email",
-            "email-change-title",
-            values,
-            &errors,
-        );
+        return page.invalid(&ctx, &errors);
     }
     if !within(&ctx, rate_limit::MAIL_LINK_PER_ACCOUNT, &user.email).await? {
         errors.add("email", "error-too-many-attempts");
-        return form_page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "accounts/email",
-            "email-change-title",
-            values,
-            &errors,
-        );
+        return page.render(&ctx, StatusCode::TOO_MANY_REQUESTS, &errors);
     }
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     send_email_change_link(&txn, &ctx.state, user, &form.email).await?;

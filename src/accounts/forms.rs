@@ -12,7 +12,7 @@ use crate::{
 };
 
 /// Adds the message for a new password that is too weak, or not typed the same twice.
-pub fn check_new_password(errors: &mut FormErrors, password: &str, confirm: &str, email: &str) {
+fn check_new_password(errors: &mut FormErrors, password: &str, confirm: &str, email: &str) {
     if let Some(key) = passwords::check_new(password, email) {
         errors.add("password", key);
     } else if password != confirm {
@@ -157,6 +157,19 @@ pub struct ChangePasswordForm {
     pub password: String,
     #[serde(default)]
     pub password_confirm: String,
+}
+
+impl CheckForm for ChangePasswordForm {
+    /// The new password. The current one is checked afterwards, against the database.
+    type Input = String;
+    /// The account's address (a password may not contain it).
+    type Rules = str;
+
+    fn check(&self, email: &str) -> Result<String, FormErrors> {
+        let mut errors = FormErrors::new();
+        check_new_password(&mut errors, &self.password, &self.password_confirm, email);
+        done(errors, || self.password.clone())
+    }
 }
 
 #[derive(Debug, Default, Deserialize, Validate)]

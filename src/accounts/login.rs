@@ -4,8 +4,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::users;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
@@ -13,7 +12,7 @@ use crate::{
         forms::LoginForm,
         login_limits,
         model::{find_by_email, normalize_email},
-        pages::{empty_form, form_page, within},
+        pages::{FormPage, within},
         passwords,
         signup::send_verification,
     },
@@ -75,18 +74,28 @@ pub async fn login_form(ctx: Ctx, query: web::Query<NextQuery>) -> AppResult<Htt
     if ctx.user.is_some() {
         return Ok(see_other(&next));
     }
-    empty_form(
-        &ctx,
-        "accounts/login",
-        "login-title",
-        json!({ "email": "", "next": next }),
-    )
+    login_page("", &next).empty(&ctx)
+}
+
+/// What the sign-in form shows back (never the password), and where to go after it.
+#[derive(Serialize)]
+struct LoginValues<'a> {
+    email: &'a str,
+    next: &'a str,
+}
+
+fn login_page<'a>(email: &'a str, next: &'a str) -> FormPage<'static, LoginValues<'a>> {
+    FormPage {
+        template: "accounts/login",
+        title_key: "login-title",
+        values: LoginValues { email, next },
+    }
 }
 
 pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
-    let values = json!({ "email": form.email, "next": next });
+    let page = login_page(&form.email, &next);
     let mut errors = FormErrors::new();
     let email = normalize_email(&form.email);
     let ip = ctx.client_ip();
@@ -94,14 +103,7 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
     // under the limits.
     if let Some(refused) = login_limits::admit(&ctx.state, ctx.request(), &email, &ip).await? {
         errors.add("email", refused.message_key);
-        let mut res = form_page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "accounts/login",
-            "login-title",
-            values,
-            &errors,
-        )?;
+        let mut res = page.render(&ctx, StatusCode::TOO_MANY_REQUESTS, &errors)?;
         res.headers_mut().insert(
             actix_web::http::header::RETRY_AFTER,
             actix_web::http::header::HeaderValue::from(refused.limit.window_seconds),
@@ -130,25 +132,11 @@ pub async fn login(mut ctx: Ctx, form: web::Form<LoginForm>) -> AppResult<HttpRe
                 notifications::wake(&ctx.state);
             }
             errors.add("email", "login-error-unverified");
-            form_page(
-                &ctx,
-                StatusCode::FORBIDDEN,
-                "accounts/login",
-                "login-title",
-                values,
-                &errors,
-            )
+            page.render(&ctx, StatusCode::FORBIDDEN, &errors)
         }
         LoginOutcome::WrongCredentials => {
             errors.add("email", "login-error-wrong");
-            form_page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "accounts/login",
-                "login-title",
-                values,
-                &errors,
-            )
+            page.invalid(&ctx, &errors)
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::{
         login::record_login,
         login_limits,
         model::{find_by_email, mark_verified, normalize_email, user_lang},
-        pages::{empty_form, form_page, invalid_link, link_page, within},
+        pages::{EmailValues, FormPage, invalid_link, link_page, within},
         tokens::{MAGIC_TTL, RESET_TTL, TokenPurpose, consume_token, issue_token},
     },
     error::{AppError, AppResult},
@@ -96,10 +96,15 @@ pub async fn use_magic_link(
 }
 
 /// The form that asks for an address, shared by "sign in by e-mail" and "forgot password".
-fn mail_link_template(link: MailLink) -> (&'static str, &'static str) {
-    match link {
+fn mail_link_page(link: MailLink, email: &str) -> FormPage<'static, EmailValues<'_>> {
+    let (template, title_key) = match link {
         MailLink::Magic => ("accounts/magic", "magic-request-title"),
         MailLink::Reset => ("accounts/reset_request", "reset-request-title"),
+    };
+    FormPage {
+        template,
+        title_key,
+        values: EmailValues { email },
     }
 }
 
@@ -112,8 +117,7 @@ pub async fn reset_request_form(ctx: Ctx) -> AppResult<HttpResponse> {
 }
 
 fn mail_link_form(ctx: Ctx, link: MailLink) -> AppResult<HttpResponse> {
-    let (template, title) = mail_link_template(link);
-    empty_form(&ctx, template, title, json!({ "email": "" }))
+    mail_link_page(link, "").empty(&ctx)
 }
 
 pub async fn magic_request(ctx: Ctx, form: web::Form<EmailForm>) -> AppResult<HttpResponse> {
@@ -125,29 +129,14 @@ pub async fn reset_request(ctx: Ctx, form: web::Form<EmailForm>) -> AppResult<Ht
 }
 
 async fn mail_link_request(ctx: Ctx, form: EmailForm, link: MailLink) -> AppResult<HttpResponse> {
-    let (template, title) = mail_link_template(link);
-    let values = json!({ "email": form.email });
+    let page = mail_link_page(link, &form.email);
     if let Err(errors) = form.check(&()) {
-        return form_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            template,
-            title,
-            values,
-            &errors,
-        );
+        return page.invalid(&ctx, &errors);
     }
     if !within(&ctx, rate_limit::MAIL_LINK_PER_IP, &ctx.client_ip()).await? {
         let mut errors = FormErrors::new();
         errors.add("email", "error-too-many-attempts");
-        return form_page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            template,
-            title,
-            values,
-            &errors,
-        );
+        return page.render(&ctx, StatusCode::TOO_MANY_REQUESTS, &errors);
     }
     // Over the per-address limit the answer is the same, so it does not reveal the account.
     let email = normalize_email(&form.email);

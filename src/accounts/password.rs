@@ -1,17 +1,17 @@
 //! Setting a password: by the reset or invitation link, or changing it when signed in. Either
 //! way every other session ends.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use entity::users;
 use sea_orm::ConnectionTrait;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::{
     accounts::{
-        forms::{ChangePasswordForm, NewPasswordForm, check_new_password},
+        forms::{ChangePasswordForm, NewPasswordForm},
         model::{email_of, mark_verified, store_password, verify_password},
-        pages::{empty_form, form_page, invalid_link},
+        pages::{FormPage, NoValues, invalid_link},
         tokens::{TokenPurpose, consume_token, peek_token},
     },
     error::{AppError, AppResult},
@@ -47,12 +47,23 @@ pub async fn reset_form(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRes
     if !valid {
         return invalid_link(&ctx);
     }
-    empty_form(
-        &ctx,
-        "accounts/reset",
-        "reset-title",
-        json!({ "action": format!("/account/reset/{token}") }),
-    )
+    reset_page(&token).empty(&ctx)
+}
+
+/// The reset form posts back to its own link.
+#[derive(Serialize)]
+struct ResetValues {
+    action: String,
+}
+
+fn reset_page(token: &str) -> FormPage<'static, ResetValues> {
+    FormPage {
+        template: "accounts/reset",
+        title_key: "reset-title",
+        values: ResetValues {
+            action: format!("/account/reset/{token}"),
+        },
+    }
 }
 
 pub async fn reset(
@@ -69,15 +80,7 @@ pub async fn reset(
         .await?
         .unwrap_or_default();
     if let Err(errors) = form.check(email.as_str()) {
-        let values = json!({ "action": format!("/account/reset/{token}") });
-        return form_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "accounts/reset",
-            "reset-title",
-            values,
-            &errors,
-        );
+        return reset_page(&token).invalid(&ctx, &errors);
     }
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let Some(user) = reset_password(&txn, &token, &form.password, now).await? else {
@@ -91,8 +94,14 @@ pub async fn reset(
 
 pub async fn password_form(ctx: Ctx) -> AppResult<HttpResponse> {
     ctx.require_user()?;
-    empty_form(&ctx, "accounts/password", "password-title", json!({}))
+    PASSWORD_PAGE.empty(&ctx)
 }
+
+const PASSWORD_PAGE: FormPage<'static, NoValues> = FormPage {
+    template: "accounts/password",
+    title_key: "password-title",
+    values: NoValues {},
+};
 
 pub async fn change_password(
     mut ctx: Ctx,
@@ -103,24 +112,17 @@ pub async fn change_password(
     if !verify_password(&ctx.state.db, user.id, &form.current_password).await? {
         errors.add("current_password", "error-current-password-wrong");
     }
-    check_new_password(
-        &mut errors,
-        &form.password,
-        &form.password_confirm,
-        &user.email,
-    );
-    if !errors.is_empty() {
-        return form_page(
-            &ctx,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "accounts/password",
-            "password-title",
-            json!({}),
-            &errors,
-        );
-    }
+    let checked = form.check(user.email.as_str());
+    let password = match checked {
+        Ok(password) if errors.is_empty() => password,
+        Ok(_) => return PASSWORD_PAGE.invalid(&ctx, &errors),
+        Err(more) => {
+            errors.merge(more);
+            return PASSWORD_PAGE.invalid(&ctx, &errors);
+        }
+    };
     // Other sessions end with the old password; this one continues with the new version.
-    let updated = store_password(&ctx.state.db, user.id, &form.password).await?;
+    let updated = store_password(&ctx.state.db, user.id, &password).await?;
     ctx.sign_in(updated.id, updated.session_version).await?;
     ctx.flash(FlashKind::Success, "password-changed")?;
     Ok(see_other("/account/profile"))

@@ -1,13 +1,17 @@
 //! The profile page: display name and language, with the list of signed-in devices.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, web};
 use entity::users;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
-    accounts::forms::ProfileForm,
+    accounts::{
+        devices::{SessionsView, session_rows},
+        forms::ProfileForm,
+    },
     error::AppResult,
     web::{
         context::{ChosenLanguage, Ctx, FlashKind, see_other},
@@ -31,27 +35,56 @@ pub async fn update_profile(
     Ok(())
 }
 
-fn profile_values(ctx: &Ctx, display_name: &str, language: &str) -> Value {
-    let languages: Vec<Value> = Lang::ALL
+/// What the profile form shows: the display name as typed and the languages to choose from.
+#[derive(Serialize)]
+struct ProfileValues<'a> {
+    display_name: &'a str,
+    languages: Vec<LanguageOption>,
+}
+
+#[derive(Serialize)]
+struct LanguageOption {
+    code: &'static str,
+    name: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct ProfileView<'a> {
+    email: &'a str,
+    values: ProfileValues<'a>,
+    sessions: SessionsView,
+    errors: Value,
+}
+
+fn profile_values<'a>(ctx: &Ctx, display_name: &'a str, language: &str) -> ProfileValues<'a> {
+    let languages = Lang::ALL
         .iter()
-        .map(|l| json!({ "code": l.code(), "name": ctx.t(&format!("language-name-{}", l.code())), "selected": l.code() == language }))
+        .map(|l| LanguageOption {
+            code: l.code(),
+            name: ctx.t(&format!("language-name-{}", l.code())),
+            selected: l.code() == language,
+        })
         .collect();
-    json!({ "display_name": display_name, "languages": languages })
+    ProfileValues {
+        display_name,
+        languages,
+    }
 }
 
 pub async fn profile_form(ctx: Ctx) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
-    let values = profile_values(
-        &ctx,
-        user.display_name.as_deref().unwrap_or(""),
-        user.language.code(),
-    );
-    let sessions = crate::accounts::devices::session_rows(&ctx).await?;
-    ctx.render(
-        "accounts/profile",
-        "profile-title",
-        json!({ "email": user.email, "values": values, "sessions": sessions, "errors": FormErrors::new().view(ctx.lang) }),
-    )
+    let view = ProfileView {
+        email: &user.email,
+        values: profile_values(
+            &ctx,
+            user.display_name.as_deref().unwrap_or(""),
+            user.language.code(),
+        ),
+        sessions: session_rows(&ctx).await?,
+        errors: FormErrors::new().view(ctx.lang),
+    };
+    ctx.render("accounts/profile", "profile-title", view)
 }
 
 pub async fn profile(ctx: Ctx, form: web::Form<ProfileForm>) -> AppResult<HttpResponse> {
@@ -60,14 +93,13 @@ pub async fn profile(ctx: Ctx, form: web::Form<ProfileForm>) -> AppResult<HttpRe
     let (display_name, lang) = match form.check(&()) {
         Ok(checked) => checked,
         Err(errors) => {
-            let values = profile_values(&ctx, &form.display_name, &form.language);
-            let sessions = crate::accounts::devices::session_rows(&ctx).await?;
-            return ctx.render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "accounts/profile",
-                "profile-title",
-                json!({ "email": user.email, "values": values, "sessions": sessions, "errors": errors.view(ctx.lang) }),
-            );
+            let view = ProfileView {
+                email: &user.email,
+                values: profile_values(&ctx, &form.display_name, &form.language),
+                sessions: session_rows(&ctx).await?,
+                errors: errors.view(ctx.lang),
+            };
+            return ctx.render_invalid("accounts/profile", "profile-title", view);
         }
     };
     update_profile(&ctx.state.db, user.id, display_name, lang).await?;

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::users;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -11,7 +12,7 @@ use crate::{
     accounts::{
         forms::RegisterForm,
         model::{find_by_email, mark_verified, normalize_email, user_lang},
-        pages::{empty_form, form_page, invalid_link, link_page, within},
+        pages::{FormPage, NoValues, invalid_link, link_page, within},
         passwords,
         tokens::{TokenPurpose, VERIFY_TTL, consume_token, issue_token},
     },
@@ -19,7 +20,7 @@ use crate::{
     notifications::service::{self as notifications, Email},
     state::AppState,
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::{Ctx, see_other},
         forms::{CheckForm, FormErrors},
         i18n::Lang,
         rate_limit::{self},
@@ -117,45 +118,46 @@ pub async fn verify_email(
     Ok(true)
 }
 
+/// What the registration form shows back (never the passwords).
+#[derive(Serialize)]
+struct RegisterValues<'a> {
+    email: &'a str,
+    display_name: &'a str,
+}
+
+fn register_page(values: RegisterValues<'_>) -> FormPage<'_, RegisterValues<'_>> {
+    FormPage {
+        template: "accounts/register",
+        title_key: "register-title",
+        values,
+    }
+}
+
 pub async fn register_form(ctx: Ctx) -> AppResult<HttpResponse> {
     if ctx.user.is_some() {
         return Ok(see_other("/account/profile"));
     }
-    empty_form(
-        &ctx,
-        "accounts/register",
-        "register-title",
-        json!({ "email": "", "display_name": "" }),
-    )
+    register_page(RegisterValues {
+        email: "",
+        display_name: "",
+    })
+    .empty(&ctx)
 }
 
 pub async fn register(ctx: Ctx, form: web::Form<RegisterForm>) -> AppResult<HttpResponse> {
     let form = form.into_inner();
-    let values = json!({ "email": form.email, "display_name": form.display_name });
+    let page = register_page(RegisterValues {
+        email: &form.email,
+        display_name: &form.display_name,
+    });
     let display_name = match form.check(&()) {
         Ok(display_name) => display_name,
-        Err(errors) => {
-            return form_page(
-                &ctx,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "accounts/register",
-                "register-title",
-                values,
-                &errors,
-            );
-        }
+        Err(errors) => return page.invalid(&ctx, &errors),
     };
     let mut errors = FormErrors::new();
     if !within(&ctx, rate_limit::REGISTER_PER_IP, &ctx.client_ip()).await? {
         errors.add("email", "error-too-many-attempts");
-        return form_page(
-            &ctx,
-            StatusCode::TOO_MANY_REQUESTS,
-            "accounts/register",
-            "register-title",
-            values,
-            &errors,
-        );
+        return page.render(&ctx, StatusCode::TOO_MANY_REQUESTS, &errors);
     }
     // A registration mails the address (a confirmation or "you already have an account"), so the
     // per-recipient limit applies too; over it, the answer stays the same and nothing is sent.
@@ -181,7 +183,7 @@ pub async fn register(ctx: Ctx, form: web::Form<RegisterForm>) -> AppResult<Http
 }
 
 pub async fn check_mail(ctx: Ctx) -> AppResult<HttpResponse> {
-    ctx.render("accounts/check_mail", "check-mail-title", json!({}))
+    ctx.render("accounts/check_mail", "check-mail-title", NoValues {})
 }
 
 pub async fn verify_page(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpResponse> {
@@ -194,7 +196,6 @@ pub async fn verify(ctx: Ctx, token: web::Path<String>) -> AppResult<HttpRespons
     if !verify_email(&txn, &token, ctx.state.clock.now()).await? {
         return invalid_link(&ctx);
     }
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "verify-done")?;
-    Ok(see_other("/account/login"))
+    ctx.commit_and_redirect(txn, "verify-done", "/account/login")
+        .await
 }

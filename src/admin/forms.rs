@@ -1,7 +1,27 @@
-use serde::Deserialize;
+//! The admin pages' forms and queries, each with its check.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use entity::municipalities;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 use validator::Validate;
 
-#[derive(Debug, Default, Deserialize, Validate)]
+use crate::{
+    admin::service::{AuditFilter, MIN_GROUP_SIZE_FLOOR, is_valid_slug},
+    identity::Role,
+    web::forms::{CheckForm, FormErrors},
+};
+
+/// Validator's messages for `fields`, or none.
+fn validated(form: &impl Validate, fields: &[&str]) -> FormErrors {
+    match form.validate() {
+        Ok(()) => FormErrors::new(),
+        Err(e) => FormErrors::from_validation(&e, fields),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
 pub struct MunicipalityForm {
     #[serde(default)]
     #[validate(length(min = 2, max = 120, code = "error-municipality-name-length"))]
@@ -13,7 +33,49 @@ pub struct MunicipalityForm {
     pub min_group_size: String,
 }
 
-#[derive(Debug, Default, Deserialize, Validate)]
+impl MunicipalityForm {
+    /// The slug as it is stored: trimmed, lower-case.
+    pub fn slug(&self) -> String {
+        self.slug.trim().to_lowercase()
+    }
+}
+
+/// What the municipality check needs from the database, looked up before it.
+pub struct MunicipalityRules {
+    /// Another municipality has the (valid) slug already.
+    pub slug_taken: bool,
+}
+
+impl CheckForm for MunicipalityForm {
+    /// The slug as stored and the minimum group size.
+    type Input = (String, i32);
+    type Rules = MunicipalityRules;
+
+    fn check(&self, rules: &MunicipalityRules) -> Result<(String, i32), FormErrors> {
+        let slug = self.slug();
+        let mut errors = validated(self, &["name", "slug"]);
+        if !is_valid_slug(&slug) {
+            errors.add("slug", "error-slug-invalid");
+        } else if rules.slug_taken {
+            errors.add("slug", "error-slug-taken");
+        }
+        let min_group_size = self
+            .min_group_size
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|n| (MIN_GROUP_SIZE_FLOOR..=100).contains(n));
+        if min_group_size.is_none() {
+            errors.add("min_group_size", "error-min-group-size");
+        }
+        match (min_group_size, errors.is_empty()) {
+            (Some(min), true) => Ok((slug, min)),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, Serialize, Validate)]
 pub struct InviteForm {
     #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     #[validate(
@@ -25,6 +87,38 @@ pub struct InviteForm {
     pub role: String,
     #[serde(default)]
     pub municipality_id: String,
+}
+
+impl InviteForm {
+    /// The chosen municipality's id, if the field holds one.
+    pub fn municipality_id(&self) -> Option<Uuid> {
+        Uuid::parse_str(&self.municipality_id).ok()
+    }
+}
+
+impl CheckForm for InviteForm {
+    /// The role to grant and the municipality it is for.
+    type Input = (Role, municipalities::Model);
+    /// The municipality the form names, looked up before the check (`None`: there is none).
+    type Rules = Option<municipalities::Model>;
+
+    fn check(
+        &self,
+        municipality: &Option<municipalities::Model>,
+    ) -> Result<(Role, municipalities::Model), FormErrors> {
+        let mut errors = validated(self, &["email"]);
+        let role = Role::parse(&self.role).filter(|r| *r != Role::Admin);
+        if role.is_none() {
+            errors.add("role", "error-role-unknown");
+        }
+        if municipality.is_none() {
+            errors.add("municipality_id", "error-municipality-unknown");
+        }
+        match (role, municipality, errors.is_empty()) {
+            (Some(role), Some(municipality), true) => Ok((role, municipality.clone())),
+            _ => Err(errors),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -45,4 +139,97 @@ pub struct AuditQuery {
     pub from: Option<String>,
     pub to: Option<String>,
     pub page: Option<u64>,
+}
+
+impl AuditQuery {
+    /// The municipality filter as typed (trimmed), `None` when empty.
+    pub fn municipality(&self) -> Option<&str> {
+        self.municipality
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+    }
+
+    /// The kind filter as typed (trimmed), `None` when empty.
+    pub fn kind(&self) -> Option<String> {
+        self.kind
+            .as_deref()
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(str::to_string)
+    }
+}
+
+/// What the audit filter check needs: the instance's time zone, the kinds of object the log
+/// holds, and whether the municipality filter names one that exists (looked up before).
+pub struct AuditRules {
+    pub time_zone: Tz,
+    pub kinds: Vec<String>,
+    pub municipality_known: bool,
+}
+
+fn day(raw: Option<&str>, field: &str, errors: &mut FormErrors) -> Option<NaiveDate> {
+    match raw.map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                errors.add(field, "error-audit-date");
+                None
+            }
+        },
+    }
+}
+
+impl CheckForm for AuditQuery {
+    /// The filter to apply.
+    type Input = AuditFilter;
+    type Rules = AuditRules;
+
+    fn check(&self, rules: &AuditRules) -> Result<AuditFilter, FormErrors> {
+        let mut errors = FormErrors::new();
+        let municipality_id = match self.municipality() {
+            None => None,
+            Some(raw) => match Uuid::parse_str(raw) {
+                Ok(id) if rules.municipality_known => Some(id),
+                _ => {
+                    errors.add("municipality", "error-municipality-unknown");
+                    None
+                }
+            },
+        };
+        let from = day(self.from.as_deref(), "from", &mut errors);
+        let to = day(self.to.as_deref(), "to", &mut errors);
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            errors.add("to", "error-audit-date-order");
+        }
+        let kind = self.kind();
+        if let Some(k) = &kind
+            && !rules.kinds.contains(k)
+        {
+            errors.add("kind", "error-audit-kind");
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let person = self
+            .person
+            .as_deref()
+            .map(|p| p.trim().to_lowercase())
+            .filter(|p| !p.is_empty());
+        let start_of = |day: NaiveDate| -> Option<DateTime<Utc>> {
+            day.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(rules.time_zone).earliest())
+                .map(|t| t.with_timezone(&Utc))
+        };
+        Ok(AuditFilter {
+            municipality_id,
+            person,
+            target_type: kind,
+            from: from.and_then(start_of),
+            until: to.and_then(|d| d.succ_opt()).and_then(start_of),
+        })
+    }
 }

@@ -4,3 +4,4 @@
 pub mod forms;
 pub mod handlers;
 pub mod service;
+mod views;

@@ -16,9 +16,10 @@ use crate::{
     identity::CurrentUser,
     moderation::{
         forms::{HideForm, RedactForm, VersionForm},
-        item::{item_page, moderated},
+        item::{ItemPage, moderated},
         model::{
-            AUTO_HIDDEN, HIDDEN, PENDING, PUBLISHED, Target, author_contact, find_target, short,
+            AUTO_HIDDEN, FlagStatus, ObjectionStatus, Status, Target, author_contact, find_target,
+            short,
         },
         objections::objection_path,
         precheck::{precheck, redact as redact_names},
@@ -54,13 +55,13 @@ impl Action {
 
     /// Whether the action makes sense for an item in this state.
     pub fn allowed_for(&self, target: &Target) -> bool {
-        match (self, target.status()) {
-            (Action::Publish, PENDING) => true,
-            (Action::Hide { .. }, PENDING | PUBLISHED) => true,
-            (Action::Hide { .. }, HIDDEN) => target.hidden_reason() == Some(AUTO_HIDDEN),
-            (Action::Restore, HIDDEN) => true,
-            (Action::Dismiss, PUBLISHED | HIDDEN | PENDING) => true,
-            (Action::Redact { .. }, PENDING | PUBLISHED | HIDDEN) => true,
+        use Status::{Hidden, Pending, Published};
+        match (self, target.moderation_status()) {
+            (Action::Publish, Some(Pending)) => true,
+            (Action::Hide { .. }, Some(Pending | Published)) => true,
+            (Action::Hide { .. }, Some(Hidden)) => target.hidden_reason() == Some(AUTO_HIDDEN),
+            (Action::Restore, Some(Hidden)) => true,
+            (Action::Dismiss | Action::Redact { .. }, Some(_)) => true,
             _ => false,
         }
     }
@@ -155,10 +156,14 @@ impl<C: ConnectionTrait> Writes<'_, C> {
         Ok(self.exec(&sql, all).await? == 1)
     }
 
-    async fn close_flags(&self, status: &'static str) -> Result<(), DbErr> {
+    async fn close_flags(&self, status: FlagStatus) -> Result<(), DbErr> {
         self.exec(
-            "UPDATE moderation_flags SET status = $1 WHERE target_id = $2 AND status = 'open'",
-            vec![status.into(), self.target.id().into()],
+            "UPDATE moderation_flags SET status = $1 WHERE target_id = $2 AND status = $3",
+            vec![
+                status.as_str().into(),
+                self.target.id().into(),
+                FlagStatus::Open.as_str().into(),
+            ],
         )
         .await?;
         Ok(())
@@ -183,7 +188,8 @@ async fn publish_item(
     } else {
         ""
     };
-    let sets = format!("status = 'published', reviewed_at = $4{listed}");
+    let published = Status::Published.as_str();
+    let sets = format!("status = '{published}', reviewed_at = $4{listed}");
     if !w.update(&sets, vec![now.into()]).await? {
         return Ok(false);
     }
@@ -205,8 +211,9 @@ async fn hide_item(
     } else {
         ""
     };
+    let hidden = Status::Hidden.as_str();
     let sets = format!(
-        "status = 'hidden', hidden_reason = $4, hidden_note = $5, open_flags = 0, reviewed_at = $6{listed}"
+        "status = '{hidden}', hidden_reason = $4, hidden_note = $5, open_flags = 0, reviewed_at = $6{listed}"
     );
     let values = vec![
         reason.to_string().into(),
@@ -218,11 +225,11 @@ async fn hide_item(
     }
     // A pending comment that is hidden counts as shown-as-placeholder from now on.
     if let Target::Comment(c) = w.target
-        && c.status == PENDING
+        && Status::Pending.is(&c.status)
     {
         w.count_comment(c.idea_id).await?;
     }
-    w.close_flags("upheld").await?;
+    w.close_flags(FlagStatus::Upheld).await?;
     notify_author_of_hide(w.db, state, w.target, reason, note).await?;
     Ok(true)
 }
@@ -233,17 +240,25 @@ async fn restore_item(
     summary: &mut serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let sets = "status = 'published', hidden_reason = NULL, hidden_note = NULL, open_flags = 0, reviewed_at = $4";
-    if !w.update(sets, vec![now.into()]).await? {
+    let sets = format!(
+        "status = '{}', hidden_reason = NULL, hidden_note = NULL, open_flags = 0, reviewed_at = $4",
+        Status::Published.as_str()
+    );
+    if !w.update(&sets, vec![now.into()]).await? {
         return Ok(false);
     }
-    w.close_flags("dismissed").await?;
+    w.close_flags(FlagStatus::Dismissed).await?;
     // The restore answers the author's objection: it is closed, and the author told.
     let answered = w
         .exec(
-            "UPDATE moderation_objections SET status = 'resolved', resolved_at = $2 \
-             WHERE target_id = $1 AND status = 'open'",
-            vec![w.target.id().into(), now.into()],
+            "UPDATE moderation_objections SET status = $3, resolved_at = $2 \
+             WHERE target_id = $1 AND status = $4",
+            vec![
+                w.target.id().into(),
+                now.into(),
+                ObjectionStatus::Resolved.as_str().into(),
+                ObjectionStatus::Open.as_str().into(),
+            ],
         )
         .await?;
     if answered > 0 {
@@ -259,15 +274,16 @@ async fn dismiss_item(
 ) -> Result<bool, DbErr> {
     // An automatic hide ends with the flags that caused it; a text the pre-check marked counts
     // as looked at.
+    let (hidden, published) = (Status::Hidden.as_str(), Status::Published.as_str());
     let sets = format!(
         "open_flags = 0, reviewed_at = $4, \
-         status = CASE WHEN status = 'hidden' AND hidden_reason = '{AUTO_HIDDEN}' THEN 'published' ELSE status END, \
-         hidden_reason = CASE WHEN status = 'hidden' AND hidden_reason = '{AUTO_HIDDEN}' THEN NULL ELSE hidden_reason END"
+         status = CASE WHEN status = '{hidden}' AND hidden_reason = '{AUTO_HIDDEN}' THEN '{published}' ELSE status END, \
+         hidden_reason = CASE WHEN status = '{hidden}' AND hidden_reason = '{AUTO_HIDDEN}' THEN NULL ELSE hidden_reason END"
     );
     if !w.update(&sets, vec![now.into()]).await? {
         return Ok(false);
     }
-    w.close_flags("dismissed").await?;
+    w.close_flags(FlagStatus::Dismissed).await?;
     Ok(true)
 }
 
@@ -326,20 +342,30 @@ pub async fn close_for_withdrawn(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
+    let (open, dismissed) = (FlagStatus::Open.as_str(), FlagStatus::Dismissed.as_str());
+    let (objection_open, resolved) = (
+        ObjectionStatus::Open.as_str(),
+        ObjectionStatus::Resolved.as_str(),
+    );
     for (sql, values) in [
         (
-            "UPDATE moderation_flags SET status = 'dismissed' WHERE status = 'open' AND \
+            "UPDATE moderation_flags SET status = $2 WHERE status = $3 AND \
              (target_id = $1 OR target_id IN (SELECT c.id FROM idea_comments c WHERE c.idea_id = $1))",
-            vec![idea_id.into()],
+            vec![idea_id.into(), dismissed.into(), open.into()],
         ),
         (
             "UPDATE idea_comments SET open_flags = 0 WHERE idea_id = $1 AND open_flags > 0",
             vec![idea_id.into()],
         ),
         (
-            "UPDATE moderation_objections SET status = 'resolved', resolved_at = $2 \
-             WHERE target_id = $1 AND status = 'open'",
-            vec![idea_id.into(), now.into()],
+            "UPDATE moderation_objections SET status = $3, resolved_at = $2 \
+             WHERE target_id = $1 AND status = $4",
+            vec![
+                idea_id.into(),
+                now.into(),
+                resolved.into(),
+                objection_open.into(),
+            ],
         ),
     ] {
         db.execute_raw(Statement::from_sql_and_values(
@@ -459,15 +485,12 @@ async fn take(ctx: Ctx, id: Uuid, action: Action, seen: Option<i32>) -> AppResul
                 "moderation-error-changed"
             },
         );
-        return item_page(
-            &ctx,
-            &target,
-            &HideForm::default(),
-            &RedactForm::default(),
-            &errors,
-            StatusCode::CONFLICT,
-        )
-        .await;
+        let page = ItemPage {
+            target: &target,
+            hide: &HideForm::default(),
+            redact: &RedactForm::default(),
+        };
+        return page.render(&ctx, &errors, StatusCode::CONFLICT).await;
     }
     txn.commit().await?;
     if matches!(action, Action::Redact { .. }) {
@@ -517,15 +540,14 @@ pub async fn hide(
         Ok(checked) => checked,
         Err(errors) => {
             let (_, target) = moderated(&ctx, *id).await?;
-            return item_page(
-                &ctx,
-                &target,
-                &form,
-                &RedactForm::default(),
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            let page = ItemPage {
+                target: &target,
+                hide: &form,
+                redact: &RedactForm::default(),
+            };
+            return page
+                .render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
         }
     };
     let seen = form.version.trim().parse().ok();

@@ -28,7 +28,7 @@ use crate::{
     error::AppError,
     moderation::{
         decide::notify_author_of_hide,
-        model::{AUTO_HIDDEN, Target},
+        model::{AUTO_HIDDEN, FlagStatus, Status, Target},
     },
     secrets::Keys,
     state::AppState,
@@ -95,7 +95,8 @@ pub async fn reporter_kind(
 fn growth_sql() -> String {
     format!(
         "(ideas.support_count + (SELECT COUNT(DISTINCT c.author_id) FROM idea_comments c \
-           WHERE c.idea_id = ideas.id AND c.status = 'published')) / {PER_STEP}"
+           WHERE c.idea_id = ideas.id AND c.status = '{}')) / {PER_STEP}",
+        Status::Published.as_str()
     )
 }
 
@@ -150,7 +151,7 @@ pub async fn record(
         reporter_key: Set(reporter_key.to_string()),
         reporter_kind: Set(Some(kind.as_str().to_string())),
         burst: Set(false),
-        status: Set("open".into()),
+        status: Set(FlagStatus::Open.as_str().into()),
         created_at: Set(now),
     })
     .on_conflict(
@@ -194,12 +195,14 @@ pub async fn record(
                 Target::Idea(_) => format!(" + {}", growth_sql()),
                 Target::Comment(_) => String::new(),
             };
+            let (hidden, published) = (Status::Hidden.as_str(), Status::Published.as_str());
+            let (open, account) = (FlagStatus::Open.as_str(), ReporterKind::Account.as_str());
             let hidden = exec(
                 format!(
-                    "UPDATE {table} SET status = 'hidden', hidden_reason = $1 \
-                     WHERE id = $2 AND status = 'published' AND \
+                    "UPDATE {table} SET status = '{hidden}', hidden_reason = $1 \
+                     WHERE id = $2 AND status = '{published}' AND \
                      (SELECT COUNT(*) FROM moderation_flags f WHERE f.target_id = {table}.id \
-                        AND f.status = 'open' AND f.reporter_kind = 'account') >= $3{growth}"
+                        AND f.status = '{open}' AND f.reporter_kind = '{account}') >= $3{growth}"
                 ),
                 vec![
                     AUTO_HIDDEN.into(),
@@ -270,7 +273,7 @@ pub async fn open_flags_of(
             moderation_flags::Column::Burst,
         ])
         .filter(moderation_flags::Column::TargetId.is_in(ids.iter().copied()))
-        .filter(moderation_flags::Column::Status.eq("open"))
+        .filter(moderation_flags::Column::Status.eq(FlagStatus::Open.as_str()))
         .order_by_asc(moderation_flags::Column::CreatedAt)
         .into_model::<OpenFlag>()
         .all(db)

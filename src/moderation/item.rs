@@ -4,7 +4,8 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::{idea_boards, ideas};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
-use serde_json::json;
+use serde::Serialize;
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
@@ -14,9 +15,9 @@ use crate::{
         decide::Action,
         flags,
         forms::{HideForm, RedactForm},
-        model::{REASONS, Target, find_target},
+        model::{ObjectionStatus, REASONS, Target, find_target},
         objections::objections_for,
-        views::{marks, reasons_view, suspicious},
+        views::{FlagView, marks, reasons_view, suspicious},
     },
     web::{context::Ctx, forms::FormErrors},
 };
@@ -27,98 +28,199 @@ pub(super) async fn moderated(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, Ta
     let target = find_target(&ctx.state.db, id)
         .await?
         .filter(|t| user.moderates(t.municipality_id()))
-        .filter(|t| !matches!(t.status(), "unconfirmed" | "withdrawn"))
+        // An unconfirmed or withdrawn idea is not in moderation.
+        .filter(|t| t.moderation_status().is_some())
         .ok_or(AppError::NotFound)?;
     Ok((user, target))
 }
 
-pub(super) async fn item_page(
-    ctx: &Ctx,
-    target: &Target,
-    hide: &HideForm,
-    redact: &RedactForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
-    let flags = flags::open_flags_of(db, &[target.id()]).await?;
-    let objections = objections_for(db, target.id()).await?;
-    let (title, body, precheck, board_id, idea_id) = match target {
-        Target::Idea(i) => (
-            i.title.clone(),
-            i.body.clone(),
-            i.precheck.clone(),
-            i.board_id,
-            i.id,
-        ),
+/// An item's page, with what was typed into its hide and redact forms.
+pub(super) struct ItemPage<'a> {
+    pub target: &'a Target,
+    pub hide: &'a HideForm,
+    pub redact: &'a RedactForm,
+}
+
+#[derive(Serialize)]
+struct ItemView<'a> {
+    kind_label: String,
+    board: String,
+    idea_title: String,
+    idea_href: String,
+    body: String,
+    status_label: String,
+    hidden_reason: Option<String>,
+    marks: Vec<String>,
+    flags: Vec<FlagView>,
+    suspicious: bool,
+    counting: usize,
+    threshold: i64,
+    objections: Vec<ObjectionRow>,
+    can_publish: bool,
+    can_hide: bool,
+    can_restore: bool,
+    can_dismiss: bool,
+    dismiss_label: &'static str,
+    version: i32,
+    publish_action: String,
+    hide_action: String,
+    restore_action: String,
+    dismiss_action: String,
+    redact_action: String,
+    reasons: Vec<ReasonOption>,
+    values: ItemValues<'a>,
+    errors: Value,
+}
+
+#[derive(Serialize)]
+struct ObjectionRow {
+    text: String,
+    created_at: String,
+    open: bool,
+}
+
+#[derive(Serialize)]
+struct ReasonOption {
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+#[derive(Serialize)]
+struct ItemValues<'a> {
+    note: &'a str,
+    names: &'a str,
+}
+
+/// The idea an item belongs to (the item itself, or a comment's idea).
+struct Context {
+    title: String,
+    body: String,
+    precheck: String,
+    board_id: Uuid,
+    idea_id: Uuid,
+}
+
+async fn context_of(db: &impl ConnectionTrait, target: &Target) -> AppResult<Context> {
+    Ok(match target {
+        Target::Idea(i) => Context {
+            title: i.title.clone(),
+            body: i.body.clone(),
+            precheck: i.precheck.clone(),
+            board_id: i.board_id,
+            idea_id: i.id,
+        },
         Target::Comment(c) => {
             let idea = ideas::Entity::find_by_id(c.idea_id)
                 .one(db)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            (
-                idea.title,
-                c.body.clone(),
-                c.precheck.clone(),
-                idea.board_id,
-                idea.id,
-            )
+            Context {
+                title: idea.title,
+                body: c.body.clone(),
+                precheck: c.precheck.clone(),
+                board_id: idea.board_id,
+                idea_id: idea.id,
+            }
         }
-    };
-    let board = board_title(db, board_id).await?;
-    let path = |what: &str| format!("/manage/moderation/{}/{what}", target.id());
-    let allowed = |a: &Action| a.allowed_for(target);
-    ctx.render_about(
-        status,
-        "moderation/item",
-        "moderation-item-title",
-        &format!("{}: {title}", ctx.t(&format!("moderation-kind-{}", target.kind()))),
-        json!({
-            "kind_label": ctx.t(&format!("moderation-kind-{}", target.kind())),
-            "board": board,
-            "idea_title": title,
-            "idea_href": format!("/ideas/{board_id}/{idea_id}"),
-            "body": body,
-            "status_label": ctx.t(&format!("idea-state-{}", target.status())),
-            "hidden_reason": target.hidden_reason().map(|r| ctx.t(&format!("moderation-reason-{r}"))),
-            "marks": marks(ctx, &precheck),
-            "flags": reasons_view(ctx, &flags, target.id()),
-            "suspicious": suspicious(&flags, target.id()),
-            "counting": flags.iter().filter(|f| f.reporter_kind.as_deref() == Some(flags::ReporterKind::Account.as_str())).count(),
-            "threshold": flags::threshold(db, ctx.state.settings.flag_threshold, target).await?,
-            "objections": objections.iter().map(|o| json!({
-                "text": o.text, "created_at": o.created_at.to_rfc3339(), "open": o.status == "open",
-            })).collect::<Vec<_>>(),
-            "can_publish": allowed(&Action::Publish),
-            "can_hide": allowed(&Action::Hide { reason: String::new(), note: String::new() }),
-            "can_restore": allowed(&Action::Restore),
-            "can_dismiss": (!flags.is_empty() || target.unreviewed_marks()) && allowed(&Action::Dismiss),
-            "dismiss_label": if flags.is_empty() { "moderation-keep-button" } else { "moderation-dismiss-button" },
-            "version": target.version(),
-            "publish_action": path("publish"),
-            "hide_action": path("hide"),
-            "restore_action": path("restore"),
-            "dismiss_action": path("dismiss"),
-            "redact_action": path("redact"),
-            "reasons": REASONS.iter().map(|r| json!({
-                "value": r, "label": ctx.t(&format!("moderation-reason-{r}")), "checked": hide.reason == *r,
-            })).collect::<Vec<_>>(),
-            "values": { "note": hide.note, "names": redact.names },
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+    })
+}
+
+impl ItemPage<'_> {
+    pub(super) async fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let target = self.target;
+        let db = &ctx.state.db;
+        let flags = flags::open_flags_of(db, &[target.id()]).await?;
+        let objections = objections_for(db, target.id()).await?;
+        let item = context_of(db, target).await?;
+        let path = |what: &str| format!("/manage/moderation/{}/{what}", target.id());
+        let allowed = |a: &Action| a.allowed_for(target);
+        let kind_label = ctx.t(&format!("moderation-kind-{}", target.kind()));
+        let subject = format!("{kind_label}: {}", item.title);
+        let hide = Action::Hide {
+            reason: String::new(),
+            note: String::new(),
+        };
+        let account = flags::ReporterKind::Account.as_str();
+        let view = ItemView {
+            kind_label,
+            board: board_title(db, item.board_id).await?,
+            idea_href: format!("/ideas/{}/{}", item.board_id, item.idea_id),
+            idea_title: item.title,
+            body: item.body,
+            status_label: ctx.t(&format!("idea-state-{}", target.status())),
+            hidden_reason: target
+                .hidden_reason()
+                .map(|r| ctx.t(&format!("moderation-reason-{r}"))),
+            marks: marks(ctx, &item.precheck),
+            flags: reasons_view(ctx, &flags, target.id()),
+            suspicious: suspicious(&flags, target.id()),
+            counting: flags
+                .iter()
+                .filter(|f| f.reporter_kind.as_deref() == Some(account))
+                .count(),
+            threshold: flags::threshold(db, ctx.state.settings.flag_threshold, target).await?,
+            objections: objections
+                .iter()
+                .map(|o| ObjectionRow {
+                    text: o.text.clone(),
+                    created_at: o.created_at.to_rfc3339(),
+                    open: ObjectionStatus::Open.is(&o.status),
+                })
+                .collect(),
+            can_publish: allowed(&Action::Publish),
+            can_hide: allowed(&hide),
+            can_restore: allowed(&Action::Restore),
+            can_dismiss: (!flags.is_empty() || target.unreviewed_marks())
+                && allowed(&Action::Dismiss),
+            dismiss_label: if flags.is_empty() {
+                "moderation-keep-button"
+            } else {
+                "moderation-dismiss-button"
+            },
+            version: target.version(),
+            publish_action: path("publish"),
+            hide_action: path("hide"),
+            restore_action: path("restore"),
+            dismiss_action: path("dismiss"),
+            redact_action: path("redact"),
+            reasons: REASONS
+                .iter()
+                .map(|r| ReasonOption {
+                    value: r,
+                    label: ctx.t(&format!("moderation-reason-{r}")),
+                    checked: self.hide.reason == *r,
+                })
+                .collect(),
+            values: ItemValues {
+                note: &self.hide.note,
+                names: &self.redact.names,
+            },
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_about(
+            status,
+            "moderation/item",
+            "moderation-item-title",
+            &subject,
+            view,
+        )
+    }
 }
 
 pub async fn item(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, target) = moderated(&ctx, *id).await?;
-    item_page(
-        &ctx,
-        &target,
-        &HideForm::default(),
-        &RedactForm::default(),
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
+    ItemPage {
+        target: &target,
+        hide: &HideForm::default(),
+        redact: &RedactForm::default(),
+    }
+    .render(&ctx, &FormErrors::new(), StatusCode::OK)
     .await
 }
 

@@ -19,9 +19,83 @@ pub const REASONS: [&str; 6] = [
 /// The reason of an automatic hide after too many flags.
 pub const AUTO_HIDDEN: &str = "flagged";
 
-pub const PENDING: &str = "pending";
-pub const PUBLISHED: &str = "published";
-pub const HIDDEN: &str = "hidden";
+/// Where an idea or a comment stands in moderation (`ideas.status`, `idea_comments.status`).
+/// An idea also has states before and after moderation (unconfirmed, withdrawn), which the
+/// ideas slice owns; `parse` answers `None` for those.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Waits for a moderator before it is shown.
+    Pending,
+    Published,
+    Hidden,
+}
+
+impl Status {
+    pub const ALL: [Status; 3] = [Status::Pending, Status::Published, Status::Hidden];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Status::Pending => "pending",
+            Status::Published => "published",
+            Status::Hidden => "hidden",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether `stored` (an `ideas.status` or `idea_comments.status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+}
+
+/// The stored strings of [`Status`], for the ideas slice, which still compares and matches
+/// `ideas.status` as a string.
+pub const PENDING: &str = Status::Pending.as_str();
+pub const PUBLISHED: &str = Status::Published.as_str();
+pub const HIDDEN: &str = Status::Hidden.as_str();
+
+/// Where a flag stands (`moderation_flags.status`): open until a moderator hides the item
+/// (upheld) or keeps it (dismissed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagStatus {
+    Open,
+    Upheld,
+    Dismissed,
+}
+
+impl FlagStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FlagStatus::Open => "open",
+            FlagStatus::Upheld => "upheld",
+            FlagStatus::Dismissed => "dismissed",
+        }
+    }
+}
+
+/// Where an author's objection stands (`moderation_objections.status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectionStatus {
+    Open,
+    Resolved,
+}
+
+impl ObjectionStatus {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ObjectionStatus::Open => "open",
+            ObjectionStatus::Resolved => "resolved",
+        }
+    }
+
+    /// Whether `stored` (a `moderation_objections.status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+}
 
 /// An idea or a comment: everything moderation acts on.
 #[derive(Clone, Debug)]
@@ -44,11 +118,16 @@ impl Target {
             Target::Comment(c) => c.municipality_id,
         }
     }
+    /// The stored status (`ideas.status` / `idea_comments.status`).
     pub fn status(&self) -> &str {
         match self {
             Target::Idea(i) => &i.status,
             Target::Comment(c) => &c.status,
         }
+    }
+    /// The moderation status; `None` for an idea not (or no longer) in moderation.
+    pub fn moderation_status(&self) -> Option<Status> {
+        Status::parse(self.status())
     }
     pub fn hidden_reason(&self) -> Option<&str> {
         match self {

@@ -7,7 +7,8 @@ use entity::moderation_objections;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, sea_query::Expr,
 };
-use serde_json::json;
+use serde::Serialize;
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::{
@@ -16,11 +17,11 @@ use crate::{
     identity::CurrentUser,
     moderation::{
         forms::ObjectionForm,
-        model::{HIDDEN, Target, find_target},
+        model::{ObjectionStatus, Status, Target, find_target},
     },
     secrets::Keys,
     web::{
-        context::{Ctx, FlashKind, see_other},
+        context::Ctx,
         forms::{CheckForm, FormErrors},
         rate_limit,
         signed_link::{self, Check, RenewForm, expired_page},
@@ -55,11 +56,11 @@ pub async fn resolve_objection(
     let done = moderation_objections::Entity::update_many()
         .col_expr(
             moderation_objections::Column::Status,
-            Expr::value("resolved"),
+            Expr::value(ObjectionStatus::Resolved.as_str()),
         )
         .col_expr(moderation_objections::Column::ResolvedAt, Expr::value(now))
         .filter(moderation_objections::Column::Id.eq(objection.id))
-        .filter(moderation_objections::Column::Status.eq("open"))
+        .filter(moderation_objections::Column::Status.eq(ObjectionStatus::Open.as_str()))
         .exec(db)
         .await?;
     if done.rows_affected != 1 {
@@ -89,9 +90,12 @@ pub async fn resolve(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
         .filter(|o| user.moderates(o.municipality_id))
         .ok_or(AppError::NotFound)?;
     resolve_objection(&txn, &user, &objection, ctx.state.clock.now()).await?;
-    txn.commit().await?;
-    ctx.flash(FlashKind::Success, "moderation-done-resolve")?;
-    Ok(see_other("/manage/moderation?section=objections"))
+    ctx.commit_and_redirect(
+        txn,
+        "moderation-done-resolve",
+        "/manage/moderation?section=objections",
+    )
+    .await
 }
 
 // ---- objections from authors ----
@@ -124,7 +128,7 @@ pub async fn file_objection(
     text: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    if target.status() != HIDDEN {
+    if target.moderation_status() != Some(Status::Hidden) {
         return Ok(false);
     }
     let inserted = moderation_objections::Entity::insert(moderation_objections::ActiveModel {
@@ -132,7 +136,7 @@ pub async fn file_objection(
         target_id: Set(target.id()),
         municipality_id: Set(target.municipality_id()),
         text: Set(text.to_string()),
-        status: Set("open".into()),
+        status: Set(ObjectionStatus::Open.as_str().into()),
         created_at: Set(now),
         resolved_at: Set(None),
     })
@@ -175,27 +179,52 @@ async fn objected(ctx: &Ctx, id: &str, signature: &str) -> AppResult<Result<Targ
     }
 }
 
-fn objection_page(
-    ctx: &Ctx,
-    target: &Target,
-    action: &str,
-    form: &ObjectionForm,
-    errors: &FormErrors,
-    status: StatusCode,
-) -> AppResult<HttpResponse> {
-    ctx.render_status(
-        status,
-        "moderation/objection",
-        "objection-title",
-        json!({
-            "is_comment": matches!(target, Target::Comment(_)),
-            "hidden": target.status() == HIDDEN,
-            "reason": target.hidden_reason().map(|r| ctx.t(&format!("moderation-reason-{r}"))).unwrap_or_default(),
-            "action": action,
-            "values": form,
-            "errors": errors.view(ctx.lang),
-        }),
-    )
+/// The objection form of one hidden item, with what the author typed.
+struct ObjectionPage<'a> {
+    target: &'a Target,
+    action: &'a str,
+    form: &'a ObjectionForm,
+}
+
+#[derive(Serialize)]
+struct ObjectionView<'a> {
+    is_comment: bool,
+    hidden: bool,
+    reason: String,
+    action: &'a str,
+    values: &'a ObjectionForm,
+    errors: Value,
+}
+
+impl ObjectionPage<'_> {
+    fn render(
+        &self,
+        ctx: &Ctx,
+        errors: &FormErrors,
+        status: StatusCode,
+    ) -> AppResult<HttpResponse> {
+        let target = self.target;
+        let view = ObjectionView {
+            is_comment: matches!(target, Target::Comment(_)),
+            hidden: target.moderation_status() == Some(Status::Hidden),
+            reason: target
+                .hidden_reason()
+                .map(|r| ctx.t(&format!("moderation-reason-{r}")))
+                .unwrap_or_default(),
+            action: self.action,
+            values: self.form,
+            errors: errors.view(ctx.lang),
+        };
+        ctx.render_status(status, "moderation/objection", "objection-title", view)
+    }
+}
+
+/// The short page after a link was used (`ideas/link_done`): a heading, a text, a way back.
+#[derive(Serialize)]
+struct LinkDone {
+    heading: &'static str,
+    text: &'static str,
+    back_href: &'static str,
 }
 
 fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
@@ -203,7 +232,11 @@ fn link_invalid(ctx: &Ctx) -> AppResult<HttpResponse> {
         StatusCode::NOT_FOUND,
         "ideas/link_done",
         "idea-link-invalid-title",
-        json!({ "heading": "idea-link-invalid-title", "text": "idea-link-invalid-text", "back_href": "/" }),
+        LinkDone {
+            heading: "idea-link-invalid-title",
+            text: "idea-link-invalid-text",
+            back_href: "/",
+        },
     )
 }
 
@@ -217,14 +250,12 @@ pub async fn objection_form(
         Err(page) => return Ok(page),
     };
     let action = format!("/objections/{id}/{signature}");
-    objection_page(
-        &ctx,
-        &target,
-        &action,
-        &ObjectionForm::default(),
-        &FormErrors::new(),
-        StatusCode::OK,
-    )
+    ObjectionPage {
+        target: &target,
+        action: &action,
+        form: &ObjectionForm::default(),
+    }
+    .render(&ctx, &FormErrors::new(), StatusCode::OK)
 }
 
 pub async fn object(
@@ -242,14 +273,12 @@ pub async fn object(
     let text = match form.check(&()) {
         Ok(text) => text,
         Err(errors) => {
-            return objection_page(
-                &ctx,
-                &target,
-                &action,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+            let page = ObjectionPage {
+                target: &target,
+                action: &action,
+                form: &form,
+            };
+            return page.render(&ctx, &errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
     let text = text.as_str();
@@ -273,7 +302,7 @@ pub async fn object(
         .ok_or(AppError::NotFound)?;
     if !file_objection(&txn, &target, text, ctx.state.clock.now()).await? {
         txn.rollback().await?;
-        let key = if target.status() == HIDDEN {
+        let text = if target.moderation_status() == Some(Status::Hidden) {
             "objection-already"
         } else {
             "objection-not-hidden"
@@ -282,13 +311,21 @@ pub async fn object(
             StatusCode::CONFLICT,
             "ideas/link_done",
             "objection-title",
-            json!({ "heading": "objection-title", "text": key, "back_href": "/" }),
+            LinkDone {
+                heading: "objection-title",
+                text,
+                back_href: "/",
+            },
         );
     }
     txn.commit().await?;
     ctx.render(
         "ideas/link_done",
         "objection-sent-title",
-        json!({ "heading": "objection-sent-title", "text": "objection-sent-text", "back_href": "/" }),
+        LinkDone {
+            heading: "objection-sent-title",
+            text: "objection-sent-text",
+            back_href: "/",
+        },
     )
 }

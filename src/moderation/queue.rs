@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
@@ -17,8 +17,8 @@ use crate::{
     moderation::{
         flags,
         forms::QueueQuery,
-        model::AUTO_HIDDEN,
-        views::{marks, reasons_view, suspicious},
+        model::{AUTO_HIDDEN, ObjectionStatus, Status},
+        views::{FlagView, marks, reasons_view, suspicious},
     },
     web::{
         context::Ctx,
@@ -87,13 +87,18 @@ fn scope_sql(scope: Option<&[Uuid]>, alias: &str, next: usize) -> (String, Vec<s
 }
 
 fn section_condition(section: Section, alias: &str) -> String {
+    let (pending, published, hidden) = (
+        Status::Pending.as_str(),
+        Status::Published.as_str(),
+        Status::Hidden.as_str(),
+    );
     match section {
-        Section::Pending => format!("{alias}.status = 'pending'"),
+        Section::Pending => format!("{alias}.status = '{pending}'"),
         Section::Personal => format!(
-            "{alias}.status = 'published' AND {alias}.precheck <> '' AND {alias}.reviewed_at IS NULL"
+            "{alias}.status = '{published}' AND {alias}.precheck <> '' AND {alias}.reviewed_at IS NULL"
         ),
         _ => format!(
-            "({alias}.open_flags > 0 OR ({alias}.status = 'hidden' AND {alias}.hidden_reason = '{AUTO_HIDDEN}'))"
+            "({alias}.open_flags > 0 OR ({alias}.status = '{hidden}' AND {alias}.hidden_reason = '{AUTO_HIDDEN}'))"
         ),
     }
 }
@@ -177,7 +182,7 @@ pub async fn section_counts(
         out.push((section, count_sql(db, &inner, values).await?));
     }
     let mut objections = moderation_objections::Entity::find()
-        .filter(moderation_objections::Column::Status.eq("open"));
+        .filter(moderation_objections::Column::Status.eq(ObjectionStatus::Open.as_str()));
     if let Some(ids) = scope {
         objections = objections
             .filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
@@ -219,7 +224,7 @@ pub async fn section_counts_per_municipality(
         .select_only()
         .column(moderation_objections::Column::MunicipalityId)
         .column_as(moderation_objections::Column::Id.count(), "n")
-        .filter(moderation_objections::Column::Status.eq("open"));
+        .filter(moderation_objections::Column::Status.eq(ObjectionStatus::Open.as_str()));
     if let Some(ids) = scope {
         objections = objections
             .filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
@@ -244,7 +249,7 @@ pub async fn objections_page(
     per_page: u64,
 ) -> Result<(Vec<moderation_objections::Model>, u64), DbErr> {
     let mut query = moderation_objections::Entity::find()
-        .filter(moderation_objections::Column::Status.eq("open"));
+        .filter(moderation_objections::Column::Status.eq(ObjectionStatus::Open.as_str()));
     if let Some(ids) = scope {
         query =
             query.filter(moderation_objections::Column::MunicipalityId.is_in(ids.iter().copied()));
@@ -295,88 +300,153 @@ pub async fn objected_items(
     .await
 }
 
+#[derive(Serialize)]
+struct QueueView {
+    tabs: Vec<Tab>,
+    section_label: String,
+    is_objections: bool,
+    items: Vec<ItemRow>,
+    objections: Vec<ObjectionRow>,
+    pagination: PageView,
+}
+
+#[derive(Serialize)]
+struct Tab {
+    href: String,
+    label: String,
+    count: u64,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct ItemRow {
+    href: String,
+    kind_label: String,
+    board: String,
+    idea_title: String,
+    body: String,
+    status_label: String,
+    marks: Vec<String>,
+    flags: Vec<FlagView>,
+    suspicious: bool,
+    created_at: String,
+}
+
+#[derive(Serialize)]
+struct ObjectionRow {
+    kind_label: String,
+    idea_title: String,
+    reason: String,
+    text: String,
+    created_at: String,
+    item_href: String,
+    resolve_action: String,
+}
+
 /// `/manage/moderation`: one section at a time, with the count of each in the tabs.
 pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
     let scope = user.moderated_municipalities();
+    let scope = scope.as_deref();
     let db = &ctx.state.db;
     let section = Section::parse(&query.section).unwrap_or(Section::Pending);
     let index = crate::web::pagination::PageQuery { page: query.page }.index();
-    let counts = section_counts(db, scope.as_deref()).await?;
-    let mut tabs: Vec<Value> = counts
+    let counts = section_counts(db, scope).await?;
+    let mut tabs: Vec<Tab> = counts
         .iter()
-        .map(|(s, n)| {
-            json!({
-                "href": format!("/manage/moderation?section={}", s.as_str()),
-                "label": ctx.t(&format!("moderation-section-{}", s.as_str())),
-                "count": n,
-                "current": *s == section,
-            })
+        .map(|(s, n)| Tab {
+            href: format!("/manage/moderation?section={}", s.as_str()),
+            label: ctx.t(&format!("moderation-section-{}", s.as_str())),
+            count: *n,
+            current: *s == section,
         })
         .collect();
     // Survey free texts wait for release in their own queue; it is one more tab here.
-    tabs.push(json!({
-        "href": "/manage/free-text",
-        "label": ctx.t("survey-free-text-title"),
-        "count": pending_free_text_count(db, scope.as_deref()).await?,
-        "current": false,
-    }));
+    tabs.push(Tab {
+        href: "/manage/free-text".into(),
+        label: ctx.t("survey-free-text-title"),
+        count: pending_free_text_count(db, scope).await?,
+        current: false,
+    });
     let base = format!("/manage/moderation?section={}", section.as_str());
     let (items, objections, pages) = if section == Section::Objections {
-        let (list, pages) = objections_page(db, scope.as_deref(), index, PER_PAGE).await?;
-        let ids: Vec<Uuid> = list.iter().map(|o| o.target_id).collect();
-        let items = objected_items(db, &ids).await?;
-        let rows: Vec<Value> = list
-            .iter()
-            .map(|o| {
-                let item = items.iter().find(|i| i.id == o.target_id);
-                json!({
-                    "kind_label": item.map(|i| ctx.t(&format!("moderation-kind-{}", i.kind))).unwrap_or_default(),
-                    "idea_title": item.map(|i| i.idea_title.clone()).unwrap_or_default(),
-                    "reason": item.and_then(|i| i.hidden_reason.as_deref()).map(|r| ctx.t(&format!("moderation-reason-{r}"))).unwrap_or_default(),
-                    "text": o.text,
-                    "created_at": o.created_at.to_rfc3339(),
-                    "item_href": format!("/manage/moderation/{}", o.target_id),
-                    "resolve_action": format!("/manage/moderation/objections/{}/resolve", o.id),
-                })
-            })
-            .collect();
+        let (rows, pages) = objection_rows(&ctx, scope, index).await?;
         (Vec::new(), rows, pages)
     } else {
-        let (list, pages) = queue_page(db, section, scope.as_deref(), index, PER_PAGE).await?;
-        let ids: Vec<Uuid> = list.iter().map(|i| i.id).collect();
-        let flags = flags::open_flags_of(db, &ids).await?;
-        let rows: Vec<Value> = list
-            .iter()
-            .map(|i| {
-                json!({
-                    "href": format!("/manage/moderation/{}", i.id),
-                    "kind_label": ctx.t(&format!("moderation-kind-{}", i.kind)),
-                    "board": i.board_title,
-                    "idea_title": i.idea_title,
-                    "body": excerpt(&i.body),
-                    "status_label": ctx.t(&format!("idea-state-{}", i.status)),
-                    "marks": marks(&ctx, &i.precheck),
-                    "flags": reasons_view(&ctx, &flags, i.id),
-                    "suspicious": suspicious(&flags, i.id),
-                    "created_at": i.created_at.to_rfc3339(),
-                })
-            })
-            .collect();
+        let (rows, pages) = item_rows(&ctx, section, scope, index).await?;
         (rows, Vec::new(), pages)
     };
-    ctx.render(
-        "moderation/queue",
-        "moderation-title",
-        json!({
-            "tabs": tabs,
-            "section_label": ctx.t(&format!("moderation-section-{}", section.as_str())),
-            "is_objections": section == Section::Objections,
-            "items": items,
-            "objections": objections,
-            "pagination": PageView::new(index, pages, &base),
-        }),
-    )
+    let view = QueueView {
+        tabs,
+        section_label: ctx.t(&format!("moderation-section-{}", section.as_str())),
+        is_objections: section == Section::Objections,
+        items,
+        objections,
+        pagination: PageView::new(index, pages, &base),
+    };
+    ctx.render("moderation/queue", "moderation-title", view)
+}
+
+/// One page of open objections with what each is about, and the number of pages.
+async fn objection_rows(
+    ctx: &Ctx,
+    scope: Option<&[Uuid]>,
+    index: u64,
+) -> AppResult<(Vec<ObjectionRow>, u64)> {
+    let db = &ctx.state.db;
+    let (list, pages) = objections_page(db, scope, index, PER_PAGE).await?;
+    let ids: Vec<Uuid> = list.iter().map(|o| o.target_id).collect();
+    let items = objected_items(db, &ids).await?;
+    let rows = list
+        .iter()
+        .map(|o| {
+            let item = items.iter().find(|i| i.id == o.target_id);
+            ObjectionRow {
+                kind_label: item
+                    .map(|i| ctx.t(&format!("moderation-kind-{}", i.kind)))
+                    .unwrap_or_default(),
+                idea_title: item.map(|i| i.idea_title.clone()).unwrap_or_default(),
+                reason: item
+                    .and_then(|i| i.hidden_reason.as_deref())
+                    .map(|r| ctx.t(&format!("moderation-reason-{r}")))
+                    .unwrap_or_default(),
+                text: o.text.clone(),
+                created_at: o.created_at.to_rfc3339(),
+                item_href: format!("/manage/moderation/{}", o.target_id),
+                resolve_action: format!("/manage/moderation/objections/{}/resolve", o.id),
+            }
+        })
+        .collect();
+    Ok((rows, pages))
+}
+
+/// One page of a section's ideas and comments with their open flags, and the number of pages.
+async fn item_rows(
+    ctx: &Ctx,
+    section: Section,
+    scope: Option<&[Uuid]>,
+    index: u64,
+) -> AppResult<(Vec<ItemRow>, u64)> {
+    let db = &ctx.state.db;
+    let (list, pages) = queue_page(db, section, scope, index, PER_PAGE).await?;
+    let ids: Vec<Uuid> = list.iter().map(|i| i.id).collect();
+    let flags = flags::open_flags_of(db, &ids).await?;
+    let rows = list
+        .iter()
+        .map(|i| ItemRow {
+            href: format!("/manage/moderation/{}", i.id),
+            kind_label: ctx.t(&format!("moderation-kind-{}", i.kind)),
+            board: i.board_title.clone(),
+            idea_title: i.idea_title.clone(),
+            body: excerpt(&i.body),
+            status_label: ctx.t(&format!("idea-state-{}", i.status)),
+            marks: marks(ctx, &i.precheck),
+            flags: reasons_view(ctx, &flags, i.id),
+            suspicious: suspicious(&flags, i.id),
+            created_at: i.created_at.to_rfc3339(),
+        })
+        .collect();
+    Ok((rows, pages))
 }
 
 fn excerpt(text: &str) -> String {

@@ -22,7 +22,7 @@ use crate::{
     db::placeholders,
     notifications::{
         mailer::{Mailer, OutgoingMail, SendError},
-        service::{self, Contents, FAILED, QUEUED, SENT},
+        service::{self, Contents, MailStatus},
     },
     state::AppState,
 };
@@ -178,10 +178,11 @@ async fn claim_batch(
     let sql = format!(
         "UPDATE mail_outbox SET locked_until = $1, claim = $3, attempts = attempts + 1 \
          WHERE id IN (SELECT id FROM mail_outbox \
-            WHERE status = '{QUEUED}' AND next_attempt_at <= $2 AND sealed IS NOT NULL \
+            WHERE status = '{queued}' AND next_attempt_at <= $2 AND sealed IS NOT NULL \
               AND (locked_until IS NULL OR locked_until < $2) \
             ORDER BY next_attempt_at LIMIT {BATCH} {skip_locked}) \
-         RETURNING id, message_id, subject, sealed, attempts"
+         RETURNING id, message_id, subject, sealed, attempts",
+        queued = MailStatus::Queued.as_str(),
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(
@@ -210,7 +211,8 @@ async fn renew(
                 backend,
                 &format!(
                     "UPDATE mail_outbox SET locked_until = $1 \
-                     WHERE id = $2 AND claim = $3 AND status = '{QUEUED}'"
+                     WHERE id = $2 AND claim = $3 AND status = '{}'",
+                    MailStatus::Queued.as_str()
                 ),
             ),
             [(now + LEASE).into(), id.into(), claim_id.into()],
@@ -247,8 +249,9 @@ async fn mark_sent(db: &impl ConnectionTrait, id: Uuid, now: DateTime<Utc>) -> R
         placeholders(
             backend,
             &format!(
-                "UPDATE mail_outbox SET status = '{SENT}', sent_at = $1, locked_until = NULL, \
-                 claim = NULL, last_error = NULL, sealed = NULL, topic = NULL WHERE id = $2"
+                "UPDATE mail_outbox SET status = '{}', sent_at = $1, locked_until = NULL, \
+                 claim = NULL, last_error = NULL, sealed = NULL, topic = NULL WHERE id = $2",
+                MailStatus::Sent.as_str()
             ),
         ),
         [now.into(), id.into()],
@@ -265,7 +268,11 @@ async fn mark_failed_attempt(
     error: &str,
 ) -> Result<(), DbErr> {
     let backend = db.get_database_backend();
-    let status = if give_up { FAILED } else { QUEUED };
+    let status = if give_up {
+        MailStatus::Failed
+    } else {
+        MailStatus::Queued
+    };
     let error: String = error.chars().take(500).collect();
     db.execute_raw(Statement::from_sql_and_values(
         backend,
@@ -275,7 +282,7 @@ async fn mark_failed_attempt(
              claim = NULL, last_error = $3 WHERE id = $4",
         ),
         [
-            status.into(),
+            status.as_str().into(),
             next_attempt_at.into(),
             error.into(),
             id.into(),
@@ -336,7 +343,8 @@ pub async fn seal_legacy(state: &AppState) -> Result<usize, DbErr> {
                 backend,
                 &format!(
                     "UPDATE mail_outbox SET sealed = $1, recipient_key = $2 \
-                     WHERE id = $3 AND status = '{QUEUED}'"
+                     WHERE id = $3 AND status = '{}'",
+                    MailStatus::Queued.as_str()
                 ),
             ),
             [
@@ -369,8 +377,10 @@ pub async fn purge_sent(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result
         placeholders(
             backend,
             &format!(
-                "DELETE FROM mail_outbox WHERE (status = '{SENT}' AND sent_at < $1) \
-                 OR (status = '{FAILED}' AND created_at < $1)"
+                "DELETE FROM mail_outbox WHERE (status = '{}' AND sent_at < $1) \
+                 OR (status = '{}' AND created_at < $1)",
+                MailStatus::Sent.as_str(),
+                MailStatus::Failed.as_str()
             ),
         ),
         [(now - KEEP_SENT).into()],

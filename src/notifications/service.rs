@@ -5,7 +5,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
@@ -15,9 +15,41 @@ use crate::{
     web::i18n::{self, Lang},
 };
 
-pub const QUEUED: &str = "queued";
-pub const SENT: &str = "sent";
-pub const FAILED: &str = "failed";
+/// Where a mail of the outbox stands (`mail_outbox.status`): queued until it is sent, or failed
+/// once the worker gave up on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailStatus {
+    Queued,
+    Sent,
+    Failed,
+}
+
+impl MailStatus {
+    pub const ALL: [MailStatus; 3] = [MailStatus::Queued, MailStatus::Sent, MailStatus::Failed];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            MailStatus::Queued => "queued",
+            MailStatus::Sent => "sent",
+            MailStatus::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MailStatus> {
+        MailStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether `stored` (a `mail_outbox.status` value) is this status.
+    pub fn is(self, stored: &str) -> bool {
+        stored == self.as_str()
+    }
+}
+
+/// The stored strings of [`MailStatus`], for the staff start page and the tests, which still
+/// compare `mail_outbox.status` as a string.
+pub const QUEUED: &str = MailStatus::Queued.as_str();
+pub const SENT: &str = MailStatus::Sent.as_str();
+pub const FAILED: &str = MailStatus::Failed.as_str();
 
 /// A mail to send: `kind` names the templates `emails/{kind}.hbs` (HTML) and `emails/{kind}.txt.hbs`
 /// and the subject `mail-{kind}-subject`.
@@ -112,7 +144,7 @@ async fn store(
         recipient_key: Set(Some(recipient_key(&state.keys, email.to))),
         topic: Set(topic.map(str::to_string)),
         sealed: Set(Some(seal(&state.keys, id, &contents))),
-        status: Set(QUEUED.into()),
+        status: Set(MailStatus::Queued.as_str().into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),
@@ -138,12 +170,20 @@ pub struct Rendered {
     pub body_html: String,
 }
 
+/// What every mail template sees: the language, the site's address and the mail's own data.
+#[derive(Serialize)]
+struct MailContext<'a> {
+    lang: &'static str,
+    site_url: String,
+    data: &'a Value,
+}
+
 pub fn render(state: &AppState, email: &Email<'_>) -> Result<Rendered, AppError> {
-    let context = json!({
-        "lang": email.lang.code(),
-        "site_url": state.settings.absolute_url("/"),
-        "data": email.data,
-    });
+    let context = MailContext {
+        lang: email.lang.code(),
+        site_url: state.settings.absolute_url("/"),
+        data: &email.data,
+    };
     Ok(Rendered {
         subject: i18n::t(email.lang, &format!("mail-{}-subject", email.kind)),
         body_html: state
@@ -213,7 +253,7 @@ pub async fn forget_recipients(
 /// Deletes the mails about `topic` that have not gone out yet.
 pub async fn withdraw_queued(db: &impl ConnectionTrait, topic: &str) -> Result<(), DbErr> {
     mail_outbox::Entity::delete_many()
-        .filter(mail_outbox::Column::Status.eq(QUEUED))
+        .filter(mail_outbox::Column::Status.eq(MailStatus::Queued.as_str()))
         .filter(mail_outbox::Column::Topic.eq(topic))
         .exec(db)
         .await?;
@@ -247,7 +287,7 @@ pub async fn status_counts(db: &impl ConnectionTrait) -> Result<Vec<StatusCount>
         .await
 }
 
-/// One page of the outbox, optionally of one status, newest first.
+/// One page of the outbox, optionally of one status (a `MailStatus` as stored), newest first.
 pub async fn page(
     db: &impl ConnectionTrait,
     status: Option<&str>,
@@ -274,7 +314,10 @@ pub async fn retry_now(
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
     let result = mail_outbox::Entity::update_many()
-        .col_expr(mail_outbox::Column::Status, QUEUED.into())
+        .col_expr(
+            mail_outbox::Column::Status,
+            MailStatus::Queued.as_str().into(),
+        )
         .col_expr(mail_outbox::Column::Attempts, 0.into())
         .col_expr(mail_outbox::Column::NextAttemptAt, now.into())
         .col_expr(
@@ -283,7 +326,7 @@ pub async fn retry_now(
         )
         .col_expr(mail_outbox::Column::Claim, Option::<Uuid>::None.into())
         .filter(mail_outbox::Column::Id.eq(id))
-        .filter(mail_outbox::Column::Status.ne(SENT))
+        .filter(mail_outbox::Column::Status.ne(MailStatus::Sent.as_str()))
         .filter(mail_outbox::Column::Sealed.is_not_null())
         .exec(db)
         .await?;

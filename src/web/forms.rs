@@ -47,6 +47,17 @@ impl FormErrors {
         }
     }
 
+    /// Adds `other`'s errors after these (a field that already has one keeps it): a check that
+    /// needs the database, run first, followed by the form's own check.
+    pub fn merge(&mut self, other: FormErrors) {
+        for (field, key) in other.entries {
+            match other.args.iter().find(|(f, _)| *f == field) {
+                Some((_, args)) => self.add_with(&field, &key, args),
+                None => self.add(&field, &key),
+            }
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
