@@ -12,7 +12,7 @@ use actix_web::{
 use crate::{
     accounts,
     admin::handlers as admin,
-    dashboard::start,
+    dashboard::{moderation_queue, start},
     health, ideas,
     ideas::link_renewal,
     legal::handlers as legal,
@@ -105,7 +105,7 @@ staff_routes! {
     POST "/manage/boards/{id}" Coordinator => ideas::manage_boards::update_board;
     GET "/manage/ideas/{id}/answer" Coordinator => ideas::answer::answer_form;
     POST "/manage/ideas/{id}/answer" Coordinator => ideas::answer::answer;
-    GET "/manage/moderation" Moderator => moderation::queue::queue;
+    GET "/manage/moderation" Moderator => moderation_queue::queue;
     GET "/manage/moderation/{id}" Moderator => moderation::item::item;
     POST "/manage/moderation/{id}/publish" Moderator => moderation::decide::publish;
     POST "/manage/moderation/{id}/hide" Moderator => moderation::decide::hide;

@@ -1,7 +1,8 @@
 //! The moderation queue: its sections (marked by the pre-check, pending, flagged, objections),
-//! their counts for the tabs and the staff start page, and the page `/manage/moderation`.
+//! their counts for the tabs and the staff start page, and the page `/manage/moderation` (whose
+//! route is in `dashboard/moderation_queue.rs`, which adds the survey free texts' tab).
 
-use actix_web::{HttpResponse, web};
+use actix_web::HttpResponse;
 use chrono::{DateTime, Utc};
 use entity::moderation_objections;
 use sea_orm::{
@@ -343,11 +344,15 @@ struct ObjectionRow {
     resolve_action: String,
 }
 
-/// `/manage/moderation`: one section at a time, with the count of each in the tabs.
-pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpResponse> {
-    let user = ctx.require_user()?;
-    let scope = user.moderated_municipalities();
-    let scope = scope.as_deref();
+/// `/manage/moderation`: one section at a time, with the count of each in the tabs. Survey free
+/// texts wait for release in their own queue, which is one more tab here: the page above both
+/// slices (`dashboard/moderation_queue.rs`) counts them for the moderator's `scope`.
+pub async fn render_queue(
+    ctx: &Ctx,
+    query: &QueueQuery,
+    scope: Option<&[Uuid]>,
+    free_texts: u64,
+) -> AppResult<HttpResponse> {
     let db = &ctx.state.db;
     let section = Section::parse(&query.section).unwrap_or(Section::Pending);
     let index = crate::web::pagination::PageQuery { page: query.page }.index();
@@ -361,11 +366,10 @@ pub async fn queue(ctx: Ctx, query: web::Query<QueueQuery>) -> AppResult<HttpRes
             current: *s == section,
         })
         .collect();
-    // Survey free texts wait for release in their own queue; it is one more tab here.
     tabs.push(Tab {
         href: "/manage/free-text".into(),
         label: ctx.t("survey-free-text-title"),
-        count: pending_free_text_count(db, scope).await?,
+        count: free_texts,
         current: false,
     });
     let base = format!("/manage/moderation?section={}", section.as_str());
@@ -455,27 +459,4 @@ fn excerpt(text: &str) -> String {
     }
     let cut: String = text.chars().take(300).collect();
     format!("{cut}…")
-}
-
-/// How many free-text answers of surveys wait for release (`None`: everywhere). They are
-/// released in their own queue (`/manage/free-text`), which is one more tab of this one.
-async fn pending_free_text_count(
-    db: &impl ConnectionTrait,
-    scope: Option<&[Uuid]>,
-) -> Result<u64, DbErr> {
-    let (scope_sql, values) = scope_sql(scope, "r", 2);
-    let mut all: Vec<sea_orm::Value> = vec!["pending".into()];
-    all.extend(values);
-    count_sql(
-        db,
-        &format!(
-            "SELECT a.id FROM survey_answers a \
-             JOIN survey_questions q ON q.id = a.question_id \
-             JOIN surveys s ON s.id = q.survey_id \
-             JOIN rounds r ON r.id = s.round_id \
-             WHERE a.text_status = $1{scope_sql}"
-        ),
-        all,
-    )
-    .await
 }
