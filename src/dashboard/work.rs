@@ -17,7 +17,7 @@ use crate::{
     identity::CurrentUser,
     legal::service::{self as legal, Kind},
     moderation::queue::{self as moderation, Section},
-    notifications::service::{self as notifications, FAILED},
+    notifications::service::{self as notifications, MailStatus},
     rounds::model::Status,
     surveys::free_text as surveys,
     workshops::model::{self as workshop_service, Occupancy},
@@ -145,7 +145,7 @@ pub async fn start_page(
             notifications::status_counts(db)
                 .await?
                 .into_iter()
-                .find(|c| c.status == FAILED)
+                .find(|c| MailStatus::Failed.is(&c.status))
                 .map(|c| c.count)
                 .unwrap_or(0),
         );
