@@ -277,7 +277,7 @@ async fn upcoming_workshops(
 ) -> Result<Vec<WorkshopView>, DbErr> {
     let list = workshops::Entity::find()
         .filter(in_scope(workshops::Column::MunicipalityId, scope))
-        .filter(workshops::Column::Status.eq("published"))
+        .filter(workshops::Column::Status.eq(workshop_service::Status::Published.as_str()))
         .filter(workshops::Column::StartsAt.gte(now))
         .filter(workshops::Column::StartsAt.lt(now + Duration::days(WORKSHOP_HORIZON_DAYS)))
         .order_by_asc(workshops::Column::StartsAt)
