@@ -17,7 +17,7 @@ use crate::{
     identity::CurrentUser,
     legal::service::{self as legal, Kind},
     moderation::queue::{self as moderation, Section},
-    notifications::service::{self as notifications, FAILED},
+    notifications::service::{self as notifications, MailStatus},
     rounds::model::Status,
     surveys::free_text as surveys,
     workshops::model::{self as workshop_service, Occupancy},
@@ -145,7 +145,7 @@ pub async fn start_page(
             notifications::status_counts(db)
                 .await?
                 .into_iter()
-                .find(|c| c.status == FAILED)
+                .find(|c| MailStatus::Failed.is(&c.status))
                 .map(|c| c.count)
                 .unwrap_or(0),
         );
@@ -277,7 +277,7 @@ async fn upcoming_workshops(
 ) -> Result<Vec<WorkshopView>, DbErr> {
     let list = workshops::Entity::find()
         .filter(in_scope(workshops::Column::MunicipalityId, scope))
-        .filter(workshops::Column::Status.eq("published"))
+        .filter(workshops::Column::Status.eq(workshop_service::Status::Published.as_str()))
         .filter(workshops::Column::StartsAt.gte(now))
         .filter(workshops::Column::StartsAt.lt(now + Duration::days(WORKSHOP_HORIZON_DAYS)))
         .order_by_asc(workshops::Column::StartsAt)

@@ -86,7 +86,7 @@ pub async fn comment(
             idea_href(&idea).replace('/', "%2F")
         )));
     };
-    if !is_open(&board, &round) || idea.status != moderation::PUBLISHED {
+    if !is_open(&board, &round) || !moderation::Status::Published.is(&idea.status) {
         return refused(&ctx, &idea_href(&idea), "idea-error-comment-closed");
     }
     let mut input = form.check(&());
@@ -131,7 +131,7 @@ pub async fn comment(
     txn.commit().await?;
     ctx.flash(
         FlashKind::Success,
-        if comment.status == moderation::PENDING {
+        if moderation::Status::Pending.is(&comment.status) {
             "idea-comment-pending"
         } else {
             "idea-comment-added"
@@ -161,9 +161,9 @@ pub async fn add_comment(
     now: DateTime<Utc>,
 ) -> Result<idea_comments::Model, DbErr> {
     let status = if board.premoderated {
-        moderation::PENDING
+        moderation::Status::Pending
     } else {
-        moderation::PUBLISHED
+        moderation::Status::Published
     };
     let comment = idea_comments::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -173,7 +173,7 @@ pub async fn add_comment(
         author_id: Set(Some(user.id)),
         author_name: Set(input.author_name.clone()),
         body: Set(input.body.clone()),
-        status: Set(status.to_string()),
+        status: Set(status.as_str().to_string()),
         hidden_reason: Set(None),
         hidden_note: Set(None),
         open_flags: Set(0),
@@ -184,7 +184,7 @@ pub async fn add_comment(
     }
     .insert(db)
     .await?;
-    if status == moderation::PUBLISHED {
+    if status == moderation::Status::Published {
         let backend = db.get_database_backend();
         db.execute_raw(Statement::from_sql_and_values(
             backend,

@@ -129,11 +129,11 @@ pub async fn seed(
         let created = now - Duration::hours((60 - n as i64) * 7);
         // Most are published; every tenth waits for moderation, every tenth is hidden.
         let status = match n % 10 {
-            7 => moderation::PENDING,
-            8 => moderation::HIDDEN,
-            _ => moderation::PUBLISHED,
+            7 => moderation::Status::Pending,
+            8 => moderation::Status::Hidden,
+            _ => moderation::Status::Published,
         };
-        let official = if status == moderation::PUBLISHED {
+        let official = if status == moderation::Status::Published {
             OfficialStatus::ALL[n % OfficialStatus::ALL.len()]
         } else {
             OfficialStatus::New
@@ -142,12 +142,12 @@ pub async fn seed(
         let goal = category
             .goal_id
             .or(categories.iter().find_map(|c| c.goal_id));
-        let supporters = if status == moderation::PUBLISHED {
+        let supporters = if status == moderation::Status::Published {
             (n * 7) % residents.len()
         } else {
             0
         };
-        let comments = if status == moderation::PUBLISHED {
+        let comments = if status == moderation::Status::Published {
             n % 4
         } else {
             0
@@ -171,11 +171,10 @@ pub async fn seed(
             ),
             language: Set("de".into()),
             notify: Set(true),
-            status: Set(status.into()),
-            listed: Set(status != moderation::PENDING),
-            hidden_reason: Set(
-                (status == moderation::HIDDEN).then(|| REASONS[n % REASONS.len()].to_string())
-            ),
+            status: Set(status.as_str().into()),
+            listed: Set(status != moderation::Status::Pending),
+            hidden_reason: Set((status == moderation::Status::Hidden)
+                .then(|| REASONS[n % REASONS.len()].to_string())),
             hidden_note: Set(None),
             open_flags: Set(if n % 10 == 5 { 2 } else { 0 }),
             precheck: Set(String::new()),
@@ -196,7 +195,7 @@ pub async fn seed(
             receipt_code: Set(new_receipt_code()),
             created_at: Set(created),
             updated_at: Set(created),
-            published_at: Set((status != moderation::PENDING).then_some(created)),
+            published_at: Set((status != moderation::Status::Pending).then_some(created)),
             version: Set(0),
             reviewed_at: Set(None),
             code_only: Set(false),
@@ -232,7 +231,7 @@ pub async fn seed(
                     "Stimmt, das würde vielen helfen.",
                 ][c % 3]
                     .into()),
-                status: Set(moderation::PUBLISHED.into()),
+                status: Set(moderation::Status::Published.as_str().into()),
                 hidden_reason: Set(None),
                 hidden_note: Set(None),
                 open_flags: Set(0),

@@ -151,12 +151,16 @@ pub async fn withdraw_idea(
             backend,
             placeholders(
                 backend,
-                "UPDATE ideas SET status = 'withdrawn', listed = FALSE, author_email = NULL, \
+                "UPDATE ideas SET status = $3, listed = FALSE, author_email = NULL, \
                    notify = FALSE, title = '', body = '', author_name = NULL, district = NULL, \
                    precheck = '', open_flags = 0, version = version + 1, updated_at = $1 \
-                 WHERE id = $2 AND status <> 'withdrawn'",
+                 WHERE id = $2 AND status <> $3",
             ),
-            [now.into(), idea.id.into()],
+            [
+                now.into(),
+                idea.id.into(),
+                Status::Withdrawn.as_str().into(),
+            ],
         ))
         .await?;
     if done.rows_affected() != 1 {

@@ -79,7 +79,9 @@ async fn flag_target(ctx: &Ctx, idea: &ideas::Model, target: &str) -> AppResult<
         return Ok(Target::Idea(idea.clone()));
     }
     match moderation::find_target(&ctx.state.db, id).await? {
-        Some(Target::Comment(c)) if c.idea_id == idea.id && c.status != moderation::PENDING => {
+        Some(Target::Comment(c))
+            if c.idea_id == idea.id && !moderation::Status::Pending.is(&c.status) =>
+        {
             Ok(Target::Comment(c))
         }
         _ => Err(AppError::NotFound),

@@ -8,7 +8,6 @@
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde_json::json;
 use uuid::Uuid;
-use validator::Validate;
 
 use crate::{
     accounts::model::normalize_email,
@@ -25,7 +24,7 @@ use crate::{
     notifications::service::{self as notifications, Email},
     web::{
         context::Ctx,
-        forms::{FormErrors, HtmlForm},
+        forms::{CheckForm, FormErrors, HtmlForm},
         i18n::Lang,
         rate_limit::{self, Limit},
         signed_link::{self, Check, RenewForm, expired_page},
@@ -53,16 +52,18 @@ pub async fn request(
     author: Option<(String, Lang)>,
     new_path: &str,
 ) -> AppResult<HttpResponse> {
-    if let Err(e) = form.validate() {
-        let errors = FormErrors::from_validation(&e, &["email"]);
-        return expired_page(ctx, action, form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
-    }
+    let email = match form.check(&()) {
+        Ok(email) => email,
+        Err(errors) => {
+            return expired_page(ctx, action, form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
     if !within(ctx, rate_limit::MAIL_LINK_PER_IP, &ctx.client_ip()).await? {
         let mut errors = FormErrors::new();
         errors.add("email", "error-too-many-attempts");
         return expired_page(ctx, action, form, &errors, StatusCode::TOO_MANY_REQUESTS);
     }
-    let typed = normalize_email(&form.email);
+    let typed = normalize_email(&email);
     // Over the per-address limit the answer stays the same, and nothing is sent.
     if within(ctx, rate_limit::MAIL_LINK_PER_ACCOUNT, &typed).await?
         && let Some((to, lang)) = author.filter(|(to, _)| normalize_email(to) == typed)

@@ -262,12 +262,12 @@ pub async fn confirm_idea(
 ) -> Result<bool, DbErr> {
     let publish = !board.premoderated;
     let next = if publish {
-        moderation::PUBLISHED
+        moderation::Status::Published
     } else {
-        moderation::PENDING
+        moderation::Status::Pending
     };
     let mut update = ideas::Entity::update_many()
-        .col_expr(ideas::Column::Status, Expr::value(next))
+        .col_expr(ideas::Column::Status, Expr::value(next.as_str()))
         .col_expr(ideas::Column::Listed, Expr::value(publish))
         .col_expr(ideas::Column::UpdatedAt, Expr::value(now));
     if publish {

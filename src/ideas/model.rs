@@ -198,8 +198,8 @@ pub async fn editable(db: &impl ConnectionTrait, idea: &ideas::Model) -> Result<
     Ok(idea.support_count == 0
         && (Status::Unconfirmed.is(&idea.status)
             || matches!(
-                idea.status.as_str(),
-                moderation::PENDING | moderation::PUBLISHED
+                moderation::Status::parse(&idea.status),
+                Some(moderation::Status::Pending | moderation::Status::Published)
             ))
         && idea_comments::Entity::find()
             .filter(idea_comments::Column::IdeaId.eq(idea.id))

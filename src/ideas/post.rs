@@ -314,7 +314,7 @@ pub async fn post_idea(
     let key = match idea.status.as_str() {
         _ if idea.code_only => "idea-posted-code",
         s if Status::Unconfirmed.is(s) => "idea-posted-confirm",
-        moderation::PENDING => "idea-posted-pending",
+        s if moderation::Status::Pending.is(s) => "idea-posted-pending",
         _ => "idea-posted-published",
     };
     ctx.flash(FlashKind::Success, key)?;
@@ -366,12 +366,14 @@ pub async fn store_idea(
     input: &IdeaInput,
     now: DateTime<Utc>,
 ) -> Result<ideas::Model, AppError> {
-    let status = match &author {
-        Author::Visitor { .. } => Status::Unconfirmed.as_str(),
-        Author::CodeOnly { .. } => moderation::PENDING,
-        Author::User(_) if board.premoderated => moderation::PENDING,
-        Author::User(_) => moderation::PUBLISHED,
+    // `None`: a visitor's idea, unconfirmed until the address is confirmed.
+    let moderated = match &author {
+        Author::Visitor { .. } => None,
+        Author::CodeOnly { .. } => Some(moderation::Status::Pending),
+        Author::User(_) if board.premoderated => Some(moderation::Status::Pending),
+        Author::User(_) => Some(moderation::Status::Published),
     };
+    let published = moderated == Some(moderation::Status::Published);
     let (author_id, author_email, lang) = match &author {
         Author::User(u) => (Some(u.id), None, u.language),
         Author::Visitor { email, lang } => (None, Some(email.to_string()), *lang),
@@ -399,8 +401,10 @@ pub async fn store_idea(
         author_name: Set(input.author_name.clone()),
         language: Set(lang.code().to_string()),
         notify: Set(input.notify),
-        status: Set(status.to_string()),
-        listed: Set(status == moderation::PUBLISHED),
+        status: Set(moderated
+            .map_or(Status::Unconfirmed.as_str(), moderation::Status::as_str)
+            .to_string()),
+        listed: Set(published),
         hidden_reason: Set(None),
         hidden_note: Set(None),
         open_flags: Set(0),
@@ -418,7 +422,7 @@ pub async fn store_idea(
         receipt_code: Set(code.clone()),
         created_at: Set(now),
         updated_at: Set(now),
-        published_at: Set((status == moderation::PUBLISHED).then_some(now)),
+        published_at: Set(published.then_some(now)),
         version: Set(0),
         reviewed_at: Set(None),
         code_only: Set(matches!(author, Author::CodeOnly { .. })),
@@ -438,7 +442,7 @@ pub async fn store_idea(
             u.email.clone(),
             "idea_received",
             json!({ "title": idea.title, "code": code, "url": idea_url, "receipt_url": receipt_url,
-                    "premoderated": status == moderation::PENDING,
+                    "premoderated": moderated == Some(moderation::Status::Pending),
                     "edit_url": state.settings.absolute_url(&link_path(&state.keys, EDIT, idea.id, now)) }),
         ),
         Author::Visitor { email, .. } => (

@@ -55,7 +55,7 @@ pub async fn receipt(ctx: Ctx, query: web::Query<ReceiptQuery>) -> AppResult<Htt
         receipt_hit(&ctx).await?;
         match find_by_receipt(db, &code).await? {
             Some(idea) => {
-                let hidden = idea.status == moderation::HIDDEN;
+                let hidden = moderation::Status::Hidden.is(&idea.status);
                 let withdrawn = Status::Withdrawn.is(&idea.status);
                 found = Some(Found {
                     code_only: idea.code_only && !withdrawn,

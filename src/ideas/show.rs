@@ -126,11 +126,11 @@ struct ShowView<'a> {
 }
 
 fn comment_view(ctx: &Ctx, idea: &ideas::Model, c: &idea_comments::Model) -> CommentView {
-    let hidden = c.status == moderation::HIDDEN;
+    let hidden = moderation::Status::Hidden.is(&c.status);
     CommentView {
         id: c.id,
         hidden,
-        pending: c.status == moderation::PENDING,
+        pending: moderation::Status::Pending.is(&c.status),
         placeholder: if hidden {
             hidden_text(ctx, c.hidden_reason.as_deref())
         } else {
@@ -190,7 +190,7 @@ pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
             .next(),
         None => None,
     };
-    let hidden = idea.status == moderation::HIDDEN;
+    let hidden = moderation::Status::Hidden.is(&idea.status);
     let answer = idea.answered_at.map(|at| AnswerView {
         text: idea.official_answer.clone().unwrap_or_default(),
         at: at.to_rfc3339(),
@@ -219,10 +219,10 @@ pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
         own,
         can_edit: own && open && editable(db, idea).await?,
         can_withdraw: own && !Status::Withdrawn.is(&idea.status),
-        can_support: open && idea.status == moderation::PUBLISHED && !own,
+        can_support: open && moderation::Status::Published.is(&idea.status) && !own,
         signed_in: ctx.user.is_some(),
         supported,
-        can_comment: open && idea.status == moderation::PUBLISHED,
+        can_comment: open && moderation::Status::Published.is(&idea.status),
         comments: threads,
         comments_pagination: PageView::new(comments_page, comment_pages, &idea_href(idea)),
         values: comment_form,
@@ -249,8 +249,10 @@ pub async fn comment_threads(
     per_page: u64,
 ) -> Result<(Vec<idea_comments::Model>, Vec<idea_comments::Model>, u64), DbErr> {
     let visible = || {
-        let mut visible = Condition::any()
-            .add(idea_comments::Column::Status.is_in([moderation::PUBLISHED, moderation::HIDDEN]));
+        let mut visible = Condition::any().add(idea_comments::Column::Status.is_in([
+            moderation::Status::Published.as_str(),
+            moderation::Status::Hidden.as_str(),
+        ]));
         if let Some(viewer) = viewer {
             visible = visible.add(idea_comments::Column::AuthorId.eq(viewer));
         }

@@ -50,7 +50,7 @@ pub async fn adopted_into_goal(
         ])
         .filter(ideas::Column::OfficialGoalId.eq(goal_id))
         .filter(ideas::Column::OfficialStatus.is_in(OfficialStatus::ADOPTED))
-        .filter(ideas::Column::Status.eq(moderation::PUBLISHED))
+        .filter(ideas::Column::Status.eq(moderation::Status::Published.as_str()))
         .order_by_desc(ideas::Column::SupportCount)
         .limit(100)
         .into_model::<AdoptedIdea>()

@@ -47,7 +47,7 @@ pub async fn support(
     if idea.author_id == Some(user.id) {
         return refused(&ctx, &back, "idea-error-support-own");
     }
-    if !is_open(&board, &round) || idea.status != moderation::PUBLISHED {
+    if !is_open(&board, &round) || !moderation::Status::Published.is(&idea.status) {
         return refused(&ctx, &back, "idea-error-support-closed");
     }
     let on = form.action != "remove";

@@ -110,7 +110,7 @@ pub(super) struct Card {
 }
 
 pub(super) fn card(ctx: &Ctx, idea: &ideas::Model, categories: &[idea_categories::Model]) -> Card {
-    let hidden = idea.status == moderation::HIDDEN;
+    let hidden = moderation::Status::Hidden.is(&idea.status);
     Card {
         href: idea_href(idea),
         hidden,

@@ -51,12 +51,6 @@ impl Status {
     }
 }
 
-/// The stored strings of [`Status`], for the ideas slice, which still compares and matches
-/// `ideas.status` as a string.
-pub const PENDING: &str = Status::Pending.as_str();
-pub const PUBLISHED: &str = Status::Published.as_str();
-pub const HIDDEN: &str = Status::Hidden.as_str();
-
 /// Where a flag stands (`moderation_flags.status`): open until a moderator hides the item
 /// (upheld) or keeps it (dismissed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -58,13 +58,7 @@ struct MailRow {
 pub async fn outbox(ctx: Ctx, query: web::Query<OutboxQuery>) -> AppResult<HttpResponse> {
     let status = query.status.as_deref().and_then(MailStatus::parse);
     let counts = service::status_counts(&ctx.state.db).await?;
-    let (mails, pages) = service::page(
-        &ctx.state.db,
-        status.map(MailStatus::as_str),
-        query.page.index(),
-        PER_PAGE,
-    )
-    .await?;
+    let (mails, pages) = service::page(&ctx.state.db, status, query.page.index(), PER_PAGE).await?;
     let filters = MailStatus::ALL
         .into_iter()
         .map(|s| Filter {

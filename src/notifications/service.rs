@@ -45,12 +45,6 @@ impl MailStatus {
     }
 }
 
-/// The stored strings of [`MailStatus`], for the staff start page and the tests, which still
-/// compare `mail_outbox.status` as a string.
-pub const QUEUED: &str = MailStatus::Queued.as_str();
-pub const SENT: &str = MailStatus::Sent.as_str();
-pub const FAILED: &str = MailStatus::Failed.as_str();
-
 /// A mail to send: `kind` names the templates `emails/{kind}.hbs` (HTML) and `emails/{kind}.txt.hbs`
 /// and the subject `mail-{kind}-subject`.
 pub struct Email<'a> {
@@ -287,16 +281,16 @@ pub async fn status_counts(db: &impl ConnectionTrait) -> Result<Vec<StatusCount>
         .await
 }
 
-/// One page of the outbox, optionally of one status (a `MailStatus` as stored), newest first.
+/// One page of the outbox, optionally of one status, newest first.
 pub async fn page(
     db: &impl ConnectionTrait,
-    status: Option<&str>,
+    status: Option<MailStatus>,
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<mail_outbox::Model>, u64), DbErr> {
     let mut query = mail_outbox::Entity::find();
     if let Some(status) = status {
-        query = query.filter(mail_outbox::Column::Status.eq(status));
+        query = query.filter(mail_outbox::Column::Status.eq(status.as_str()));
     }
     let paginator = query
         .order_by_desc(mail_outbox::Column::CreatedAt)

@@ -16,6 +16,7 @@ use crate::{
         views::{MeasureView, measure_views, period},
     },
     web::context::Ctx,
+    workshops::summaries::DocumentedView,
 };
 
 #[derive(Serialize)]
@@ -65,7 +66,7 @@ struct Page {
     measures: Vec<MeasureView>,
     rounds: Vec<RoundLink>,
     ideas: Vec<IdeaLink>,
-    workshops_held: Vec<Value>,
+    workshops_held: Vec<DocumentedView>,
     survey_results: Vec<Value>,
 }
 

@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
@@ -13,6 +12,7 @@ use crate::{
         round_view::{RoundView, round_view},
     },
     web::{context::Ctx, i18n},
+    workshops::summaries::{DocumentedView, ModuleView},
 };
 
 #[derive(Serialize)]
@@ -26,9 +26,9 @@ struct RoundPage {
     #[serde(flatten)]
     round: RoundView,
     online: Vec<Link>,
-    in_person: Vec<Value>,
+    in_person: Vec<ModuleView>,
     outcomes: Vec<Link>,
-    workshops_held: Vec<Value>,
+    workshops_held: Vec<DocumentedView>,
 }
 
 /// `/rounds/{slug}`: everything a resident needs to take part. Drafts do not exist here.

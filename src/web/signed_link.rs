@@ -7,14 +7,16 @@
 use actix_web::{HttpResponse, http::StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use subtle::ConstantTimeEq;
 use validator::Validate;
 
 use crate::{
     error::AppResult,
     secrets::Keys,
-    web::{context::Ctx, forms::FormErrors},
+    web::{
+        context::Ctx,
+        forms::{CheckForm, FormErrors},
+    },
 };
 
 /// How long a mailed link works.
@@ -86,6 +88,28 @@ pub struct RenewForm {
     pub email: String,
 }
 
+impl CheckForm for RenewForm {
+    /// The address as typed (trimmed).
+    type Input = String;
+    type Rules = ();
+
+    fn check(&self, _: &()) -> Result<String, FormErrors> {
+        match self.validate() {
+            Ok(()) => Ok(self.email.clone()),
+            Err(e) => Err(FormErrors::from_validation(&e, &["email"])),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ExpiredPage<'a> {
+    /// Where the form posts.
+    action: &'a str,
+    days: i64,
+    values: &'a RenewForm,
+    errors: serde_json::Value,
+}
+
 /// The page behind an expired link (410 Gone): what happened, and the form to ask for a new
 /// link, which posts to `action`.
 pub fn expired_page(
@@ -99,12 +123,12 @@ pub fn expired_page(
         status,
         "ideas/link_expired",
         "link-expired-title",
-        json!({
-            "action": action,
-            "days": LIFETIME_DAYS,
-            "values": form,
-            "errors": errors.view(ctx.lang),
-        }),
+        ExpiredPage {
+            action,
+            days: LIFETIME_DAYS,
+            values: form,
+            errors: errors.view(ctx.lang),
+        },
     )
 }
 

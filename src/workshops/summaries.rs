@@ -8,7 +8,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType, QueryFilter,
     QueryOrder, QuerySelect, sea_query::Expr,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::mail::when;
@@ -21,28 +21,65 @@ use crate::{
     web::context::Ctx,
 };
 
+/// A workshop the round page offers to take part in person.
+#[derive(Serialize)]
+pub struct ModuleView {
+    pub href: String,
+    pub title: String,
+    pub when: String,
+    /// The first line of the address.
+    pub place: String,
+    pub cancelled: bool,
+}
+
+/// A held workshop with what it produced.
+#[derive(Serialize)]
+pub struct DocumentedView {
+    pub href: String,
+    pub title: String,
+    pub when: String,
+    pub documentation: String,
+    /// How many came, or "fewer than n".
+    pub attendance: String,
+    pub goals: Vec<GoalLink>,
+}
+
+/// A goal a held workshop informed.
+#[derive(Serialize)]
+pub struct GoalLink {
+    pub href: String,
+    pub title: String,
+}
+
 /// The round page's in-person offers: its published workshops (and cancelled ones, marked so),
 /// with date and place. Held workshops appear with their documentation instead.
-pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
+pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<ModuleView>> {
     let tz = ctx.state.settings.time_zone;
     Ok(public_for_round(&ctx.state.db, round_id)
         .await?
         .iter()
         .filter(|w| !Status::Held.is(&w.status))
-        .map(|w| {
-            json!({
-                "href": format!("/workshops/{}", w.id),
-                "title": w.title,
-                "when": when(ctx.lang, tz, w),
-                "place": w.address.lines().next().unwrap_or_default().trim(),
-                "cancelled": Status::Cancelled.is(&w.status),
-            })
+        .map(|w| ModuleView {
+            href: format!("/workshops/{}", w.id),
+            title: w.title.clone(),
+            when: when(ctx.lang, tz, w),
+            place: w
+                .address
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            cancelled: Status::Cancelled.is(&w.status),
         })
         .collect())
 }
 
 /// Held workshops with what they produced, for the round page or a goal page.
-pub async fn documented_views(ctx: &Ctx, list: &[workshops::Model]) -> AppResult<Vec<Value>> {
+pub async fn documented_views(
+    ctx: &Ctx,
+    list: &[workshops::Model],
+) -> AppResult<Vec<DocumentedView>> {
     let db = &ctx.state.db;
     let ids: Vec<Uuid> = list.iter().map(|w| w.id).collect();
     let mut occupied = occupancy(db, &ids).await?;
@@ -71,23 +108,27 @@ pub async fn documented_views(ctx: &Ctx, list: &[workshops::Model]) -> AppResult
                 .unwrap_or(admin::DEFAULT_MIN_GROUP_SIZE);
             let attended = occupied.remove(&w.id).unwrap_or_default().attended;
             let mine = links.remove(&w.id).unwrap_or_default();
-            json!({
-                "href": format!("/workshops/{}", w.id),
-                "title": w.title,
-                "when": when(ctx.lang, tz, w),
-                "documentation": w.documentation.clone().unwrap_or_default(),
-                "attendance": attendance_view(ctx.lang, attended, min),
-                "goals": goals.iter().filter(|g| mine.contains(&g.id)).map(|g| json!({
-                    "href": format!("/goals/{}", g.id),
-                    "title": g.title,
-                })).collect::<Vec<_>>(),
-            })
+            DocumentedView {
+                href: format!("/workshops/{}", w.id),
+                title: w.title.clone(),
+                when: when(ctx.lang, tz, w),
+                documentation: w.documentation.clone().unwrap_or_default(),
+                attendance: attendance_view(ctx.lang, attended, min),
+                goals: goals
+                    .iter()
+                    .filter(|g| mine.contains(&g.id))
+                    .map(|g| GoalLink {
+                        href: format!("/goals/{}", g.id),
+                        title: g.title.clone(),
+                    })
+                    .collect(),
+            }
         })
         .collect())
 }
 
 /// Held workshops of a round, for the round page.
-pub async fn documented_for_round(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Value>> {
+pub async fn documented_for_round(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<DocumentedView>> {
     let held: Vec<workshops::Model> = public_for_round(&ctx.state.db, round_id)
         .await?
         .into_iter()
@@ -97,7 +138,7 @@ pub async fn documented_for_round(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<Va
 }
 
 /// Held workshops that informed a goal, for the goal page.
-pub async fn documented_for_goal(ctx: &Ctx, goal_id: Uuid) -> AppResult<Vec<Value>> {
+pub async fn documented_for_goal(ctx: &Ctx, goal_id: Uuid) -> AppResult<Vec<DocumentedView>> {
     let list = documented_list_for_goal(&ctx.state.db, goal_id).await?;
     documented_views(ctx, &list).await
 }

@@ -6,7 +6,7 @@ use teilhabe::{
     notifications::{
         delivery,
         mailer::Mailer,
-        service::{self as outbox, Email, FAILED, SENT, enqueue},
+        service::{self as outbox, Email, MailStatus, enqueue},
     },
     web::i18n::Lang,
 };
@@ -135,12 +135,12 @@ async fn a_mail_queued_while_the_smtp_server_is_down_is_delivered_exactly_once_w
     let mut rows = Vec::new();
     for _ in 0..100 {
         rows = outbox::page(&app.state.db, None, 0, 10).await?.0;
-        if rows.first().is_some_and(|m| m.status == SENT) {
+        if rows.first().is_some_and(|m| MailStatus::Sent.is(&m.status)) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(rows[0].status, SENT);
+    assert_eq!(rows[0].status, MailStatus::Sent.as_str());
     assert_eq!(maildir_count(&maildir), 1, "exactly once");
 
     let file = std::fs::read_dir(maildir.join("new"))?
@@ -197,7 +197,7 @@ async fn a_mail_that_keeps_failing_is_kept_as_failed_and_an_admin_can_retry_it()
     outbox::wake(&app.state);
     let mut failed = None;
     for _ in 0..100 {
-        let (rows, _) = outbox::page(&app.state.db, Some(FAILED), 0, 10).await?;
+        let (rows, _) = outbox::page(&app.state.db, Some(MailStatus::Failed), 0, 10).await?;
         if let Some(row) = rows.into_iter().next() {
             failed = Some(row);
             break;
@@ -268,7 +268,9 @@ async fn workers_of_several_instances_never_send_the_same_mail_twice() -> TestRe
     assert!(total <= 30, "no mail sent twice by the test's workers");
     let mut sent = Vec::new();
     for _ in 0..100 {
-        sent = outbox::page(&app.state.db, Some(SENT), 0, 100).await?.0;
+        sent = outbox::page(&app.state.db, Some(MailStatus::Sent), 0, 100)
+            .await?
+            .0;
         if sent.len() >= 30 {
             break;
         }

@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Statement};
 use teilhabe::notifications::{
     delivery,
-    service::{self as outbox, QUEUED, SENT},
+    service::{self as outbox, MailStatus},
 };
 
 use crate::{
@@ -52,7 +52,7 @@ async fn a_waiting_reset_mail_shows_neither_its_link_nor_its_address_to_a_databa
     let app = visitor;
     let mut waiting = None;
     for _ in 0..100 {
-        let (rows, _) = outbox::page(&app.state.db, Some(QUEUED), 0, 10).await?;
+        let (rows, _) = outbox::page(&app.state.db, Some(MailStatus::Queued), 0, 10).await?;
         if let Some(row) = rows
             .into_iter()
             .find(|m| m.kind == "reset" && m.last_error.is_some())
@@ -120,7 +120,7 @@ async fn a_sent_reset_mail_leaves_no_link_in_the_outbox_and_the_owner_can_still_
         sent = outbox::mails_to(&app.state.db, &app.state.keys, &["greta@example.org"])
             .await?
             .into_iter()
-            .filter(|m| m.kind == "reset" && m.status == SENT)
+            .filter(|m| m.kind == "reset" && MailStatus::Sent.is(&m.status))
             .collect();
         if !sent.is_empty() {
             break;
@@ -168,7 +168,7 @@ async fn a_mail_queued_before_the_upgrade_is_encrypted_and_still_delivered() -> 
         recipient_key: sea_orm::Set(None),
         topic: sea_orm::Set(None),
         sealed: sea_orm::Set(None),
-        status: sea_orm::Set(QUEUED.into()),
+        status: sea_orm::Set(MailStatus::Queued.as_str().into()),
         attempts: sea_orm::Set(0),
         next_attempt_at: sea_orm::Set(now),
         locked_until: sea_orm::Set(None),
@@ -201,7 +201,7 @@ async fn a_mail_queued_before_the_upgrade_is_encrypted_and_still_delivered() -> 
         row = entity::mail_outbox::Entity::find_by_id(id)
             .one(&app.state.db)
             .await?
-            .filter(|m| m.status == SENT);
+            .filter(|m| MailStatus::Sent.is(&m.status));
         if row.is_some() {
             break;
         }

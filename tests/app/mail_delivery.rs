@@ -10,7 +10,7 @@ use teilhabe::{
     notifications::{
         delivery,
         mailer::Mailer,
-        service::{self as outbox, Email, FAILED, QUEUED, SENT, enqueue},
+        service::{self as outbox, Email, MailStatus, enqueue},
     },
     web::i18n::Lang,
 };
@@ -138,7 +138,7 @@ async fn a_permanent_refusal_fails_the_mail_at_once_with_the_servers_reason_for_
     ])
     .await;
     queue_verify_mail(&app, "gibtsnicht@example.org").await?;
-    let failed = wait_for_row(&app, |m| m.status == FAILED).await?;
+    let failed = wait_for_row(&app, |m| MailStatus::Failed.is(&m.status)).await?;
     assert_eq!(failed.attempts, 1, "no second attempt");
     let reason = failed.last_error.clone().unwrap_or_default();
     assert!(reason.contains("550"), "{reason}");
@@ -153,7 +153,10 @@ async fn a_permanent_refusal_fails_the_mail_at_once_with_the_servers_reason_for_
     let mailer = Mailer::from_settings(&app.state.settings)?;
     assert_eq!(delivery::deliver_due(&app.state, &mailer).await?, 0);
     let (rows, _) = outbox::page(&app.state.db, None, 0, 10).await?;
-    assert_eq!((rows[0].status.as_str(), rows[0].attempts), (FAILED, 1));
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].attempts),
+        (MailStatus::Failed.as_str(), 1)
+    );
     assert_eq!(peer.recipients_seen(), 1, "the server was asked once");
 
     let mut app = app;
@@ -187,7 +190,7 @@ async fn a_temporary_refusal_is_tried_again_after_the_back_off() -> TestResult {
     .await;
     queue_verify_mail(&app, "grau@example.org").await?;
     let first = wait_for_row(&app, |m| m.attempts == 1 && m.last_error.is_some()).await?;
-    assert_eq!(first.status, QUEUED, "still waiting");
+    assert_eq!(first.status, MailStatus::Queued.as_str(), "still waiting");
     assert!(
         first
             .last_error
@@ -208,7 +211,7 @@ async fn a_temporary_refusal_is_tried_again_after_the_back_off() -> TestResult {
         m.attempts == 2 && m.next_attempt_at > first.next_attempt_at
     })
     .await?;
-    assert_eq!(second.status, QUEUED);
+    assert_eq!(second.status, MailStatus::Queued.as_str());
     assert_eq!(peer.recipients_seen(), 2);
     Ok(())
 }
@@ -243,7 +246,7 @@ async fn the_mail_of_a_worker_that_died_goes_out_a_minute_later() -> TestResult 
     app.state.clock.advance(chrono::Duration::seconds(61));
     // This worker takes it, or the app's own if its first round comes only now: either way once.
     delivery::deliver_due(&app.state, &mailer).await?;
-    let sent = wait_for_row(&app, |m| m.status == SENT).await?;
+    let sent = wait_for_row(&app, |m| MailStatus::Sent.is(&m.status)).await?;
     assert_eq!(sent.attempts, 2, "the dead worker's attempt and this one");
     assert_eq!(
         mails_to(&app.data_dir.join("mail"), "lina@example.org").len(),
