@@ -16,7 +16,10 @@ use crate::{
     db::placeholders,
     identity::CurrentUser,
     legal::service::{self as legal, Kind},
-    moderation::queue::{self as moderation, Section},
+    moderation::{
+        model::Status as ModerationStatus,
+        queue::{self as moderation, Section},
+    },
     notifications::service::{self as notifications, MailStatus},
     rounds::model::Status,
     surveys::free_text as surveys,
@@ -218,12 +221,17 @@ async fn open_rounds(
         &ids,
     )
     .await?;
+    // Ideas the moderators have seen or will see: not unconfirmed or withdrawn ones.
+    let moderated = ModerationStatus::ALL.map(|s| format!("'{}'", s.as_str()));
     let ideas = per_round(
         db,
-        "SELECT b.round_id AS round_id, CAST(COUNT(*) AS BIGINT) AS n FROM ideas i \
-         JOIN idea_boards b ON b.id = i.board_id \
-         WHERE b.round_id IN ({ids}) AND i.status IN ('pending', 'published', 'hidden') \
-         GROUP BY b.round_id",
+        &format!(
+            "SELECT b.round_id AS round_id, CAST(COUNT(*) AS BIGINT) AS n FROM ideas i \
+             JOIN idea_boards b ON b.id = i.board_id \
+             WHERE b.round_id IN ({{ids}}) AND i.status IN ({}) \
+             GROUP BY b.round_id",
+            moderated.join(", ")
+        ),
         &ids,
     )
     .await?;

@@ -11,6 +11,7 @@ use crate::web::forms::CheckForm;
 use crate::{
     db::placeholders,
     error::{AppError, AppResult},
+    moderation::model as moderation,
     web::{
         context::{Ctx, FlashKind, see_other},
         forms::{FormErrors, HtmlForm},
@@ -108,19 +109,25 @@ pub async fn edit_idea(
     let backend = db.get_database_backend();
     let precheck =
         crate::moderation::precheck::precheck(&format!("{}\n{}", input.title, input.body));
+    let (published, pending) = (
+        moderation::Status::Published.as_str(),
+        moderation::Status::Pending.as_str(),
+    );
+    let unconfirmed = Status::Unconfirmed.as_str();
+    let sql = format!(
+        "UPDATE ideas SET title = $1, body = $2, category_id = $3, district = $4, \
+           author_name = $5, precheck = $6, updated_at = $7, version = version + 1, \
+           reviewed_at = NULL, \
+           status = CASE WHEN $9 AND status = '{published}' THEN '{pending}' ELSE status END, \
+           listed = CASE WHEN $9 AND status = '{published}' THEN FALSE ELSE listed END \
+         WHERE id = $8 AND support_count = 0 \
+           AND status IN ('{unconfirmed}', '{pending}', '{published}') \
+           AND NOT EXISTS (SELECT 1 FROM idea_comments c WHERE c.idea_id = $8)"
+    );
     let done = db
         .execute_raw(Statement::from_sql_and_values(
             backend,
-            placeholders(
-                backend,
-                "UPDATE ideas SET title = $1, body = $2, category_id = $3, district = $4, \
-                   author_name = $5, precheck = $6, updated_at = $7, version = version + 1, \
-                   reviewed_at = NULL, \
-                   status = CASE WHEN $9 AND status = 'published' THEN 'pending' ELSE status END, \
-                   listed = CASE WHEN $9 AND status = 'published' THEN FALSE ELSE listed END \
-                 WHERE id = $8 AND support_count = 0 AND status IN ('unconfirmed', 'pending', 'published') \
-                   AND NOT EXISTS (SELECT 1 FROM idea_comments c WHERE c.idea_id = $8)",
-            ),
+            placeholders(backend, &sql),
             [
                 input.title.clone().into(),
                 input.body.clone().into(),

@@ -70,13 +70,14 @@ pub async fn counts_per_goal(
     let backend = db.get_database_backend();
     let marks: Vec<String> = (1..=goal_ids.len()).map(|i| format!("${i}")).collect();
     let list = marks.join(", ");
+    let published = moderation::Status::Published.as_str();
     let sql = format!(
         "SELECT g AS goal_id, COUNT(DISTINCT id) AS n FROM ( \
            SELECT i.id AS id, c.goal_id AS g FROM ideas i JOIN idea_categories c ON c.id = i.category_id \
-             WHERE i.status = 'published' AND c.goal_id IN ({list}) \
+             WHERE i.status = '{published}' AND c.goal_id IN ({list}) \
            UNION ALL \
            SELECT i.id AS id, i.official_goal_id AS g FROM ideas i \
-             WHERE i.status = 'published' AND i.official_goal_id IN ({list}) \
+             WHERE i.status = '{published}' AND i.official_goal_id IN ({list}) \
          ) x GROUP BY g"
     );
     let rows = db
