@@ -3,7 +3,6 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Serialize;
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
@@ -15,6 +14,7 @@ use crate::{
         model::{self as strategy, StrategyStatus},
         views::{MeasureView, measure_views, period},
     },
+    surveys::goals::{GoalSurveyResults, goal_results},
     web::context::Ctx,
     workshops::summaries::DocumentedView,
 };
@@ -67,7 +67,7 @@ struct Page {
     rounds: Vec<RoundLink>,
     ideas: Vec<IdeaLink>,
     workshops_held: Vec<DocumentedView>,
-    survey_results: Vec<Value>,
+    survey_results: Vec<GoalSurveyResults>,
 }
 
 /// `/goals/{id}`: one goal, its measures and the participation rounds that feed it.
@@ -110,7 +110,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             })
             .collect(),
         workshops_held: crate::workshops::summaries::documented_for_goal(&ctx, at.goal.id).await?,
-        survey_results: crate::surveys::goals::goal_results(db, ctx.lang, at.goal.id).await?,
+        survey_results: goal_results(db, ctx.lang, at.goal.id).await?,
     };
     ctx.render_about(
         StatusCode::OK,

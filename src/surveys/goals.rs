@@ -8,14 +8,14 @@ use entity::{rounds, survey_question_goals, survey_questions, surveys};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde_json::json;
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
     surveys::{
         model::{Question, Status},
         queries::{self, round_rel, stmt},
-        result_views::results_views,
+        result_views::{QuestionResult, results_views},
         results::{aggregates, released_texts},
     },
     web::i18n::Lang,
@@ -94,13 +94,21 @@ async fn published_for_goal(
         .collect())
 }
 
+/// One survey's published results on a goal's page: the questions that inform the goal.
+#[derive(Serialize)]
+pub struct GoalSurveyResults {
+    pub title: String,
+    pub href: String,
+    pub questions: Vec<QuestionResult>,
+}
+
 /// The published survey results of the questions that inform `goal_id`, as the goal page shows
 /// them (suppressed like the results page).
 pub async fn goal_results(
     db: &impl ConnectionTrait,
     lang: Lang,
     goal_id: Uuid,
-) -> Result<Vec<serde_json::Value>, DbErr> {
+) -> Result<Vec<GoalSurveyResults>, DbErr> {
     let mut out = Vec::new();
     for (survey, ids) in published_for_goal(db, goal_id).await? {
         let qs: Vec<Question> = queries::questions(db, survey.id)
@@ -113,11 +121,11 @@ pub async fn goal_results(
         }
         let agg = aggregates(db, survey.id, &qs).await?;
         let texts = released_texts(db, &ids, 20).await?;
-        out.push(json!({
-            "title": survey.title,
-            "href": format!("/surveys/{}/results", survey.id),
-            "questions": results_views(lang, &qs, &agg, i64::from(survey.min_group_size), &texts),
-        }));
+        out.push(GoalSurveyResults {
+            href: format!("/surveys/{}/results", survey.id),
+            questions: results_views(lang, &qs, &agg, i64::from(survey.min_group_size), &texts),
+            title: survey.title,
+        });
     }
     Ok(out)
 }

@@ -15,7 +15,7 @@ use actix_web::{
 };
 use sea_orm::DatabaseTransaction;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::{
     error::{AppError, AppResult},
@@ -460,6 +460,46 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// A link of the language switch.
+#[derive(Serialize)]
+struct LangLink {
+    code: &'static str,
+    name: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct FlashView {
+    kind: FlashKind,
+    text: String,
+}
+
+/// The signed-in person as the header shows them.
+#[derive(Serialize)]
+struct UserView {
+    name: String,
+    is_staff: bool,
+    is_admin: bool,
+}
+
+/// What the base layout (`templates/layouts/`) reads around every page's own view.
+#[derive(Serialize)]
+struct LayoutView<'a> {
+    lang: &'static str,
+    legal_query: String,
+    title: &'a str,
+    template: &'a str,
+    csrf_token: &'a str,
+    user: Option<UserView>,
+    flash: Vec<FlashView>,
+    lang_links: Vec<LangLink>,
+    path: &'a str,
+    /// Staff pages load a second stylesheet, so residents' phones never download their rules.
+    staff_area: bool,
+    page: Value,
+}
+
 /// Renders a page inside the base layout. Also used for error pages, which have no `Ctx`.
 pub fn render_page(
     state: &AppState,
@@ -471,27 +511,26 @@ pub fn render_page(
     flash: &[Flash],
 ) -> AppResult<String> {
     let lang = rc.lang;
-    let lang_links: Vec<Value> = Lang::ALL
+    let lang_links = Lang::ALL
         .iter()
-        .map(|l| {
-            json!({
-                "code": l.code(),
-                "name": i18n::t(*l, &format!("language-name-{}", l.code())),
-                "href": with_lang(req, *l),
-                "current": *l == lang,
-            })
+        .map(|l| LangLink {
+            code: l.code(),
+            name: i18n::t(*l, &format!("language-name-{}", l.code())),
+            href: with_lang(req, *l),
+            current: *l == lang,
         })
         .collect();
-    let flash: Vec<Value> = flash
+    let flash = flash
         .iter()
-        .map(|f| json!({ "kind": f.kind, "text": i18n::t(lang, &f.key) }))
-        .collect();
-    let user = rc.user.as_ref().map(|u| {
-        json!({
-            "name": u.display_name.clone().unwrap_or_else(|| u.email.clone()),
-            "is_staff": u.is_staff(),
-            "is_admin": u.is_admin(),
+        .map(|f| FlashView {
+            kind: f.kind,
+            text: i18n::t(lang, &f.key),
         })
+        .collect();
+    let user = rc.user.as_ref().map(|u| UserView {
+        name: u.display_name.clone().unwrap_or_else(|| u.email.clone()),
+        is_staff: u.is_staff(),
+        is_admin: u.is_admin(),
     });
     // A page of one municipality (its strategy, its rounds) names it, so the footer links that
     // municipality's own Impressum and privacy policy where it has them.
@@ -505,21 +544,21 @@ pub fn render_page(
             )
         })
         .unwrap_or_default();
-    let data = json!({
-        "lang": lang.code(),
-        "legal_query": legal_query,
-        "title": title,
-        "template": template,
-        "csrf_token": rc.csrf_token,
-        "user": user,
-        "flash": flash,
-        "lang_links": lang_links,
-        "path": req.path(),
-        // Staff pages load a second stylesheet, so residents' phones never download their rules.
-        "staff_area": req.path() == "/manage" || req.path().starts_with("/manage/"),
-        "page": page,
-    });
-    Ok(state.templates.render(template, &data)?)
+    let path = req.path();
+    let layout = LayoutView {
+        lang: lang.code(),
+        legal_query,
+        title,
+        template,
+        csrf_token: &rc.csrf_token,
+        user,
+        flash,
+        lang_links,
+        path,
+        staff_area: path == "/manage" || path.starts_with("/manage/"),
+        page,
+    };
+    Ok(state.templates.render(template, &layout)?)
 }
 
 /// The current URL with `lang` set, for the language switch (a plain link, no script).

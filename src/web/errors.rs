@@ -9,6 +9,7 @@ use actix_web::{
     middleware::{ErrorHandlerResponse, ErrorHandlers},
     web,
 };
+use serde::Serialize;
 use serde_json::json;
 
 use crate::{
@@ -41,6 +42,16 @@ fn text_key(status: StatusCode) -> u16 {
         code if code >= 500 => 500,
         _ => 400,
     }
+}
+
+/// The error page's own view (`templates/errors/error.hbs`).
+#[derive(Serialize)]
+struct ErrorView<'a> {
+    status: u16,
+    title: &'a str,
+    text: &'a str,
+    /// After a write the storage refused: the form to send again.
+    resubmit: Option<unsaved::Resubmit>,
 }
 
 fn error_page<B: MessageBody + 'static>(
@@ -77,7 +88,13 @@ fn error_page<B: MessageBody + 'static>(
                 &rc,
                 "errors/error",
                 &title,
-                json!({ "status": status.as_u16(), "title": title, "text": text, "resubmit": resubmit }),
+                serde_json::to_value(ErrorView {
+                    status: status.as_u16(),
+                    title: &title,
+                    text: &text,
+                    resubmit,
+                })
+                .unwrap_or_default(),
                 &[],
             )
             .ok(),

@@ -3,33 +3,52 @@
 //! (503) offers the same fields again in a form that sends them once more.
 
 use actix_web::web::Bytes;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 /// The urlencoded body of a form POST, as sent.
 #[derive(Clone)]
 pub struct SubmittedForm(pub Bytes);
 
+/// A field of the form to send again, as a hidden input.
+#[derive(Debug, Serialize)]
+pub struct HiddenField {
+    pub name: String,
+    pub value: String,
+}
+
+/// The "send again" form of the "nicht gespeichert" page.
+#[derive(Debug, Serialize)]
+pub struct Resubmit {
+    pub action: String,
+    pub fields: Vec<HiddenField>,
+    /// What the person typed or chose, shown so they see it was kept.
+    pub shown: Vec<String>,
+}
+
 /// The page data for sending `form` again to `action`: every field as a hidden input, and the
 /// values a person typed or chose (not the security token, not internal ids) shown as a list.
-pub fn resubmit(action: &str, form: &SubmittedForm) -> Option<Value> {
+pub fn resubmit(action: &str, form: &SubmittedForm) -> Option<Resubmit> {
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&form.0).ok()?;
     if fields.is_empty() {
         return None;
     }
-    let shown: Vec<&str> = fields
+    let shown = fields
         .iter()
         .filter(|(name, value)| {
             name != "csrf_token"
                 && !value.trim().is_empty()
                 && uuid::Uuid::parse_str(value).is_err()
         })
-        .map(|(_, value)| value.as_str())
+        .map(|(_, value)| value.clone())
         .collect();
-    let hidden: Vec<Value> = fields
-        .iter()
-        .map(|(name, value)| json!({ "name": name, "value": value }))
-        .collect();
-    Some(json!({ "action": action, "fields": hidden, "shown": shown }))
+    Some(Resubmit {
+        action: action.to_string(),
+        fields: fields
+            .into_iter()
+            .map(|(name, value)| HiddenField { name, value })
+            .collect(),
+        shown,
+    })
 }
 
 #[cfg(test)]
@@ -41,9 +60,11 @@ mod tests {
         let form = SubmittedForm(Bytes::from_static(
             b"csrf_token=abc&q=2f1b3c9e-0c7e-4a3f-9a52-1d2e3f4a5b6c&text=Mehr+Busse%21&empty=",
         ));
-        let data = resubmit("/surveys/x", &form).unwrap_or_default();
-        assert_eq!(data["shown"], json!(["Mehr Busse!"]));
-        assert_eq!(data["fields"].as_array().map(Vec::len), Some(4));
-        assert_eq!(data["action"], "/surveys/x");
+        let Some(data) = resubmit("/surveys/x", &form) else {
+            panic!("a form with fields is offered again");
+        };
+        assert_eq!(data.shown, ["Mehr Busse!"]);
+        assert_eq!(data.fields.len(), 4);
+        assert_eq!(data.action, "/surveys/x");
     }
 }
