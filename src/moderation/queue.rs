@@ -374,10 +374,10 @@ pub async fn render_queue(
     });
     let base = format!("/manage/moderation?section={}", section.as_str());
     let (items, objections, pages) = if section == Section::Objections {
-        let (rows, pages) = objection_rows(&ctx, scope, index).await?;
+        let (rows, pages) = objection_rows(ctx, scope, index).await?;
         (Vec::new(), rows, pages)
     } else {
-        let (rows, pages) = item_rows(&ctx, section, scope, index).await?;
+        let (rows, pages) = item_rows(ctx, section, scope, index).await?;
         (rows, Vec::new(), pages)
     };
     let view = QueueView {
