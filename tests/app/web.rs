@@ -25,7 +25,7 @@ async fn a_post_without_or_with_a_wrong_csrf_token_is_refused_and_changes_nothin
 
     // A token from another visitor's session does not work either.
     let foreign = crate::helpers::new_client()
-        .get(app.url("/"))
+        .get(app.url("/account/login"))
         .send()
         .await?
         .text()
