@@ -49,7 +49,7 @@ macro_rules! staff_routes {
             $(
                 cfg.service(
                     web::resource($path)
-                        .guard(guard::Method(Method::$method))
+                        .guard(method(Method::$method))
                         .wrap(from_fn(|req, next| access::require(Access::$access, req, next)))
                         .to($handler),
                 );
@@ -161,6 +161,22 @@ staff_routes! {
     POST "/manage/legal/privacy" Admin => legal::save_privacy;
 }
 
+/// A GET route, which answers HEAD too: the same status and headers, no body (the HTTP layer
+/// leaves the body out of a HEAD response). Every GET route of the table is declared with this.
+fn get() -> actix_web::Route {
+    web::route().guard(method(Method::GET))
+}
+
+/// A guard for `method`; GET's also lets HEAD through.
+fn method(method: Method) -> guard::AnyGuard {
+    let guard = guard::Any(guard::Method(method.clone()));
+    if method == Method::GET {
+        guard.or(guard::Head())
+    } else {
+        guard
+    }
+}
+
 /// Every route: the public pages, the idea boards, the workshops and surveys residents answer,
 /// the account pages and the staff table.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -174,49 +190,40 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// The home page, rounds and their subscriptions, strategy and goal pages, legal pages, health
 /// and static files.
 fn public_pages(cfg: &mut ServiceConfig) {
-    cfg.route("/", web::get().to(home::home))
-        .route("/rounds/{slug}", web::get().to(round_page::show))
-        .route("/subscribe", web::get().to(subscriptions::subscribe_form))
+    cfg.route("/", get().to(home::home))
+        .route("/rounds/{slug}", get().to(round_page::show))
+        .route("/subscribe", get().to(subscriptions::subscribe_form))
         .route("/subscribe", web::post().to(subscriptions::subscribe_post))
-        .route(
-            "/subscribe/sent",
-            web::get().to(subscriptions::subscribe_sent),
-        )
+        .route("/subscribe/sent", get().to(subscriptions::subscribe_sent))
         .route(
             "/subscriptions/{id}/{purpose}/{signature}",
-            web::get().to(subscriptions::subscription_link_page),
+            get().to(subscriptions::subscription_link_page),
         )
         .route(
             "/subscriptions/{id}/{purpose}/{signature}",
             web::post().to(subscriptions::subscription_link),
         )
-        .route("/healthz", web::get().to(health::check))
-        .route("/impressum", web::get().to(legal::imprint))
-        .route("/datenschutz", web::get().to(legal::privacy))
-        .route("/static/{path:.*}", web::get().to(static_files::serve))
-        .route("/favicon.ico", web::get().to(static_files::favicon))
+        .route("/healthz", get().to(health::check))
+        .route("/impressum", get().to(legal::imprint))
+        .route("/datenschutz", get().to(legal::privacy))
+        .route("/static/{path:.*}", get().to(static_files::serve))
+        .route("/favicon.ico", get().to(static_files::favicon))
         .route(
             "/strategies/{slug}",
-            web::get().to(strategy_page::public_strategy),
+            get().to(strategy_page::public_strategy),
         )
-        .route("/goals/{id}", web::get().to(goal_page::public_goal));
+        .route("/goals/{id}", get().to(goal_page::public_goal));
 }
 
 /// Idea boards, an idea's own links and receipts, and objections to a moderation decision.
 fn idea_boards(cfg: &mut ServiceConfig) {
-    cfg.route("/ideas/{board_id}", web::get().to(ideas::board::board))
-        .route(
-            "/ideas/{board_id}/new",
-            web::get().to(ideas::post::new_form),
-        )
+    cfg.route("/ideas/{board_id}", get().to(ideas::board::board))
+        .route("/ideas/{board_id}/new", get().to(ideas::post::new_form))
         .route(
             "/ideas/{board_id}/new",
             web::post().to(ideas::post::post_idea),
         )
-        .route(
-            "/ideas/{board_id}/{idea_id}",
-            web::get().to(ideas::show::show),
-        )
+        .route("/ideas/{board_id}/{idea_id}", get().to(ideas::show::show))
         .route(
             "/ideas/{board_id}/{idea_id}/support",
             web::post().to(ideas::support::support),
@@ -227,7 +234,7 @@ fn idea_boards(cfg: &mut ServiceConfig) {
         )
         .route(
             "/ideas/{board_id}/{idea_id}/edit",
-            web::get().to(ideas::edit::edit_form),
+            get().to(ideas::edit::edit_form),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/edit",
@@ -239,7 +246,7 @@ fn idea_boards(cfg: &mut ServiceConfig) {
         )
         .route(
             "/ideas/{board_id}/{idea_id}/flag",
-            web::get().to(ideas::flag::flag_form),
+            get().to(ideas::flag::flag_form),
         )
         .route(
             "/ideas/{board_id}/{idea_id}/flag",
@@ -247,7 +254,7 @@ fn idea_boards(cfg: &mut ServiceConfig) {
         )
         .route(
             "/idea-links/{id}/{purpose}/{signature}",
-            web::get().to(ideas::links::link_page),
+            get().to(ideas::links::link_page),
         )
         .route(
             "/idea-links/{id}/{purpose}/{signature}",
@@ -257,10 +264,10 @@ fn idea_boards(cfg: &mut ServiceConfig) {
             "/idea-links/{id}/{purpose}/{signature}/renew",
             web::post().to(link_renewal::renew_idea_link),
         )
-        .route("/receipt", web::get().to(ideas::receipt::receipt))
+        .route("/receipt", get().to(ideas::receipt::receipt))
         .route(
             "/receipt/withdraw",
-            web::get().to(ideas::receipt::receipt_withdraw_form),
+            get().to(ideas::receipt::receipt_withdraw_form),
         )
         .route(
             "/receipt/withdraw",
@@ -268,7 +275,7 @@ fn idea_boards(cfg: &mut ServiceConfig) {
         )
         .route(
             "/objections/{id}/{signature}",
-            web::get().to(moderation::objections::objection_form),
+            get().to(moderation::objections::objection_form),
         )
         .route(
             "/objections/{id}/{signature}",
@@ -282,18 +289,18 @@ fn idea_boards(cfg: &mut ServiceConfig) {
 
 /// Workshop pages and sign-up links, and answering a survey.
 fn workshops_and_surveys(cfg: &mut ServiceConfig) {
-    cfg.route("/workshops/{id}", web::get().to(workshops::show::show))
+    cfg.route("/workshops/{id}", get().to(workshops::show::show))
         .route(
             "/workshops/{id}",
             web::post().to(workshops::sign_up::sign_up),
         )
         .route(
             "/workshops/{id}/calendar.ics",
-            web::get().to(workshops::show::calendar),
+            get().to(workshops::show::calendar),
         )
         .route(
             "/signups/{token}",
-            web::get().to(workshops::own_signup::signup_page),
+            get().to(workshops::own_signup::signup_page),
         )
         .route(
             "/signups/{token}",
@@ -301,77 +308,59 @@ fn workshops_and_surveys(cfg: &mut ServiceConfig) {
         )
         .route(
             "/signups/{token}/cancel",
-            web::get().to(workshops::own_signup::signup_cancel_form),
+            get().to(workshops::own_signup::signup_cancel_form),
         )
         .route(
             "/signups/{token}/cancel",
             web::post().to(workshops::own_signup::signup_cancel),
         )
-        .route("/surveys/{id}", web::get().to(surveys::answer::answer_form))
+        .route("/surveys/{id}", get().to(surveys::answer::answer_form))
         .route("/surveys/{id}", web::post().to(surveys::submit::answer))
-        .route(
-            "/surveys/{id}/thanks",
-            web::get().to(surveys::answer::thanks),
-        )
-        .route(
-            "/surveys/{id}/results",
-            web::get().to(surveys::results::results),
-        );
+        .route("/surveys/{id}/thanks", get().to(surveys::answer::thanks))
+        .route("/surveys/{id}/results", get().to(surveys::results::results));
 }
 
 /// The account pages, some only for signed-in people.
 fn account(cfg: &mut ServiceConfig) {
     cfg.service(
         web::scope("/account")
-            .route("/register", web::get().to(accounts::signup::register_form))
+            .route("/register", get().to(accounts::signup::register_form))
             .route("/register", web::post().to(accounts::signup::register))
-            .route("/check-mail", web::get().to(accounts::signup::check_mail))
-            .route(
-                "/verify/{token}",
-                web::get().to(accounts::signup::verify_page),
-            )
+            .route("/check-mail", get().to(accounts::signup::check_mail))
+            .route("/verify/{token}", get().to(accounts::signup::verify_page))
             .route("/verify/{token}", web::post().to(accounts::signup::verify))
-            .route("/login", web::get().to(accounts::login::login_form))
+            .route("/login", get().to(accounts::login::login_form))
             .route("/login", web::post().to(accounts::login::login))
             .route("/logout", web::post().to(accounts::login::logout))
-            .route("/magic", web::get().to(accounts::mail_link::magic_form))
+            .route("/magic", get().to(accounts::mail_link::magic_form))
             .route("/magic", web::post().to(accounts::mail_link::magic_request))
-            .route(
-                "/magic/{token}",
-                web::get().to(accounts::mail_link::magic_page),
-            )
+            .route("/magic/{token}", get().to(accounts::mail_link::magic_page))
             .route(
                 "/magic/{token}",
                 web::post().to(accounts::mail_link::magic_login),
             )
-            .route(
-                "/reset",
-                web::get().to(accounts::mail_link::reset_request_form),
-            )
+            .route("/reset", get().to(accounts::mail_link::reset_request_form))
             .route("/reset", web::post().to(accounts::mail_link::reset_request))
-            .route(
-                "/reset/{token}",
-                web::get().to(accounts::password::reset_form),
-            )
+            .route("/reset/{token}", get().to(accounts::password::reset_form))
             .route("/reset/{token}", web::post().to(accounts::password::reset))
             .service(
                 signed_in("/profile")
-                    .route(web::get().to(accounts::profile::profile_form))
+                    .route(get().to(accounts::profile::profile_form))
                     .route(web::post().to(accounts::profile::profile)),
             )
             .service(
                 signed_in("/password")
-                    .route(web::get().to(accounts::password::password_form))
+                    .route(get().to(accounts::password::password_form))
                     .route(web::post().to(accounts::password::change_password)),
             )
             .service(
                 signed_in("/email")
-                    .route(web::get().to(accounts::email_change::email_form))
+                    .route(get().to(accounts::email_change::email_form))
                     .route(web::post().to(accounts::email_change::request_email_change)),
             )
             .route(
                 "/email/{token}",
-                web::get().to(accounts::email_change::email_confirm_page),
+                get().to(accounts::email_change::email_confirm_page),
             )
             .route(
                 "/email/{token}",
@@ -379,7 +368,7 @@ fn account(cfg: &mut ServiceConfig) {
             )
             .service(
                 signed_in("/delete")
-                    .route(web::get().to(personal_data::deletion::delete_form))
+                    .route(get().to(personal_data::deletion::delete_form))
                     .route(web::post().to(personal_data::deletion::delete)),
             )
             .service(
@@ -389,8 +378,8 @@ fn account(cfg: &mut ServiceConfig) {
             .service(
                 signed_in("/sessions/{id}/end").route(web::post().to(accounts::devices::end_one)),
             )
-            .route("/deleted", web::get().to(personal_data::deletion::deleted))
-            .service(signed_in("/data").route(web::get().to(personal_data::export::data_export))),
+            .route("/deleted", get().to(personal_data::deletion::deleted))
+            .service(signed_in("/data").route(get().to(personal_data::export::data_export))),
     );
 }
 

@@ -11,7 +11,7 @@ use actix_web::{
     cookie::SameSite,
     dev::{Server, ServerHandle},
     error::{InternalError, JsonPayloadError, PathError, QueryPayloadError, UrlencodedError},
-    middleware::from_fn,
+    middleware::{Compress, from_fn},
     web,
 };
 use tokio::sync::{Notify, watch};
@@ -26,7 +26,7 @@ use crate::{
     secrets::Keys,
     state::{AppState, Clock},
     storage::{Storage, lock::DataDirLock},
-    web::{context, csrf, errors, input, logging, render::Templates, security},
+    web::{caching, context, csrf, errors, input, logging, render::Templates, security},
 };
 
 pub const SESSION_COOKIE: &str = "teilhabe_session";
@@ -74,7 +74,9 @@ impl Application {
             let https = state.settings.secure_cookies();
             // Listed innermost first: the CSRF check runs right before routing, after control
             // characters are refused (the refusal still gets a localized page); error pages see
-            // the request context, and every response gets the security headers and a log line.
+            // the request context; the caching headers are chosen outside the session, seeing the
+            // cookies a response sets, and tag the uncompressed body; every response gets the
+            // security headers, is compressed when the browser accepts it, and gets a log line.
             App::new()
                 .app_data(web::Data::new(state))
                 .app_data(
@@ -96,7 +98,11 @@ impl Application {
                 .wrap(errors::handlers())
                 .wrap(from_fn(context::load_context))
                 .wrap(session)
+                .wrap(from_fn(|req, next| {
+                    caching::cache_headers(SESSION_COOKIE, req, next)
+                }))
                 .wrap(security::headers(https))
+                .wrap(Compress::default())
                 .wrap(from_fn(logging::log_request))
         })
         .shutdown_timeout(15)

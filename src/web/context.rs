@@ -27,7 +27,7 @@ use crate::{
     state::AppState,
     web::{
         i18n::{self, Lang},
-        render,
+        render, static_files,
     },
 };
 
@@ -60,7 +60,12 @@ pub async fn load_context(
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
     let session = req.get_session();
 
-    let (user, session_id, ended) = resolve_user(&state, &session).await?;
+    // A stylesheet or icon is the same for everyone: no user, no session, no database.
+    let (user, session_id, ended) = if static_files::is_static_path(req.path()) {
+        (None, None, None)
+    } else {
+        resolve_user(&state, &session).await?
+    };
     if let Some(notice) = ended {
         // The session ran out or was ended elsewhere: signed out, with a word on the login page.
         session.remove(SESSION_USER);
@@ -109,16 +114,9 @@ pub async fn load_context(
         })
         .unwrap_or_default();
 
-    let csrf_token = match session.get::<String>(SESSION_CSRF).ok().flatten() {
-        Some(token) => token,
-        None => {
-            let token = secrets::random_token(32);
-            session
-                .insert(SESSION_CSRF, &token)
-                .map_err(AppError::from)?;
-            token
-        }
-    };
+    // A new visitor's token is kept in the session only when a page carries it in a form
+    // (`render_page`): until then there is nothing to keep, and no cookie is set.
+    let csrf_token = session_csrf_token(&session).unwrap_or_else(|| secrets::random_token(32));
 
     req.extensions_mut().insert(RequestContext {
         lang,
@@ -558,7 +556,14 @@ pub fn render_page(
         staff_area: path == "/manage" || path.starts_with("/manage/"),
         page,
     };
-    Ok(state.templates.render(template, &layout)?)
+    let html = state.templates.render(template, &layout)?;
+    if html.contains(rc.csrf_token.as_str()) {
+        let session = req.get_session();
+        if session_csrf_token(&session).as_deref() != Some(rc.csrf_token.as_str()) {
+            session.insert(SESSION_CSRF, &rc.csrf_token)?;
+        }
+    }
+    Ok(html)
 }
 
 /// The current URL with `lang` set, for the language switch (a plain link, no script).

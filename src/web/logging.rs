@@ -26,8 +26,14 @@ const ANSWER_ROUTES: [(Method, &str); 4] = [
     (Method::GET, "/manage/surveys/{id}/paper"),
 ];
 
-/// Whether a request's line would date a survey answer and is left out of the log.
+/// Whether a request's line would date a survey answer and is left out of the log (a HEAD is
+/// left out where its GET is).
 pub fn is_answer_route(method: &Method, route: &str) -> bool {
+    let method = if method == Method::HEAD {
+        &Method::GET
+    } else {
+        method
+    };
     ANSWER_ROUTES
         .iter()
         .any(|(m, r)| m == method && *r == route)

@@ -1,6 +1,7 @@
 //! Web plumbing shared by all feature slices.
 
 pub mod access;
+pub mod caching;
 pub mod client;
 pub mod context;
 pub mod csrf;

@@ -108,6 +108,7 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
         ),
     );
     hb.register_helper("concat", Box::new(concat));
+    hb.register_helper("static_url", Box::new(static_url));
     if escape {
         hb.register_helper("markdown", Box::new(markdown));
         hb.register_helper("content_lang", Box::new(content_lang));
@@ -117,6 +118,25 @@ fn registry(time_zone: chrono_tz::Tz, escape: bool) -> anyhow::Result<Handlebars
 }
 
 handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
+
+/// `{{static_url "site.css"}}`: the static file's URL with its content's fingerprint, which is
+/// cached for a year (`web/static_files.rs`). A name with no file fails the render.
+fn static_url(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let name = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("static_url", 0))?;
+    let url = crate::web::static_files::url(name)
+        .ok_or_else(|| RenderErrorReason::Other(format!("no static file {name}")))?;
+    out.write(&url)?;
+    Ok(())
+}
 
 /// The language of what staff and residents write: German, whatever language the interface is
 /// shown in. Screen readers need to know, or they read German text with English rules.
@@ -265,7 +285,6 @@ pub struct RenderedPage;
 pub fn html(status: StatusCode, body: String) -> HttpResponse {
     let mut res = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Cache-Control", "no-store"))
         .body(body);
     res.extensions_mut().insert(RenderedPage);
     res

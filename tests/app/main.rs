@@ -13,6 +13,7 @@ mod fixtures;
 mod flags;
 mod forms;
 mod helpers;
+mod http_caching;
 mod i18n;
 mod ideas;
 mod input;
