@@ -86,7 +86,13 @@ impl ResponseError for AppError {
         {
             res.insert_header(("Retry-After", retry_after_seconds.to_string()));
         }
-        res.finish()
+        let mut res = res.finish();
+        if matches!(self, AppError::CsrfRejected) {
+            res.extensions_mut().insert(crate::web::errors::ErrorText(
+                crate::web::errors::FORM_EXPIRED,
+            ));
+        }
+        res
     }
 }
 

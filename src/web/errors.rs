@@ -29,6 +29,8 @@ pub struct ErrorText(pub &'static str);
 
 /// The texts of a write the storage refused ("nicht gespeichert", 503).
 pub const UNSAVED: &str = "error-unsaved";
+/// The texts of a form whose security token no longer matches the session (403).
+pub const FORM_EXPIRED: &str = "error-form-expired";
 
 pub fn handlers<B: MessageBody + 'static>() -> ErrorHandlers<B> {
     ErrorHandlers::new().default_handler(error_page)
@@ -65,17 +67,28 @@ fn error_page<B: MessageBody + 'static>(
     let retry_after = old.headers().get(header::RETRY_AFTER).cloned();
     let rc = req.extensions().get::<RequestContext>().cloned();
     let lang = rc.as_ref().map(|c| c.lang).unwrap_or(Lang::De);
-    let key = match old.extensions().get::<ErrorText>() {
+    let mut key = match old.extensions().get::<ErrorText>() {
         Some(ErrorText(key)) => (*key).to_string(),
         None => format!("error-{}", text_key(status)),
     };
-    let title = i18n::t(lang, &format!("{key}-title"));
-    let text = i18n::t(lang, &format!("{key}-text"));
-    // A write the storage refused: the form comes back with what was typed, to send again.
-    let resubmit = match (key.as_str(), req.extensions().get::<SubmittedForm>()) {
-        (UNSAVED, Some(form)) => unsaved::resubmit(req.path(), form),
+    // A write the storage refused: the form comes back with what was typed, to send again. So
+    // does the form of a visitor without an account whose token no longer matches: two pages
+    // opened at once on a first visit each start a session, and only the last one is kept. A
+    // signed-in person always has a session with a token, so for them a mismatch is refused
+    // plainly, never offered for one click.
+    let submitted = req.extensions().get::<SubmittedForm>().cloned();
+    let resubmit = match (key.as_str(), submitted, rc.as_ref()) {
+        (UNSAVED, Some(form), _) => unsaved::resubmit(req.path(), &form, None),
+        (FORM_EXPIRED, Some(form), Some(rc)) if rc.user.is_none() => {
+            unsaved::resubmit(req.path(), &form, Some(&rc.csrf_token))
+        }
         _ => None,
     };
+    if key == FORM_EXPIRED && resubmit.is_none() {
+        key = format!("error-{}", text_key(status));
+    }
+    let title = i18n::t(lang, &format!("{key}-title"));
+    let text = i18n::t(lang, &format!("{key}-text"));
 
     let mut new = if req.path().starts_with("/api/") {
         HttpResponse::build(status)

@@ -27,8 +27,13 @@ pub struct Resubmit {
 
 /// The page data for sending `form` again to `action`: every field as a hidden input, and the
 /// values a person typed or chose (not the security token, not internal ids) shown as a list.
-pub fn resubmit(action: &str, form: &SubmittedForm) -> Option<Resubmit> {
-    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&form.0).ok()?;
+/// `token` replaces the form's security token (when the one it was sent with no longer holds).
+pub fn resubmit(action: &str, form: &SubmittedForm, token: Option<&str>) -> Option<Resubmit> {
+    let mut fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&form.0).ok()?;
+    if let Some(token) = token {
+        fields.retain(|(name, _)| name != "csrf_token");
+        fields.push(("csrf_token".into(), token.to_string()));
+    }
     if fields.is_empty() {
         return None;
     }
@@ -60,11 +65,27 @@ mod tests {
         let form = SubmittedForm(Bytes::from_static(
             b"csrf_token=abc&q=2f1b3c9e-0c7e-4a3f-9a52-1d2e3f4a5b6c&text=Mehr+Busse%21&empty=",
         ));
-        let Some(data) = resubmit("/surveys/x", &form) else {
+        let Some(data) = resubmit("/surveys/x", &form, None) else {
             panic!("a form with fields is offered again");
         };
         assert_eq!(data.shown, ["Mehr Busse!"]);
         assert_eq!(data.fields.len(), 4);
         assert_eq!(data.action, "/surveys/x");
+    }
+
+    #[test]
+    fn a_new_token_replaces_the_one_the_form_was_sent_with() {
+        let form = SubmittedForm(Bytes::from_static(b"csrf_token=alt&text=Hallo"));
+        let Some(data) = resubmit("/surveys/x", &form, Some("neu")) else {
+            panic!("a form with fields is offered again");
+        };
+        let tokens: Vec<&str> = data
+            .fields
+            .iter()
+            .filter(|f| f.name == "csrf_token")
+            .map(|f| f.value.as_str())
+            .collect();
+        assert_eq!(tokens, ["neu"]);
+        assert_eq!(data.shown, ["Hallo"]);
     }
 }

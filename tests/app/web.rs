@@ -201,3 +201,47 @@ async fn a_restart_keeps_data_and_sessions() -> TestResult {
     assert_eq!(app.get(&link).await.status, StatusCode::OK);
     Ok(())
 }
+
+/// Two pages opened at once on a first visit each start a session, and the browser keeps only
+/// the last cookie: the first page's form then carries a token its session no longer has. What
+/// the visitor typed comes back on a page that sends it again with the session's token.
+#[tokio::test]
+async fn a_form_from_a_tab_opened_beside_another_on_a_first_visit_is_offered_again() -> TestResult {
+    let mut app = spawn_app().await;
+    let first_tab = app.get("/account/magic").await;
+    let first_token = csrf_token(&first_tab.body).unwrap_or_default();
+    // The second tab's response set the cookie the browser keeps.
+    app.client = crate::helpers::new_client();
+    let second_tab = app.get("/account/magic").await;
+    let kept_token = csrf_token(&second_tab.body).unwrap_or_default();
+    assert_ne!(first_token, kept_token);
+
+    let typed = "kim.mustermann@example.org";
+    let res = app
+        .post_raw(
+            "/account/magic",
+            &[("csrf_token", first_token.as_str()), ("email", typed)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(
+        res.body.contains("Formular nicht mehr gültig"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains(typed),
+        "what was typed is shown: {}",
+        res.body
+    );
+    let offered = csrf_token(&res.body).unwrap_or_default();
+    assert_eq!(offered, kept_token, "sent again with the session's token");
+    let res = app
+        .post_raw(
+            "/account/magic",
+            &[("email", typed), ("csrf_token", offered.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    Ok(())
+}
