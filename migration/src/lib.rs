@@ -18,6 +18,7 @@ mod m20261201_000017_user_sessions;
 mod m20261201_000018_flag_reporters;
 mod m20261201_000019_storage_probe;
 mod m20261201_000020_survey_definition_version;
+mod m20261201_000021_monitoring;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_user_sessions::Migration),
             Box::new(m20261201_000019_storage_probe::Migration),
             Box::new(m20261201_000020_survey_definition_version::Migration),
+            Box::new(m20261201_000021_monitoring::Migration),
         ]
     }
 }

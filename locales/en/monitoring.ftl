@@ -1,0 +1,3 @@
+## Monitoring: areas, indicators and their values (staff pages).
+
+monitoring-decimal-separator = .
