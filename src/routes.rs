@@ -16,7 +16,7 @@ use crate::{
     health, ideas,
     ideas::link_renewal,
     legal::handlers as legal,
-    moderation,
+    moderation, monitoring,
     notifications::handlers as outbox,
     participation::{goal_page, round_page, strategy_page},
     personal_data,
@@ -99,6 +99,11 @@ staff_routes! {
     GET "/manage/measures/{id}" Coordinator => measures::edit_measure;
     POST "/manage/measures/{id}" Coordinator => measures::update_measure;
     POST "/manage/measures/{id}/move" Coordinator => measures::move_measure;
+    GET "/manage/municipalities/{id}/areas" Coordinator => monitoring::areas::areas;
+    POST "/manage/municipalities/{id}/areas" Coordinator => monitoring::areas::create_area;
+    GET "/manage/areas/{id}" Coordinator => monitoring::areas::edit_area;
+    POST "/manage/areas/{id}" Coordinator => monitoring::areas::update_area;
+    POST "/manage/areas/{id}/delete" Coordinator => monitoring::areas::delete_area;
     GET "/manage/boards" Coordinator => ideas::manage_boards::manage_boards;
     POST "/manage/boards" Coordinator => ideas::manage_boards::create_board;
     GET "/manage/boards/{id}" Coordinator => ideas::manage_boards::edit_board;

@@ -4,4 +4,5 @@
 //! its coordinators. Values over too few cases or too few inhabitants are marked for staff: they
 //! must never be published.
 
+pub mod areas;
 pub mod model;

@@ -1,0 +1,232 @@
+//! Monitoring's staff pages through HTTP: areas, the indicator catalogue, goals adopting
+//! indicators, entering and correcting values, and the marking of values that must not be
+//! published.
+
+use reqwest::StatusCode;
+use sea_orm::EntityTrait;
+use uuid::Uuid;
+
+use crate::fixtures::signed_in_coordinator;
+use crate::helpers::{TestApp, TestResult, new_client, spawn_app};
+
+/// The id at the end of the first link on `body` that starts with `prefix`.
+fn id_after(body: &str, prefix: &str) -> String {
+    let start = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no link {prefix} on the page"))
+        + prefix.len();
+    body[start..start + 36].to_string()
+}
+
+async fn add_area(app: &TestApp, place: Uuid, fields: &[(&str, &str)]) -> crate::helpers::Page {
+    let path = format!("/manage/municipalities/{place}/areas");
+    app.submit(&path, &path, fields).await
+}
+
+/// The id of the area named `name` (from its edit link on the list).
+async fn area_id(app: &TestApp, place: Uuid, name: &str) -> String {
+    let list = app
+        .get(&format!("/manage/municipalities/{place}/areas"))
+        .await;
+    let at = list
+        .body
+        .find(&format!("<td>{name}</td>"))
+        .unwrap_or_else(|| panic!("{name} is not listed"));
+    id_after(&list.body[at..], "/manage/areas/")
+}
+
+#[tokio::test]
+async fn coordinators_add_edit_and_delete_their_areas() -> TestResult {
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let list = format!("/manage/municipalities/{place}/areas");
+    let first = app.get(&list).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+
+    let res = add_area(
+        &app,
+        place,
+        &[
+            ("name", "Nord"),
+            ("population", "12500"),
+            ("population_on", "2024-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let nord = area_id(&app, place, "Nord").await;
+    let res = add_area(
+        &app,
+        place,
+        &[
+            ("name", "Hafenquartier"),
+            ("parent_id", &nord),
+            ("population", "240"),
+            ("population_on", "2024-12-31"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&list).await.body;
+    assert!(page.contains("12500"), "{page}");
+    assert!(page.contains("31.12.2024"));
+    // 240 inhabitants are fewer than the default minimum of 300: marked.
+    assert!(page.contains("zu wenige Einwohner — nicht öffentlich"));
+    assert_eq!(page.matches("nicht öffentlich</strong>").count(), 1);
+
+    let hafen = area_id(&app, place, "Hafenquartier").await;
+    let edit = format!("/manage/areas/{hafen}");
+    let res = app
+        .submit(
+            &edit,
+            &edit,
+            &[
+                ("name", "Hafen"),
+                ("parent_id", &nord),
+                ("population", "310"),
+                ("population_on", "2025-06-30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&list).await.body;
+    assert!(page.contains("<td>Hafen</td>") && !page.contains("nicht öffentlich</strong>"));
+
+    // Nord holds Hafen: not deleted; Hafen itself is.
+    let res = app
+        .submit(
+            &format!("/manage/areas/{nord}"),
+            &format!("/manage/areas/{nord}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("In diesem Sozialraum liegen andere Sozialräume.")
+    );
+    let res = app.submit(&edit, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(!app.get(&list).await.body.contains("<td>Hafen</td>"));
+
+    let audit: Vec<String> = entity::audit_log::Entity::find()
+        .all(&app.state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["area.created", "area.updated", "area.deleted"] {
+        assert!(audit.iter().any(|a| a == action), "{action} in {audit:?}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_area_form_with_bad_input_comes_back_with_what_was_typed() -> TestResult {
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    add_area(&app, place, &[("name", "Nord")]).await;
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("name", ""), ("population", "12")],
+            "Bitte geben Sie einen Namen an.",
+        ),
+        (
+            &[("name", "nord")],
+            "Einen Sozialraum mit diesem Namen gibt es in dieser Kommune schon.",
+        ),
+        (
+            &[
+                ("name", "Süd"),
+                ("population", "-5"),
+                ("population_on", "2024-12-31"),
+            ],
+            "Bitte geben Sie die Einwohnerzahl als ganze Zahl ab 0 an",
+        ),
+        (
+            &[
+                ("name", "Süd"),
+                ("population", "viele"),
+                ("population_on", "2024-12-31"),
+            ],
+            "Bitte geben Sie die Einwohnerzahl als ganze Zahl ab 0 an",
+        ),
+        (
+            &[("name", "Süd"), ("population", "1200")],
+            "Bitte geben Sie den Stichtag der Einwohnerzahl an.",
+        ),
+        (
+            &[("name", "Süd"), ("population_on", "2024-12-31")],
+            "Bitte geben Sie zum Stichtag auch die Einwohnerzahl an.",
+        ),
+        (
+            &[
+                ("name", "Süd"),
+                ("parent_id", "0190b3c4-0000-7000-8000-000000000000"),
+            ],
+            "Bitte wählen Sie einen Sozialraum dieser Kommune.",
+        ),
+    ];
+    for (fields, message) in cases {
+        let res = add_area(&app, place, fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(res.body.contains(message), "{fields:?}: {}", res.body);
+        assert!(res.body.contains("error-summary"));
+        for (name, value) in *fields {
+            if !value.is_empty() && *name != "parent_id" {
+                assert!(
+                    res.body.contains(&format!("value=\"{value}\"")),
+                    "{name} kept"
+                );
+            }
+        }
+    }
+    // A parent below the area itself would make a cycle.
+    let nord = area_id(&app, place, "Nord").await;
+    add_area(&app, place, &[("name", "Nordhafen"), ("parent_id", &nord)]).await;
+    let nordhafen = area_id(&app, place, "Nordhafen").await;
+    let edit = format!("/manage/areas/{nord}");
+    let res = app
+        .submit(&edit, &edit, &[("name", "Nord"), ("parent_id", &nordhafen)])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Ein Sozialraum kann nicht in sich selbst")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn areas_are_for_their_municipalitys_coordinators_only() -> TestResult {
+    let mut app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    add_area(&app, place, &[("name", "Nord")]).await;
+    let nord = area_id(&app, place, "Nord").await;
+    app.client = new_client();
+    signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    for path in [
+        format!("/manage/municipalities/{place}/areas"),
+        format!("/manage/areas/{nord}"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let res = app
+        .submit("/manage", &format!("/manage/areas/{nord}/delete"), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.client = new_client();
+    app.signed_in_resident("resi@example.org").await;
+    assert_eq!(
+        app.get(&format!("/manage/areas/{nord}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.client = new_client();
+    let res = app.get(&format!("/manage/areas/{nord}")).await;
+    assert!(
+        res.location
+            .unwrap_or_default()
+            .starts_with("/account/login")
+    );
+    Ok(())
+}
