@@ -4,5 +4,8 @@
 //! its coordinators. Values over too few cases or too few inhabitants are marked for staff: they
 //! must never be published.
 
+pub mod adoption;
 pub mod areas;
+pub mod indicators;
 pub mod model;
+pub mod values;

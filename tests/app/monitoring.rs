@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-use crate::fixtures::signed_in_coordinator;
+use crate::fixtures::{seed_goals, signed_in_coordinator};
 use crate::helpers::{TestApp, TestResult, new_client, spawn_app};
 
 /// The id at the end of the first link on `body` that starts with `prefix`.
@@ -228,5 +228,250 @@ async fn areas_are_for_their_municipalitys_coordinators_only() -> TestResult {
             .unwrap_or_default()
             .starts_with("/account/login")
     );
+    Ok(())
+}
+
+/// The fields of a valid indicator form.
+fn indicator_fields<'a>(name: &'a str, frequency: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("name", name),
+        (
+            "definition",
+            "Anteil der Kinder unter 15 Jahren in Bedarfsgemeinschaften",
+        ),
+        ("unit", "percent"),
+        ("good_direction", "down"),
+        ("source", "Statistik der Bundesagentur für Arbeit"),
+        ("frequency", frequency),
+        ("is_rate", "on"),
+    ]
+}
+
+/// The id of the indicator named `name` on a catalogue page (from its values or edit link).
+async fn indicator_id(app: &TestApp, list: &str, name: &str) -> String {
+    let page = app.get(list).await.body;
+    let at = page
+        .find(&format!("<td>{name}</td>"))
+        .unwrap_or_else(|| panic!("{name} is not listed: {page}"));
+    id_after(&page[at..], "/manage/indicators/")
+}
+
+#[tokio::test]
+async fn admins_define_indicators_for_all_and_coordinators_their_own() -> TestResult {
+    let mut app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let coordinator = app.client.clone();
+    app.client = new_client();
+    app.signed_in_admin("admin@example.org").await;
+    let res = app
+        .submit(
+            "/manage/indicators",
+            "/manage/indicators",
+            &indicator_fields("Kinderarmut", "year"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let admin_list = app.get("/manage/indicators").await.body;
+    assert!(admin_list.contains("<td>Kinderarmut</td>") && admin_list.contains("Prozent (%)"));
+    // Refused: every field comes back as typed.
+    let bad = indicator_fields("", "decade");
+    let res = app
+        .submit("/manage/indicators", "/manage/indicators", &bad)
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("Bitte geben Sie einen Namen an."));
+    assert!(
+        res.body
+            .contains("Bitte wählen Sie einen Eintrag aus der Liste.")
+    );
+    assert!(
+        res.body
+            .contains("Anteil der Kinder unter 15 Jahren in Bedarfsgemeinschaften")
+    );
+
+    app.client = coordinator;
+    let list = format!("/manage/municipalities/{place}/indicators");
+    let res = app
+        .submit(&list, &list, &indicator_fields("Wohnungslose", "half_year"))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&list).await.body;
+    assert!(page.contains("<td>Kinderarmut</td>") && page.contains("<td>Wohnungslose</td>"));
+    assert!(page.contains("alle Kommunen") && page.contains("diese Kommune"));
+    // The coordinator edits their own, not the instance's.
+    let shared = indicator_id(&app, &list, "Kinderarmut").await;
+    let own = indicator_id(&app, &list, "Wohnungslose").await;
+    assert_eq!(
+        app.get(&format!("/manage/indicators/{shared}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let edit = format!("/manage/indicators/{own}");
+    let mut changed = indicator_fields("Wohnungslose Menschen", "year");
+    changed.retain(|(k, _)| *k != "is_rate");
+    let res = app.submit(&edit, &edit, &changed).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let form = app.get(&edit).await.body;
+    assert!(form.contains("value=\"Wohnungslose Menschen\"") && !form.contains(" checked"));
+    // Another municipality's coordinator sees neither the list nor the indicator.
+    app.client = new_client();
+    signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    assert_eq!(app.get(&list).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&edit).await.status, StatusCode::NOT_FOUND);
+    let res = app.submit("/manage", &edit, &changed).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    let audit: Vec<String> = entity::audit_log::Entity::find()
+        .all(&app.state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        audit.iter().filter(|a| *a == "indicator.created").count(),
+        2
+    );
+    assert!(audit.iter().any(|a| a == "indicator.updated"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_goal_adopts_an_indicator_with_baseline_and_target() -> TestResult {
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let goal = seed_goals(&app, place, &["Weniger Kinderarmut"]).await[0];
+    let list = format!("/manage/municipalities/{place}/indicators");
+    app.submit(&list, &list, &indicator_fields("SGB-II-Quote", "year"))
+        .await;
+    let indicator = indicator_id(&app, &list, "SGB-II-Quote").await;
+    let page = format!("/manage/goals/{goal}/indicators");
+    assert!(
+        app.get(&page)
+            .await
+            .body
+            .contains("Diesem Ziel ist noch keine Kennzahl zugeordnet.")
+    );
+
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[
+                ("indicator_id", ""),
+                ("baseline_value", "14,2"),
+                ("baseline_period", "2019"),
+                ("target_value", "10"),
+                ("target_period", "2027"),
+            ],
+            "Bitte wählen Sie eine Kennzahl dieser Kommune.",
+        ),
+        (
+            &[
+                ("indicator_id", &indicator),
+                ("baseline_value", "viel"),
+                ("baseline_period", "2019"),
+                ("target_value", "10"),
+                ("target_period", "2027"),
+            ],
+            "Bitte geben Sie eine Zahl an, zum Beispiel 11,8.",
+        ),
+        (
+            &[
+                ("indicator_id", &indicator),
+                ("baseline_value", "14,2"),
+                ("baseline_period", "2019-Q5"),
+                ("target_value", "10"),
+                ("target_period", "2027"),
+            ],
+            "Bitte geben Sie den Zeitraum als Jahr (2024)",
+        ),
+        (
+            &[
+                ("indicator_id", &indicator),
+                ("baseline_value", "14,2"),
+                ("baseline_period", "2019"),
+                ("target_value", "10"),
+                ("target_period", "2018"),
+            ],
+            "Der Zielzeitraum muss nach dem Zeitraum des Ausgangswerts liegen.",
+        ),
+        (
+            &[
+                ("indicator_id", &indicator),
+                ("baseline_value", "14,2"),
+                ("baseline_period", "2019"),
+                ("target_value", ""),
+                ("target_period", "2027"),
+            ],
+            "Bitte geben Sie einen Wert an.",
+        ),
+    ];
+    for (fields, message) in cases {
+        let res = app.submit(&page, &page, fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(res.body.contains(message), "{message}: {}", res.body);
+        for (name, value) in *fields {
+            if !value.is_empty() && *name != "indicator_id" {
+                assert!(
+                    res.body.contains(&format!("value=\"{value}\"")),
+                    "{name} kept"
+                );
+            }
+        }
+    }
+    let fields = [
+        ("indicator_id", indicator.as_str()),
+        ("baseline_value", "14,2"),
+        ("baseline_period", "2019"),
+        ("target_value", "10"),
+        ("target_period", "2027"),
+    ];
+    let res = app.submit(&page, &page, &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let shown = app.get(&page).await.body;
+    assert!(
+        shown.contains("14,2 (2019)") && shown.contains("10 (2027)"),
+        "{shown}"
+    );
+    // Adopting it again changes baseline and target.
+    let fields = [
+        ("indicator_id", indicator.as_str()),
+        ("baseline_value", "13,9"),
+        ("baseline_period", "2020"),
+        ("target_value", "9,5"),
+        ("target_period", "2028"),
+    ];
+    app.submit(&page, &page, &fields).await;
+    let shown = app.get(&page).await.body;
+    assert!(
+        shown.contains("13,9 (2020)") && shown.contains("9,5 (2028)") && !shown.contains("14,2")
+    );
+    let res = app
+        .submit(
+            &page,
+            &format!("{page}/remove"),
+            &[("indicator_id", &indicator)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get(&page)
+            .await
+            .body
+            .contains("Diesem Ziel ist noch keine Kennzahl zugeordnet.")
+    );
+
+    let audit: Vec<String> = entity::audit_log::Entity::find()
+        .all(&app.state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in [
+        "goal_indicator.adopted",
+        "goal_indicator.changed",
+        "goal_indicator.removed",
+    ] {
+        assert!(audit.iter().any(|a| a == action), "{action}");
+    }
     Ok(())
 }
