@@ -475,3 +475,335 @@ async fn a_goal_adopts_an_indicator_with_baseline_and_target() -> TestResult {
     }
     Ok(())
 }
+
+/// Enters a value on the values page `page`.
+async fn enter(app: &TestApp, page: &str, fields: &[(&str, &str)]) -> crate::helpers::Page {
+    app.submit(page, page, fields).await
+}
+
+#[tokio::test]
+async fn coordinators_enter_and_correct_values_and_small_ones_are_marked() -> TestResult {
+    let app = spawn_app().await;
+    // Mid-June 2027 in Berlin: 2027 and 2027-06 have begun, 2027-07 and 2028 have not.
+    app.state.clock.set("2027-06-15T10:00:00Z".parse()?);
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    add_area(
+        &app,
+        place,
+        &[
+            ("name", "Nord"),
+            ("population", "5000"),
+            ("population_on", "2024-12-31"),
+        ],
+    )
+    .await;
+    add_area(
+        &app,
+        place,
+        &[
+            ("name", "Hafen"),
+            ("population", "240"),
+            ("population_on", "2024-12-31"),
+        ],
+    )
+    .await;
+    let (nord, hafen) = (
+        area_id(&app, place, "Nord").await,
+        area_id(&app, place, "Hafen").await,
+    );
+    let list = format!("/manage/municipalities/{place}/indicators");
+    app.submit(&list, &list, &indicator_fields("SGB-II-Quote", "year"))
+        .await;
+    let indicator = indicator_id(&app, &list, "SGB-II-Quote").await;
+    let page = format!("/manage/indicators/{indicator}/values?municipality={place}");
+    assert!(app.get(&page).await.body.contains("noch keine Werte"));
+
+    // The municipality as a whole (no area chosen), a district with few cases, a small district.
+    let whole = [
+        ("area_id", ""),
+        ("period", "2024"),
+        ("value", "11,8"),
+        ("numerator", "1180"),
+        ("denominator", "10000"),
+        ("note", "BA, Stand 30.6."),
+    ];
+    assert_eq!(
+        enter(&app, &page, &whole).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let few = [
+        ("area_id", nord.as_str()),
+        ("period", "2024"),
+        ("value", "3"),
+        ("numerator", "4"),
+        ("denominator", "130"),
+    ];
+    assert_eq!(enter(&app, &page, &few).await.status, StatusCode::SEE_OTHER);
+    let small = [
+        ("area_id", hafen.as_str()),
+        ("period", "2027"),
+        ("value", "12"),
+        ("numerator", "29"),
+        ("denominator", "240"),
+    ];
+    assert_eq!(
+        enter(&app, &page, &small).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let shown = app.get(&page).await.body;
+    assert!(
+        shown.contains("<td>astadt</td>")
+            && shown.contains("11,8")
+            && shown.contains("BA, Stand 30.6.")
+    );
+    assert_eq!(
+        shown
+            .matches("zu wenige Fälle — nicht öffentlich</strong>")
+            .count(),
+        1,
+        "{shown}"
+    );
+    assert_eq!(
+        shown
+            .matches("zu wenige Einwohner — nicht öffentlich</strong>")
+            .count(),
+        1
+    );
+    // The whole municipality became an area of its own, once.
+    let areas = app
+        .get(&format!("/manage/municipalities/{place}/areas"))
+        .await
+        .body;
+    assert_eq!(areas.matches("<td>astadt</td>").count(), 1);
+    enter(
+        &app,
+        &page,
+        &[("area_id", ""), ("period", "2023"), ("value", "12,1")],
+    )
+    .await;
+    let areas = app
+        .get(&format!("/manage/municipalities/{place}/areas"))
+        .await
+        .body;
+    assert_eq!(areas.matches("<td>astadt</td>").count(), 1);
+
+    // Correcting: the same area and period again replaces the value.
+    let corrected = [
+        ("area_id", nord.as_str()),
+        ("period", "2024"),
+        ("value", "3,5"),
+        ("numerator", "45"),
+        ("denominator", "1300"),
+    ];
+    assert_eq!(
+        enter(&app, &page, &corrected).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let shown = app.get(&page).await.body;
+    assert!(
+        !shown.contains("zu wenige Fälle")
+            && shown.contains("3,5")
+            && shown.contains("<td>45</td>")
+    );
+    assert_eq!(shown.matches("<td>Nord</td>").count(), 1);
+
+    let audit: Vec<String> = entity::audit_log::Entity::find()
+        .all(&app.state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| *a == "indicator_value.entered")
+            .count(),
+        4
+    );
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| *a == "indicator_value.corrected")
+            .count(),
+        1
+    );
+
+    // An area with values is not deleted.
+    let res = app
+        .submit(
+            &format!("/manage/areas/{nord}"),
+            &format!("/manage/areas/{nord}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Dieser Sozialraum hat Werte und kann deshalb nicht gelöscht werden.")
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_value_with_bad_input_is_refused_with_what_was_typed() -> TestResult {
+    let mut app = spawn_app().await;
+    app.state.clock.set("2027-06-15T10:00:00Z".parse()?);
+    let other = signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    add_area(&app, other, &[("name", "Fremd")]).await;
+    let foreign = area_id(&app, other, "Fremd").await;
+    app.client = new_client();
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    add_area(&app, place, &[("name", "Nord")]).await;
+    let nord = area_id(&app, place, "Nord").await;
+    let list = format!("/manage/municipalities/{place}/indicators");
+    app.submit(&list, &list, &indicator_fields("Kinderarmut", "year"))
+        .await;
+    let indicator = indicator_id(&app, &list, "Kinderarmut").await;
+    let page = format!("/manage/indicators/{indicator}/values?municipality={place}");
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("area_id", &nord), ("period", "2028"), ("value", "3")],
+            "Dieser Zeitraum liegt in der Zukunft",
+        ),
+        (
+            &[("area_id", &nord), ("period", "2024-Q1"), ("value", "3")],
+            "Diese Kennzahl hat Werte für andere Zeiträume",
+        ),
+        (
+            &[("area_id", &nord), ("period", "2024-13"), ("value", "3")],
+            "Bitte geben Sie den Zeitraum als Jahr (2024)",
+        ),
+        (
+            &[("area_id", &nord), ("period", ""), ("value", "3")],
+            "Bitte geben Sie einen Zeitraum an.",
+        ),
+        (
+            &[("area_id", &nord), ("period", "2024"), ("value", "drei")],
+            "Bitte geben Sie eine Zahl an, zum Beispiel 11,8.",
+        ),
+        (
+            &[("area_id", &nord), ("period", "2024"), ("value", "")],
+            "Bitte geben Sie einen Wert an.",
+        ),
+        (
+            &[
+                ("area_id", &nord),
+                ("period", "2024"),
+                ("value", "3"),
+                ("numerator", "4"),
+                ("denominator", "0"),
+            ],
+            "Der Nenner darf nicht 0 sein.",
+        ),
+        (
+            &[
+                ("area_id", &nord),
+                ("period", "2024"),
+                ("value", "3"),
+                ("numerator", "-4"),
+            ],
+            "Bitte geben Sie eine Zahl ab 0 an",
+        ),
+        (
+            &[
+                ("area_id", &foreign),
+                ("period", "2024"),
+                ("value", "3"),
+                ("note", "Quelle: Amt"),
+            ],
+            "Bitte wählen Sie einen Sozialraum dieser Kommune.",
+        ),
+    ];
+    for (fields, message) in cases {
+        let res = enter(&app, &page, fields).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+        assert!(res.body.contains(message), "{message}: {}", res.body);
+        assert!(res.body.contains("error-summary"));
+        for (name, value) in *fields {
+            if !value.is_empty() && *name != "area_id" {
+                assert!(
+                    res.body.contains(&format!("value=\"{value}\"")),
+                    "{name} kept"
+                );
+            }
+        }
+    }
+    assert!(app.get(&page).await.body.contains("noch keine Werte"));
+    assert_eq!(
+        entity::indicator_values::Entity::find()
+            .all(&app.state.db)
+            .await?
+            .len(),
+        0
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn values_are_for_the_municipalitys_coordinators_only() -> TestResult {
+    let mut app = spawn_app().await;
+    app.signed_in_admin("admin@example.org").await;
+    app.submit(
+        "/manage/indicators",
+        "/manage/indicators",
+        &indicator_fields("Kinderarmut", "year"),
+    )
+    .await;
+    let admin_list = app.get("/manage/indicators").await.body;
+    let shared = id_after(&admin_list, "/manage/indicators/");
+    app.client = new_client();
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let list = format!("/manage/municipalities/{place}/indicators");
+    app.submit(&list, &list, &indicator_fields("Eigenes", "year"))
+        .await;
+    let own = indicator_id(&app, &list, "Eigenes").await;
+    // An instance-wide indicator's values are per municipality: it must be named.
+    assert_eq!(
+        app.get(&format!("/manage/indicators/{shared}/values"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!(
+            "/manage/indicators/{shared}/values?municipality={place}"
+        ))
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/manage/indicators/{own}/values"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    app.client = new_client();
+    let other = signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    for path in [
+        format!("/manage/indicators/{shared}/values?municipality={place}"),
+        format!("/manage/indicators/{own}/values"),
+        // Its own municipality does not make another's indicator usable.
+        format!("/manage/indicators/{own}/values?municipality={other}"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let res = app
+        .submit(
+            "/manage",
+            &format!("/manage/indicators/{own}/values"),
+            &[("period", "2024"), ("value", "3")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    app.client = new_client();
+    app.signed_in_resident("resi@example.org").await;
+    assert_eq!(
+        app.get(&format!("/manage/indicators/{own}/values"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    Ok(())
+}
