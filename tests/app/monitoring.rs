@@ -807,3 +807,72 @@ async fn values_are_for_the_municipalitys_coordinators_only() -> TestResult {
     );
     Ok(())
 }
+
+/// Monitoring's staff pages with something on each (an area below the minimum population, an
+/// indicator with a value of few cases, the goal's indicators), seeded through the forms by the
+/// signed-in client, which must coordinate `place`; each with its template.
+pub async fn monitoring_pages(
+    app: &TestApp,
+    place: Uuid,
+    goal: Uuid,
+) -> Vec<(&'static str, String)> {
+    add_area(
+        app,
+        place,
+        &[
+            ("name", "Nordstadt"),
+            ("population", "250"),
+            ("population_on", "2024-12-31"),
+        ],
+    )
+    .await;
+    let area = area_id(app, place, "Nordstadt").await;
+    let list = format!("/manage/municipalities/{place}/indicators");
+    app.submit(
+        &list,
+        &list,
+        &indicator_fields("Kinderarmut (Seite)", "year"),
+    )
+    .await;
+    let indicator = indicator_id(app, &list, "Kinderarmut (Seite)").await;
+    let values = format!("/manage/indicators/{indicator}/values?municipality={place}");
+    enter(
+        app,
+        &values,
+        &[
+            ("area_id", &area),
+            ("period", "2020"),
+            ("value", "12,5"),
+            ("numerator", "2"),
+            ("denominator", "16"),
+        ],
+    )
+    .await;
+    let adopt = format!("/manage/goals/{goal}/indicators");
+    app.submit(
+        &adopt,
+        &adopt,
+        &[
+            ("indicator_id", &indicator),
+            ("baseline_value", "14"),
+            ("baseline_period", "2019"),
+            ("target_value", "10"),
+            ("target_period", "2030"),
+        ],
+    )
+    .await;
+    vec![
+        (
+            "monitoring/areas",
+            format!("/manage/municipalities/{place}/areas"),
+        ),
+        ("monitoring/area", format!("/manage/areas/{area}")),
+        ("monitoring/indicators", list),
+        (
+            "monitoring/indicator",
+            format!("/manage/indicators/{indicator}"),
+        ),
+        ("monitoring/goal_indicators", adopt),
+        ("monitoring/values", values),
+    ]
+}
