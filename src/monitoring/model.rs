@@ -315,7 +315,8 @@ mod tests {
 
     #[test]
     fn periods_know_when_they_begin() {
-        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let day =
+            |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d}"));
         assert_eq!(Period::HalfYear(2024, 2).starts_on(), day(2024, 7, 1));
         assert_eq!(Period::Quarter(2024, 3).starts_on(), day(2024, 7, 1));
         assert_eq!(Period::Month(2024, 12).starts_on(), day(2024, 12, 1));
