@@ -104,6 +104,7 @@ staff_routes! {
     GET "/manage/areas/{id}" Coordinator => monitoring::areas::edit_area;
     POST "/manage/areas/{id}" Coordinator => monitoring::areas::update_area;
     POST "/manage/areas/{id}/delete" Coordinator => monitoring::areas::delete_area;
+    GET "/manage/monitoring" Coordinator => monitoring::overview::overview;
     GET "/manage/indicators" Admin => monitoring::indicators::instance_indicators;
     POST "/manage/indicators" Admin => monitoring::indicators::create_instance_indicator;
     GET "/manage/municipalities/{id}/indicators" Coordinator => monitoring::indicators::municipality_indicators;

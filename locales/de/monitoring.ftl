@@ -140,3 +140,10 @@ monitoring-error-period-future = Dieser Zeitraum liegt in der Zukunft: dafür ka
 monitoring-error-count-invalid = Bitte geben Sie eine Zahl ab 0 an, zum Beispiel 1250.
 monitoring-error-denominator-zero = Der Nenner darf nicht 0 sein.
 monitoring-error-note-too-long = Die Anmerkung darf höchstens 1000 Zeichen lang sein.
+
+## Where monitoring starts
+monitoring-overview-title = Monitoring
+monitoring-overview-intro = Sozialräume und Kennzahlen Ihrer Kommunen: Hier legen Sie fest, was gemessen wird, und tragen die Werte ein. Einem Ziel ordnen Sie Kennzahlen auf der Seite des Ziels zu.
+monitoring-overview-empty = Sie koordinieren noch keine Kommune.
+monitoring-goal-indicators-link = Kennzahlen dieses Ziels
+monitoring-error-area-whole-has-parent = Der Sozialraum, der wie die Kommune heißt, steht für die ganze Kommune und liegt in keinem anderen.

@@ -140,3 +140,10 @@ monitoring-error-period-future = This period lies in the future: there can be no
 monitoring-error-count-invalid = Please enter a number from 0, for example 1250.
 monitoring-error-denominator-zero = The denominator must not be 0.
 monitoring-error-note-too-long = The note may be at most 1000 characters long.
+
+## Where monitoring starts
+monitoring-overview-title = Monitoring
+monitoring-overview-intro = The areas and indicators of your municipalities: decide here what is measured, and enter the values. Assign indicators to a goal on the goal's page.
+monitoring-overview-empty = You do not coordinate a municipality yet.
+monitoring-goal-indicators-link = This goal's indicators
+monitoring-error-area-whole-has-parent = The area named like the municipality stands for the whole municipality and lies within no other.

@@ -123,11 +123,11 @@ impl CheckForm for AreaForm {
 /// the area itself or one below it, and no other area of the municipality has the name.
 async fn check_in_municipality(
     db: &impl ConnectionTrait,
-    municipality_id: Uuid,
+    municipality: &municipalities::Model,
     editing: Option<Uuid>,
     input: &AreaInput,
 ) -> Result<FormErrors, DbErr> {
-    let all = areas_of(db, municipality_id).await?;
+    let all = areas_of(db, municipality.id).await?;
     let mut errors = FormErrors::new();
     if all
         .iter()
@@ -136,7 +136,9 @@ async fn check_in_municipality(
         errors.add("name", "monitoring-error-area-name-taken");
     }
     if let Some(parent) = input.parent_id {
-        if !all.iter().any(|a| a.id == parent) {
+        if is_whole(&input.name, municipality) {
+            errors.add("parent_id", "monitoring-error-area-whole-has-parent");
+        } else if !all.iter().any(|a| a.id == parent) {
             errors.add("parent_id", "monitoring-error-area-parent-unknown");
         } else if let Some(me) = editing
             && below_or_same(&all, parent, me)
@@ -145,6 +147,11 @@ async fn check_in_municipality(
         }
     }
     Ok(errors)
+}
+
+/// Whether an area of this name stands for the municipality as a whole: it is named after it.
+pub fn is_whole(name: &str, municipality: &municipalities::Model) -> bool {
+    name.to_lowercase() == municipality.name.to_lowercase()
 }
 
 /// Whether `area` is `ancestor` itself or lies below it.
@@ -303,13 +310,13 @@ pub async fn areas(
 async fn checked(
     db: &impl ConnectionTrait,
     form: &AreaForm,
-    municipality_id: Uuid,
+    municipality: &municipalities::Model,
     editing: Option<Uuid>,
 ) -> AppResult<Result<AreaInput, FormErrors>> {
     match form.check(&()) {
         Err(errors) => Ok(Err(errors)),
         Ok(input) => {
-            let errors = check_in_municipality(db, municipality_id, editing, &input).await?;
+            let errors = check_in_municipality(db, municipality, editing, &input).await?;
             Ok(if errors.is_empty() {
                 Ok(input)
             } else {
@@ -329,7 +336,7 @@ pub async fn create_area(
     let municipality = managed_municipality(&ctx.state.db, user, id).await?;
     let form = form.into_inner();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let input = match checked(&txn, &form, id, None).await? {
+    let input = match checked(&txn, &form, &municipality, None).await? {
         Ok(input) => input,
         Err(errors) => {
             txn.rollback().await?;
@@ -420,7 +427,7 @@ pub async fn update_area(
     let form = form.into_inner();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let (area, municipality) = managed_area(&txn, user, id.into_inner()).await?;
-    let input = match checked(&txn, &form, municipality.id, Some(area.id)).await? {
+    let input = match checked(&txn, &form, &municipality, Some(area.id)).await? {
         Ok(input) => input,
         Err(errors) => {
             txn.rollback().await?;

@@ -184,6 +184,8 @@ struct IndicatorRow {
 struct IndicatorsPage<'a> {
     /// `None` on the admin's list of instance-wide indicators.
     municipality: Option<String>,
+    /// The municipality's areas (on its list).
+    areas_href: Option<String>,
     action: String,
     indicators: Vec<IndicatorRow>,
     pagination: PageView,
@@ -223,6 +225,7 @@ async fn list_page(
     let rows = paginator.fetch_page(index).await?;
     let page = IndicatorsPage {
         municipality: municipality.map(|m| m.name.clone()),
+        areas_href: municipality.map(|m| format!("/manage/municipalities/{}/areas", m.id)),
         action: base.clone(),
         indicators: rows
             .iter()

@@ -8,4 +8,5 @@ pub mod adoption;
 pub mod areas;
 pub mod indicators;
 pub mod model;
+pub mod overview;
 pub mod values;

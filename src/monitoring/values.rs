@@ -23,7 +23,7 @@ use crate::{
     identity::CurrentUser,
     monitoring::{
         adoption::period,
-        areas::IdOption,
+        areas::{IdOption, is_whole},
         indicators::usable_by,
         model::{
             Change, Frequency, Period, areas_of, format_number, managed_municipality, parse_number,
@@ -304,8 +304,7 @@ fn whole_area<'a>(
     all: &'a [areas::Model],
     municipality: &municipalities::Model,
 ) -> Option<&'a areas::Model> {
-    all.iter()
-        .find(|a| a.parent_id.is_none() && a.name == municipality.name)
+    all.iter().find(|a| is_whole(&a.name, municipality))
 }
 
 pub async fn values(

@@ -181,6 +181,18 @@ async fn an_area_form_with_bad_input_comes_back_with_what_was_typed() -> TestRes
             }
         }
     }
+    // The area named after the municipality is the municipality as a whole: it lies in no other.
+    let res = add_area(
+        &app,
+        place,
+        &[
+            ("name", "Astadt"),
+            ("parent_id", &area_id(&app, place, "Nord").await),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("steht für die ganze Kommune"));
     // A parent below the area itself would make a cycle.
     let nord = area_id(&app, place, "Nord").await;
     add_area(&app, place, &[("name", "Nordhafen"), ("parent_id", &nord)]).await;
@@ -338,7 +350,7 @@ async fn admins_define_indicators_for_all_and_coordinators_their_own() -> TestRe
 
 #[tokio::test]
 async fn a_goal_adopts_an_indicator_with_baseline_and_target() -> TestResult {
-    let app = spawn_app().await;
+    let mut app = spawn_app().await;
     let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
     let goal = seed_goals(&app, place, &["Weniger Kinderarmut"]).await[0];
     let list = format!("/manage/municipalities/{place}/indicators");
@@ -473,6 +485,44 @@ async fn a_goal_adopts_an_indicator_with_baseline_and_target() -> TestResult {
     ] {
         assert!(audit.iter().any(|a| a == action), "{action}");
     }
+
+    // Another municipality's coordinator does not see the goal's indicators, and its own
+    // indicator cannot be adopted for this goal.
+    let first = app.client.clone();
+    app.client = new_client();
+    let other = signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    assert_eq!(app.get(&page).await.status, StatusCode::NOT_FOUND);
+    let res = app
+        .submit(
+            "/manage",
+            &format!("{page}/remove"),
+            &[("indicator_id", &indicator)],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let other_list = format!("/manage/municipalities/{other}/indicators");
+    app.submit(
+        &other_list,
+        &other_list,
+        &indicator_fields("Fremde Kennzahl", "year"),
+    )
+    .await;
+    let foreign = indicator_id(&app, &other_list, "Fremde Kennzahl").await;
+    app.client = first;
+    let fields = [
+        ("indicator_id", foreign.as_str()),
+        ("baseline_value", "1"),
+        ("baseline_period", "2019"),
+        ("target_value", "2"),
+        ("target_period", "2027"),
+    ];
+    let res = app.submit(&page, &page, &fields).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Bitte wählen Sie eine Kennzahl dieser Kommune.")
+    );
+    assert!(!res.body.contains("Fremde Kennzahl"));
     Ok(())
 }
 
@@ -862,6 +912,7 @@ pub async fn monitoring_pages(
     )
     .await;
     vec![
+        ("monitoring/overview", "/manage/monitoring".to_string()),
         (
             "monitoring/areas",
             format!("/manage/municipalities/{place}/areas"),
@@ -875,4 +926,30 @@ pub async fn monitoring_pages(
         ("monitoring/goal_indicators", adopt),
         ("monitoring/values", values),
     ]
+}
+
+#[tokio::test]
+async fn monitoring_starts_from_the_staff_start_page() -> TestResult {
+    let mut app = spawn_app().await;
+    signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    app.client = new_client();
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    assert!(
+        app.get("/manage")
+            .await
+            .body
+            .contains("href=\"/manage/monitoring\"")
+    );
+    let page = app.get("/manage/monitoring").await.body;
+    assert!(page.contains(&format!("/manage/municipalities/{place}/areas")));
+    assert!(page.contains("astadt") && !page.contains("bstadt"));
+    assert!(!page.contains("href=\"/manage/indicators\""));
+    let goal = seed_goals(&app, place, &["Ziel"]).await[0];
+    let goal_page = app.get(&format!("/manage/goals/{goal}")).await.body;
+    assert!(goal_page.contains(&format!("/manage/goals/{goal}/indicators")));
+    app.client = new_client();
+    app.signed_in_admin("admin@example.org").await;
+    let page = app.get("/manage/monitoring").await.body;
+    assert!(page.contains("href=\"/manage/indicators\"") && page.contains("bstadt"));
+    Ok(())
 }
