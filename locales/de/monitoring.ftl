@@ -147,3 +147,19 @@ monitoring-overview-intro = Sozialräume und Kennzahlen Ihrer Kommunen: Hier leg
 monitoring-overview-empty = Sie koordinieren noch keine Kommune.
 monitoring-goal-indicators-link = Kennzahlen dieses Ziels
 monitoring-error-area-whole-has-parent = Der Sozialraum, der wie die Kommune heißt, steht für die ganze Kommune und liegt in keinem anderen.
+
+## The audit log's names for monitoring's changes
+audit-kind-area = Sozialraum
+audit-kind-indicator = Kennzahl
+audit-kind-goal-indicator = Kennzahl eines Ziels
+audit-kind-indicator-value = Wert einer Kennzahl
+audit-action-area-created = Sozialraum angelegt
+audit-action-area-updated = Sozialraum geändert
+audit-action-area-deleted = Sozialraum gelöscht
+audit-action-indicator-created = Kennzahl angelegt
+audit-action-indicator-updated = Kennzahl geändert
+audit-action-goal-indicator-adopted = Kennzahl einem Ziel zugeordnet
+audit-action-goal-indicator-changed = Ausgangs- oder Zielwert geändert
+audit-action-goal-indicator-removed = Kennzahl-Zuordnung entfernt
+audit-action-indicator-value-entered = Wert eingetragen
+audit-action-indicator-value-corrected = Wert berichtigt

@@ -147,3 +147,19 @@ monitoring-overview-intro = The areas and indicators of your municipalities: dec
 monitoring-overview-empty = You do not coordinate a municipality yet.
 monitoring-goal-indicators-link = This goal's indicators
 monitoring-error-area-whole-has-parent = The area named like the municipality stands for the whole municipality and lies within no other.
+
+## The audit log's names for monitoring's changes
+audit-kind-area = Area
+audit-kind-indicator = Indicator
+audit-kind-goal-indicator = A goal's indicator
+audit-kind-indicator-value = Indicator value
+audit-action-area-created = Area added
+audit-action-area-updated = Area changed
+audit-action-area-deleted = Area deleted
+audit-action-indicator-created = Indicator added
+audit-action-indicator-updated = Indicator changed
+audit-action-goal-indicator-adopted = Indicator assigned to a goal
+audit-action-goal-indicator-changed = Baseline or target changed
+audit-action-goal-indicator-removed = Indicator assignment removed
+audit-action-indicator-value-entered = Value entered
+audit-action-indicator-value-corrected = Value corrected

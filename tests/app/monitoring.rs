@@ -345,6 +345,10 @@ async fn admins_define_indicators_for_all_and_coordinators_their_own() -> TestRe
         2
     );
     assert!(audit.iter().any(|a| a == "indicator.updated"));
+    app.client = new_client();
+    app.signed_in_admin("admin2@example.org").await;
+    let log = app.get("/manage/audit").await.body;
+    assert!(log.contains("Kennzahl angelegt") && log.contains("Kennzahl geändert"));
     Ok(())
 }
 
