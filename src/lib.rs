@@ -13,6 +13,7 @@ pub mod identity;
 pub mod jobs;
 pub mod legal;
 pub mod moderation;
+pub mod monitoring;
 pub mod notifications;
 pub mod participation;
 pub mod personal_data;

@@ -16,7 +16,7 @@ use crate::{
     health, ideas,
     ideas::link_renewal,
     legal::handlers as legal,
-    moderation,
+    moderation, monitoring,
     notifications::handlers as outbox,
     participation::{goal_page, round_page, strategy_page},
     personal_data,
@@ -99,6 +99,23 @@ staff_routes! {
     GET "/manage/measures/{id}" Coordinator => measures::edit_measure;
     POST "/manage/measures/{id}" Coordinator => measures::update_measure;
     POST "/manage/measures/{id}/move" Coordinator => measures::move_measure;
+    GET "/manage/municipalities/{id}/areas" Coordinator => monitoring::areas::areas;
+    POST "/manage/municipalities/{id}/areas" Coordinator => monitoring::areas::create_area;
+    GET "/manage/areas/{id}" Coordinator => monitoring::areas::edit_area;
+    POST "/manage/areas/{id}" Coordinator => monitoring::areas::update_area;
+    POST "/manage/areas/{id}/delete" Coordinator => monitoring::areas::delete_area;
+    GET "/manage/monitoring" Coordinator => monitoring::overview::overview;
+    GET "/manage/indicators" Admin => monitoring::indicators::instance_indicators;
+    POST "/manage/indicators" Admin => monitoring::indicators::create_instance_indicator;
+    GET "/manage/municipalities/{id}/indicators" Coordinator => monitoring::indicators::municipality_indicators;
+    POST "/manage/municipalities/{id}/indicators" Coordinator => monitoring::indicators::create_municipality_indicator;
+    GET "/manage/indicators/{id}" Coordinator => monitoring::indicators::edit_indicator;
+    POST "/manage/indicators/{id}" Coordinator => monitoring::indicators::update_indicator;
+    GET "/manage/goals/{id}/indicators" Coordinator => monitoring::adoption::goal_indicators;
+    POST "/manage/goals/{id}/indicators" Coordinator => monitoring::adoption::adopt;
+    POST "/manage/goals/{id}/indicators/remove" Coordinator => monitoring::adoption::remove;
+    GET "/manage/indicators/{id}/values" Coordinator => monitoring::values::values;
+    POST "/manage/indicators/{id}/values" Coordinator => monitoring::values::enter_value;
     GET "/manage/boards" Coordinator => ideas::manage_boards::manage_boards;
     POST "/manage/boards" Coordinator => ideas::manage_boards::create_board;
     GET "/manage/boards/{id}" Coordinator => ideas::manage_boards::edit_board;

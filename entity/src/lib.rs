@@ -1,14 +1,18 @@
 //! Database entities, one module per table. Templates never see these: each feature slice maps
 //! them to its own view models.
 
+pub mod areas;
 pub mod audit_log;
 pub mod fields_of_action;
+pub mod goal_indicators;
 pub mod goals;
 pub mod idea_boards;
 pub mod idea_categories;
 pub mod idea_comments;
 pub mod idea_supports;
 pub mod ideas;
+pub mod indicator_values;
+pub mod indicators;
 pub mod legal_texts;
 pub mod login_tokens;
 pub mod mail_outbox;

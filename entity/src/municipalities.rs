@@ -11,6 +11,8 @@ pub struct Model {
     pub name: String,
     /// Published aggregates over fewer people than this are suppressed.
     pub min_group_size: i32,
+    /// Values of an area with fewer inhabitants than this are not published.
+    pub min_area_population: i32,
     pub created_at: DateTimeUtc,
 }
 

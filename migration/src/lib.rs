@@ -18,6 +18,7 @@ mod m20261201_000017_user_sessions;
 mod m20261201_000018_flag_reporters;
 mod m20261201_000019_storage_probe;
 mod m20261201_000020_survey_definition_version;
+mod m20261201_000021_monitoring;
 mod m20261201_000022_partial_text_status_index;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000017_user_sessions::Migration),
             Box::new(m20261201_000019_storage_probe::Migration),
             Box::new(m20261201_000020_survey_definition_version::Migration),
+            Box::new(m20261201_000021_monitoring::Migration),
             Box::new(m20261201_000022_partial_text_status_index::Migration),
         ]
     }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use entity::{audit_log, municipalities, users};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 use serde::Serialize;
@@ -96,6 +96,8 @@ pub async fn create_municipality(
         slug: Set(new.slug.to_string()),
         name: Set(new.name.trim().to_string()),
         min_group_size: Set(new.min_group_size),
+        // The column's default (300, as Hamburg's Sozialmonitoring does).
+        min_area_population: NotSet,
         created_at: Set(now),
     }
     .insert(db)

@@ -182,7 +182,8 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         .ok_or("no goal")?
         .id;
 
-    let paths = vec![
+    let monitoring = crate::monitoring::monitoring_pages(&app, place, goal).await;
+    let mut paths = vec![
         "/".to_string(),
         "/?group=Alleinerziehende".into(),
         format!("/rounds/{}", public("open")),
@@ -239,6 +240,12 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         format!("/workshops/{}?lang=en", workshop("published")),
         format!("/surveys/{}?lang=en", survey.id),
     ];
+    // Monitoring's staff pages go with the other staff pages, before the refused forms.
+    let at = paths
+        .iter()
+        .position(|p| p.starts_with("fail "))
+        .unwrap_or(paths.len());
+    paths.splice(at..at, monitoring.into_iter().map(|(_, path)| path));
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/a11y/axe.js");
     let output = tokio::process::Command::new("node")
         .arg(script)

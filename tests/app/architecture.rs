@@ -33,6 +33,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("legal pages", &["legal"]),
     ("strategy", &["strategy"]),
     ("moderation", &["moderation"]),
+    ("monitoring", &["monitoring"]),
     ("rounds", &["rounds"]),
     ("participation formats", &["surveys", "ideas", "workshops"]),
     (

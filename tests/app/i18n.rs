@@ -307,6 +307,17 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             visit(template);
         }
         visit("surveys/answer");
+        let mut monitoring = crate::monitoring::monitoring_pages(&app, place.id, goals[0]).await;
+        monitoring.push(("monitoring/indicators", "/manage/indicators".to_string()));
+        for (template, path) in monitoring {
+            let res = app.get(&path).await;
+            assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
+            assert!(
+                res.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
+            visit(template);
+        }
         for (template, path) in strategy_pages(&app, lang).await {
             let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");

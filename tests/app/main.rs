@@ -25,6 +25,7 @@ mod mail;
 mod mail_at_rest;
 mod mail_delivery;
 mod moderation;
+mod monitoring;
 mod page_semantics;
 mod rounds;
 mod sessions;

@@ -1,0 +1,12 @@
+//! Monitoring: the municipality's areas (Sozialräume), the indicators its strategy is steered by
+//! (defined for the whole instance or its own), which goal adopted which indicator with its
+//! baseline and target, and the values per indicator, area and period, entered and corrected by
+//! its coordinators. Values over too few cases or too few inhabitants are marked for staff: they
+//! must never be published.
+
+pub mod adoption;
+pub mod areas;
+pub mod indicators;
+pub mod model;
+pub mod overview;
+pub mod values;
