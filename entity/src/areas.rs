@@ -1,7 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-/// A Sozialraum of a municipality: the city as a whole, a district or a quarter. The area with no
-/// parent that carries the municipality's own name stands for the municipality as a whole.
+/// A Sozialraum of a municipality: the city as a whole, a district or a quarter.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "areas")]
 pub struct Model {
@@ -9,6 +8,9 @@ pub struct Model {
     pub id: Uuid,
     pub municipality_id: Uuid,
     pub parent_id: Option<Uuid>,
+    /// The area that stands for the municipality as a whole (one per municipality, no parent):
+    /// values for the whole municipality are stored on it.
+    pub whole_municipality: bool,
     pub name: String,
     pub population: Option<i64>,
     /// The day the population was counted.

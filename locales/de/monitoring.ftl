@@ -1,6 +1,7 @@
 ## Monitoring: areas, indicators and their values (staff pages).
 
 monitoring-decimal-separator = ,
+monitoring-thousands-separator = .
 monitoring-breadcrumb = Brotkrumen
 monitoring-actions = Aktionen
 monitoring-edit = Bearbeiten
@@ -163,3 +164,4 @@ audit-action-goal-indicator-changed = Ausgangs- oder Zielwert geändert
 audit-action-goal-indicator-removed = Kennzahl-Zuordnung entfernt
 audit-action-indicator-value-entered = Wert eingetragen
 audit-action-indicator-value-corrected = Wert berichtigt
+monitoring-error-value-stored-meanwhile = Für dieses Gebiet und diesen Zeitraum wurde gerade eben ein Wert gespeichert. Bitte prüfen Sie die Liste und senden Sie Ihren Wert noch einmal, wenn er ihn ersetzen soll.

@@ -1,6 +1,7 @@
 ## Monitoring: areas, indicators and their values (staff pages).
 
 monitoring-decimal-separator = .
+monitoring-thousands-separator = ,
 monitoring-breadcrumb = Breadcrumb
 monitoring-actions = Actions
 monitoring-edit = Edit
@@ -163,3 +164,4 @@ audit-action-goal-indicator-changed = Baseline or target changed
 audit-action-goal-indicator-removed = Indicator assignment removed
 audit-action-indicator-value-entered = Value entered
 audit-action-indicator-value-corrected = Value corrected
+monitoring-error-value-stored-meanwhile = A value for this area and period was saved a moment ago. Please check the list and send yours again if it should replace it.

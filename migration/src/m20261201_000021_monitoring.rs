@@ -27,6 +27,7 @@ enum Areas {
     Id,
     MunicipalityId,
     ParentId,
+    WholeMunicipality,
     Name,
     Population,
     PopulationOn,
@@ -106,6 +107,7 @@ impl MigrationTrait for Migration {
                     .col(pk_uuid(Areas::Id))
                     .col(uuid(Areas::MunicipalityId))
                     .col(uuid_null(Areas::ParentId))
+                    .col(boolean(Areas::WholeMunicipality).default(false))
                     .col(string_len(Areas::Name, 200))
                     .col(big_integer_null(Areas::Population))
                     .col(date_null(Areas::PopulationOn))

@@ -17,7 +17,9 @@ use uuid::Uuid;
 use crate::{
     error::AppResult,
     identity::CurrentUser,
-    monitoring::model::{Change, areas_of, format_number, managed_area, managed_municipality},
+    monitoring::model::{
+        Change, areas_of, format_number, managed_area, managed_municipality, stored_meanwhile,
+    },
     strategy::views::day,
     web::{
         context::Ctx,
@@ -135,8 +137,11 @@ async fn check_in_municipality(
     {
         errors.add("name", "monitoring-error-area-name-taken");
     }
+    let whole = editing
+        .and_then(|me| all.iter().find(|a| a.id == me))
+        .is_some_and(|a| a.whole_municipality);
     if let Some(parent) = input.parent_id {
-        if is_whole(&input.name, municipality) {
+        if whole {
             errors.add("parent_id", "monitoring-error-area-whole-has-parent");
         } else if !all.iter().any(|a| a.id == parent) {
             errors.add("parent_id", "monitoring-error-area-parent-unknown");
@@ -149,9 +154,11 @@ async fn check_in_municipality(
     Ok(errors)
 }
 
-/// Whether an area of this name stands for the municipality as a whole: it is named after it.
-pub fn is_whole(name: &str, municipality: &municipalities::Model) -> bool {
-    name.to_lowercase() == municipality.name.to_lowercase()
+/// Another area of the municipality has the name (found by the check, or stored meanwhile).
+fn name_taken() -> FormErrors {
+    let mut errors = FormErrors::new();
+    errors.add("name", "monitoring-error-area-name-taken");
+    errors
 }
 
 /// Whether `area` is `ancestor` itself or lies below it.
@@ -348,6 +355,7 @@ pub async fn create_area(
         id: Set(Uuid::now_v7()),
         municipality_id: Set(id),
         parent_id: Set(input.parent_id),
+        whole_municipality: Set(false),
         name: Set(input.name),
         population: Set(input.population),
         population_on: Set(input.population_on),
@@ -355,7 +363,16 @@ pub async fn create_area(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let created = match created {
+        Ok(created) => created,
+        Err(e) if stored_meanwhile(&e) => {
+            txn.rollback().await?;
+            let errors = name_taken();
+            return areas_page(&ctx, &municipality, 0, &form, &errors).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     Change::new("area", user.id, Some(id), now)
         .record(
             &txn,
@@ -441,7 +458,14 @@ pub async fn update_area(
     active.population = Set(input.population);
     active.population_on = Set(input.population_on);
     active.updated_at = Set(now);
-    let after = active.update(&txn).await?;
+    let after = match active.update(&txn).await {
+        Ok(after) => after,
+        Err(e) if stored_meanwhile(&e) => {
+            txn.rollback().await?;
+            return area_page(&ctx, &area, &municipality, &form, &name_taken()).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     let summary = json!({ "before": area_json(&area), "after": area_json(&after) });
     Change::new("area", user.id, Some(municipality.id), now)
         .record(&txn, "updated", after.id, summary)

@@ -159,6 +159,15 @@ impl fmt::Display for Period {
 
 /// A number as people type it: `11,8` or `11.8`, `-3`, no thousands separators. `None` for
 /// anything else (words, `1.234,5`, `inf`).
+/// Whether a write failed because another person stored the same thing a moment before (two
+/// values for one area and period, two areas of one name): the form says so instead of failing.
+pub fn stored_meanwhile(error: &DbErr) -> bool {
+    matches!(
+        error.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 pub fn parse_number(text: &str) -> Option<f64> {
     let text = text.trim().replace(',', ".");
     let digits = text.strip_prefix('-').unwrap_or(&text);
@@ -172,17 +181,44 @@ pub fn parse_number(text: &str) -> Option<f64> {
     text.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// A number as the locale writes it, with at most two decimal places (`11,8` in German).
+/// A number as the locale writes it for reading: at most two decimal places and the thousands
+/// grouped (`12.345,6` in German, `12,345.6` in English).
 pub fn format_number(lang: Lang, value: f64) -> String {
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.').to_string();
-    let text = if text == "-0" { "0".to_string() } else { text };
-    text.replace('.', &i18n::t(lang, "monitoring-decimal-separator"))
+    let plain = plain_number(value);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let group = i18n::t(lang, "monitoring-thousands-separator");
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push_str(&group);
+        }
+        grouped.push(digit);
+    }
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        let decimal = i18n::t(lang, "monitoring-decimal-separator");
+        format!("{sign}{grouped}{decimal}{fraction}")
+    }
 }
 
-/// A number as it goes back into a form field (what the locale writes).
+/// A number as it goes back into a form field: the locale's decimal separator, no grouping (what
+/// the form takes).
 pub fn form_number(lang: Lang, value: Option<f64>) -> String {
-    value.map(|v| format_number(lang, v)).unwrap_or_default()
+    value
+        .map(|v| plain_number(v).replace('.', &i18n::t(lang, "monitoring-decimal-separator")))
+        .unwrap_or_default()
+}
+
+/// At most two decimal places, trailing zeros dropped, `.` as the decimal point.
+fn plain_number(value: f64) -> String {
+    let text = format!("{value:.2}");
+    let text = text.trim_end_matches('0').trim_end_matches('.').to_string();
+    if text == "-0" { "0".to_string() } else { text }
 }
 
 /// Today in the instance's time zone, from the injectable clock.
@@ -340,5 +376,9 @@ mod tests {
         assert_eq!(format_number(Lang::En, 11.8), "11.8");
         assert_eq!(format_number(Lang::De, 300.0), "300");
         assert_eq!(format_number(Lang::De, 0.126), "0,13");
+        assert_eq!(format_number(Lang::De, 12345.6), "12.345,6");
+        assert_eq!(format_number(Lang::En, -1234567.0), "-1,234,567");
+        assert_eq!(format_number(Lang::De, 999.0), "999");
+        assert_eq!(form_number(Lang::De, Some(12345.6)), "12345,6");
     }
 }

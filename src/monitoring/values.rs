@@ -1,7 +1,7 @@
 //! Staff: an indicator's values in one municipality, per area and period: the list, entering a
 //! value and correcting it (entering it again for the same area and period). The municipality as
-//! a whole is an area too: the area without a parent named after the municipality, created the
-//! first time a value is entered for it. Values over fewer cases than the minimum group size, or
+//! a whole is an area too (`areas.whole_municipality`), created the first time a value is entered
+//! for it. Values over fewer cases than the minimum group size, or
 //! for an area with fewer inhabitants than the minimum population, are marked: they must never
 //! be published.
 
@@ -23,11 +23,11 @@ use crate::{
     identity::CurrentUser,
     monitoring::{
         adoption::period,
-        areas::{IdOption, is_whole},
+        areas::IdOption,
         indicators::usable_by,
         model::{
             Change, Frequency, Period, areas_of, format_number, managed_municipality, parse_number,
-            today,
+            stored_meanwhile, today,
         },
     },
     web::{
@@ -242,7 +242,7 @@ async fn values_page(
         "/manage/indicators/{}/values?municipality={}",
         indicator.id, municipality.id
     );
-    let whole = whole_area(&all, municipality);
+    let whole = whole_area(&all);
     let mut areas = vec![IdOption {
         value: String::new(),
         text: ctx.t("monitoring-area-whole"),
@@ -270,7 +270,11 @@ async fn values_page(
             .iter()
             .filter_map(|v| by_id.get(&v.area_id).map(|a| (v, *a)))
             .map(|(v, a)| ValueRow {
-                area: a.name.clone(),
+                area: if a.whole_municipality {
+                    municipality.name.clone()
+                } else {
+                    a.name.clone()
+                },
                 period: v.period.clone(),
                 value: format_number(ctx.lang, v.value),
                 numerator: number(v.numerator),
@@ -300,11 +304,8 @@ async fn values_page(
 }
 
 /// The area that stands for the municipality as a whole, if there is one yet.
-fn whole_area<'a>(
-    all: &'a [areas::Model],
-    municipality: &municipalities::Model,
-) -> Option<&'a areas::Model> {
-    all.iter().find(|a| is_whole(&a.name, municipality))
+fn whole_area(all: &[areas::Model]) -> Option<&areas::Model> {
+    all.iter().find(|a| a.whole_municipality)
 }
 
 pub async fn values(
@@ -343,13 +344,23 @@ async fn area_for(
     if let Some(id) = chosen {
         return Ok(all.into_iter().find(|a| a.id == id));
     }
-    if let Some(whole) = whole_area(&all, municipality) {
+    if let Some(whole) = whole_area(&all) {
         return Ok(Some(whole.clone()));
+    }
+    // An area a coordinator already made for the whole town (top level, its name) becomes it.
+    if let Some(named) = all.iter().find(|a| {
+        a.parent_id.is_none() && a.name.to_lowercase() == municipality.name.to_lowercase()
+    }) {
+        let mut marked = named.clone().into_active_model();
+        marked.whole_municipality = Set(true);
+        marked.updated_at = Set(now);
+        return Ok(Some(marked.update(db).await?));
     }
     let created = areas::ActiveModel {
         id: Set(Uuid::now_v7()),
         municipality_id: Set(municipality.id),
         parent_id: Set(None),
+        whole_municipality: Set(true),
         name: Set(municipality.name.clone()),
         population: Set(None),
         population_on: Set(None),
@@ -395,11 +406,22 @@ pub async fn enter_value(
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    let Some(area) = area_for(&txn, &municipality, input.area_id, now).await? else {
+    let meanwhile = |txn: sea_orm::DatabaseTransaction| async {
         txn.rollback().await?;
         let mut errors = FormErrors::new();
-        errors.add("area_id", "monitoring-error-area-choose");
-        return values_page(&ctx, &indicator, &municipality, 0, &form, &errors).await;
+        errors.add("period", "monitoring-error-value-stored-meanwhile");
+        values_page(&ctx, &indicator, &municipality, 0, &form, &errors).await
+    };
+    let area = match area_for(&txn, &municipality, input.area_id, now).await {
+        Ok(Some(area)) => area,
+        Ok(None) => {
+            txn.rollback().await?;
+            let mut errors = FormErrors::new();
+            errors.add("area_id", "monitoring-error-area-choose");
+            return values_page(&ctx, &indicator, &municipality, 0, &form, &errors).await;
+        }
+        Err(e) if stored_meanwhile(&e) => return meanwhile(txn).await,
+        Err(e) => return Err(e.into()),
     };
     let period = input.period.to_string();
     let existing = indicator_values::Entity::find()
@@ -425,9 +447,14 @@ pub async fn enter_value(
     active.denominator = Set(input.denominator);
     active.note = Set(input.note);
     active.updated_at = Set(now);
-    let (verb, after) = match before {
-        Some(_) => ("corrected", active.update(&txn).await?),
-        None => ("entered", active.insert(&txn).await?),
+    let (verb, saved) = match before {
+        Some(_) => ("corrected", active.update(&txn).await),
+        None => ("entered", active.insert(&txn).await),
+    };
+    let after = match saved {
+        Ok(after) => after,
+        Err(e) if stored_meanwhile(&e) => return meanwhile(txn).await,
+        Err(e) => return Err(e.into()),
     };
     let summary = json!({ "indicator": indicator.name, "area": area.name, "before": before, "after": value_json(&after) });
     Change::new("indicator_value", user.id, Some(municipality.id), now)

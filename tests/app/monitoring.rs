@@ -68,7 +68,10 @@ async fn coordinators_add_edit_and_delete_their_areas() -> TestResult {
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let page = app.get(&list).await.body;
-    assert!(page.contains("12500"), "{page}");
+    assert!(
+        page.contains("12.500"),
+        "grouped as German writes it: {page}"
+    );
     assert!(page.contains("31.12.2024"));
     // 240 inhabitants are fewer than the default minimum of 300: marked.
     assert!(page.contains("zu wenige Einwohner — nicht öffentlich"));
@@ -181,18 +184,6 @@ async fn an_area_form_with_bad_input_comes_back_with_what_was_typed() -> TestRes
             }
         }
     }
-    // The area named after the municipality is the municipality as a whole: it lies in no other.
-    let res = add_area(
-        &app,
-        place,
-        &[
-            ("name", "Astadt"),
-            ("parent_id", &area_id(&app, place, "Nord").await),
-        ],
-    )
-    .await;
-    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(res.body.contains("steht für die ganze Kommune"));
     // A parent below the area itself would make a cycle.
     let nord = area_id(&app, place, "Nord").await;
     add_area(&app, place, &[("name", "Nordhafen"), ("parent_id", &nord)]).await;
@@ -640,6 +631,21 @@ async fn coordinators_enter_and_correct_values_and_small_ones_are_marked() -> Te
         .await
         .body;
     assert_eq!(areas.matches("<td>astadt</td>").count(), 1);
+    // The area of the whole municipality lies in no other.
+    let whole_area = format!("/manage/areas/{}", area_id(&app, place, "astadt").await);
+    let res = app
+        .submit(
+            &whole_area,
+            &whole_area,
+            &[("name", "astadt"), ("parent_id", nord.as_str())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body.contains("steht für die ganze Kommune"),
+        "{}",
+        res.body
+    );
 
     // Correcting: the same area and period again replaces the value.
     let corrected = [
