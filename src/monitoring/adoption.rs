@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, web};
 use entity::{goal_indicators, indicators};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter, Set,
@@ -201,11 +201,7 @@ async fn adoption_page(
         values,
         errors: errors.view(ctx.lang),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_about(
         status,
         "monitoring/goal_indicators",

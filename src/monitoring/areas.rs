@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{areas, indicator_values, municipalities};
 use sea_orm::{
@@ -282,11 +282,7 @@ async fn areas_page(
         values,
         errors: errors.view(ctx.lang),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_about(
         status,
         "monitoring/areas",
@@ -414,11 +410,7 @@ async fn area_page(
         values,
         errors: errors.view(ctx.lang),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_about(
         status,
         "monitoring/area",

@@ -2,7 +2,7 @@
 //! municipalities of a network measure the same thing the same way; a municipality's coordinators
 //! see those and define their own. Each is edited by whoever defined it.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, web};
 use entity::{indicators, municipalities};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
@@ -244,11 +244,7 @@ async fn list_page(
         values,
         errors: errors.view(ctx.lang),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     match municipality {
         Some(m) => ctx.render_about(
             status,
@@ -427,11 +423,7 @@ fn indicator_page(
         values,
         errors: errors.view(ctx.lang),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     ctx.render_about(
         status,
         "monitoring/indicator",

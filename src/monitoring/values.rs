@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use entity::{areas, indicator_values, indicators, municipalities};
 use sea_orm::{
@@ -288,11 +288,7 @@ async fn values_page(
         form,
         errors: errors.view(ctx.lang),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = errors.status();
     let subject = format!("{} – {}", indicator.name, municipality.name);
     ctx.render_about(
         status,

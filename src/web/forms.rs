@@ -32,6 +32,15 @@ impl FormErrors {
         Self::default()
     }
 
+    /// The status of a page showing a form with these errors: 422 when there are any.
+    pub fn status(&self) -> actix_web::http::StatusCode {
+        if self.is_empty() {
+            actix_web::http::StatusCode::OK
+        } else {
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+
     /// Adds an error unless the field already has one (one message per field is clearer).
     pub fn add(&mut self, field: &str, key: &str) {
         if !self.entries.iter().any(|(f, _)| f == field) {
