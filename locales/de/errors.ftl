@@ -38,6 +38,7 @@ error-municipality-name-length = Der Name muss 2 bis 120 Zeichen lang sein.
 error-slug-invalid = Bitte nur Kleinbuchstaben (a–z), Ziffern und einzelne Bindestriche, 2 bis 60 Zeichen.
 error-slug-taken = Diese Kurzbezeichnung ist schon vergeben.
 error-min-group-size = Bitte eine Zahl von 3 bis 100 eingeben.
+error-min-area-population = Bitte eine Zahl von 100 bis 1.000.000 eingeben.
 error-role-unknown = Bitte wählen Sie eine Rolle aus der Liste.
 error-municipality-unknown = Bitte wählen Sie eine Kommune aus der Liste.
 error-control-character-title = Eingabe nicht verstanden

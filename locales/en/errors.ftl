@@ -38,6 +38,7 @@ error-municipality-name-length = The name must be 2 to 120 characters long.
 error-slug-invalid = Only lower-case letters (a–z), digits and single hyphens, 2 to 60 characters.
 error-slug-taken = This short name is already taken.
 error-min-group-size = Please enter a number from 3 to 100.
+error-min-area-population = Please enter a number from 100 to 1,000,000.
 error-role-unknown = Please choose a role from the list.
 error-municipality-unknown = Please choose a municipality from the list.
 error-control-character-title = Input not understood

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use validator::Validate;
 
 use crate::{
-    admin::service::{AuditFilter, MIN_GROUP_SIZE_FLOOR, is_valid_slug},
+    admin::service::{AuditFilter, MIN_AREA_POPULATION_FLOOR, MIN_GROUP_SIZE_FLOOR, is_valid_slug},
     identity::Role,
     web::forms::{CheckForm, FormErrors},
 };
@@ -31,6 +31,9 @@ pub struct MunicipalityForm {
     pub slug: String,
     #[serde(default)]
     pub min_group_size: String,
+    /// Only on the edit form: a new municipality starts with the default.
+    #[serde(default)]
+    pub min_area_population: String,
 }
 
 impl MunicipalityForm {
@@ -44,14 +47,24 @@ impl MunicipalityForm {
 pub struct MunicipalityRules {
     /// Another municipality has the (valid) slug already.
     pub slug_taken: bool,
+    /// An existing municipality is edited (the form then has the minimum area population).
+    pub editing: bool,
+}
+
+/// A checked municipality form.
+pub struct MunicipalityInput {
+    /// As stored: trimmed, lower-case.
+    pub slug: String,
+    pub min_group_size: i32,
+    /// Only when editing.
+    pub min_area_population: Option<i32>,
 }
 
 impl CheckForm for MunicipalityForm {
-    /// The slug as stored and the minimum group size.
-    type Input = (String, i32);
+    type Input = MunicipalityInput;
     type Rules = MunicipalityRules;
 
-    fn check(&self, rules: &MunicipalityRules) -> Result<(String, i32), FormErrors> {
+    fn check(&self, rules: &MunicipalityRules) -> Result<MunicipalityInput, FormErrors> {
         let slug = self.slug();
         let mut errors = validated(self, &["name", "slug"]);
         if !is_valid_slug(&slug) {
@@ -68,8 +81,26 @@ impl CheckForm for MunicipalityForm {
         if min_group_size.is_none() {
             errors.add("min_group_size", "error-min-group-size");
         }
+        let min_area_population = if rules.editing {
+            let parsed = self
+                .min_area_population
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (MIN_AREA_POPULATION_FLOOR..=1_000_000).contains(n));
+            if parsed.is_none() {
+                errors.add("min_area_population", "error-min-area-population");
+            }
+            parsed
+        } else {
+            None
+        };
         match (min_group_size, errors.is_empty()) {
-            (Some(min), true) => Ok((slug, min)),
+            (Some(min_group_size), true) => Ok(MunicipalityInput {
+                slug,
+                min_group_size,
+                min_area_population,
+            }),
             _ => Err(errors),
         }
     }

@@ -9,9 +9,12 @@ use crate::{
     accounts::staff::{self as accounts, Invitation, UserRow},
     admin::{
         forms::{
-            AuditQuery, AuditRules, InviteForm, MunicipalityForm, MunicipalityRules, UserSearch,
+            AuditQuery, AuditRules, InviteForm, MunicipalityForm, MunicipalityInput,
+            MunicipalityRules, UserSearch,
         },
-        service::{self, DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR, NewMunicipality},
+        service::{
+            self, DEFAULT_MIN_GROUP_SIZE, MIN_GROUP_SIZE_FLOOR, MunicipalityChange, NewMunicipality,
+        },
         views::{AuditEntryView, KindOption, PlaceOption, ValueOption, audit_view, label},
     },
     error::{AppError, AppResult},
@@ -97,17 +100,20 @@ async fn municipalities_page(
     )
 }
 
-/// The checked values of a municipality form (the slug as stored, the minimum group size), or
-/// the messages for it. Whether the slug is free is looked up first.
+/// The checked values of a municipality form, or the messages for it. Whether the slug is free
+/// is looked up first. `editing` is the municipality being changed (none for a new one).
 async fn checked_municipality(
     ctx: &Ctx,
     form: &MunicipalityForm,
-    except: Option<Uuid>,
-) -> AppResult<Result<(String, i32), FormErrors>> {
+    editing: Option<Uuid>,
+) -> AppResult<Result<MunicipalityInput, FormErrors>> {
     let slug = form.slug();
     let slug_taken =
-        service::is_valid_slug(&slug) && service::slug_taken(&ctx.state.db, &slug, except).await?;
-    Ok(form.check(&MunicipalityRules { slug_taken }))
+        service::is_valid_slug(&slug) && service::slug_taken(&ctx.state.db, &slug, editing).await?;
+    Ok(form.check(&MunicipalityRules {
+        slug_taken,
+        editing: editing.is_some(),
+    }))
 }
 
 pub async fn create_municipality(
@@ -116,7 +122,7 @@ pub async fn create_municipality(
 ) -> AppResult<HttpResponse> {
     let admin = ctx.require_user()?;
     let form = form.into_inner();
-    let (slug, min_group_size) = match checked_municipality(&ctx, &form, None).await? {
+    let checked = match checked_municipality(&ctx, &form, None).await? {
         Ok(checked) => checked,
         Err(errors) => {
             return municipalities_page(&ctx, 0, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
@@ -129,8 +135,8 @@ pub async fn create_municipality(
         Some(admin.id),
         NewMunicipality {
             name: &form.name,
-            slug: &slug,
-            min_group_size,
+            slug: &checked.slug,
+            min_group_size: checked.min_group_size,
         },
         ctx.state.clock.now(),
     )
@@ -147,6 +153,7 @@ pub async fn edit_municipality(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
         name: place.name.clone(),
         slug: place.slug.clone(),
         min_group_size: place.min_group_size.to_string(),
+        min_area_population: place.min_area_population.to_string(),
     };
     municipality_edit_page(&ctx, &place, StatusCode::OK, &values, &FormErrors::new())
 }
@@ -185,7 +192,7 @@ pub async fn update_municipality(
         .await?
         .ok_or(AppError::NotFound)?;
     let form = form.into_inner();
-    let (slug, min_group_size) = match checked_municipality(&ctx, &form, Some(place.id)).await? {
+    let checked = match checked_municipality(&ctx, &form, Some(place.id)).await? {
         Ok(checked) => checked,
         Err(errors) => {
             return municipality_edit_page(
@@ -198,14 +205,20 @@ pub async fn update_municipality(
         }
     };
     let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let min_area_population = checked
+        .min_area_population
+        .unwrap_or(place.min_area_population);
     let changed = service::update_municipality(
         &txn,
         admin.id,
         place,
-        NewMunicipality {
-            name: &form.name,
-            slug: &slug,
-            min_group_size,
+        MunicipalityChange {
+            new: NewMunicipality {
+                name: &form.name,
+                slug: &checked.slug,
+                min_group_size: checked.min_group_size,
+            },
+            min_area_population,
         },
         ctx.state.clock.now(),
     )

@@ -16,6 +16,9 @@ pub use crate::audit::service::Filter as AuditFilter;
 /// a person.
 pub const MIN_GROUP_SIZE_FLOOR: i32 = 3;
 pub const DEFAULT_MIN_GROUP_SIZE: i32 = 5;
+/// Areas with fewer inhabitants never have their indicator values published; an admin may set
+/// a higher minimum, never a lower one (below it a value can point at a few households).
+pub const MIN_AREA_POPULATION_FLOOR: i32 = 100;
 
 /// A slug is lower-case letters, digits and single hyphens, as it appears in URLs.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -85,6 +88,13 @@ pub struct NewMunicipality<'a> {
     pub min_group_size: i32,
 }
 
+/// What an admin changes on a municipality: what it was created with, and the minimum population
+/// of an area whose indicator values may be published.
+pub struct MunicipalityChange<'a> {
+    pub new: NewMunicipality<'a>,
+    pub min_area_population: i32,
+}
+
 pub async fn create_municipality(
     db: &impl ConnectionTrait,
     actor: Option<Uuid>,
@@ -118,15 +128,16 @@ pub async fn create_municipality(
     Ok(created)
 }
 
-/// Changes a municipality's name, slug and minimum group size, audit-logged with what changed.
-/// Returns false when nothing changed.
+/// Changes a municipality's name, slug, minimum group size and minimum area population,
+/// audit-logged with what changed. Returns false when nothing changed.
 pub async fn update_municipality(
     db: &impl ConnectionTrait,
     actor: Uuid,
     current: municipalities::Model,
-    new: NewMunicipality<'_>,
+    change: MunicipalityChange<'_>,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
+    let new = change.new;
     let name = new.name.trim().to_string();
     let mut before = serde_json::Map::new();
     let mut after = serde_json::Map::new();
@@ -142,6 +153,16 @@ pub async fn update_municipality(
         before.insert("min_group_size".into(), json!(current.min_group_size));
         after.insert("min_group_size".into(), json!(new.min_group_size));
     }
+    if current.min_area_population != change.min_area_population {
+        before.insert(
+            "min_area_population".into(),
+            json!(current.min_area_population),
+        );
+        after.insert(
+            "min_area_population".into(),
+            json!(change.min_area_population),
+        );
+    }
     if after.is_empty() {
         return Ok(false);
     }
@@ -150,6 +171,7 @@ pub async fn update_municipality(
     active.name = Set(name);
     active.slug = Set(new.slug.to_string());
     active.min_group_size = Set(new.min_group_size);
+    active.min_area_population = Set(change.min_area_population);
     active.update(db).await?;
     audit::record(
         db,

@@ -190,6 +190,10 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
     let form = app.get(&edit).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("value=\"Musterstadt\""));
+    assert!(
+        form.body.contains("value=\"300\""),
+        "a new municipality publishes no area below 300 inhabitants"
+    );
 
     let res = app
         .submit(
@@ -199,6 +203,7 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
                 ("name", "M"),
                 ("slug", "beispieldorf"),
                 ("min_group_size", "2 "),
+                ("min_area_population", "50"),
             ],
         )
         .await;
@@ -216,6 +221,11 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
     assert!(res.body.contains("value=\"M\""), "typed values stay");
     assert!(res.body.contains("value=\"beispieldorf\""));
     assert!(res.body.contains("value=\"2 \""));
+    assert!(
+        res.body
+            .contains("Bitte eine Zahl von 100 bis 1.000.000 eingeben.")
+    );
+    assert!(res.body.contains("value=\"50\""));
 
     let res = app
         .submit(
@@ -225,6 +235,7 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
                 ("name", "Neustadt"),
                 ("slug", "Neustadt"),
                 ("min_group_size", "7"),
+                ("min_area_population", "500"),
             ],
         )
         .await;
@@ -236,9 +247,10 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
         (
             changed.name.as_str(),
             changed.slug.as_str(),
-            changed.min_group_size
+            changed.min_group_size,
+            changed.min_area_population
         ),
-        ("Neustadt", "neustadt", 7)
+        ("Neustadt", "neustadt", 7, 500)
     );
     // Keeping its own slug is no clash.
     let res = app
@@ -249,6 +261,7 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
                 ("name", "Neustadt"),
                 ("slug", "neustadt"),
                 ("min_group_size", "7"),
+                ("min_area_population", "500"),
             ],
         )
         .await;
@@ -259,6 +272,8 @@ async fn an_admin_edits_a_municipality_with_the_rules_of_creation_and_the_log_sa
     assert!(!audit.contains("municipality.updated"), "not the raw key");
     assert!(audit.contains("<dt>Mindestgruppengröße</dt>"));
     assert!(audit.contains("<span class=\"audit-before\">5</span> → 7"));
+    assert!(audit.contains("<dt>Mindesteinwohnerzahl eines Sozialraums</dt>"));
+    assert!(audit.contains("<span class=\"audit-before\">300</span> → 500"));
     assert!(audit.contains("<span class=\"audit-before\">Musterstadt</span> → Neustadt"));
     assert_eq!(
         audit.matches("Kommune geändert").count(),
