@@ -33,6 +33,9 @@ dashboard-round-opens = beginnt am
 dashboard-round-closes = endet am
 dashboard-workshops-heading = Werkstätten in den nächsten 14 Tagen
 dashboard-workshops-nothing = In den nächsten 14 Tagen findet keine Werkstatt statt.
+dashboard-indicators-heading = Kennzahlen ohne aktuelle Werte
+dashboard-indicator-overdue = Erwartet: { $expected } · zuletzt: { $latest }
+dashboard-indicator-empty = Erwartet: { $expected } · noch kein Wert
 dashboard-workshop-free = { $count ->
     [0] ausgebucht
     [one] 1 Platz frei

@@ -33,6 +33,9 @@ dashboard-round-opens = opens on
 dashboard-round-closes = closes on
 dashboard-workshops-heading = Workshops in the next 14 days
 dashboard-workshops-nothing = No workshop takes place in the next 14 days.
+dashboard-indicators-heading = Indicators without current values
+dashboard-indicator-overdue = Expected: { $expected } · latest: { $latest }
+dashboard-indicator-empty = Expected: { $expected } · no value yet
 dashboard-workshop-free = { $count ->
     [0] fully booked
     [one] 1 place free

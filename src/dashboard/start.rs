@@ -62,6 +62,15 @@ struct OpenRound {
     signed_up: String,
 }
 
+/// An indicator whose data is overdue, linking to its values in that municipality.
+#[derive(Serialize)]
+struct OverdueData {
+    name: String,
+    href: String,
+    place: String,
+    state: String,
+}
+
 #[derive(Serialize)]
 struct Page {
     is_admin: bool,
@@ -73,6 +82,7 @@ struct Page {
     closing: Vec<Dated>,
     workshops: Vec<UpcomingWorkshop>,
     open_rounds: Vec<OpenRound>,
+    overdue: Vec<OverdueData>,
     failed_mails: Option<String>,
     missing_legal: Vec<String>,
 }
@@ -101,7 +111,10 @@ impl Names<'_> {
 pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?;
     let now = ctx.state.clock.now();
-    let data = work::start_page(&ctx.state.db, user, now).await?;
+    let today = now
+        .with_timezone(&ctx.state.settings.time_zone)
+        .date_naive();
+    let data = work::start_page(&ctx.state.db, user, now, today).await?;
     let names = Names {
         ctx: &ctx,
         places: &data.municipalities,
@@ -144,6 +157,7 @@ pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
             .collect(),
         workshops: workshops(&names, &data),
         open_rounds: open_rounds(&names, &data),
+        overdue: overdue(&names, &data),
         failed_mails: data
             .failed_mails
             .filter(|n| *n > 0)
@@ -160,6 +174,33 @@ pub async fn start(ctx: Ctx) -> AppResult<HttpResponse> {
             .collect(),
     };
     ctx.render("dashboard/start", "manage-title", page)
+}
+
+/// Each overdue indicator with the period expected and the latest one it has.
+fn overdue(names: &Names, data: &StartPage) -> Vec<OverdueData> {
+    data.overdue_indicators
+        .iter()
+        .map(|o| {
+            let expected = ("expected", FluentValue::from(o.expected.to_string()));
+            let state = match o.latest {
+                Some(latest) => i18n::t_args(
+                    names.ctx.lang,
+                    "dashboard-indicator-overdue",
+                    &[expected, ("latest", FluentValue::from(latest.to_string()))],
+                ),
+                None => i18n::t_args(names.ctx.lang, "dashboard-indicator-empty", &[expected]),
+            };
+            OverdueData {
+                name: o.name.clone(),
+                href: format!(
+                    "/manage/indicators/{}/values?municipality={}",
+                    o.indicator_id, o.municipality_id
+                ),
+                place: names.place(o.municipality_id),
+                state,
+            }
+        })
+        .collect()
 }
 
 /// What waits in one municipality's queues, each kind that has anything linking to its queue.

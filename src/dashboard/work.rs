@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{municipalities, rounds, workshops};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -20,6 +20,7 @@ use crate::{
         model::Status as ModerationStatus,
         queue::{self as moderation, Section},
     },
+    monitoring::overdue::{OverdueIndicator, overdue_indicators},
     notifications::service::{self as notifications, MailStatus},
     rounds::model::Status,
     surveys::free_text as surveys,
@@ -78,6 +79,9 @@ pub struct StartPage {
     /// Open rounds, soonest end first, with their figures.
     pub open_rounds: Vec<RoundView>,
     pub workshops: Vec<WorkshopView>,
+    /// Indicators adopted by goals of the person's municipalities without a value for the
+    /// period expected by now.
+    pub overdue_indicators: Vec<OverdueIndicator>,
     /// Admins only.
     pub failed_mails: Option<i64>,
     /// Admins only: instance legal texts not written yet.
@@ -100,6 +104,7 @@ pub async fn start_page(
     db: &impl ConnectionTrait,
     user: &CurrentUser,
     now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<StartPage, DbErr> {
     let mut page = StartPage::default();
     let moderated = user.moderated_municipalities();
@@ -142,6 +147,7 @@ pub async fn start_page(
         page.opening = opening_rounds(db, scope, now).await?;
         page.open_rounds = open_rounds(db, scope).await?;
         page.workshops = upcoming_workshops(db, scope, now).await?;
+        page.overdue_indicators = overdue_indicators(db, scope, today).await?;
     }
     if user.is_admin() {
         page.failed_mails = Some(

@@ -135,6 +135,22 @@ impl Period {
         self.starts_on() > today
     }
 
+    /// The latest period of `frequency` that has ended before `today`: the one a value is
+    /// expected for by now.
+    pub fn last_completed(frequency: Frequency, today: NaiveDate) -> Period {
+        use chrono::Datelike;
+        let (year, month) = (today.year(), today.month());
+        match frequency {
+            Frequency::Year => Period::Year(year - 1),
+            Frequency::HalfYear if month <= 6 => Period::HalfYear(year - 1, 2),
+            Frequency::HalfYear => Period::HalfYear(year, 1),
+            Frequency::Quarter if month <= 3 => Period::Quarter(year - 1, 4),
+            Frequency::Quarter => Period::Quarter(year, (month - 1) / 3),
+            Frequency::Month if month == 1 => Period::Month(year - 1, 12),
+            Frequency::Month => Period::Month(year, month - 1),
+        }
+    }
+
     /// An example of a period of `frequency` in `year`, for the messages that ask for one.
     pub fn example(frequency: Frequency, year: i32) -> Period {
         match frequency {
@@ -347,6 +363,34 @@ mod tests {
         ] {
             assert_eq!(Period::parse(text), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_period_expected_by_now_is_the_last_one_that_ended() {
+        let day =
+            |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or_else(|| panic!("{y}-{m}-{d}"));
+        let at = |f, y, m, d| Period::last_completed(f, day(y, m, d));
+        assert_eq!(at(Frequency::Year, 2026, 1, 1), Period::Year(2025));
+        assert_eq!(at(Frequency::Year, 2026, 12, 31), Period::Year(2025));
+        assert_eq!(
+            at(Frequency::HalfYear, 2026, 6, 30),
+            Period::HalfYear(2025, 2)
+        );
+        assert_eq!(
+            at(Frequency::HalfYear, 2026, 7, 1),
+            Period::HalfYear(2026, 1)
+        );
+        assert_eq!(
+            at(Frequency::Quarter, 2026, 3, 31),
+            Period::Quarter(2025, 4)
+        );
+        assert_eq!(at(Frequency::Quarter, 2026, 4, 1), Period::Quarter(2026, 1));
+        assert_eq!(
+            at(Frequency::Quarter, 2026, 12, 31),
+            Period::Quarter(2026, 3)
+        );
+        assert_eq!(at(Frequency::Month, 2026, 1, 15), Period::Month(2025, 12));
+        assert_eq!(at(Frequency::Month, 2026, 11, 30), Period::Month(2026, 10));
     }
 
     #[test]

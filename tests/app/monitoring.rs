@@ -963,3 +963,73 @@ async fn monitoring_starts_from_the_staff_start_page() -> TestResult {
     assert!(page.contains("href=\"/manage/indicators\"") && page.contains("bstadt"));
     Ok(())
 }
+
+/// A coordinator's start page lists the indicators their goals adopted that have no value for
+/// the last period that has ended, until one is entered.
+#[tokio::test]
+async fn the_start_page_lists_indicators_whose_data_is_overdue() -> TestResult {
+    use teilhabe::monitoring::model::{Frequency, Period};
+    let app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let goal = seed_goals(&app, place, &["Weniger Kinderarmut"]).await[0];
+    let list = format!("/manage/municipalities/{place}/indicators");
+    for (name, frequency) in [("SGB-II-Quote", "year"), ("Kinderarmut", "quarter")] {
+        app.submit(&list, &list, &indicator_fields(name, frequency))
+            .await;
+    }
+    // Only adopted indicators are watched: "Kinderarmut" is defined but serves no goal.
+    let indicator = indicator_id(&app, &list, "SGB-II-Quote").await;
+    let adopt = format!("/manage/goals/{goal}/indicators");
+    let res = app
+        .submit(
+            &adopt,
+            &adopt,
+            &[
+                ("indicator_id", &indicator),
+                ("baseline_value", "14,2"),
+                ("baseline_period", "2019"),
+                ("target_value", "10"),
+                ("target_period", "2030"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let today = app
+        .state
+        .clock
+        .now()
+        .with_timezone(&app.state.settings.time_zone)
+        .date_naive();
+    let expected = Period::last_completed(Frequency::Year, today).to_string();
+    let earlier = Period::last_completed(Frequency::Year, today - chrono::Duration::days(366));
+
+    let start = app.get("/manage").await.body;
+    assert!(start.contains("Kennzahlen ohne aktuelle Werte"), "{start}");
+    assert!(start.contains(&format!("Erwartet: {expected} · noch kein Wert")));
+    assert!(start.contains(&format!("/manage/indicators/{indicator}/values")));
+    assert!(!start.contains("Kinderarmut</a>"));
+
+    let values = format!("/manage/indicators/{indicator}/values?municipality={place}");
+    let enter = |period: String| {
+        let values = values.clone();
+        let app = &app;
+        async move {
+            let res = app
+                .submit(
+                    &values,
+                    &values,
+                    &[("area_id", ""), ("period", &period), ("value", "12,1")],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        }
+    };
+    enter(earlier.to_string()).await;
+    let start = app.get("/manage").await.body;
+    assert!(start.contains(&format!("Erwartet: {expected} · zuletzt: {earlier}")));
+
+    enter(expected.clone()).await;
+    let start = app.get("/manage").await.body;
+    assert!(!start.contains("Kennzahlen ohne aktuelle Werte"), "{start}");
+    Ok(())
+}
