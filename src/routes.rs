@@ -116,6 +116,7 @@ staff_routes! {
     POST "/manage/goals/{id}/indicators/remove" Coordinator => monitoring::adoption::remove;
     GET "/manage/indicators/{id}/values" Coordinator => monitoring::values::values;
     POST "/manage/indicators/{id}/values" Coordinator => monitoring::values::enter_value;
+    POST "/manage/indicator-values/{id}/delete" Coordinator => monitoring::values::delete_value;
     GET "/manage/boards" Coordinator => ideas::manage_boards::manage_boards;
     POST "/manage/boards" Coordinator => ideas::manage_boards::create_board;
     GET "/manage/boards/{id}" Coordinator => ideas::manage_boards::edit_board;

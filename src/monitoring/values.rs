@@ -26,8 +26,8 @@ use crate::{
         areas::IdOption,
         indicators::usable_by,
         model::{
-            Change, Frequency, Period, areas_of, format_number, managed_municipality, parse_number,
-            stored_meanwhile, today,
+            Change, Frequency, Period, areas_of, format_number, managed_area, managed_municipality,
+            parse_number, stored_meanwhile, today,
         },
     },
     web::{
@@ -192,6 +192,8 @@ pub fn withheld(
 
 #[derive(Serialize)]
 struct ValueRow {
+    /// Where its delete button posts.
+    delete_action: String,
     area: String,
     period: String,
     value: String,
@@ -270,6 +272,7 @@ async fn values_page(
             .iter()
             .filter_map(|v| by_id.get(&v.area_id).map(|a| (v, *a)))
             .map(|(v, a)| ValueRow {
+                delete_action: format!("/manage/indicator-values/{}/delete", v.id),
                 area: if a.whole_municipality {
                     municipality.name.clone()
                 } else {
@@ -461,5 +464,41 @@ pub async fn enter_value(
         indicator.id, municipality.id
     );
     ctx.commit_and_redirect(txn, "monitoring-value-saved", &location)
+        .await
+}
+
+/// Deletes one value (entered by mistake, or for an area that is to be deleted), audit-logged,
+/// and goes back to the indicator's values in that municipality.
+pub async fn delete_value(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let value = indicator_values::Entity::find_by_id(id.into_inner())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Another municipality's value answers 404, as its area does.
+    let (area, municipality) = managed_area(&txn, user, value.area_id).await?;
+    let indicator = indicators::Entity::find_by_id(value.indicator_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    indicator_values::Entity::delete_by_id(value.id)
+        .exec(&txn)
+        .await?;
+    let summary =
+        json!({ "indicator": indicator.name, "area": area.name, "before": value_json(&value) });
+    Change::new(
+        "indicator_value",
+        user.id,
+        Some(municipality.id),
+        ctx.state.clock.now(),
+    )
+    .record(&txn, "deleted", value.id, summary)
+    .await?;
+    let location = format!(
+        "/manage/indicators/{}/values?municipality={}",
+        indicator.id, municipality.id
+    );
+    ctx.commit_and_redirect(txn, "monitoring-value-deleted", &location)
         .await
 }

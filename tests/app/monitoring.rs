@@ -1033,3 +1033,56 @@ async fn the_start_page_lists_indicators_whose_data_is_overdue() -> TestResult {
     assert!(!start.contains("Kennzahlen ohne aktuelle Werte"), "{start}");
     Ok(())
 }
+
+/// A value entered by mistake is deleted from the list, audit-logged; after that its area can be
+/// deleted too. Another municipality's coordinator cannot delete it.
+#[tokio::test]
+async fn a_value_is_deleted_by_its_municipalitys_coordinators_only() -> TestResult {
+    let mut app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let coordinator = app.client.clone();
+    add_area(&app, place, &[("name", "Nord")]).await;
+    let nord = area_id(&app, place, "Nord").await;
+    let list = format!("/manage/municipalities/{place}/indicators");
+    app.submit(&list, &list, &indicator_fields("SGB-II-Quote", "year"))
+        .await;
+    let indicator = indicator_id(&app, &list, "SGB-II-Quote").await;
+    let page = format!("/manage/indicators/{indicator}/values?municipality={place}");
+    let res = enter(
+        &app,
+        &page,
+        &[("area_id", &nord), ("period", "2021"), ("value", "47,5")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let shown = app.get(&page).await.body;
+    assert!(shown.contains("47,5"));
+    let delete = format!(
+        "/manage/indicator-values/{}/delete",
+        id_after(&shown, "/manage/indicator-values/")
+    );
+
+    app.client = new_client();
+    signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    let res = app.submit("/manage", &delete, &[]).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    app.client = coordinator;
+    let res = app.submit(&page, &delete, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let shown = app.get(&page).await.body;
+    assert!(shown.contains("Der Wert ist gelöscht."), "{shown}");
+    assert!(!shown.contains("47,5"));
+    let audit: Vec<String> = entity::audit_log::Entity::find()
+        .all(&app.state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(audit.iter().any(|a| a == "indicator_value.deleted"));
+    // Nothing refers to the area any more: it can go.
+    let edit = format!("/manage/areas/{nord}");
+    let res = app.submit(&edit, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    Ok(())
+}
