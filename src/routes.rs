@@ -111,6 +111,7 @@ staff_routes! {
     POST "/manage/municipalities/{id}/indicators" Coordinator => monitoring::indicators::create_municipality_indicator;
     GET "/manage/indicators/{id}" Coordinator => monitoring::indicators::edit_indicator;
     POST "/manage/indicators/{id}" Coordinator => monitoring::indicators::update_indicator;
+    POST "/manage/indicators/{id}/delete" Coordinator => monitoring::indicators::delete_indicator;
     GET "/manage/goals/{id}/indicators" Coordinator => monitoring::adoption::goal_indicators;
     POST "/manage/goals/{id}/indicators" Coordinator => monitoring::adoption::adopt;
     POST "/manage/goals/{id}/indicators/remove" Coordinator => monitoring::adoption::remove;

@@ -3,7 +3,7 @@
 //! see those and define their own. Each is edited by whoever defined it.
 
 use actix_web::{HttpResponse, web};
-use entity::{indicators, municipalities};
+use entity::{goal_indicators, indicator_values, indicators, municipalities};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, Set, sea_query::Condition,
@@ -479,5 +479,45 @@ pub async fn update_indicator(
         None => "/manage/indicators".to_string(),
     };
     ctx.commit_and_redirect(txn, "monitoring-indicator-saved", &location)
+        .await
+}
+
+/// Deletes an indicator defined by mistake. Refused while it has values or a goal adopted it:
+/// those are data a strategy is steered by, and go first, each on its own.
+pub async fn delete_indicator(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
+    let user = ctx.require_user()?;
+    let txn = crate::db::begin_write(&ctx.state.db).await?;
+    let indicator = editable(&txn, user, id.into_inner()).await?;
+    let values = indicator_values::Entity::find()
+        .filter(indicator_values::Column::IndicatorId.eq(indicator.id))
+        .count(&txn)
+        .await?;
+    let adoptions = goal_indicators::Entity::find()
+        .filter(goal_indicators::Column::IndicatorId.eq(indicator.id))
+        .count(&txn)
+        .await?;
+    if values + adoptions > 0 {
+        txn.rollback().await?;
+        let mut errors = FormErrors::new();
+        errors.add("delete", "monitoring-error-indicator-in-use");
+        return indicator_page(&ctx, &indicator, &IndicatorForm::of(&indicator), &errors);
+    }
+    indicators::Entity::delete_by_id(indicator.id)
+        .exec(&txn)
+        .await?;
+    let summary = json!({ "before": indicator_json(&indicator) });
+    Change::new(
+        "indicator",
+        user.id,
+        indicator.municipality_id,
+        ctx.state.clock.now(),
+    )
+    .record(&txn, "deleted", indicator.id, summary)
+    .await?;
+    let location = match indicator.municipality_id {
+        Some(m) => format!("/manage/municipalities/{m}/indicators"),
+        None => "/manage/indicators".to_string(),
+    };
+    ctx.commit_and_redirect(txn, "monitoring-indicator-deleted", &location)
         .await
 }

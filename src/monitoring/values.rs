@@ -11,8 +11,8 @@ use actix_web::{HttpResponse, web};
 use chrono::Datelike;
 use entity::{areas, indicator_values, indicators, municipalities};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, JoinType,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -234,8 +234,16 @@ async fn values_page(
     let paginator = indicator_values::Entity::find()
         .filter(indicator_values::Column::IndicatorId.eq(indicator.id))
         .filter(indicator_values::Column::AreaId.is_in(all.iter().map(|a| a.id)))
+        .join(
+            JoinType::InnerJoin,
+            indicator_values::Entity::belongs_to(areas::Entity)
+                .from(indicator_values::Column::AreaId)
+                .to(areas::Column::Id)
+                .into(),
+        )
         .order_by_desc(indicator_values::Column::Period)
-        .order_by_asc(indicator_values::Column::AreaId)
+        .order_by_asc(areas::Column::Name)
+        .order_by_asc(indicator_values::Column::Id)
         .paginate(db, PER_PAGE);
     let pages = paginator.num_pages().await?;
     let rows = paginator.fetch_page(index).await?;

@@ -1086,3 +1086,62 @@ async fn a_value_is_deleted_by_its_municipalitys_coordinators_only() -> TestResu
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     Ok(())
 }
+
+/// An indicator defined by mistake can be deleted by whoever owns it, but not while it has
+/// values: those go first, one by one.
+#[tokio::test]
+async fn an_unused_indicator_is_deleted_and_one_with_values_is_kept() -> TestResult {
+    let mut app = spawn_app().await;
+    let place = signed_in_coordinator(&app, "koordi@example.org", "astadt").await;
+    let coordinator = app.client.clone();
+    let list = format!("/manage/municipalities/{place}/indicators");
+    for name in ["Kinderarmut", "Tippfehlerquote"] {
+        app.submit(&list, &list, &indicator_fields(name, "year"))
+            .await;
+    }
+    let used = indicator_id(&app, &list, "Kinderarmut").await;
+    let mistake = indicator_id(&app, &list, "Tippfehlerquote").await;
+    let values = format!("/manage/indicators/{used}/values?municipality={place}");
+    let res = enter(
+        &app,
+        &values,
+        &[("area_id", ""), ("period", "2022"), ("value", "18,3")],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+
+    let edit = format!("/manage/indicators/{used}");
+    let res = app.submit(&edit, &format!("{edit}/delete"), &[]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.body
+            .contains("Diese Kennzahl hat Werte oder ist einem Ziel zugeordnet"),
+        "{}",
+        res.body
+    );
+    assert!(app.get(&list).await.body.contains("Kinderarmut"));
+
+    app.client = new_client();
+    signed_in_coordinator(&app, "andere@example.org", "bstadt").await;
+    let gone = format!("/manage/indicators/{mistake}/delete");
+    assert_eq!(
+        app.submit("/manage", &gone, &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    app.client = coordinator;
+    let edit = format!("/manage/indicators/{mistake}");
+    let res = app.submit(&edit, &gone, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let shown = app.get(&list).await.body;
+    assert!(shown.contains("Die Kennzahl ist gelöscht."));
+    assert!(!shown.contains("Tippfehlerquote"));
+    let audit: Vec<String> = entity::audit_log::Entity::find()
+        .all(&app.state.db)
+        .await?
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(audit.iter().any(|a| a == "indicator.deleted"));
+    Ok(())
+}
