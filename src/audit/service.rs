@@ -18,6 +18,55 @@ pub struct Entry<'a> {
     pub summary: Value,
 }
 
+/// A staff change as the log records it: `<kind>.<verb>` (`goal.updated`, `area.deleted`) on an
+/// item of that kind, in a municipality (or, with `None`, the whole instance). The editing use
+/// cases make one per write and record each thing they did with it.
+pub struct Change {
+    pub now: DateTime<Utc>,
+    pub actor: Uuid,
+    pub municipality_id: Option<Uuid>,
+    pub kind: &'static str,
+}
+
+impl Change {
+    pub fn new(
+        kind: &'static str,
+        actor: Uuid,
+        municipality_id: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Self {
+            now,
+            actor,
+            municipality_id,
+            kind,
+        }
+    }
+
+    /// Records `<kind>.<verb>` of the item `id` with what changed.
+    pub async fn record(
+        &self,
+        db: &impl ConnectionTrait,
+        verb: &str,
+        id: impl ToString,
+        summary: Value,
+    ) -> Result<(), DbErr> {
+        record(
+            db,
+            self.now,
+            Entry {
+                actor_id: Some(self.actor),
+                municipality_id: self.municipality_id,
+                action: &format!("{}.{verb}", self.kind),
+                target_type: self.kind,
+                target_id: Some(id.to_string()),
+                summary,
+            },
+        )
+        .await
+    }
+}
+
 pub async fn record(
     db: &impl ConnectionTrait,
     at: DateTime<Utc>,

@@ -13,13 +13,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
     monitoring::{
         areas::IdOption,
         indicators::{catalogue_of, usable_by},
-        model::{Change, Period, format_number, parse_number},
+        model::{Period, format_number, parse_number},
     },
     strategy::model::{GoalInStrategy, find_goal},
     web::{

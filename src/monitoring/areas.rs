@@ -14,11 +14,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::AppResult,
     identity::CurrentUser,
     monitoring::model::{
-        Change, areas_of, format_number, managed_area, managed_municipality, stored_meanwhile,
+        areas_of, format_number, managed_area, managed_municipality, stored_meanwhile,
     },
     strategy::views::day,
     web::{

@@ -12,10 +12,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
-    monitoring::model::{Change, Frequency, GoodDirection, Unit, managed_municipality},
+    monitoring::model::{Frequency, GoodDirection, Unit, managed_municipality},
     strategy::views::{OptionView, options},
     web::{
         context::Ctx,

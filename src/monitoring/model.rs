@@ -8,12 +8,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::{areas, municipalities};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
     admin::service::find_municipality,
-    audit::service::{self as audit, Entry},
     error::{AppError, AppResult},
     identity::CurrentUser,
     web::i18n::{self, Lang},
@@ -283,56 +281,6 @@ pub async fn areas_of(
         .order_by_asc(areas::Column::Name)
         .all(db)
         .await
-}
-
-// ---- the audit entry ----
-
-/// A staff change to a municipality's (or, with `None`, the instance's) monitoring, as the audit
-/// log records it: `<kind>.<verb>` on an item of that kind (`area`, `indicator`,
-/// `goal_indicator`, `indicator_value`).
-pub struct Change {
-    pub now: DateTime<Utc>,
-    pub actor: Uuid,
-    pub municipality_id: Option<Uuid>,
-    pub kind: &'static str,
-}
-
-impl Change {
-    pub fn new(
-        kind: &'static str,
-        actor: Uuid,
-        municipality_id: Option<Uuid>,
-        now: DateTime<Utc>,
-    ) -> Self {
-        Self {
-            now,
-            actor,
-            municipality_id,
-            kind,
-        }
-    }
-
-    pub async fn record(
-        &self,
-        db: &impl ConnectionTrait,
-        verb: &str,
-        id: impl ToString,
-        summary: Value,
-    ) -> Result<(), DbErr> {
-        audit::record(
-            db,
-            self.now,
-            Entry {
-                actor_id: Some(self.actor),
-                municipality_id: self.municipality_id,
-                action: &format!("{}.{verb}", self.kind),
-                target_type: self.kind,
-                target_id: Some(id.to_string()),
-                summary,
-            },
-        )
-        .await
-    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
@@ -26,7 +27,7 @@ use crate::{
         areas::IdOption,
         indicators::usable_by,
         model::{
-            Change, Frequency, Period, areas_of, format_number, managed_area, managed_municipality,
+            Frequency, Period, areas_of, format_number, managed_area, managed_municipality,
             parse_number, stored_meanwhile, today,
         },
     },

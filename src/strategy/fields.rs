@@ -12,12 +12,13 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
     strategy::{
         forms::{FieldForm, FieldInput, GoalForm, MoveForm},
-        model::{self, Change, Direction, FieldInStrategy, Placed, ensure_coordinates, move_among},
+        model::{self, Direction, FieldInStrategy, Placed, ensure_coordinates, move_among},
         strategies::{load_strategy, refuse_new_field},
         views::{Crumb, Editing},
     },
@@ -54,9 +55,14 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "strategy": strategy.title, "after": field_json(&created) });
-    Change::new("field_of_action", actor, strategy.municipality_id, now)
-        .record(db, "created", created.id, summary)
-        .await?;
+    Change::new(
+        "field_of_action",
+        actor,
+        Some(strategy.municipality_id),
+        now,
+    )
+    .record(db, "created", created.id, summary)
+    .await?;
     Ok(created)
 }
 
@@ -73,9 +79,14 @@ async fn update(
     active.description = Set(input.description);
     let after = active.update(db).await?;
     let summary = json!({ "before": field_json(before), "after": field_json(&after) });
-    Change::new("field_of_action", actor, at.strategy.municipality_id, now)
-        .record(db, "updated", after.id, summary)
-        .await?;
+    Change::new(
+        "field_of_action",
+        actor,
+        Some(at.strategy.municipality_id),
+        now,
+    )
+    .record(db, "updated", after.id, summary)
+    .await?;
     Ok(after)
 }
 
@@ -106,7 +117,12 @@ async fn move_within(
         fields_of_action::Column::Id,
         fields_of_action::Column::Position,
     );
-    let change = Change::new("field_of_action", actor, at.strategy.municipality_id, now);
+    let change = Change::new(
+        "field_of_action",
+        actor,
+        Some(at.strategy.municipality_id),
+        now,
+    );
     move_among::<fields_of_action::Entity>(db, &change, order, at.field.id, direction, columns)
         .await
 }

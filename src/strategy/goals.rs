@@ -12,6 +12,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
@@ -19,7 +20,7 @@ use crate::{
         fields::{load_field, refuse_new_goal},
         forms::{GoalForm, GoalInput, MeasureForm, MoveForm},
         model::{
-            self, Change, Direction, FieldInStrategy, GoalInStrategy, MeasureStatus, Placed,
+            self, Direction, FieldInStrategy, GoalInStrategy, MeasureStatus, Placed,
             ensure_coordinates, move_among,
         },
         views::{Crumb, Editing, MeasureView, OptionView, measure_views, options},
@@ -66,7 +67,7 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "field_of_action": at.field.title, "after": goal_json(&created) });
-    Change::new("goal", actor, at.strategy.municipality_id, now)
+    Change::new("goal", actor, Some(at.strategy.municipality_id), now)
         .record(db, "created", created.id, summary)
         .await?;
     Ok(created)
@@ -87,7 +88,7 @@ async fn update(
     active.updated_at = Set(now);
     let after = active.update(db).await?;
     let summary = json!({ "before": goal_json(before), "after": goal_json(&after) });
-    Change::new("goal", actor, at.strategy.municipality_id, now)
+    Change::new("goal", actor, Some(at.strategy.municipality_id), now)
         .record(db, "updated", after.id, summary)
         .await?;
     Ok(after)
@@ -114,7 +115,7 @@ async fn move_within(
         })
         .collect();
     let columns = (goals::Column::Id, goals::Column::Position);
-    let change = Change::new("goal", actor, at.strategy.municipality_id, now);
+    let change = Change::new("goal", actor, Some(at.strategy.municipality_id), now);
     move_among::<goals::Entity>(db, &change, order, at.goal.id, direction, columns).await
 }
 
@@ -140,7 +141,7 @@ async fn set_goal_archived(
         "after": { "archived_at": after.archived_at.map(|t| t.to_rfc3339()) },
     });
     let verb = if archive { "archived" } else { "restored" };
-    Change::new("goal", actor, at.strategy.municipality_id, now)
+    Change::new("goal", actor, Some(at.strategy.municipality_id), now)
         .record(db, verb, after.id, summary)
         .await?;
     Ok(true)

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     error::{AppError, AppResult},
     identity::CurrentUser,
@@ -18,7 +19,7 @@ use crate::{
         forms::{MeasureForm, MeasureInput, MoveForm},
         goals::{load_goal, measure_status_options, refuse_new_measure},
         model::{
-            self, Change, Direction, GoalInStrategy, MeasureInStrategy, Placed, ensure_coordinates,
+            self, Direction, GoalInStrategy, MeasureInStrategy, Placed, ensure_coordinates,
             move_among,
         },
         views::{Crumb, OptionView},
@@ -71,7 +72,7 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "goal": at.goal.title, "after": measure_json(&created) });
-    Change::new("measure", actor, at.strategy.municipality_id, now)
+    Change::new("measure", actor, Some(at.strategy.municipality_id), now)
         .record(db, "created", created.id, summary)
         .await?;
     Ok(created)
@@ -96,7 +97,7 @@ async fn update(
     active.updated_at = Set(now);
     let after = active.update(db).await?;
     let summary = json!({ "before": measure_json(before), "after": measure_json(&after) });
-    Change::new("measure", actor, at.strategy.municipality_id, now)
+    Change::new("measure", actor, Some(at.strategy.municipality_id), now)
         .record(db, "updated", after.id, summary)
         .await?;
     Ok(after)
@@ -121,7 +122,7 @@ async fn move_within(
         })
         .collect();
     let columns = (measures::Column::Id, measures::Column::Position);
-    let change = Change::new("measure", actor, at.strategy.municipality_id, now);
+    let change = Change::new("measure", actor, Some(at.strategy.municipality_id), now);
     move_among::<measures::Entity>(db, &change, order, at.measure.id, direction, columns).await
 }
 

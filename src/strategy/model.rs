@@ -1,20 +1,19 @@
 //! The strategy's shared domain: its statuses, the tree of fields, goals and measures, finding
-//! each with what it belongs to, and the pieces every editing use case shares (the audit entry,
-//! moving an item within its list).
+//! each with what it belongs to, and what every editing use case shares (moving an item within its list;
+//! the audit entry is `audit::service::Change`).
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use entity::{fields_of_action, goals, measures, strategies};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
-    audit::service::{self as audit, Entry},
     error::{AppError, AppResult},
     identity::CurrentUser,
 };
@@ -301,54 +300,6 @@ pub fn ensure_coordinates(user: &CurrentUser, municipality_id: Uuid) -> AppResul
 }
 
 // ---- shared by the editing use cases ----
-
-/// A staff change to the strategy of a municipality, as the audit log records it: `<kind>.<verb>`
-/// on the item of that kind (`strategy`, `field_of_action`, `goal`, `measure`).
-pub(super) struct Change {
-    pub now: DateTime<Utc>,
-    pub actor: Uuid,
-    pub municipality_id: Uuid,
-    pub kind: &'static str,
-}
-
-impl Change {
-    pub(super) fn new(
-        kind: &'static str,
-        actor: Uuid,
-        municipality_id: Uuid,
-        now: DateTime<Utc>,
-    ) -> Self {
-        Self {
-            now,
-            actor,
-            municipality_id,
-            kind,
-        }
-    }
-
-    /// Records `<kind>.<verb>` of the item `id` with what changed.
-    pub(super) async fn record(
-        &self,
-        db: &impl ConnectionTrait,
-        verb: &str,
-        id: Uuid,
-        summary: Value,
-    ) -> Result<(), DbErr> {
-        audit::record(
-            db,
-            self.now,
-            Entry {
-                actor_id: Some(self.actor),
-                municipality_id: Some(self.municipality_id),
-                action: &format!("{}.{verb}", self.kind),
-                target_type: self.kind,
-                target_id: Some(id.to_string()),
-                summary,
-            },
-        )
-        .await
-    }
-}
 
 /// An item of a list the editors order: fields in a strategy, goals in a field, measures under a
 /// goal.

@@ -14,13 +14,14 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::audit::service::Change;
 use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
     identity::CurrentUser,
     strategy::{
         forms::{FieldForm, StrategyForm, StrategyInput},
-        model::{self, Change, StrategyStatus, ensure_coordinates},
+        model::{self, StrategyStatus, ensure_coordinates},
         views::{Editing, OptionView, options, period},
     },
     web::{
@@ -122,7 +123,7 @@ async fn create(
     .insert(db)
     .await?;
     let summary = json!({ "after": strategy_json(&created) });
-    Change::new("strategy", actor, municipality_id, now)
+    Change::new("strategy", actor, Some(municipality_id), now)
         .record(db, "created", created.id, summary)
         .await?;
     Ok(created)
@@ -144,7 +145,7 @@ async fn update(
     active.updated_at = Set(now);
     let after = active.update(db).await?;
     let summary = json!({ "before": strategy_json(&before), "after": strategy_json(&after) });
-    Change::new("strategy", actor, after.municipality_id, now)
+    Change::new("strategy", actor, Some(after.municipality_id), now)
         .record(db, "updated", after.id, summary)
         .await?;
     Ok(after)
