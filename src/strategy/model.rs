@@ -1,6 +1,6 @@
 //! The strategy's shared domain: its statuses, the tree of fields, goals and measures, finding
-//! each with what it belongs to, and what every editing use case shares (moving an item within its list;
-//! the audit entry is `audit::service::Change`).
+//! each with what it belongs to, and moving an item within its list, which every editor shares
+//! (their audit entry is `audit::service::Change`).
 
 use std::collections::HashMap;
 
