@@ -46,6 +46,12 @@ impl Access {
     }
 }
 
+/// Whether `path` is in the staff area (`/manage` and below): its pages load the staff
+/// stylesheet and are never kept by a cache.
+pub fn is_staff_path(path: &str) -> bool {
+    path == "/manage" || path.starts_with("/manage/")
+}
+
 pub async fn require(
     access: Access,
     req: ServiceRequest,

@@ -23,7 +23,7 @@ use actix_web::{
 };
 use sha2::{Digest, Sha256};
 
-use crate::web::context::request_context;
+use crate::web::{access::is_staff_path, context::request_context};
 
 const PERSONAL: &str = "private, no-store";
 const NOT_KEPT: &str = "no-store";
@@ -46,7 +46,7 @@ pub async fn cache_headers(
     }
     let signed_in = request_context(res.request()).is_some_and(|rc| rc.user.is_some());
     let path = res.request().path();
-    let staff_area = path == "/manage" || path.starts_with("/manage/");
+    let staff_area = is_staff_path(path);
     if signed_in || staff_area {
         set(&mut res, header::CACHE_CONTROL, PERSONAL);
         return Ok(res);

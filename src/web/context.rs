@@ -26,6 +26,7 @@ use crate::{
     secrets,
     state::AppState,
     web::{
+        access::is_staff_path,
         i18n::{self, Lang},
         render, static_files,
     },
@@ -553,7 +554,7 @@ pub fn render_page(
         flash,
         lang_links,
         path,
-        staff_area: path == "/manage" || path.starts_with("/manage/"),
+        staff_area: is_staff_path(path),
         page,
     };
     let html = state.templates.render(template, &layout)?;
