@@ -19,7 +19,7 @@ use crate::{
         model::{DONT_KNOW, Kind, NO, Question, TextStatus, YES},
         queries::{self, audit_entry, stmt},
         result_views::{aggregate_lines, texts_shown},
-        results::aggregates,
+        results_cache::survey_aggregates,
     },
     web::{
         context::Ctx,
@@ -107,7 +107,7 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
     let (user, survey, round) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
     let all = queries::questions(db, survey.id).await?;
-    let agg = aggregates(db, survey.id, &all).await?;
+    let agg = survey_aggregates(db, &survey, &all).await?;
     let mut sheet = Sheet::new([
         ctx.t("survey-export-question"),
         ctx.t("survey-export-answer"),
@@ -251,7 +251,7 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
     ];
     header.extend(all.iter().map(|q| q.model.prompt.clone()));
     let mut sheet = Sheet::new(&header)?;
-    let agg = aggregates(db, survey.id, &all).await?;
+    let agg = survey_aggregates(db, &survey, &all).await?;
     let min = i64::from(survey.min_group_size);
     let columns = Columns {
         ctx: &ctx,

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{rounds, survey_question_goals, survey_questions, surveys};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -16,7 +17,8 @@ use crate::{
         model::{Question, Status},
         queries::{self, round_rel, stmt},
         result_views::{QuestionResult, results_views},
-        results::{aggregates, released_texts},
+        results::released_texts,
+        results_cache::survey_aggregates,
     },
     web::i18n::Lang,
 };
@@ -105,21 +107,22 @@ pub struct GoalSurveyResults {
 /// The published survey results of the questions that inform `goal_id`, as the goal page shows
 /// them (suppressed like the results page).
 pub async fn goal_results(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     lang: Lang,
     goal_id: Uuid,
 ) -> Result<Vec<GoalSurveyResults>, DbErr> {
     let mut out = Vec::new();
     for (survey, ids) in published_for_goal(db, goal_id).await? {
-        let qs: Vec<Question> = queries::questions(db, survey.id)
-            .await?
-            .into_iter()
+        let all = queries::questions(db, survey.id).await?;
+        let qs: Vec<Question> = all
+            .iter()
             .filter(|q| ids.contains(&q.model.id) && !q.model.demographic)
+            .cloned()
             .collect();
         if qs.is_empty() {
             continue;
         }
-        let agg = aggregates(db, survey.id, &qs).await?;
+        let agg = survey_aggregates(db, &survey, &all).await?;
         let texts = released_texts(db, &ids, 20).await?;
         out.push(GoalSurveyResults {
             href: format!("/surveys/{}/results", survey.id),

@@ -20,6 +20,7 @@ use crate::{
         model::{Cell, Question, TextStatus},
         queries::{self, id_list, stmt},
         result_views::{BreakdownView, QuestionResult, breakdown_view, fewer_than, results_views},
+        results_cache::{survey_aggregates, survey_breakdown},
     },
     web::context::Ctx,
 };
@@ -245,7 +246,7 @@ pub async fn results(
         );
     }
     let all = queries::questions(db, survey.id).await?;
-    let agg = aggregates(db, survey.id, &all).await?;
+    let agg = survey_aggregates(db, &survey, &all).await?;
     let text_ids: Vec<Uuid> = all
         .iter()
         .filter(|q| q.kind.is_text() || q.model.allow_other)
@@ -260,7 +261,7 @@ pub async fn results(
         .and_then(|b| all.iter().find(|q| q.model.id == b && q.model.demographic));
     let breakdown = match by {
         Some(by) => {
-            let data = breakdown(db, &all, by.model.id).await?;
+            let data = survey_breakdown(db, &survey, &all, by.model.id).await?;
             Some(breakdown_view(ctx.lang, by, &all, &data, min))
         }
         None => None,

@@ -747,6 +747,55 @@ async fn a_breakdown_with_a_group_below_the_threshold_is_not_shown_at_all() -> T
     Ok(())
 }
 
+/// Results are counted once and kept (`results_cache.rs`): a response that arrives after a view
+/// must show in the very next one, in the totals and in the breakdown.
+#[tokio::test]
+async fn results_and_breakdowns_count_a_response_that_arrived_after_they_were_viewed() -> TestResult
+{
+    let mut app = spawn_app().await;
+    let (f, qs) = results_fixture(&app, "hstadt").await;
+    let mut answers: Vec<(usize, usize)> = (0..5).map(|_| (0, 0)).collect();
+    answers.extend((0..4).map(|_| (1, 1)));
+    enter_paper(&app, &f, &qs, &answers).await;
+    app.submit(&f.manage, &format!("{}/publish-results", f.manage), &[])
+        .await;
+    let results = format!("/surveys/{}/results", f.survey);
+    let by = format!("{results}?by={}", qs[1].model.id);
+    let staff = app.client.clone();
+
+    app.client = new_client();
+    assert!(
+        app.get(&results)
+            .await
+            .body
+            .contains("Antworten insgesamt: 9")
+    );
+    let page = app.get(&by).await;
+    assert!(
+        page.body
+            .contains("Diese Aufschlüsselung ist nicht möglich"),
+        "Süd has 4"
+    );
+
+    app.client = staff;
+    enter_paper(&app, &f, &qs, &[(1, 1)]).await;
+    app.client = new_client();
+    assert!(
+        app.get(&results)
+            .await
+            .body
+            .contains("Antworten insgesamt: 10")
+    );
+    let page = app.get(&by).await;
+    assert!(page.body.contains("Aufgeschlüsselt nach"), "Süd has 5 now");
+    assert!(
+        !page
+            .body
+            .contains("Diese Aufschlüsselung ist nicht möglich")
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn unpublished_results_are_refused_to_the_public_but_shown_to_staff() -> TestResult {
     let mut app = spawn_app().await;
