@@ -9,7 +9,6 @@ use entity::{
     survey_access_codes, survey_answers, survey_participations, survey_responses, surveys,
 };
 use sea_orm::{
-    ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait,
     sea_query::{Expr, OnConflict},
@@ -306,13 +305,14 @@ pub async fn submit(
     }
     // Random (v4) ids: a time-ordered id would tell when the response came in.
     let response_id = Uuid::new_v4();
-    survey_responses::ActiveModel {
+    // Without reading the row back: one statement less in the writer's batch.
+    survey_responses::Entity::insert(survey_responses::ActiveModel {
         id: Set(response_id),
         survey_id: Set(survey_id),
         channel: Set(channel.as_str().into()),
         submitted_on: Set(today),
-    }
-    .insert(db)
+    })
+    .exec_without_returning(db)
     .await?;
     let rows = answer_rows(response_id, answers);
     if !rows.is_empty() {
