@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ pub struct Participation {
 /// For each of `goal_ids`, its [`Participation`] (each part counted in SQL). Goals without any
 /// are missing from the map.
 pub async fn participation_counts(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     goal_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Participation>, DbErr> {
     if goal_ids.is_empty() {

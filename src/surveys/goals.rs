@@ -15,44 +15,53 @@ use uuid::Uuid;
 use crate::{
     surveys::{
         model::{Question, Status},
-        queries::{self, round_rel, stmt},
+        queries::{self, id_list, round_rel, stmt},
         result_views::{QuestionResult, results_views},
         results::released_texts,
-        results_cache::survey_aggregates,
+        results_cache::{survey_aggregates, survey_responses_per_goal},
     },
     web::i18n::Lang,
 };
 
-/// For each goal, how many survey responses answered a question that informs it.
+/// For each goal, how many survey responses answered a question that informs it (draft surveys
+/// aside). Responses of different surveys are different people's answers, so the per-survey
+/// counts, kept in memory by `results_cache`, add up.
 pub async fn responses_per_goal(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     goal_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, i64>, DbErr> {
     if goal_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let backend = db.get_database_backend();
-    let marks: Vec<String> = (2..goal_ids.len() + 2).map(|i| format!("${i}")).collect();
-    let mut values: Vec<sea_orm::Value> = vec![Status::Draft.as_str().into()];
-    values.extend(goal_ids.iter().map(|g| sea_orm::Value::from(*g)));
-    let rows = db
+    let (list, values) = id_list(1, goal_ids);
+    let informing: Vec<Uuid> = db
         .query_all_raw(stmt(
-            backend,
+            db.get_database_backend(),
             &format!(
-                "SELECT g.goal_id, COUNT(DISTINCT a.response_id) AS n \
-                 FROM survey_question_goals g \
-                 JOIN survey_answers a ON a.question_id = g.question_id \
-                 JOIN survey_questions q ON q.id = g.question_id \
-                 JOIN surveys s ON s.id = q.survey_id \
-                 WHERE s.status <> $1 AND g.goal_id IN ({}) GROUP BY g.goal_id",
-                marks.join(", ")
+                "SELECT DISTINCT q.survey_id FROM survey_question_goals g \
+                 JOIN survey_questions q ON q.id = g.question_id WHERE g.goal_id IN {list}"
             ),
             values,
         ))
+        .await?
+        .iter()
+        .map(|r| r.try_get("", "survey_id"))
+        .collect::<Result<_, DbErr>>()?;
+    let with_responses = surveys::Entity::find()
+        .filter(surveys::Column::Id.is_in(informing))
+        .filter(surveys::Column::Status.ne(Status::Draft.as_str()))
+        .all(db)
         .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("", "goal_id")?, r.try_get("", "n")?)))
-        .collect()
+    let wanted: HashSet<Uuid> = goal_ids.iter().copied().collect();
+    let mut out: HashMap<Uuid, i64> = HashMap::new();
+    for survey in with_responses {
+        for (goal, n) in survey_responses_per_goal(db, &survey).await?.iter() {
+            if wanted.contains(goal) {
+                *out.entry(*goal).or_default() += n;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The surveys with published results in public rounds that have questions informing `goal_id`,

@@ -47,6 +47,8 @@ struct Version {
 struct Entry {
     aggregates: Option<Arc<Aggregates>>,
     breakdowns: HashMap<Uuid, Arc<Breakdown>>,
+    /// Per goal its questions inform: how many responses answered at least one of them.
+    per_goal: Option<Arc<HashMap<Uuid, i64>>>,
 }
 
 static KEPT: LazyLock<Mutex<HashMap<Uuid, (Version, Entry)>>> = LazyLock::new(Mutex::default);
@@ -97,6 +99,43 @@ pub async fn survey_breakdown(
     keep(survey.id, version, |e| {
         e.breakdowns.insert(by, computed.clone());
     });
+    Ok(computed)
+}
+
+/// For each goal the questions of `survey` inform, how many of its responses answered at least
+/// one of those questions.
+pub async fn survey_responses_per_goal(
+    db: &DatabaseConnection,
+    survey: &surveys::Model,
+) -> Result<Arc<HashMap<Uuid, i64>>, DbErr> {
+    let now = current(db, survey).await?;
+    if let Some(kept) = with_entry(survey.id, now, |e| e.per_goal.clone()) {
+        return Ok(kept);
+    }
+    let txn = snapshot(db).await?;
+    let responses = response_count(&txn, survey.id).await?;
+    let rows = txn
+        .query_all_raw(stmt(
+            txn.get_database_backend(),
+            "SELECT g.goal_id, COUNT(DISTINCT a.response_id) AS n \
+             FROM survey_questions q \
+             JOIN survey_question_goals g ON g.question_id = q.id \
+             JOIN survey_answers a ON a.question_id = q.id \
+             WHERE q.survey_id = $1 GROUP BY g.goal_id",
+            vec![survey.id.into()],
+        ))
+        .await?;
+    txn.commit().await?;
+    let computed: HashMap<Uuid, i64> = rows
+        .iter()
+        .map(|r| Ok((r.try_get("", "goal_id")?, r.try_get("", "n")?)))
+        .collect::<Result<_, DbErr>>()?;
+    let computed = Arc::new(computed);
+    let version = Version {
+        definition: survey.definition_version,
+        responses,
+    };
+    keep(survey.id, version, |e| e.per_goal = Some(computed.clone()));
     Ok(computed)
 }
 
