@@ -1,5 +1,5 @@
 //! Charts of published series, rendered on the server as SVG: a line chart over time with its
-//! target (an image with a `<title>` and `<desc>` that say what it shows), and compact sparklines
+//! target (`role="img"` named by its `<title>`, described by its `<desc>`), and compact sparklines
 //! for small multiples per district (decorative beside their text). Withheld values are gaps in
 //! the line. The SVG carries classes only (styled in `static/site.css`, the CSP allows no inline
 //! style) and scales with its `viewBox`. Every text in it is escaped here.
@@ -34,13 +34,13 @@ impl Scale {
     /// Round bounds and a step of 1, 2 or 5 times a power of ten, about three steps between
     /// them; `None` without values.
     pub fn around(values: impl IntoIterator<Item = f64>) -> Option<Scale> {
-        let (mut lo, mut hi) = values
-            .into_iter()
-            .filter(|v| v.is_finite())
-            .fold(None, |acc: Option<(f64, f64)>, v| match acc {
+        let (mut lo, mut hi) = values.into_iter().filter(|v| v.is_finite()).fold(
+            None,
+            |acc: Option<(f64, f64)>, v| match acc {
                 None => Some((v, v)),
                 Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
-            })?;
+            },
+        )?;
         if hi - lo < 1e-9 {
             let pad = (lo.abs() * 0.1).max(1.0);
             lo -= pad;
@@ -91,7 +91,8 @@ impl Frame {
     }
 
     fn y(&self, v: f64) -> f64 {
-        self.bottom - (v - self.scale.lo) / (self.scale.hi - self.scale.lo) * (self.bottom - self.top)
+        self.bottom
+            - (v - self.scale.lo) / (self.scale.hi - self.scale.lo) * (self.bottom - self.top)
     }
 
     /// The line through the published points, broken where a value is withheld, and the
@@ -126,8 +127,6 @@ impl Frame {
 
 /// A line chart of one series with its target.
 pub struct LineChart<'a> {
-    /// Unique on the page: the ids of the title and description derive from it.
-    pub id: &'a str,
     pub title: &'a str,
     pub desc: &'a str,
     pub points: &'a [Point],
@@ -152,8 +151,7 @@ pub fn line_chart(chart: &LineChart) -> String {
         .chain(chart.target.map(|t| t.0))
         .collect();
     let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{id}-t {id}-d"><title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>"#,
-        id = esc(chart.id),
+        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"><title>{title}</title><desc>{desc}</desc>"#,
         title = esc(chart.title),
         desc = esc(chart.desc),
     );
@@ -212,11 +210,17 @@ pub fn line_chart(chart: &LineChart) -> String {
         let _ = write!(svg, r#"<path class="line" d="{d}"/>"#);
     }
     for (x, y) in alone {
-        let _ = write!(svg, r#"<circle class="dot" cx="{x:.0}" cy="{y:.0}" r="4"/>"#);
+        let _ = write!(
+            svg,
+            r#"<circle class="dot" cx="{x:.0}" cy="{y:.0}" r="4"/>"#
+        );
     }
     if let Some((period, value)) = latest {
         let (x, y) = (frame.x(period), frame.y(value));
-        let _ = write!(svg, r#"<circle class="dot" cx="{x:.0}" cy="{y:.0}" r="4"/>"#);
+        let _ = write!(
+            svg,
+            r#"<circle class="dot" cx="{x:.0}" cy="{y:.0}" r="4"/>"#
+        );
         if let Some((tp, tv)) = chart.target.filter(|t| t.0 > period) {
             let (tx, ty) = (frame.x(tp), frame.y(tv));
             let _ = write!(
@@ -271,9 +275,8 @@ impl SparkAxes {
     /// A sparkline of `points`: decorative (the text beside it says what it shows).
     pub fn sparkline(&self, points: &[Point]) -> String {
         let (d, alone) = self.frame.line(points);
-        let mut svg = String::from(
-            r#"<svg class="spark" viewBox="0 0 100 32" aria-hidden="true" focusable="false"><path class="base" d="M3 29H97"/>"#,
-        );
+        let mut svg =
+            String::from(r#"<svg class="spark" viewBox="0 0 100 32" aria-hidden="true">"#);
         if !d.is_empty() {
             let _ = write!(svg, r#"<path d="{d}"/>"#);
         }
@@ -314,7 +317,6 @@ mod tests {
         let label = |v: f64| format!("{v} %");
         let pts = points(&[Some(14.0), Some(13.0), None, Some(12.0), None, Some(11.0)]);
         let svg = line_chart(&LineChart {
-            id: "c1",
             title: "Quote <A&B>",
             desc: "\"x\"",
             points: &pts,
@@ -322,7 +324,7 @@ mod tests {
             target_label: "Ziel",
             label: &label,
         });
-        assert!(svg.contains("<title id=\"c1-t\">Quote &lt;A&amp;B&gt;</title>"));
+        assert!(svg.contains("<title>Quote &lt;A&amp;B&gt;</title>"));
         assert!(svg.contains("&quot;x&quot;"));
         assert!(!svg.contains("style="));
         // One segment of two points, two points alone (each a dot), the newest one a dot too.
@@ -340,8 +342,7 @@ mod tests {
     fn sparklines_share_their_axes() {
         let a = points(&[Some(1.0), Some(2.0)]);
         let b = points(&[Some(10.0), None, Some(20.0)]);
-        let axes =
-            SparkAxes::of([a.as_slice(), b.as_slice()]).unwrap_or_else(|| panic!("axes"));
+        let axes = SparkAxes::of([a.as_slice(), b.as_slice()]).unwrap_or_else(|| panic!("axes"));
         let spark = axes.sparkline(&b);
         assert!(spark.contains("aria-hidden=\"true\""));
         assert_eq!(spark.matches("<circle").count(), 2, "{spark}");

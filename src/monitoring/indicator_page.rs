@@ -188,7 +188,7 @@ pub async fn public_indicator(
         chart: published
             .whole
             .as_ref()
-            .map(|w| chart(&place, "c-main", &indicator, w, target)),
+            .map(|w| chart(&place, &indicator, w, target)),
         table_caption: ctx.t("monitoring-public-table-caption-all"),
         table: published
             .whole

@@ -26,9 +26,9 @@ use crate::{
 };
 
 /// About this many district sparklines fit on a goal page beside everything else.
-const SPARKLINES_PER_PAGE: usize = 36;
+const SPARKLINES_PER_PAGE: usize = 24;
 /// At least this many districts per indicator, however many indicators the goal has.
-const MIN_SPARKLINES: usize = 3;
+const MIN_SPARKLINES: usize = 2;
 
 /// A course as text and as the class that colours it (never the colour alone).
 #[derive(Serialize)]
@@ -41,7 +41,10 @@ impl CourseView {
     pub fn of(lang: Lang, course: Course) -> Self {
         CourseView {
             key: course.as_str(),
-            label: i18n::t(lang, &format!("monitoring-public-course-{}", course.as_str())),
+            label: i18n::t(
+                lang,
+                &format!("monitoring-public-course-{}", course.as_str()),
+            ),
         }
     }
 }
@@ -84,6 +87,12 @@ pub struct GoalIndicatorView {
     pub districts: Vec<DistrictView>,
     /// Said when the page shows only some of the districts.
     pub districts_note: Option<String>,
+}
+
+/// A goal's indicators, and whether any district drawn has gaps (said once, below them).
+#[derive(Serialize)]
+pub struct GoalMonitoring {
+    pub indicators: Vec<GoalIndicatorView>,
     pub any_gaps: bool,
 }
 
@@ -199,7 +208,6 @@ pub fn table(place: &Place, unit: Unit, series: &AreaSeries) -> Vec<TableRow> {
 /// The chart of a series with its target.
 pub fn chart(
     place: &Place,
-    id: &str,
     indicator: &indicators::Model,
     series: &AreaSeries,
     target: Option<(Period, f64)>,
@@ -254,7 +262,6 @@ pub fn chart(
         ],
     );
     line_chart(&LineChart {
-        id,
         title: &title,
         desc: &desc,
         points: &series.points,
@@ -351,7 +358,7 @@ fn goal_indicator(
         chart: published
             .whole
             .as_ref()
-            .map(|w| chart(place, &format!("c-{}", indicator.id), indicator, w, Some(target))),
+            .map(|w| chart(place, indicator, w, Some(target))),
         table_caption: i18n::t_args(
             place.lang,
             "monitoring-public-table-caption",
@@ -362,7 +369,6 @@ fn goal_indicator(
             .as_ref()
             .map(|w| table(place, unit, w))
             .unwrap_or_default(),
-        any_gaps: districts.iter().any(|d| d.has_gaps),
         districts,
         districts_note,
     })
@@ -373,7 +379,7 @@ pub async fn goal_indicators(
     db: &impl ConnectionTrait,
     place: &Place<'_>,
     goal_id: Uuid,
-) -> Result<Vec<GoalIndicatorView>, DbErr> {
+) -> Result<GoalMonitoring, DbErr> {
     let adoptions = adoptions_of(db, &[goal_id]).await?;
     let indicators = indicators_by_id(db, adoptions.iter().map(|a| a.indicator_id)).await?;
     let ids: Vec<Uuid> = indicators.keys().copied().collect();
@@ -389,7 +395,11 @@ pub async fn goal_indicators(
         })
         .collect();
     views.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(views)
+    let any_gaps = views.iter().any(|v| v.districts.iter().any(|d| d.has_gaps));
+    Ok(GoalMonitoring {
+        indicators: views,
+        any_gaps,
+    })
 }
 
 /// One indicator of a goal in the strategy's monitoring overview.
@@ -413,7 +423,8 @@ pub async fn courses_of_goals(
     let series = published_series(db, place.municipality, &ids).await?;
     let mut out: HashMap<Uuid, Vec<CourseLine>> = HashMap::new();
     for a in &adoptions {
-        let (Some(indicator), Some((baseline, target))) = (indicators.get(&a.indicator_id), ends(a))
+        let (Some(indicator), Some((baseline, target))) =
+            (indicators.get(&a.indicator_id), ends(a))
         else {
             continue;
         };

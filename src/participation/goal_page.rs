@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
-    monitoring::public_views::{self as monitoring, GoalIndicatorView},
+    monitoring::public_views::{self as monitoring, GoalMonitoring},
     participation::strategy_page::Place,
     rounds::forms::{first_day, last_day},
     strategy::{
@@ -70,7 +70,7 @@ struct Page {
     ideas: Vec<IdeaLink>,
     workshops_held: Vec<DocumentedView>,
     survey_results: Vec<GoalSurveyResults>,
-    indicators: Vec<GoalIndicatorView>,
+    monitoring: GoalMonitoring,
 }
 
 /// `/goals/{id}`: one goal, its measures and the participation rounds that feed it.
@@ -119,7 +119,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             .collect(),
         workshops_held: crate::workshops::summaries::documented_for_goal(&ctx, at.goal.id).await?,
         survey_results: goal_results(db, ctx.lang, at.goal.id).await?,
-        indicators,
+        monitoring: indicators,
     };
     ctx.render_about(
         StatusCode::OK,
