@@ -231,6 +231,7 @@ pub fn line_chart(chart: &LineChart) -> String {
     }
     if let Some((tp, tv)) = chart.target {
         let (tx, ty) = (frame.x(tp), frame.y(tv));
+        // Above the target, ending at its right edge; below it when there is no room above.
         let label_y = if ty - 10.0 < frame.top + 4.0 {
             ty + 20.0
         } else {
@@ -239,7 +240,7 @@ pub fn line_chart(chart: &LineChart) -> String {
         let _ = write!(
             svg,
             r#"<circle class="target" cx="{tx:.0}" cy="{ty:.0}" r="5"/><text class="tl" x="{:.0}" y="{label_y:.0}">{}</text>"#,
-            tx + 5.0,
+            tx + 6.0,
             esc(chart.target_label)
         );
     }

@@ -296,7 +296,7 @@ pub fn districts(
 }
 
 /// The districts worst off first (by their newest published value), those without one last.
-fn worst_first<'a>(all: &'a [AreaSeries], good: GoodDirection) -> Vec<&'a AreaSeries> {
+fn worst_first(all: &[AreaSeries], good: GoodDirection) -> Vec<&AreaSeries> {
     let mut sorted: Vec<&AreaSeries> = all.iter().collect();
     let key = |s: &AreaSeries| {
         s.latest().map(|(_, v)| match good {
