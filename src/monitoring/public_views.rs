@@ -290,7 +290,8 @@ pub fn districts(
                 .map(|l| place.at(unit, l))
                 .unwrap_or_else(|| withheld_text(place.lang)),
             spark: axes.sparkline(&s.points),
-            has_gaps: s.withheld_count() > 0,
+            // A district with nothing published says so; "with gaps" is for the others.
+            has_gaps: s.withheld_count() > 0 && s.latest().is_some(),
         })
         .collect()
 }
