@@ -162,6 +162,9 @@ async fn the_goal_page_says_in_words_how_each_indicator_moved_and_whether_that_i
     );
     assert!(body.contains("<caption>Werte für astadt</caption>"));
     assert!(!body.contains("style="), "no inline style (CSP)");
+    // Its classes come with the page: the stylesheet only pages with monitoring load.
+    assert!(body.contains("href=\"/static/monitoring."));
+    assert!(!app.get("/").await.body.contains("/static/monitoring."));
 
     let en = app.get(&format!("/goals/{goal}?lang=en")).await.body;
     assert!(
@@ -223,6 +226,7 @@ async fn the_strategy_overview_says_whether_each_indicator_is_on_course_in_words
 
     let body = public(&mut app, "/strategies/bstadt").await.body;
     assert!(body.contains("Kennzahlen im Überblick"), "{body}");
+    assert!(body.contains("href=\"/static/monitoring."));
     for (name, _, _, _, _, key, label) in cases {
         let at = body
             .find(&format!(">{name}</a>"))
