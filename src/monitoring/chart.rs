@@ -1,8 +1,8 @@
 //! Charts of published series, rendered on the server as SVG: a line chart over time with its
 //! target (`role="img"` named by its `<title>`, described by its `<desc>`), and compact sparklines
 //! for small multiples per district (decorative beside their text). Withheld values are gaps in
-//! the line. The SVG carries classes only (styled in `static/site.css`, the CSP allows no inline
-//! style) and scales with its `viewBox`. Every text in it is escaped here.
+//! the line. The SVG carries classes only (styled in `static/monitoring.css`; the CSP allows no
+//! inline style) and scales with its `viewBox`. Every text in it is escaped here.
 
 use std::fmt::Write;
 
