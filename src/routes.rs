@@ -231,7 +231,12 @@ fn public_pages(cfg: &mut ServiceConfig) {
             "/strategies/{slug}",
             get().to(strategy_page::public_strategy),
         )
-        .route("/goals/{id}", get().to(goal_page::public_goal));
+        .route("/goals/{id}", get().to(goal_page::public_goal))
+        // `/indicators/{id}.csv` too: the handler reads the suffix.
+        .route(
+            "/indicators/{id}",
+            get().to(monitoring::indicator_page::public_indicator),
+        );
 }
 
 /// Idea boards, an idea's own links and receipts, and objections to a moderation decision.

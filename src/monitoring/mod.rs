@@ -2,12 +2,19 @@
 //! (defined for the whole instance or its own), which goal adopted which indicator with its
 //! baseline and target, and the values per indicator, area and period, entered and corrected by
 //! its coordinators. Values over too few cases or too few inhabitants are marked for staff: they
-//! must never be published. Indicators whose data is overdue are listed on the staff start page.
+//! must never be published: `publication` is the one place that decides what is, for every
+//! public surface (goal and strategy pages, the indicator page and its CSV). Indicators whose
+//! data is overdue are listed on the staff start page.
 
 pub mod adoption;
 pub mod areas;
+pub mod chart;
+pub mod course;
+pub mod indicator_page;
 pub mod indicators;
 pub mod model;
 pub mod overdue;
 pub mod overview;
+pub mod public_views;
+pub mod publication;
 pub mod values;

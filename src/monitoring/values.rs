@@ -30,6 +30,7 @@ use crate::{
             Frequency, Period, areas_of, format_number, managed_area, managed_municipality,
             parse_number, stored_meanwhile, today,
         },
+        publication::withheld,
     },
     web::{
         context::Ctx,
@@ -168,27 +169,6 @@ async fn managed(
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((indicator, municipality))
-}
-
-/// Why a value must not be published, if it must not.
-pub fn withheld(
-    value: &indicator_values::Model,
-    area: &areas::Model,
-    municipality: &municipalities::Model,
-) -> Option<&'static str> {
-    if value
-        .numerator
-        .is_some_and(|n| n < f64::from(municipality.min_group_size))
-    {
-        Some("monitoring-withheld-few-cases")
-    } else if area
-        .population
-        .is_some_and(|p| p < i64::from(municipality.min_area_population))
-    {
-        Some("monitoring-withheld-few-inhabitants")
-    } else {
-        None
-    }
 }
 
 #[derive(Serialize)]

@@ -1,5 +1,6 @@
 //! `/goals/{id}`: one goal as residents read it: its measures, and what participation fed it
-//! (the rounds that served it, ideas adopted into it, workshops and survey results about it).
+//! (the rounds that served it, ideas adopted into it, workshops and survey results about it), and
+//! the indicators it adopted as monitoring publishes them.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use serde::Serialize;
@@ -8,6 +9,7 @@ use uuid::Uuid;
 use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
+    monitoring::public_views::{self as monitoring, GoalMonitoring},
     participation::strategy_page::Place,
     rounds::forms::{first_day, last_day},
     strategy::{
@@ -68,6 +70,7 @@ struct Page {
     ideas: Vec<IdeaLink>,
     workshops_held: Vec<DocumentedView>,
     survey_results: Vec<GoalSurveyResults>,
+    monitoring: GoalMonitoring,
 }
 
 /// `/goals/{id}`: one goal, its measures and the participation rounds that feed it.
@@ -80,6 +83,11 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
         .await?
         .ok_or(AppError::NotFound)?;
     let measures = strategy::measures_of(db, &[at.goal.id]).await?;
+    let monitoring = monitoring::Place {
+        municipality: &place,
+        lang: ctx.lang,
+    };
+    let indicators = monitoring::goal_indicators(db, &monitoring, at.goal.id).await?;
     let page = Page {
         municipality: Place::of(&place),
         strategy: StrategyLink {
@@ -111,6 +119,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             .collect(),
         workshops_held: crate::workshops::summaries::documented_for_goal(&ctx, at.goal.id).await?,
         survey_results: goal_results(db, ctx.lang, at.goal.id).await?,
+        monitoring: indicators,
     };
     ctx.render_about(
         StatusCode::OK,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
+    monitoring::public_views::{CourseLine, Place as MonitoringPlace, courses_of_goals},
     participation::counts::{Participation, participation_counts},
     strategy::{
         forms::StrategyQuery,
@@ -68,6 +69,15 @@ struct StrategyView {
     is_draft: bool,
     summary: String,
     fields: Vec<FieldView>,
+    /// The monitoring overview: each goal that adopted indicators, with their course.
+    monitoring: Vec<GoalCourses>,
+}
+
+#[derive(Serialize)]
+struct GoalCourses {
+    goal_id: Uuid,
+    title: String,
+    indicators: Vec<CourseLine>,
 }
 
 #[derive(Serialize)]
@@ -130,6 +140,7 @@ pub async fn public_strategy(
         .collect();
     let tree = strategy::tree(db, chosen).await?;
     let counts = participation_counts(db, &tree.goal_ids()).await?;
+    let monitoring = monitoring_overview(&ctx, &place, &tree).await?;
     let s = &tree.strategy;
     let page = Page {
         municipality: Place::of(&place),
@@ -140,6 +151,7 @@ pub async fn public_strategy(
             is_draft: !StrategyStatus::is_adopted(&s.status),
             summary: s.summary.clone(),
             fields: field_views(&ctx, &tree, &counts),
+            monitoring,
         }),
         others,
     };
@@ -190,4 +202,31 @@ fn field_views(
             }
         })
         .collect()
+}
+
+/// The goals of `tree` (active ones, in order) that adopted indicators, each with its
+/// indicators' course.
+async fn monitoring_overview(
+    ctx: &Ctx,
+    place: &municipalities::Model,
+    tree: &strategy::Tree,
+) -> AppResult<Vec<GoalCourses>> {
+    let at = MonitoringPlace {
+        municipality: place,
+        lang: ctx.lang,
+    };
+    let mut courses = courses_of_goals(&ctx.state.db, &at, &tree.goal_ids()).await?;
+    Ok(tree
+        .fields
+        .iter()
+        .flat_map(|f| &f.goals)
+        .filter(|g| g.goal.archived_at.is_none())
+        .filter_map(|g| {
+            courses.remove(&g.goal.id).map(|indicators| GoalCourses {
+                goal_id: g.goal.id,
+                title: g.goal.title.clone(),
+                indicators,
+            })
+        })
+        .collect())
 }

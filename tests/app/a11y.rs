@@ -183,6 +183,8 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         .id;
 
     let monitoring = crate::monitoring::monitoring_pages(&app, place, goal).await;
+    let public_monitoring =
+        crate::monitoring_public::public_monitoring_pages(&app, place, goal).await;
     let mut paths = vec![
         "/".to_string(),
         "/?group=Alleinerziehende".into(),
@@ -190,6 +192,7 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         format!("/rounds/{}", public("evaluated")),
         "/strategies/musterstadt".into(),
         format!("/goals/{goal}"),
+        public_monitoring[0].clone(),
         "/subscribe".into(),
         "/manage".into(),
         "/manage/rounds".into(),
@@ -237,6 +240,8 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         // Last, as they switch the account to English: German content must be marked so.
         format!("/ideas/{}/{}?lang=en", board.id, idea.id),
         format!("/goals/{goal}?lang=en"),
+        public_monitoring[1].clone(),
+        "/strategies/musterstadt?lang=en".into(),
         format!("/workshops/{}?lang=en", workshop("published")),
         format!("/surveys/{}?lang=en", survey.id),
     ];

@@ -309,6 +309,16 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
         visit("surveys/answer");
         let mut monitoring = crate::monitoring::monitoring_pages(&app, place.id, goals[0]).await;
         monitoring.push(("monitoring/indicators", "/manage/indicators".to_string()));
+        // The adopted indicator's public page.
+        let adopted = monitoring
+            .iter()
+            .find(|(template, _)| *template == "monitoring/indicator")
+            .map(|(_, path)| path.replace("/manage/indicators/", ""))
+            .unwrap_or_default();
+        monitoring.push((
+            "monitoring/public_indicator",
+            format!("/indicators/{adopted}?municipality={}", place.slug),
+        ));
         for (template, path) in monitoring {
             let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
