@@ -3,9 +3,14 @@
 //! baseline and target, and the values per indicator, area and period, entered and corrected by
 //! its coordinators. Values over too few cases or too few inhabitants are marked for staff: they
 //! must never be published. Indicators whose data is overdue are listed on the staff start page.
+//! Values come in one by one or imported from the coordinator's spreadsheets (`import*`).
 
 pub mod adoption;
 pub mod areas;
+pub mod import;
+pub mod import_plan;
+pub mod import_read;
+pub mod import_view;
 pub mod indicators;
 pub mod model;
 pub mod overdue;

@@ -26,6 +26,7 @@ mod mail_at_rest;
 mod mail_delivery;
 mod moderation;
 mod monitoring;
+mod monitoring_import;
 mod page_semantics;
 mod rounds;
 mod sessions;
