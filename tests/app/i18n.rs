@@ -309,6 +309,7 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
         visit("surveys/answer");
         let mut monitoring = crate::monitoring::monitoring_pages(&app, place.id, goals[0]).await;
         monitoring.push(("monitoring/indicators", "/manage/indicators".to_string()));
+        monitoring.extend(crate::monitoring_import::import_pages(&app, place.id).await);
         for (template, path) in monitoring {
             let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");
