@@ -405,9 +405,9 @@ async fn bad_lines_are_refused_each_with_its_line_and_reason() -> TestResult {
     ] {
         let at = page
             .body
-            .find(&format!("<td>Zeile {line}</td>"))
+            .find(&format!("<strong>Zeile {line}</strong>"))
             .unwrap_or_else(|| panic!("line {line} not listed: {}", page.body));
-        let row_end = page.body[at..].find("</tr>").unwrap_or(0) + at;
+        let row_end = page.body[at..].find("</li>").unwrap_or(0) + at;
         assert!(
             page.body[at..row_end].contains(reason),
             "line {line}: {}",
