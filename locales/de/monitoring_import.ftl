@@ -61,3 +61,13 @@ monitoring-import-refused-value-invalid = „{ $text }“ ist keine Zahl.
 monitoring-import-refused-count = Zähler und Nenner müssen Zahlen ab 0 sein, nicht „{ $text }“.
 monitoring-import-refused-denominator-zero = Der Nenner ist 0.
 monitoring-import-refused-duplicate = Doppelt: Zeile { $line } nennt dieselbe Kennzahl, dasselbe Gebiet und denselben Zeitraum.
+
+## The audit log's names for an import.
+audit-kind-indicator-import = Import von Kennzahl-Werten
+audit-action-indicator-import-applied = Werte aus Tabelle importiert
+audit-field-file = Datei
+audit-field-indicators = Kennzahlen
+audit-field-added = Neu
+audit-field-changed = Geändert
+audit-field-unchanged = Unverändert
+audit-field-refused = Abgelehnt

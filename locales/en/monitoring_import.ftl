@@ -61,3 +61,13 @@ monitoring-import-refused-value-invalid = "{ $text }" is not a number.
 monitoring-import-refused-count = Numerator and denominator must be numbers from 0, not "{ $text }".
 monitoring-import-refused-denominator-zero = The denominator is 0.
 monitoring-import-refused-duplicate = Duplicate: line { $line } names the same indicator, area and period.
+
+## The audit log's names for an import.
+audit-kind-indicator-import = Import of indicator values
+audit-action-indicator-import-applied = Values imported from a spreadsheet
+audit-field-file = File
+audit-field-indicators = Indicators
+audit-field-added = New
+audit-field-changed = Changed
+audit-field-unchanged = Unchanged
+audit-field-refused = Refused
