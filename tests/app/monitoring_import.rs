@@ -480,6 +480,11 @@ async fn broken_files_are_refused_with_a_clear_message_and_never_a_500() -> Test
             "{name}"
         );
     }
+    let mut long = String::from("Gebiet;2020\n");
+    long.push_str(&"Innenstadt;1\n".repeat(100_001));
+    let res = upload(&s, "lang.csv", long.as_bytes(), &s.indicator).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.body.contains("mehr als 100.000 Zeilen"), "{}", res.body);
     let big = vec![b'1'; 10 * 1024 * 1024 + 1];
     let res = upload(&s, "gross.csv", &big, "").await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -494,6 +499,32 @@ async fn broken_files_are_refused_with_a_clear_message_and_never_a_500() -> Test
             .contains("Bitte wählen Sie eine Kennzahl aus der Liste")
     );
     assert!(stored(&s).await.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_line_named_like_the_municipality_is_for_the_municipality_as_a_whole() -> TestResult {
+    let s = setup().await;
+    let csv = "Gebiet;2024\nAstadt;12,5\nInnenstadt;14\n";
+    let (path, page) = preview(&s, "stadt.csv", csv.as_bytes(), &s.indicator).await;
+    assert_eq!(counts(&page.body), ["2", "0", "0", "0"], "{}", page.body);
+    assert_eq!(
+        confirm(&s, &path, &page).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let whole = entity::areas::Entity::find()
+        .filter(entity::areas::Column::WholeMunicipality.eq(true))
+        .all(&s.app.state.db)
+        .await?;
+    assert_eq!(whole.len(), 1);
+    assert!(
+        stored(&s)
+            .await
+            .contains(&(whole[0].name.clone(), "2024".into(), 12.5, None, None))
+    );
+    // The second time the same line names the area now stored: nothing changes.
+    let (_, again) = preview(&s, "stadt.csv", csv.as_bytes(), &s.indicator).await;
+    assert_eq!(counts(&again.body), ["0", "0", "2", "0"], "{}", again.body);
     Ok(())
 }
 
