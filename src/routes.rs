@@ -118,6 +118,10 @@ staff_routes! {
     GET "/manage/indicators/{id}/values" Coordinator => monitoring::values::values;
     POST "/manage/indicators/{id}/values" Coordinator => monitoring::values::enter_value;
     POST "/manage/indicator-values/{id}/delete" Coordinator => monitoring::values::delete_value;
+    GET "/manage/municipalities/{id}/import" Coordinator => monitoring::import::import_form;
+    POST "/manage/municipalities/{id}/import" Coordinator => monitoring::import::upload;
+    GET "/manage/imports/{id}" Coordinator => monitoring::import::preview;
+    POST "/manage/imports/{id}" Coordinator => monitoring::import::confirm;
     GET "/manage/boards" Coordinator => ideas::manage_boards::manage_boards;
     POST "/manage/boards" Coordinator => ideas::manage_boards::create_board;
     GET "/manage/boards/{id}" Coordinator => ideas::manage_boards::edit_board;

@@ -11,6 +11,7 @@ pub mod idea_categories;
 pub mod idea_comments;
 pub mod idea_supports;
 pub mod ideas;
+pub mod import_drafts;
 pub mod indicator_values;
 pub mod indicators;
 pub mod legal_texts;

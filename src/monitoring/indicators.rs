@@ -187,6 +187,7 @@ struct IndicatorsPage<'a> {
     municipality: Option<String>,
     /// The municipality's areas (on its list).
     areas_href: Option<String>,
+    import_href: Option<String>,
     action: String,
     indicators: Vec<IndicatorRow>,
     pagination: PageView,
@@ -227,6 +228,7 @@ async fn list_page(
     let page = IndicatorsPage {
         municipality: municipality.map(|m| m.name.clone()),
         areas_href: municipality.map(|m| format!("/manage/municipalities/{}/areas", m.id)),
+        import_href: municipality.map(|m| crate::monitoring::import::upload_href(m.id)),
         action: base.clone(),
         indicators: rows
             .iter()

@@ -11,6 +11,7 @@ struct PlaceLinks {
     name: String,
     areas_href: String,
     indicators_href: String,
+    import_href: String,
 }
 
 #[derive(Serialize)]
@@ -28,6 +29,7 @@ pub async fn overview(ctx: Ctx) -> AppResult<HttpResponse> {
         .map(|m| PlaceLinks {
             areas_href: format!("/manage/municipalities/{}/areas", m.id),
             indicators_href: format!("/manage/municipalities/{}/indicators", m.id),
+            import_href: crate::monitoring::import::upload_href(m.id),
             name: m.name,
         })
         .collect();

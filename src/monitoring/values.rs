@@ -191,6 +191,7 @@ struct ValuesPage<'a> {
     municipality: String,
     action: String,
     indicators_href: String,
+    import_href: String,
     is_rate: bool,
     min_group_size: i32,
     min_area_population: i32,
@@ -254,6 +255,11 @@ async fn values_page(
         municipality: municipality.name.clone(),
         action: action.clone(),
         indicators_href: format!("/manage/municipalities/{}/indicators", municipality.id),
+        import_href: format!(
+            "{}?indicator={}",
+            crate::monitoring::import::upload_href(municipality.id),
+            indicator.id
+        ),
         is_rate: indicator.is_rate,
         min_group_size: municipality.min_group_size,
         min_area_population: municipality.min_area_population,
@@ -322,7 +328,7 @@ pub async fn values(
 
 /// The area a value is entered for: the one chosen, or the municipality as a whole (created the
 /// first time). `None` if the chosen area is not the municipality's.
-async fn area_for(
+pub async fn area_for(
     db: &impl ConnectionTrait,
     municipality: &municipalities::Model,
     chosen: Option<Uuid>,

@@ -182,7 +182,8 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
         .ok_or("no goal")?
         .id;
 
-    let monitoring = crate::monitoring::monitoring_pages(&app, place, goal).await;
+    let mut monitoring = crate::monitoring::monitoring_pages(&app, place, goal).await;
+    monitoring.extend(crate::monitoring_import::import_pages(&app, place).await);
     let public_monitoring =
         crate::monitoring_public::public_monitoring_pages(&app, place, goal).await;
     let mut paths = vec![

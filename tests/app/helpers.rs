@@ -375,7 +375,7 @@ impl TestApp {
     }
 }
 
-async fn page(res: reqwest::Response) -> Page {
+pub async fn page(res: reqwest::Response) -> Page {
     let status = res.status();
     let headers = res.headers().clone();
     let location = headers

@@ -319,6 +319,7 @@ async fn every_page_template_renders_in_both_languages() -> TestResult {
             "monitoring/public_indicator",
             format!("/indicators/{adopted}?municipality={}", place.slug),
         ));
+        monitoring.extend(crate::monitoring_import::import_pages(&app, place.id).await);
         for (template, path) in monitoring {
             let res = app.get(&path).await;
             assert_eq!(res.status, StatusCode::OK, "{lang} {path}");

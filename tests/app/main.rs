@@ -27,6 +27,7 @@ mod mail_delivery;
 mod moderation;
 mod monitoring;
 mod monitoring_public;
+mod monitoring_import;
 mod page_semantics;
 mod rounds;
 mod sessions;

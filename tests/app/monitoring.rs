@@ -18,13 +18,17 @@ fn id_after(body: &str, prefix: &str) -> String {
     body[start..start + 36].to_string()
 }
 
-async fn add_area(app: &TestApp, place: Uuid, fields: &[(&str, &str)]) -> crate::helpers::Page {
+pub(crate) async fn add_area(
+    app: &TestApp,
+    place: Uuid,
+    fields: &[(&str, &str)],
+) -> crate::helpers::Page {
     let path = format!("/manage/municipalities/{place}/areas");
     app.submit(&path, &path, fields).await
 }
 
 /// The id of the area named `name` (from its edit link on the list).
-async fn area_id(app: &TestApp, place: Uuid, name: &str) -> String {
+pub(crate) async fn area_id(app: &TestApp, place: Uuid, name: &str) -> String {
     let list = app
         .get(&format!("/manage/municipalities/{place}/areas"))
         .await;
@@ -235,7 +239,7 @@ async fn areas_are_for_their_municipalitys_coordinators_only() -> TestResult {
 }
 
 /// The fields of a valid indicator form.
-fn indicator_fields<'a>(name: &'a str, frequency: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn indicator_fields<'a>(name: &'a str, frequency: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("name", name),
         (
@@ -251,7 +255,7 @@ fn indicator_fields<'a>(name: &'a str, frequency: &'a str) -> Vec<(&'a str, &'a 
 }
 
 /// The id of the indicator named `name` on a catalogue page (from its values or edit link).
-async fn indicator_id(app: &TestApp, list: &str, name: &str) -> String {
+pub(crate) async fn indicator_id(app: &TestApp, list: &str, name: &str) -> String {
     let page = app.get(list).await.body;
     let at = page
         .find(&format!("<td>{name}</td>"))
