@@ -6,6 +6,7 @@
 
 pub mod adoption;
 pub mod areas;
+pub mod demo;
 pub mod indicators;
 pub mod model;
 pub mod overdue;
