@@ -7,7 +7,10 @@ use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use crate::fixtures::{Board, code_of, demo_coordinator, new_workshop, open_board, workshop_round};
+use crate::fixtures::{
+    Board, code_of, demo_coordinator, draft_survey, new_workshop, open_board, survey_questions,
+    workshop_round,
+};
 use crate::helpers::{TestApp, TestResult, spawn_app};
 
 /// Adds the districts `names` to the municipality through the areas form; returns their ids.
@@ -128,6 +131,10 @@ async fn a_board_offers_the_districts_its_coordinator_chose_from_the_municipalit
         .await
         .body;
     assert!(north.contains("Bänke im Park") && !north.contains("Licht am Bahnhof"));
+    assert!(
+        north.contains(" · Nordstadt · Mia · "),
+        "the card names the district"
+    );
     let south = app
         .get(&format!("{}?district={sued}", board.path))
         .await
@@ -338,5 +345,32 @@ async fn the_demo_has_six_districts_and_yearly_series_adopted_by_its_goals() -> 
     ] {
         assert!(page.body.contains(&format!("<td>{name}</td>")), "{name}");
     }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_survey_builder_adds_the_district_question_from_the_municipalitys_areas() -> TestResult
+{
+    let app = spawn_app().await;
+    let survey = draft_survey(&app, "sstadt", "none").await;
+    let action = format!("{}/questions/district", survey.manage);
+    // Without districts there is nothing to choose from: said, nothing added.
+    let res = app.submit(&survey.manage, &action, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = app.get(&survey.manage).await.body;
+    assert!(page.contains("mindestens zwei Gebiete"), "{page}");
+    assert!(survey_questions(&app, &survey).await.is_empty());
+
+    add_areas(&app, survey.place, &["Südstadt", "Nordstadt"]).await;
+    let res = app.submit(&survey.manage, &action, &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let questions = survey_questions(&app, &survey).await;
+    assert_eq!(questions.len(), 1);
+    let question = &questions[0];
+    assert_eq!(question.model.prompt, "In welchem Stadtteil wohnen Sie?");
+    assert!(question.model.demographic);
+    assert_eq!(question.kind.as_str(), "single");
+    let labels: Vec<&str> = question.options.iter().map(|o| o.label.as_str()).collect();
+    assert_eq!(labels, ["Nordstadt", "Südstadt"]);
     Ok(())
 }
