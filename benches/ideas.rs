@@ -99,7 +99,7 @@ async fn main() -> BenchResult {
             premoderated: false,
             closed: false,
             extra_categories: (0..CATEGORIES).map(|c| format!("Thema {c}")).collect(),
-            districts: Vec::new(),
+            area_ids: Vec::new(),
         },
         now,
     )
@@ -120,6 +120,7 @@ async fn main() -> BenchResult {
                     municipality_id: Set(place.id),
                     category_id: Set(categories[n % categories.len()]),
                     district: Set(None),
+                    area_id: Set(None),
                     title: Set(format!("Idee Nummer {n}")),
                     body: Set("Ein Vorschlag für den Alltag, kurz beschrieben.".into()),
                     author_id: Set(None),

@@ -316,6 +316,7 @@ fn bench_idea(
         municipality_id: Set(place),
         category_id: Set(category),
         district: Set(None),
+        area_id: Set(None),
         title: Set("Eine Idee".into()),
         body: Set("Ein Vorschlag für den Alltag, kurz beschrieben.".into()),
         author_id: Set(None),
@@ -452,7 +453,7 @@ async fn main() -> BenchResult {
             premoderated: false,
             closed: false,
             extra_categories: vec!["Thema".into()],
-            districts: Vec::new(),
+            area_ids: Vec::new(),
         },
         now,
     )

@@ -98,7 +98,7 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
 
 /// Demo content: the fictional "Musterstadt" with a coordinator and a moderator whose passwords
 /// are generated and printed. Running it again changes nothing. Later features add their demo
-/// content (strategy, rounds, surveys, ideas, workshops) here.
+/// content (strategy, monitoring, rounds, surveys, ideas, workshops) here.
 async fn demo(settings: Settings) -> anyhow::Result<()> {
     let state = startup::prepare(settings).await?;
     let now = state.clock.now();
@@ -150,6 +150,7 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
         }
     };
     crate::strategy::demo::seed(&txn, place.id, now).await?;
+    let values = crate::monitoring::demo::seed(&txn, place.id, &place.name, now).await?;
     let coordinator = accounts::find_by_email(&txn, "koordination@musterstadt.example").await?;
     let coordinator = match coordinator {
         Some(user) => identity::session_user(&txn, user.id, user.session_version).await?,
@@ -166,6 +167,7 @@ async fn demo(settings: Settings) -> anyhow::Result<()> {
     };
     txn.commit().await?;
     println!("  strategy: /strategies/{}", place.slug);
+    println!("  indicator values added: {values}");
     println!("  participation rounds added: {rounds}");
     println!("  survey responses added: {responses}");
     println!("  ideas added: {ideas}");

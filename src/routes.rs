@@ -162,6 +162,7 @@ staff_routes! {
     POST "/manage/surveys/{id}/publish-results" Coordinator => surveys::lifecycle::publish_results;
     POST "/manage/surveys/{id}/unpublish-results" Coordinator => surveys::lifecycle::unpublish_results;
     POST "/manage/surveys/{id}/questions" Coordinator => surveys::questions::add;
+    POST "/manage/surveys/{id}/questions/district" Coordinator => surveys::district_question::add_district_question;
     GET "/manage/questions/{id}" Coordinator => surveys::questions::edit;
     POST "/manage/questions/{id}" Coordinator => surveys::questions::update;
     POST "/manage/questions/{id}/move" Coordinator => surveys::question_order::move_up_or_down;

@@ -74,6 +74,7 @@ pub fn published_workshop(
         ends_at: Set(now + chrono::Duration::days(10) + chrono::Duration::hours(2)),
         address: Set("Rathaus".into()),
         room: Set(String::new()),
+        area_id: Set(None),
         transit: Set(String::new()),
         capacity: Set(capacity),
         max_per_signup: Set(4),

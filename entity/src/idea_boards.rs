@@ -14,7 +14,8 @@ pub struct Model {
     pub question: String,
     /// New ideas and comments wait for a moderator before they are shown.
     pub premoderated: bool,
-    /// The districts residents may choose from, one per line (may be empty).
+    /// The districts typed as text before districts were areas, one per line; kept readable. The
+    /// areas residents choose from are in `idea_board_areas`.
     pub districts: String,
     pub closed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

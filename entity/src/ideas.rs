@@ -10,7 +10,11 @@ pub struct Model {
     pub board_id: Uuid,
     pub municipality_id: Uuid,
     pub category_id: Uuid,
+    /// The district as text: the name of the area chosen when it was posted, or what was typed
+    /// before districts were areas (kept readable where no area matched).
     pub district: Option<String>,
+    /// The municipality's area (district) the idea is about; emptied if the area is deleted.
+    pub area_id: Option<Uuid>,
     pub title: String,
     pub body: String,
     pub author_id: Option<Uuid>,

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod fields_of_action;
 pub mod goal_indicators;
 pub mod goals;
+pub mod idea_board_areas;
 pub mod idea_boards;
 pub mod idea_categories;
 pub mod idea_comments;

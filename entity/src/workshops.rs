@@ -18,6 +18,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub address: String,
     pub room: String,
+    /// The municipality's area (district) it takes place in, if one is named.
+    pub area_id: Option<Uuid>,
     /// How to get there by bus and train.
     #[sea_orm(column_type = "Text")]
     pub transit: String,

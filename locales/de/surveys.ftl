@@ -296,3 +296,8 @@ survey-print-thanks = Vielen Dank für Ihre Antworten!
 
 # issue 18: a link of the error summary names the question it leads to
 survey-error-summary-item = „{ $question }“: { $message }
+survey-district-question-prompt = In welchem Stadtteil wohnen Sie?
+survey-district-question-button = Frage nach dem Stadtteil hinzufügen
+survey-district-question-hint = Die Antworten sind die Gebiete (Sozialräume) der Kommune; die Frage zählt zu den Angaben zur Person.
+survey-district-question-added = Die Frage nach dem Stadtteil wurde hinzugefügt.
+survey-district-question-no-areas = Dafür braucht die Kommune mindestens zwei Gebiete. Legen Sie sie unter „Gebiete“ an.

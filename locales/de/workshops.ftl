@@ -316,3 +316,7 @@ attendance-total-signups = { $count ->
 attendance-total-needs-none = kein besonderer Bedarf
 attendance-walk-ins = Ohne Anmeldung gekommen
 attendance-walk-ins-hint = Tragen Sie hier ein, wer ohne Anmeldung kommt.
+field-workshop-area = Stadtteil (freiwillig)
+field-workshop-area-none = Keine Angabe
+workshop-area-label = Stadtteil
+error-workshop-area = Bitte wählen Sie einen Stadtteil aus der Liste.

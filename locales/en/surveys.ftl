@@ -296,3 +296,8 @@ survey-print-thanks = Thank you for your answers!
 
 # issue 18: a link of the error summary names the question it leads to
 survey-error-summary-item = “{ $question }”: { $message }
+survey-district-question-prompt = Which district do you live in?
+survey-district-question-button = Add the question about the district
+survey-district-question-hint = The answers are the municipality's areas; the question counts as a demographic question.
+survey-district-question-added = The question about the district was added.
+survey-district-question-no-areas = This needs at least two areas of the municipality. Add them under “Areas”.

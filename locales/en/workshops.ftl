@@ -316,3 +316,7 @@ attendance-total-signups = { $count ->
 attendance-total-needs-none = no particular needs
 attendance-walk-ins = Came without a sign-up
 attendance-walk-ins-hint = Write down here who comes without a sign-up.
+field-workshop-area = District (optional)
+field-workshop-area-none = Not given
+workshop-area-label = District
+error-workshop-area = Please choose a district from the list.

@@ -20,6 +20,7 @@ mod m20261201_000019_storage_probe;
 mod m20261201_000020_survey_definition_version;
 mod m20261201_000021_monitoring;
 mod m20261201_000022_partial_text_status_index;
+pub mod m20261201_000023_districts_as_areas;
 mod m20261201_000024_import_drafts;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_survey_definition_version::Migration),
             Box::new(m20261201_000021_monitoring::Migration),
             Box::new(m20261201_000022_partial_text_status_index::Migration),
+            Box::new(m20261201_000023_districts_as_areas::Migration),
             Box::new(m20261201_000024_import_drafts::Migration),
         ]
     }

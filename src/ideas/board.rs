@@ -1,5 +1,5 @@
-//! A board's public list (`/ideas/{board_id}`): ideas sorted, filtered by category and official
-//! status, and paged.
+//! A board's public list (`/ideas/{board_id}`): ideas sorted, filtered by category, district and
+//! official status, and paged.
 
 use actix_web::{HttpResponse, web};
 use entity::ideas;
@@ -17,6 +17,7 @@ use crate::{
     },
 };
 
+use super::districts::board_areas;
 use super::model::{OfficialStatus, categories};
 use super::views::{BoardHead, Card, Choice, board_head, card, public_board};
 
@@ -28,6 +29,9 @@ pub struct BoardQuery {
     pub category: String,
     #[serde(default)]
     pub status: String,
+    /// One of the board's districts (an area id).
+    #[serde(default)]
+    pub district: String,
     pub page: Option<u64>,
 }
 
@@ -45,10 +49,15 @@ pub async fn board(
         .ok()
         .filter(|c| categories.iter().any(|x| x.id == *c));
     let status = OfficialStatus::parse(&query.status);
+    let districts = board_areas(db, &board).await?;
+    let district = Uuid::parse_str(&query.district)
+        .ok()
+        .filter(|d| districts.iter().any(|a| a.id == *d));
     let filter = ListFilter {
         sort,
         category_id: category,
         official_status: status,
+        area_id: district,
     };
     let index = PageQuery { page: query.page }.index();
     let (list, pages) = board_page(db, board.id, &filter, index, PER_PAGE).await?;
@@ -58,6 +67,9 @@ pub async fn board(
     }
     if let Some(s) = status {
         params.push(("status", s.as_str().to_string()));
+    }
+    if let Some(d) = district {
+        params.push(("district", d.to_string()));
     }
     let base = format!(
         "/ideas/{}?{}",
@@ -94,7 +106,15 @@ pub async fn board(
                     selected: status == Some(*s),
                 })
                 .collect(),
-            filtered: category.is_some() || status.is_some(),
+            districts: districts
+                .iter()
+                .map(|a| Choice {
+                    value: a.id.to_string(),
+                    label: a.name.clone(),
+                    selected: Some(a.id) == district,
+                })
+                .collect(),
+            filtered: category.is_some() || status.is_some() || district.is_some(),
             pagination: PageView::new(index, pages, &base),
         },
     )
@@ -107,6 +127,7 @@ struct BoardView {
     sorts: Vec<Choice>,
     categories: Vec<Choice>,
     statuses: Vec<Choice>,
+    districts: Vec<Choice>,
     filtered: bool,
     pagination: PageView,
 }
@@ -140,6 +161,7 @@ pub struct ListFilter {
     pub sort: Sort,
     pub category_id: Option<Uuid>,
     pub official_status: Option<OfficialStatus>,
+    pub area_id: Option<Uuid>,
 }
 
 /// One page of a board's list: published ideas, and hidden ones (shown as a placeholder).
@@ -159,6 +181,9 @@ pub async fn board_page(
     .filter(ideas::Column::Listed.eq(true));
     if let Some(s) = filter.official_status {
         query = query.filter(ideas::Column::OfficialStatus.eq(s.as_str()));
+    }
+    if let Some(a) = filter.area_id {
+        query = query.filter(ideas::Column::AreaId.eq(a));
     }
     query = match filter.sort {
         Sort::Newest => query.order_by_desc(ideas::Column::CreatedAt),

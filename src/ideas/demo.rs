@@ -3,7 +3,7 @@
 //! supports, flags and official answers. Written straight to the tables: no mail goes out.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::{idea_comments, idea_supports, ideas, moderation_flags, rounds};
+use entity::{areas, idea_comments, idea_supports, ideas, moderation_flags, rounds};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -93,6 +93,13 @@ pub async fn seed(
     if !boards_of_round(db, round.id).await?.is_empty() {
         return Ok(0);
     }
+    // The districts are Musterstadt's areas (from the monitoring demo), where they exist.
+    let districts: Vec<areas::Model> =
+        crate::monitoring::areas::list_for_municipality(db, round.municipality_id)
+            .await?
+            .into_iter()
+            .filter(|a| ["Nordstadt", "Südstadt", "Innenstadt"].contains(&a.name.as_str()))
+            .collect();
     let board = insert_board(
         db,
         coordinator,
@@ -104,7 +111,7 @@ pub async fn seed(
             premoderated: false,
             closed: false,
             extra_categories: vec!["Sonstiges".into()],
-            districts: vec!["Nordstadt".into(), "Südstadt".into(), "Innenstadt".into()],
+            area_ids: districts.iter().map(|a| a.id).collect(),
         },
         now,
     )
@@ -152,12 +159,14 @@ pub async fn seed(
         } else {
             0
         };
+        let district = (n % 3 == 0).then(|| districts.get(n % 2)).flatten();
         let idea = ideas::ActiveModel {
             id: Set(Uuid::now_v7()),
             board_id: Set(board.id),
             municipality_id: Set(board.municipality_id),
             category_id: Set(category.id),
-            district: Set((n % 3 == 0).then(|| "Nordstadt".to_string())),
+            district: Set(district.map(|a| a.name.clone())),
+            area_id: Set(district.map(|a| a.id)),
             title: Set(if n < TITLES.len() {
                 title.to_string()
             } else {

@@ -45,7 +45,7 @@ pub async fn edit_form(ctx: Ctx, path: web::Path<(Uuid, Uuid)>) -> AppResult<Htt
         title: idea.title.clone(),
         body: idea.body.clone(),
         category: idea.category_id.to_string(),
-        district: idea.district.clone().unwrap_or_default(),
+        area_id: idea.area_id.map(|a| a.to_string()).unwrap_or_default(),
         author_name: idea.author_name.clone().unwrap_or_default(),
         email: String::new(),
         contact: String::new(),
@@ -116,7 +116,7 @@ pub async fn edit_idea(
     let unconfirmed = Status::Unconfirmed.as_str();
     let sql = format!(
         "UPDATE ideas SET title = $1, body = $2, category_id = $3, district = $4, \
-           author_name = $5, precheck = $6, updated_at = $7, version = version + 1, \
+           area_id = $10, author_name = $5, precheck = $6, updated_at = $7, version = version + 1, \
            reviewed_at = NULL, \
            status = CASE WHEN $9 AND status = '{published}' THEN '{pending}' ELSE status END, \
            listed = CASE WHEN $9 AND status = '{published}' THEN FALSE ELSE listed END \
@@ -132,12 +132,13 @@ pub async fn edit_idea(
                 input.title.clone().into(),
                 input.body.clone().into(),
                 input.category_id.into(),
-                input.district.clone().into(),
+                input.area.as_ref().map(|(_, name)| name.clone()).into(),
                 input.author_name.clone().into(),
                 precheck.into(),
                 now.into(),
                 idea.id.into(),
                 board.premoderated.into(),
+                input.area.as_ref().map(|(id, _)| *id).into(),
             ],
         ))
         .await?;
@@ -160,6 +161,7 @@ pub async fn withdraw_idea(
                 backend,
                 "UPDATE ideas SET status = $3, listed = FALSE, author_email = NULL, \
                    notify = FALSE, title = '', body = '', author_name = NULL, district = NULL, \
+                   area_id = NULL, \
                    precheck = '', open_flags = 0, version = version + 1, updated_at = $1 \
                  WHERE id = $2 AND status <> $3",
             ),

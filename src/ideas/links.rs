@@ -133,7 +133,7 @@ pub async fn link_page(
             title: idea.title.clone(),
             body: idea.body.clone(),
             category: idea.category_id.to_string(),
-            district: idea.district.clone().unwrap_or_default(),
+            area_id: idea.area_id.map(|a| a.to_string()).unwrap_or_default(),
             author_name: idea.author_name.clone().unwrap_or_default(),
             email: String::new(),
             contact: String::new(),

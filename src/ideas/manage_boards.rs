@@ -1,5 +1,6 @@
 //! Coordinators set up boards: the list with the form for a new board, and a board's settings
-//! (categories from the round's goals plus extra ones, districts, pre-moderation, closing early).
+//! (categories from the round's goals plus extra ones, the municipality's districts it offers,
+//! pre-moderation, closing early).
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
@@ -19,13 +20,18 @@ use crate::{
     identity::CurrentUser,
     web::{
         context::Ctx,
-        forms::{FormErrors, multiline},
+        forms::{FormErrors, HtmlForm, multiline},
         pagination::{PER_PAGE, PageQuery, PageView},
     },
 };
 
+use super::districts::{
+    AreaChoice, all_offered, area_choices, board_areas, set_board_areas, unmatched_lines,
+};
 use super::model::{categories, chars, find_board};
 use super::views::SelectOption;
+use crate::admin::service::find_municipality;
+use crate::monitoring::areas::list_for_municipality;
 use crate::rounds::model::Status as RoundStatus;
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -42,8 +48,9 @@ pub struct BoardForm {
     pub closed: Option<String>,
     #[serde(default)]
     pub extra_categories: String,
+    /// The districts (areas of the municipality) residents may choose from.
     #[serde(default)]
-    pub districts: String,
+    pub area_ids: Vec<String>,
 }
 
 fn lines(s: &str) -> Vec<String> {
@@ -80,12 +87,16 @@ impl CheckForm for BoardForm {
             errors.add("question", "board-error-question-long");
         }
         let extra = lines(&self.extra_categories);
-        let districts = lines(&self.districts);
-        if extra.iter().chain(districts.iter()).any(|l| chars(l) > 120)
-            || extra.len() > 30
-            || districts.len() > 100
-        {
+        if extra.iter().any(|l| chars(l) > 120) || extra.len() > 30 {
             errors.add("extra_categories", "board-error-lines");
+        }
+        let area_ids: Vec<Uuid> = self
+            .area_ids
+            .iter()
+            .filter_map(|id| Uuid::parse_str(id).ok())
+            .collect();
+        if area_ids.len() != self.area_ids.len() {
+            errors.add("area_ids", "board-error-area");
         }
         let Some(round) = round.filter(|_| errors.is_empty()) else {
             return Err(errors);
@@ -97,9 +108,16 @@ impl CheckForm for BoardForm {
             premoderated: self.premoderated.is_some(),
             closed: self.closed.is_some(),
             extra_categories: extra,
-            districts,
+            area_ids,
         })
     }
+}
+
+/// A chosen district is not one of the municipality's (deleted meanwhile, or forged).
+fn area_refused() -> FormErrors {
+    let mut errors = FormErrors::new();
+    errors.add("area_ids", "board-error-area");
+    errors
 }
 
 pub struct BoardInput {
@@ -109,7 +127,7 @@ pub struct BoardInput {
     pub premoderated: bool,
     pub closed: bool,
     pub extra_categories: Vec<String>,
-    pub districts: Vec<String>,
+    pub area_ids: Vec<Uuid>,
 }
 
 async fn managed_board(ctx: &Ctx, id: Uuid) -> AppResult<(CurrentUser, idea_boards::Model)> {
@@ -145,6 +163,19 @@ async fn boards_page(
     let scope = user.coordinated_municipalities();
     let (list, pages) = managed_boards(&ctx.state.db, scope.as_deref(), index, PER_PAGE).await?;
     let rounds = round_choices(ctx, &user).await?;
+    let mut area_groups = Vec::new();
+    for id in scope.as_deref().unwrap_or_default() {
+        let all = list_for_municipality(&ctx.state.db, *id).await?;
+        let Some(place) = find_municipality(&ctx.state.db, *id).await? else {
+            continue;
+        };
+        if !all.is_empty() {
+            area_groups.push(AreaGroup {
+                municipality: place.name,
+                areas: area_choices(&all, &form.area_ids),
+            });
+        }
+    }
     ctx.render_status(
         status,
         "ideas/manage_boards",
@@ -164,6 +195,8 @@ async fn boards_page(
                 .iter()
                 .map(|(id, title)| SelectOption::of(*id, title, &form.round_id))
                 .collect(),
+            several_places: area_groups.len() > 1,
+            area_groups,
             values: form,
             premoderated: form.premoderated.is_some(),
             errors: errors.view(ctx.lang),
@@ -176,10 +209,19 @@ async fn boards_page(
 struct BoardsView<'a> {
     boards: Vec<BoardRow>,
     rounds: Vec<SelectOption>,
+    area_groups: Vec<AreaGroup>,
+    several_places: bool,
     values: &'a BoardForm,
     premoderated: bool,
     errors: Value,
     pagination: PageView,
+}
+
+/// The districts of one municipality, as checkboxes.
+#[derive(Serialize)]
+struct AreaGroup {
+    municipality: String,
+    areas: Vec<AreaChoice>,
 }
 
 #[derive(Serialize)]
@@ -206,9 +248,9 @@ pub async fn manage_boards(ctx: Ctx, query: web::Query<PageQuery>) -> AppResult<
     .await
 }
 
-pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<HttpResponse> {
+pub async fn create_board(ctx: Ctx, form: HtmlForm<BoardForm>) -> AppResult<HttpResponse> {
     let user = ctx.require_user()?.clone();
-    let form = form.into_inner();
+    let form = form.0;
     let rounds: Vec<Uuid> = round_choices(&ctx, &user)
         .await?
         .into_iter()
@@ -224,6 +266,11 @@ pub async fn create_board(ctx: Ctx, form: web::Form<BoardForm>) -> AppResult<Htt
         .await?
         .filter(|r| user.coordinates(r.municipality_id))
         .ok_or(AppError::NotFound)?;
+    let offered = list_for_municipality(&ctx.state.db, round.municipality_id).await?;
+    if !all_offered(&input.area_ids, &offered) {
+        let errors = area_refused();
+        return boards_page(&ctx, 0, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     let txn = crate::db::begin_write(&ctx.state.db).await?;
     let board = insert_board(&txn, &user, &round, &input, ctx.state.clock.now()).await?;
     ctx.commit_and_redirect(
@@ -242,6 +289,7 @@ async fn board_form_page(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let categories = categories(&ctx.state.db, board.id).await?;
+    let all = list_for_municipality(&ctx.state.db, board.municipality_id).await?;
     ctx.render_about(
         status,
         "ideas/manage_board",
@@ -257,6 +305,17 @@ async fn board_form_page(
                     goal: c.goal_id.is_some(),
                 })
                 .collect(),
+            typed_districts: unmatched_lines(board, &all).join(", "),
+            several_places: false,
+            area_groups: if all.is_empty() {
+                Vec::new()
+            } else {
+                vec![AreaGroup {
+                    municipality: String::new(),
+                    areas: area_choices(&all, &form.area_ids),
+                }]
+            },
+            areas_href: format!("/manage/municipalities/{}/areas", board.municipality_id),
             values: form,
             premoderated: form.premoderated.is_some(),
             closed: form.closed.is_some(),
@@ -270,6 +329,11 @@ struct BoardSettingsView<'a> {
     action: String,
     public_href: String,
     categories: Vec<CategoryRow>,
+    area_groups: Vec<AreaGroup>,
+    several_places: bool,
+    /// Districts typed before districts were areas, matching none of them.
+    typed_districts: String,
+    areas_href: String,
     values: &'a BoardForm,
     premoderated: bool,
     closed: bool,
@@ -284,6 +348,11 @@ struct CategoryRow {
 
 pub async fn edit_board(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, board) = managed_board(&ctx, *id).await?;
+    let area_ids = board_areas(&ctx.state.db, &board)
+        .await?
+        .iter()
+        .map(|a| a.id.to_string())
+        .collect();
     let form = BoardForm {
         round_id: board.round_id.to_string(),
         title: board.title.clone(),
@@ -291,7 +360,7 @@ pub async fn edit_board(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
         premoderated: board.premoderated.then(|| "1".into()),
         closed: board.closed_at.map(|_| "1".into()),
         extra_categories: String::new(),
-        districts: board.districts.clone(),
+        area_ids,
     };
     board_form_page(&ctx, &board, &form, &FormErrors::new(), StatusCode::OK).await
 }
@@ -299,12 +368,20 @@ pub async fn edit_board(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse
 pub async fn update_board(
     ctx: Ctx,
     id: web::Path<Uuid>,
-    form: web::Form<BoardForm>,
+    form: HtmlForm<BoardForm>,
 ) -> AppResult<HttpResponse> {
     let (user, board) = managed_board(&ctx, *id).await?;
-    let mut form = form.into_inner();
+    let mut form = form.0;
     form.round_id = board.round_id.to_string();
-    let input = match form.check(&[board.round_id]) {
+    let offered = list_for_municipality(&ctx.state.db, board.municipality_id).await?;
+    let checked = form.check(&[board.round_id]).and_then(|input| {
+        if all_offered(&input.area_ids, &offered) {
+            Ok(input)
+        } else {
+            Err(area_refused())
+        }
+    });
+    let input = match checked {
         Ok(input) => input,
         Err(errors) => {
             return board_form_page(
@@ -357,13 +434,14 @@ pub async fn insert_board(
         title: Set(input.title.clone()),
         question: Set(input.question.clone()),
         premoderated: Set(input.premoderated),
-        districts: Set(input.districts.join("\n")),
+        districts: Set(String::new()),
         closed_at: Set(input.closed.then_some(now)),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(db)
     .await?;
+    set_board_areas(db, board.id, &input.area_ids).await?;
     let goal_ids = crate::rounds::model::goal_ids(db, round.id).await?;
     let goals = crate::strategy::picker::goals_by_ids(db, &goal_ids).await?;
     let mut position = 0;
@@ -428,13 +506,13 @@ pub async fn save_board(
         title: Set(input.title.clone()),
         question: Set(input.question.clone()),
         premoderated: Set(input.premoderated),
-        districts: Set(input.districts.join("\n")),
         closed_at: Set(closed_at),
         updated_at: Set(now),
         ..Default::default()
     }
     .update(db)
     .await?;
+    set_board_areas(db, board.id, &input.area_ids).await?;
     let existing = categories(db, board.id).await?;
     let mut position = existing.len() as i32;
     for name in &input.extra_categories {

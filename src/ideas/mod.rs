@@ -7,6 +7,7 @@ pub mod answer;
 pub mod board;
 pub mod comments;
 pub mod demo;
+pub mod districts;
 pub mod edit;
 pub mod flag;
 pub mod link_renewal;

@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
-use entity::{idea_boards, ideas, rounds};
+use entity::{areas, idea_boards, ideas, rounds};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
 };
@@ -27,10 +27,10 @@ use crate::{
 };
 use sea_orm::DbErr;
 
+use super::districts::board_areas;
 use super::links::{CONFIRM, EDIT, WITHDRAW, link_path};
 use super::model::{
-    BODY_MAX, NAME_MAX, OfficialStatus, Status, TITLE_MAX, categories, chars, districts, is_open,
-    name_of,
+    BODY_MAX, NAME_MAX, OfficialStatus, Status, TITLE_MAX, categories, chars, is_open, name_of,
 };
 use super::views::{
     BoardHead, SelectOption, board_head, closed, idea_href, public_board, within_limits,
@@ -44,8 +44,9 @@ pub struct IdeaForm {
     pub body: String,
     #[serde(default)]
     pub category: String,
+    /// The district: the id of one of the board's areas, or empty.
     #[serde(default)]
-    pub district: String,
+    pub area_id: String,
     #[serde(default, deserialize_with = "crate::web::forms::trimmed")]
     pub author_name: String,
     /// Only asked of visitors without an account.
@@ -73,7 +74,7 @@ impl IdeaForm {
 /// posted without an account (then an address is needed unless the visitor chose the code only).
 pub struct IdeaRules {
     pub categories: Vec<Uuid>,
-    pub districts: Vec<String>,
+    pub areas: Vec<areas::Model>,
     pub visitor: bool,
 }
 
@@ -90,7 +91,7 @@ impl IdeaRules {
                 .iter()
                 .map(|c| c.id)
                 .collect(),
-            districts: districts(board),
+            areas: board_areas(db, board).await?,
             visitor,
         })
     }
@@ -101,7 +102,7 @@ impl CheckForm for IdeaForm {
     type Rules = IdeaRules;
 
     fn check(&self, rules: &IdeaRules) -> Result<IdeaInput, FormErrors> {
-        let (categories, districts, visitor) = (&rules.categories, &rules.districts, rules.visitor);
+        let (categories, visitor) = (&rules.categories, rules.visitor);
         let mut errors = FormErrors::new();
         let needs_email = visitor && !self.code_only();
         if self.title.is_empty() {
@@ -120,12 +121,16 @@ impl CheckForm for IdeaForm {
         if category.is_none() {
             errors.add("category", "idea-error-category");
         }
-        let district = Some(self.district.trim().to_string()).filter(|d| !d.is_empty());
-        if let Some(d) = &district
-            && !districts.contains(d)
-        {
-            errors.add("district", "idea-error-district");
-        }
+        let area = match self.area_id.trim() {
+            "" => None,
+            id => {
+                let found = rules.areas.iter().find(|a| a.id.to_string() == id);
+                if found.is_none() {
+                    errors.add("area_id", "idea-error-district");
+                }
+                found.map(|a| (a.id, a.name.clone()))
+            }
+        };
         if chars(&self.author_name) > NAME_MAX {
             errors.add("author_name", "idea-error-name-long");
         }
@@ -148,7 +153,7 @@ impl CheckForm for IdeaForm {
             title: self.title.clone(),
             body: multiline(&self.body),
             category_id: category,
-            district,
+            area,
             author_name: name_of(&self.author_name),
             // Without an address there is nobody to write to.
             notify: self.notify.is_some() && !(visitor && self.code_only()),
@@ -181,7 +186,7 @@ struct IdeaFormView<'a> {
     contact_email: bool,
     login_href: String,
     categories: Vec<SelectOption>,
-    districts: Vec<SelectOption>,
+    areas: Vec<SelectOption>,
     errors: Value,
 }
 
@@ -215,6 +220,7 @@ impl<'a> IdeaFormPage<'a> {
     ) -> AppResult<HttpResponse> {
         let (board, editing, form) = (self.board, self.editing, self.form);
         let categories = categories(&ctx.state.db, board.id).await?;
+        let areas = board_areas(&ctx.state.db, board).await?;
         let heading = if editing.is_some() {
             "idea-edit-title"
         } else {
@@ -236,13 +242,9 @@ impl<'a> IdeaFormPage<'a> {
                 .iter()
                 .map(|c| SelectOption::of(c.id, &c.name, &form.category))
                 .collect(),
-            districts: districts(board)
-                .into_iter()
-                .map(|d| SelectOption {
-                    selected: form.district == d,
-                    text: d.clone(),
-                    value: d,
-                })
+            areas: areas
+                .iter()
+                .map(|a| SelectOption::of(a.id, &a.name, &form.area_id))
                 .collect(),
             errors: errors.view(ctx.lang),
         };
@@ -325,7 +327,8 @@ pub struct IdeaInput {
     pub title: String,
     pub body: String,
     pub category_id: Uuid,
-    pub district: Option<String>,
+    /// The chosen district: its area and its name (kept as text with the idea).
+    pub area: Option<(Uuid, String)>,
     pub author_name: Option<String>,
     pub notify: bool,
 }
@@ -393,7 +396,8 @@ pub async fn store_idea(
         board_id: Set(board.id),
         municipality_id: Set(board.municipality_id),
         category_id: Set(input.category_id),
-        district: Set(input.district.clone()),
+        district: Set(input.area.as_ref().map(|(_, name)| name.clone())),
+        area_id: Set(input.area.as_ref().map(|(id, _)| *id)),
         title: Set(input.title.clone()),
         body: Set(input.body.clone()),
         author_id: Set(author_id),

@@ -102,6 +102,8 @@ pub(super) struct Card {
     pub title: String,
     pub excerpt: String,
     pub category: String,
+    /// The district's name as the idea keeps it (empty: none given).
+    pub district: String,
     pub author: String,
     pub created_at: String,
     pub supports: i32,
@@ -112,6 +114,11 @@ pub(super) struct Card {
 pub(super) fn card(ctx: &Ctx, idea: &ideas::Model, categories: &[idea_categories::Model]) -> Card {
     let hidden = moderation::Status::Hidden.is(&idea.status);
     Card {
+        district: if hidden {
+            String::new()
+        } else {
+            idea.district.clone().unwrap_or_default()
+        },
         href: idea_href(idea),
         hidden,
         placeholder: if hidden {

@@ -310,6 +310,31 @@ pub async fn areas(
     .await
 }
 
+/// The districts of a municipality, by name: its areas without the one that stands for the
+/// municipality as a whole. The one list every slice offers where it asks for a district.
+pub async fn list_for_municipality(
+    db: &impl ConnectionTrait,
+    municipality_id: Uuid,
+) -> Result<Vec<areas::Model>, DbErr> {
+    Ok(areas_of(db, municipality_id)
+        .await?
+        .into_iter()
+        .filter(|a| !a.whole_municipality)
+        .collect())
+}
+
+/// The area `id` if it is one of the municipality's districts.
+pub async fn district_of(
+    db: &impl ConnectionTrait,
+    municipality_id: Uuid,
+    id: Uuid,
+) -> Result<Option<areas::Model>, DbErr> {
+    Ok(areas::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|a| a.municipality_id == municipality_id && !a.whole_municipality))
+}
+
 /// The form's own check, then the database's; the errors of both, or the input.
 async fn checked(
     db: &impl ConnectionTrait,

@@ -11,6 +11,7 @@ pub mod adoption;
 pub mod areas;
 pub mod chart;
 pub mod course;
+pub mod demo;
 pub mod import;
 pub mod import_plan;
 pub mod import_read;

@@ -12,6 +12,7 @@ pub mod answering;
 pub mod builder;
 pub mod codes;
 pub mod demo;
+pub mod district_question;
 pub mod export;
 pub mod form_view;
 pub mod free_text;

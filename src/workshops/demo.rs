@@ -102,6 +102,12 @@ pub async fn seed(
     let goals = strategy::goal_picker(db, municipality_id, &[]).await?;
     let tz = state.settings.time_zone;
     let today = now.with_timezone(&tz).date_naive();
+    // Where it takes place: Musterstadt's Nordstadt (from the monitoring demo), if it is there.
+    let nordstadt = crate::monitoring::areas::list_for_municipality(db, municipality_id)
+        .await?
+        .into_iter()
+        .find(|a| a.name == "Nordstadt")
+        .map(|a| a.id);
     let mut added = 0;
     for (demo, round) in WORKSHOPS.iter().zip([first_open, second_open, past]) {
         let exists = workshops::Entity::find()
@@ -125,8 +131,9 @@ pub async fn seed(
             starts_at: at(17),
             ends_at: at(19),
             signup_deadline: at(12),
-            address: "Stadtteilzentrum Oststadt\nLindenstraße 4".into(),
+            address: "Stadtteilzentrum Nordstadt\nLindenstraße 4".into(),
             room: "Großer Saal, Erdgeschoss".into(),
+            area_id: nordstadt,
             transit: "Straßenbahn 2 bis Haltestelle Lindenplatz, dann 3 Minuten zu Fuß.".into(),
             capacity: demo.capacity,
             max_per_signup: 4,

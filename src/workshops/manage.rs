@@ -17,6 +17,7 @@ use super::mail::when;
 use super::model::{Decided, Refusal, Status, find_for_update, goal_ids, occupancy, occupancy_of};
 use super::views::{managed, managed_round, round_of, status_key};
 use super::workshop_form::{WorkshopForm, WorkshopInput};
+use crate::monitoring::areas::{district_of, list_for_municipality};
 use crate::web::forms::CheckForm;
 use crate::{
     audit::service::{self as audit, Entry},
@@ -28,6 +29,28 @@ use crate::{
         pagination::{PER_PAGE, PageQuery, PageView},
     },
 };
+
+/// The form's own check, then that the district is one of the municipality's.
+async fn checked(
+    ctx: &Ctx,
+    form: &WorkshopForm,
+    municipality_id: Uuid,
+) -> AppResult<Result<WorkshopInput, FormErrors>> {
+    let input = match form.check(&ctx.state.settings.time_zone) {
+        Ok(input) => input,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if let Some(area) = input.area_id
+        && district_of(&ctx.state.db, municipality_id, area)
+            .await?
+            .is_none()
+    {
+        let mut errors = FormErrors::new();
+        errors.add("area_id", "error-workshop-area");
+        return Ok(Err(errors));
+    }
+    Ok(Ok(input))
+}
 
 /// `/manage/rounds/{id}/workshops`: a round's workshops with their places.
 pub async fn manage_list(
@@ -121,7 +144,7 @@ pub async fn create(
 ) -> AppResult<HttpResponse> {
     let (user, round) = managed_round(&ctx, *id).await?;
     let form = form.0;
-    let input = match form.check(&ctx.state.settings.time_zone) {
+    let input = match checked(&ctx, &form, round.municipality_id).await? {
         Ok(input) => input,
         Err(errors) => {
             return WorkshopPage::new(&round, None, &form)
@@ -160,6 +183,8 @@ pub(super) struct WorkshopPage<'a> {
 
 #[derive(Serialize)]
 struct FormView<'a> {
+    /// The municipality's districts the workshop may take place in.
+    areas: Vec<AreaOption>,
     heading: &'static str,
     round: RoundLink<'a>,
     action: String,
@@ -167,6 +192,13 @@ struct FormView<'a> {
     lifecycle: Option<LifecycleView<'a>>,
     editable: bool,
     errors: Value,
+}
+
+#[derive(Serialize)]
+struct AreaOption {
+    value: String,
+    text: String,
+    selected: bool,
 }
 
 #[derive(Serialize)]
@@ -243,7 +275,16 @@ impl<'a> WorkshopPage<'a> {
                 format!("/manage/rounds/{}/workshops/new", round.id),
             ),
         };
+        let areas = list_for_municipality(&ctx.state.db, round.municipality_id).await?;
         let view = FormView {
+            areas: areas
+                .iter()
+                .map(|a| AreaOption {
+                    value: a.id.to_string(),
+                    text: a.name.clone(),
+                    selected: a.id.to_string() == self.form.area_id,
+                })
+                .collect(),
             heading,
             round: RoundLink {
                 title: &round.title,
@@ -323,7 +364,7 @@ pub async fn update(
     let (user, workshop) = managed(&ctx, *id).await?;
     let round = round_of(&ctx, &workshop).await?;
     let form = form.0;
-    let input = match form.check(&ctx.state.settings.time_zone) {
+    let input = match checked(&ctx, &form, round.municipality_id).await? {
         Ok(input) => input,
         Err(errors) => {
             return WorkshopPage::new(&round, Some(&workshop), &form)
@@ -393,6 +434,7 @@ pub async fn create_workshop(
         ends_at: Set(input.ends_at),
         address: Set(input.address.clone()),
         room: Set(input.room.clone()),
+        area_id: Set(input.area_id),
         transit: Set(input.transit.clone()),
         capacity: Set(input.capacity),
         max_per_signup: Set(input.max_per_signup),
@@ -456,6 +498,7 @@ pub async fn update_workshop(
     model.signup_deadline = Set(input.signup_deadline);
     model.address = Set(input.address.clone());
     model.room = Set(input.room.clone());
+    model.area_id = Set(input.area_id);
     model.transit = Set(input.transit.clone());
     model.capacity = Set(input.capacity);
     model.max_per_signup = Set(input.max_per_signup);

@@ -12,6 +12,7 @@ use super::sign_up::SignupForm;
 use super::views::{
     SignupFormView, WorkshopView, attendance_view, details, places_text, signup_form_view,
 };
+use crate::monitoring::areas::district_of;
 use crate::{
     admin::service as admin,
     error::{AppError, AppResult},
@@ -55,8 +56,15 @@ pub(super) async fn public_page(
     let now = ctx.state.clock.now();
     let open = Status::Published.is(&workshop.status) && now < workshop.signup_deadline;
     let held = documented(ctx, workshop, &occupied, place.min_group_size).await?;
+    let mut view = details(ctx, workshop);
+    if let Some(area) = workshop.area_id {
+        view.area = district_of(db, workshop.municipality_id, area)
+            .await?
+            .map(|a| a.name)
+            .unwrap_or_default();
+    }
     let page = ShowPage {
-        workshop: details(ctx, workshop),
+        workshop: view,
         round: RoundLink {
             title: round.title,
             href: format!("/rounds/{}", round.slug),

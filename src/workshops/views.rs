@@ -59,6 +59,8 @@ pub(super) struct WorkshopView {
     deadline: String,
     address: String,
     room: String,
+    /// The district it takes place in (filled in where a page shows it).
+    pub(super) area: String,
     transit: String,
     capacity: i32,
     max_per_signup: i32,
@@ -88,6 +90,7 @@ pub(super) fn details(ctx: &Ctx, workshop: &workshops::Model) -> WorkshopView {
         ),
         address: workshop.address.clone(),
         room: workshop.room.clone(),
+        area: String::new(),
         transit: workshop.transit.clone(),
         capacity: workshop.capacity,
         max_per_signup: workshop.max_per_signup,

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use super::model::{
     CAPACITY_MAX, LANGUAGES_MAX, PER_SIGNUP_DEFAULT, PER_SIGNUP_MAX, SHORT_MAX, TEXT_MAX,
@@ -27,6 +28,8 @@ pub struct WorkshopForm {
     pub deadline_on: String,
     pub address: String,
     pub room: String,
+    /// The district it takes place in: one of the municipality's areas, or empty.
+    pub area_id: String,
     pub transit: String,
     pub capacity: String,
     pub max_per_signup: String,
@@ -48,6 +51,8 @@ pub struct WorkshopInput {
     pub signup_deadline: DateTime<Utc>,
     pub address: String,
     pub room: String,
+    /// Checked to be a parseable id here; that it is the municipality's, by the use case.
+    pub area_id: Option<Uuid>,
     pub transit: String,
     pub capacity: i32,
     pub max_per_signup: i32,
@@ -104,6 +109,7 @@ impl WorkshopForm {
                 .to_string(),
             address: model.address.clone(),
             room: model.room.clone(),
+            area_id: model.area_id.map(|a| a.to_string()).unwrap_or_default(),
             transit: model.transit.clone(),
             capacity: model.capacity.to_string(),
             max_per_signup: model.max_per_signup.to_string(),
@@ -166,6 +172,13 @@ impl CheckForm for WorkshopForm {
         } else if address.chars().count() > 2_000 {
             errors.add("address", "error-workshop-text-long");
         }
+        let area_id = match self.area_id.trim() {
+            "" => None,
+            id => Uuid::parse_str(id).ok().or_else(|| {
+                errors.add("area_id", "error-workshop-area");
+                None
+            }),
+        };
         if self.room.trim().chars().count() > SHORT_MAX {
             errors.add("room", "error-workshop-short-long");
         }
@@ -212,6 +225,7 @@ impl CheckForm for WorkshopForm {
             signup_deadline: end_of_deadline.min(starts_at),
             address,
             room: self.room.trim().to_string(),
+            area_id,
             transit: multiline(&self.transit),
             capacity,
             max_per_signup: per_signup,

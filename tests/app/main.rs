@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod architecture;
 mod dashboard;
+mod districts;
 mod durability;
 mod first_start;
 mod fixtures;
