@@ -73,7 +73,7 @@ pub fn spawn(
 
 /// Deletes what has served its purpose, slice by slice: old rate-limit counters, used and
 /// expired tokens, ended sessions, accounts, subscriptions and ideas never confirmed, workshop
-/// sign-ups past their retention, sent mails after a month.
+/// sign-ups past their retention, indicator imports never confirmed, sent mails after a month.
 pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     let now = state.clock.now();
     rate_limit::prune(&state.db, now.timestamp()).await?;
@@ -87,5 +87,6 @@ pub async fn housekeeping(state: &AppState) -> Result<(), DbErr> {
     )
     .await?;
     crate::ideas::personal_data::purge_unconfirmed(&state.db, now).await?;
+    crate::monitoring::import::purge_expired_drafts(&state.db, now).await?;
     delivery::purge_sent(&state.db, now).await
 }

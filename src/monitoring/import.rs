@@ -7,10 +7,12 @@
 
 use actix_multipart::Multipart;
 use actix_web::{HttpResponse, http::StatusCode, web};
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use entity::{import_drafts, municipalities};
 use futures_util::StreamExt;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -230,11 +232,7 @@ pub async fn upload(
     drop(input.sheet);
     let now = ctx.state.clock.now();
     let txn = crate::db::begin_write(&ctx.state.db).await?;
-    // Drafts nobody confirmed in time go, whoever left them.
-    import_drafts::Entity::delete_many()
-        .filter(import_drafts::Column::ExpiresAt.lte(now))
-        .exec(&txn)
-        .await?;
+    purge_expired_drafts(&txn, now).await?;
     let draft = import_drafts::ActiveModel {
         id: Set(Uuid::now_v7()),
         municipality_id: Set(municipality.id),
@@ -411,4 +409,17 @@ fn audit_summary(draft: &import_drafts::Model, plan: &Plan, counts: Counts) -> V
         "unchanged": counts.unchanged,
         "refused": counts.refused,
     })
+}
+
+/// Deletes the drafts nobody confirmed in time, whoever left them (at every upload and in the
+/// worker's housekeeping, so an uploaded sheet does not stay when no one uploads again).
+pub async fn purge_expired_drafts(
+    db: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    import_drafts::Entity::delete_many()
+        .filter(import_drafts::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(())
 }

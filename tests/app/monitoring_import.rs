@@ -3,7 +3,7 @@
 //! transaction, and every kind of bad input.
 
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, DbBackend, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::fixtures::signed_in_coordinator;
@@ -620,6 +620,11 @@ async fn a_draft_is_only_for_its_uploader_and_expires() -> TestResult {
         .advance_clock_to(s.app.state.clock.now() + chrono::Duration::hours(3));
     assert_eq!(s.app.get(&path).await.status, StatusCode::NOT_FOUND);
     assert!(stored(&s).await.is_empty());
+    // The uploaded sheet does not stay in the database once expired, even if no one uploads again.
+    let drafts = || entity::import_drafts::Entity::find().count(&s.app.state.db);
+    assert_eq!(drafts().await?, 1);
+    teilhabe::jobs::housekeeping(&s.app.state).await?;
+    assert_eq!(drafts().await?, 0);
     Ok(())
 }
 
