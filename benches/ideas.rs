@@ -25,7 +25,8 @@ use teilhabe::{
 use uuid::Uuid;
 
 const IDEAS: usize = 100_000;
-const BATCH: usize = 1_000;
+/// Rows per INSERT: SQLite takes at most 32,766 values per statement.
+const BATCH: usize = 500;
 const CATEGORIES: usize = 10;
 const LIST_REQUESTS: usize = 200;
 const LIST_CONCURRENCY: usize = 8;

@@ -45,7 +45,8 @@ const RESPONSES: usize = 100_000;
 const IDEAS: usize = 100_000;
 const ROUNDS: usize = 200;
 const WORKSHOPS: usize = 50;
-const BATCH: usize = 1_000;
+/// Rows per INSERT: SQLite takes at most 32,766 values per statement.
+const BATCH: usize = 500;
 
 fn setting(name: &str, default: u64) -> u64 {
     std::env::var(name)
