@@ -71,30 +71,36 @@ pub async fn counts_per_goal(
     let marks: Vec<String> = (1..=goal_ids.len()).map(|i| format!("${i}")).collect();
     let list = marks.join(", ");
     let published = moderation::Status::Published.as_str();
-    let sql = format!(
-        "SELECT g AS goal_id, COUNT(DISTINCT id) AS n FROM ( \
-           SELECT i.id AS id, c.goal_id AS g FROM ideas i JOIN idea_categories c ON c.id = i.category_id \
-             WHERE i.status = '{published}' AND c.goal_id IN ({list}) \
-           UNION ALL \
-           SELECT i.id AS id, i.official_goal_id AS g FROM ideas i \
-             WHERE i.status = '{published}' AND i.official_goal_id IN ({list}) \
-         ) x GROUP BY g"
+    // An idea counts once per goal: under its category's goal, and under the goal it was adopted
+    // into unless that is the same one. Two plain counts (the first read from the index on
+    // category and status alone) instead of one COUNT(DISTINCT …), which sorted every idea.
+    let by_category = format!(
+        "SELECT c.goal_id AS goal_id, COUNT(*) AS n FROM idea_categories c \
+           JOIN ideas i ON i.category_id = c.id \
+         WHERE i.status = '{published}' AND c.goal_id IN ({list}) GROUP BY c.goal_id"
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            placeholders(backend, &sql),
-            goal_ids
-                .iter()
-                .map(|id| (*id).into())
-                .collect::<Vec<sea_orm::Value>>(),
-        ))
-        .await?;
+    let by_adoption = format!(
+        "SELECT i.official_goal_id AS goal_id, COUNT(*) AS n FROM ideas i \
+           LEFT JOIN idea_categories c ON c.id = i.category_id \
+         WHERE i.status = '{published}' AND i.official_goal_id IN ({list}) \
+           AND (c.goal_id IS NULL OR c.goal_id <> i.official_goal_id) \
+         GROUP BY i.official_goal_id"
+    );
+    let values: Vec<sea_orm::Value> = goal_ids.iter().map(|id| (*id).into()).collect();
     let mut out = HashMap::new();
-    for row in rows {
-        let goal: Uuid = row.try_get("", "goal_id")?;
-        let n: i64 = row.try_get("", "n")?;
-        out.insert(goal, n);
+    for sql in [by_category, by_adoption] {
+        let rows = db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                placeholders(backend, &sql),
+                values.clone(),
+            ))
+            .await?;
+        for row in rows {
+            let goal: Uuid = row.try_get("", "goal_id")?;
+            let n: i64 = row.try_get("", "n")?;
+            *out.entry(goal).or_insert(0) += n;
+        }
     }
     Ok(out)
 }

@@ -649,6 +649,10 @@ async fn an_official_answer_is_shown_mailed_and_listed_on_the_goal_page() -> Tes
         goal_page.body.contains("Jobcafé im Quartier"),
         "the goal lists the adopted idea"
     );
+    // Posted under the goal's category and adopted into the same goal, it counts once there.
+    let strategy = app.get("/strategies/hstadt").await;
+    assert!(strategy.body.contains("1 Idee"), "{}", strategy.body);
+    assert!(!strategy.body.contains("2 Ideen"));
     let mail = app
         .wait_for_mail("autorin@example.org", "Wir richten ein Jobcaf")
         .await;
