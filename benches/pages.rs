@@ -1,12 +1,13 @@
 //! Pages bench (not a test): every public page of a realistic municipality, measured beside a bare
 //! reference started in the same run, so the figures hold as ratios on a noisy machine.
 //!
-//! Seeds the demo municipality scaled up — the demo's strategy, rounds, survey, boards and
-//! workshops, plus 200 rounds, 50 workshops, 100,000 survey responses and 100,000 ideas on one
-//! board — then measures each page as an anonymous visitor: with concurrent clients (throughput,
-//! p50, p99) and with one client (p50). The reference is a minimal actix-web + SQLite + handlebars
-//! page that reads 200 rows through sea-orm and renders them as a table; it is measured the same
-//! way, first and last, and every figure is printed as a ratio to the mean of its two runs.
+//! Seeds the demo municipality scaled up — the demo's strategy with its indicators and their
+//! series, rounds, survey, boards and workshops, plus 200 rounds, 50 workshops, 100,000 survey
+//! responses and 100,000 ideas on one board — then measures each page as an anonymous visitor: with
+//! concurrent clients (throughput, p50, p99) and with one client (p50). The reference is a minimal
+//! actix-web + SQLite + handlebars page that reads 200 rows through sea-orm and renders them as a
+//! table; it is measured the same way, first and last, and every figure is printed as a ratio to
+//! the mean of its two runs.
 //!
 //! `cargo bench --bench pages`; on PostgreSQL with `TEST_DATABASE_URL` (the reference stays on
 //! SQLite: it is the bare stack's floor). Settings: `BENCH_SECONDS` (seconds per page under load,
@@ -30,13 +31,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait,
     FromQueryResult, QueryFilter, QueryOrder, Set, Statement,
 };
-use teilhabe::{
-    accounts::model as accounts,
-    admin::service::{self as admin, NewMunicipality},
-    identity::{self, Role},
-    surveys::{demo as survey_demo, queries as surveys},
-    web::i18n::Lang,
-};
+use teilhabe::surveys::{demo as survey_demo, queries as surveys};
 use uuid::Uuid;
 
 type BenchResult<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -71,13 +66,6 @@ struct Figures {
     single_p50: Duration,
     bytes: usize,
     errors: usize,
-}
-
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 /// `url` under `clients` concurrent clients for `seconds`, then `single` requests one at a time.
@@ -131,9 +119,9 @@ async fn measure(url: &str, clients: usize, seconds: f64, single: usize) -> Figu
     alone.sort();
     Figures {
         per_second: latencies.len() as f64 / elapsed,
-        p50: quantile(&latencies, 0.50),
-        p99: quantile(&latencies, 0.99),
-        single_p50: quantile(&alone, 0.50),
+        p50: support::quantile(&latencies, 0.50),
+        p99: support::quantile(&latencies, 0.99),
+        single_p50: support::quantile(&alone, 0.50),
         bytes,
         errors,
     }
@@ -222,25 +210,10 @@ async fn reference(dir: &std::path::Path) -> BenchResult<String> {
 async fn seed(app: &helpers::TestApp) -> BenchResult<Vec<(&'static str, String)>> {
     let db = &app.state.db;
     let now = app.state.clock.now();
-    let place = admin::create_municipality(
-        db,
-        None,
-        NewMunicipality {
-            name: "Musterstadt",
-            slug: "musterstadt",
-            min_group_size: 5,
-        },
-        now,
-    )
-    .await?;
-    let email = "koordination@musterstadt.example";
-    let user = accounts::ensure_user(db, email, Lang::De, now).await?;
-    accounts::grant_role(db, user.id, Role::Coordinator, Some(place.id), None, now).await?;
-    let coordinator = identity::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("coordinator")?;
+    let (place, coordinator) = support::musterstadt(db, now).await?;
     let fail = |e: teilhabe::error::AppError| e.to_string();
     teilhabe::strategy::demo::seed(db, place.id, now).await?;
+    teilhabe::monitoring::demo::seed(db, place.id, &place.name, now).await?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place.id, now)
         .await
         .map_err(fail)?;

@@ -12,13 +12,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
-use teilhabe::{
-    accounts::model as accounts,
-    admin::service::{self as admin, NewMunicipality},
-    identity::{self, Role},
-    surveys::{demo, queries as surveys},
-    web::i18n::Lang,
-};
+use teilhabe::surveys::{demo, queries as surveys};
 
 const SEEDED: usize = 100_000;
 const SUBMISSIONS: usize = 1_000;
@@ -33,25 +27,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let backend = format!("{:?}", sea_orm::ConnectionTrait::get_database_backend(db));
 
     // The demo municipality, strategy, rounds and survey, then 100,000 responses in batches.
-    let place = admin::create_municipality(
-        db,
-        None,
-        NewMunicipality {
-            name: "Musterstadt",
-            slug: "musterstadt",
-            min_group_size: 5,
-        },
-        now,
-    )
-    .await?;
-    let user = accounts::ensure_user(db, "koordination@musterstadt.example", Lang::De, now).await?;
-    accounts::grant_role(db, user.id, Role::Coordinator, Some(place.id), None, now).await?;
-    let user = accounts::find_by_email(db, "koordination@musterstadt.example")
-        .await?
-        .ok_or("user")?;
-    let coordinator = identity::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("user")?;
+    let (place, coordinator) = support::musterstadt(db, now).await?;
     teilhabe::strategy::demo::seed(db, place.id, now).await?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place.id, now)
         .await

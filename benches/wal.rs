@@ -6,6 +6,8 @@
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+#[allow(dead_code)] // each bench uses part of it
+mod support;
 
 use std::{
     sync::{
@@ -21,12 +23,8 @@ use sea_orm::{
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 use teilhabe::{
-    accounts::model as accounts,
-    admin::service::{self as admin, NewMunicipality},
-    identity::{self, Role},
     storage::checkpoint::wal_size,
     surveys::{demo, queries as surveys},
-    web::i18n::Lang,
 };
 
 const COMMITS: usize = 1_000;
@@ -106,22 +104,7 @@ async fn sustained() -> Result<(), Box<dyn std::error::Error>> {
     let app = helpers::spawn_app_with(&[("TEILHABE_TRUST_PROXY_HEADERS", "true")]).await;
     let db = &app.state.db;
     let now = app.state.clock.now();
-    let place = admin::create_municipality(
-        db,
-        None,
-        NewMunicipality {
-            name: "Musterstadt",
-            slug: "musterstadt",
-            min_group_size: 5,
-        },
-        now,
-    )
-    .await?;
-    let user = accounts::ensure_user(db, "koordination@musterstadt.example", Lang::De, now).await?;
-    accounts::grant_role(db, user.id, Role::Coordinator, Some(place.id), None, now).await?;
-    let coordinator = identity::session_user(db, user.id, user.session_version)
-        .await?
-        .ok_or("user")?;
+    let (place, coordinator) = support::musterstadt(db, now).await?;
     teilhabe::strategy::demo::seed(db, place.id, now).await?;
     teilhabe::rounds::demo::seed(db, &app.state, &coordinator, place.id, now)
         .await

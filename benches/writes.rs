@@ -96,13 +96,6 @@ struct Figures {
     errors: usize,
 }
 
-fn quantile(sorted: &[Duration], q: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
-
 async fn measure(scenario: Arc<Scenario>, clients: usize, seconds: f64, burst: usize) -> Figures {
     let barrier = Arc::new(Barrier::new(clients));
     let timed = Arc::new(Mutex::new(Duration::ZERO));
@@ -219,8 +212,8 @@ async fn measure(scenario: Arc<Scenario>, clients: usize, seconds: f64, burst: u
     Figures {
         requests: latencies.len(),
         per_second: latencies.len() as f64 / total,
-        p50: quantile(&latencies, 0.50),
-        p99: quantile(&latencies, 0.99),
+        p50: support::quantile(&latencies, 0.50),
+        p99: support::quantile(&latencies, 0.99),
         errors,
     }
 }

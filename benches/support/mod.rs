@@ -1,5 +1,6 @@
-//! What the benches share beside the test harness: how latencies are summarised, and the open
-//! round their workshops, boards and surveys hang on.
+//! What the benches share beside the test harness: how latencies are summarised, the demo
+//! municipality with its coordinator, and the open round their workshops, boards and surveys hang
+//! on.
 
 use std::time::Duration;
 
@@ -7,9 +8,55 @@ use std::time::Duration;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use entity::{rounds, workshops};
-use sea_orm::Set;
+use entity::{municipalities, rounds, workshops};
+use sea_orm::{DatabaseConnection, Set};
+use teilhabe::{
+    accounts::model as accounts,
+    admin::service::{self as admin, NewMunicipality},
+    identity::{self, CurrentUser, Role},
+    web::i18n::Lang,
+};
 use uuid::Uuid;
+
+/// The value at quantile `q` (0–1) of `sorted`.
+pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+/// Musterstadt (minimum group size 5) and its coordinator, as `teilhabe demo` makes them. The
+/// error is a message, so that every bench's own error type takes it.
+pub async fn musterstadt(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(municipalities::Model, CurrentUser), String> {
+    let failed = |e: sea_orm::DbErr| e.to_string();
+    let place = admin::create_municipality(
+        db,
+        None,
+        NewMunicipality {
+            name: "Musterstadt",
+            slug: "musterstadt",
+            min_group_size: 5,
+        },
+        now,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let user = accounts::ensure_user(db, "koordination@musterstadt.example", Lang::De, now)
+        .await
+        .map_err(failed)?;
+    accounts::grant_role(db, user.id, Role::Coordinator, Some(place.id), None, now)
+        .await
+        .map_err(failed)?;
+    let coordinator = identity::session_user(db, user.id, user.session_version)
+        .await
+        .map_err(failed)?
+        .ok_or("no coordinator")?;
+    Ok((place, coordinator))
+}
 
 /// "p50 …, p95 …, max …" in milliseconds, over `samples` in any order.
 pub fn latency_summary(mut samples: Vec<Duration>) -> String {
@@ -17,7 +64,7 @@ pub fn latency_summary(mut samples: Vec<Duration>) -> String {
         return "no samples".into();
     }
     samples.sort();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    let at = |q: f64| quantile(&samples, q);
     format!(
         "p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
         at(0.50).as_secs_f64() * 1e3,
