@@ -154,30 +154,6 @@ fn long_sheet(names: &[String], districts: &[String], today: NaiveDate) -> Vec<u
     csv.into_bytes()
 }
 
-/// The upload form's body, as a browser sends it.
-fn multipart(token: &str, content: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----TeilhabeBenchBoundary";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf_token", token), ("indicator_id", "")] {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-             filename=\"werte.csv\"\r\nContent-Type: text/csv\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 fn hidden(body: &str, name: &str) -> BenchResult<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let at = body.find(&marker).ok_or(format!("no {name} on the page"))? + marker.len();
@@ -195,7 +171,7 @@ async fn import(
     let path = format!("/manage/municipalities/{place}/import");
     let form = app.get(&path).await;
     let token = helpers::csrf_token(&form.body).ok_or("no token on the upload form")?;
-    let (content_type, body) = multipart(&token, sheet);
+    let (content_type, body) = helpers::multipart(&token, "", "werte.csv", sheet);
     let started = Instant::now();
     let uploaded = app
         .client

@@ -391,6 +391,36 @@ pub async fn page(res: reqwest::Response) -> Page {
     }
 }
 
+/// The body of the indicator upload form as a browser sends it: the CSRF token first, then the
+/// chosen indicator (empty for none), then the file.
+pub fn multipart(
+    token: &str,
+    indicator: &str,
+    file_name: &str,
+    content: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "----TeilhabeTestBoundary7d9f2c";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf_token", token), ("indicator_id", indicator)] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
+             filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// The value of the first `csrf_token` field on a page.
 pub fn csrf_token(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();

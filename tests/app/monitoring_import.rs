@@ -7,7 +7,9 @@ use sea_orm::{ColumnTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
 use crate::fixtures::signed_in_coordinator;
-use crate::helpers::{Page, TestApp, TestResult, csrf_token, new_client, page, spawn_app};
+use crate::helpers::{
+    Page, TestApp, TestResult, csrf_token, multipart, new_client, page, spawn_app,
+};
 use crate::monitoring::{add_area, indicator_fields, indicator_id};
 
 const AREAS: [&str; 6] = [
@@ -44,30 +46,6 @@ async fn setup() -> Setup {
         place,
         indicator,
     }
-}
-
-/// A multipart body as a browser sends the upload form: the token first, then the fields.
-fn multipart(token: &str, indicator: &str, file_name: &str, content: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----TeilhabeTestBoundary7d9f2c";
-    let mut body = Vec::new();
-    for (name, value) in [("csrf_token", token), ("indicator_id", indicator)] {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; \
-             filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(content);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn post_multipart(app: &TestApp, action: &str, content_type: String, body: Vec<u8>) -> Page {
