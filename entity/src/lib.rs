@@ -35,6 +35,7 @@ pub mod survey_options;
 pub mod survey_participations;
 pub mod survey_question_goals;
 pub mod survey_questions;
+pub mod survey_response_counts;
 pub mod survey_responses;
 pub mod surveys;
 pub mod user_sessions;

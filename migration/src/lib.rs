@@ -23,6 +23,7 @@ mod m20261201_000022_partial_text_status_index;
 pub mod m20261201_000023_districts_as_areas;
 mod m20261201_000024_import_drafts;
 mod m20261201_000025_ideas_category_status_index;
+mod m20261201_000026_survey_response_counts;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000023_districts_as_areas::Migration),
             Box::new(m20261201_000024_import_drafts::Migration),
             Box::new(m20261201_000025_ideas_category_status_index::Migration),
+            Box::new(m20261201_000026_survey_response_counts::Migration),
         ]
     }
 }

@@ -505,7 +505,7 @@ struct EditView<'a> {
     group_floor: i32,
     round: RoundHref,
     status_key: String,
-    responses: u64,
+    responses: i64,
     locked: bool,
     can_open: bool,
     can_close: bool,

@@ -334,6 +334,7 @@ pub async fn add_responses(
                 .exec_without_returning(db)
                 .await?;
         }
+        queries::count_responses(db, survey_id, batch as i64).await?;
         done += batch;
     }
     Ok(count)

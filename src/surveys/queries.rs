@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 
 use entity::{
-    rounds, survey_options, survey_question_goals, survey_questions, survey_responses, surveys,
+    rounds, survey_options, survey_question_goals, survey_questions, survey_response_counts,
+    survey_responses, surveys,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
-    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, Set, Statement,
+    sea_query::{Expr, ExprTrait, OnConflict},
 };
 use uuid::Uuid;
 
@@ -121,11 +122,40 @@ pub(super) fn round_rel() -> sea_orm::RelationDef {
         .into()
 }
 
-pub async fn response_count(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<u64, DbErr> {
-    survey_responses::Entity::find()
-        .filter(survey_responses::Column::SurveyId.eq(survey_id))
-        .count(db)
-        .await
+/// How many responses `survey_id` has: its kept count (one row read, not a count of them all).
+pub async fn response_count(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<i64, DbErr> {
+    Ok(survey_response_counts::Entity::find_by_id(survey_id)
+        .one(db)
+        .await?
+        .map_or(0, |c| c.responses))
+}
+
+/// Raises `survey_id`'s kept response count by `added`. Called in the transaction that stores
+/// the responses, so the count never differs from what is stored.
+pub async fn count_responses(
+    db: &impl ConnectionTrait,
+    survey_id: Uuid,
+    added: i64,
+) -> Result<(), DbErr> {
+    survey_response_counts::Entity::insert(survey_response_counts::ActiveModel {
+        survey_id: Set(survey_id),
+        responses: Set(added),
+    })
+    .on_conflict(
+        OnConflict::column(survey_response_counts::Column::SurveyId)
+            .value(
+                survey_response_counts::Column::Responses,
+                Expr::col((
+                    survey_response_counts::Entity,
+                    survey_response_counts::Column::Responses,
+                ))
+                .add(added),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
 }
 
 pub async fn has_responses(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<bool, DbErr> {

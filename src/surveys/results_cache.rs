@@ -4,11 +4,12 @@
 //!
 //! Each entry is kept under two numbers the database holds: the survey's `definition_version`
 //! (raised by every change to its questions and options, in the same transaction) and the
-//! number of its responses. Answers are only ever added with a new response (responses are never
-//! deleted one by one, and changing or deleting a question raises the definition version), so the
-//! two numbers together tell whether the counts changed. A request counts the responses (an
-//! index scan, milliseconds even at 100,000) and uses the entry only when both numbers agree, so
-//! every instance sees a new response at once, as the results did before.
+//! number of its responses (`survey_response_counts`, raised in the transaction that stores a
+//! response). Answers are only ever added with a new response (responses are never deleted one
+//! by one, and changing or deleting a question raises the definition version), so the two
+//! numbers together tell whether the counts changed. A request reads the kept response count (one
+//! row) and uses the entry only when both numbers agree, so every instance sees a new response at
+//! once, as the results did before.
 //!
 //! What is kept is computed in one read snapshot together with the response count it is kept
 //! under, so an entry never holds answers of responses its number does not count. Suppression
@@ -28,7 +29,7 @@ use uuid::Uuid;
 
 use crate::surveys::{
     model::Question,
-    queries::stmt,
+    queries::{response_count, stmt},
     results::{Aggregates, Breakdown, aggregates, breakdown},
 };
 
@@ -65,11 +66,12 @@ pub async fn survey_aggregates(
         return Ok(kept);
     }
     let txn = snapshot(db).await?;
+    let responses = response_count(&txn, survey.id).await?;
     let computed = Arc::new(aggregates(&txn, survey.id, questions).await?);
     txn.commit().await?;
     let version = Version {
         definition: survey.definition_version,
-        responses: computed.responses,
+        responses,
     };
     keep(survey.id, version, |e| {
         e.aggregates = Some(computed.clone())
@@ -144,20 +146,6 @@ async fn current(db: &DatabaseConnection, survey: &surveys::Model) -> Result<Ver
         definition: survey.definition_version,
         responses: response_count(db, survey.id).await?,
     })
-}
-
-async fn response_count(db: &impl ConnectionTrait, survey_id: Uuid) -> Result<i64, DbErr> {
-    let row = db
-        .query_one_raw(stmt(
-            db.get_database_backend(),
-            "SELECT COUNT(*) AS n FROM survey_responses WHERE survey_id = $1",
-            vec![survey_id.into()],
-        ))
-        .await?;
-    match row {
-        Some(row) => row.try_get("", "n"),
-        None => Ok(0),
-    }
 }
 
 /// A read-only transaction whose reads all see one state of the database. SQLite in WAL mode

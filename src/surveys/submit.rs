@@ -24,6 +24,7 @@ use crate::{
         codes::{code_hash, code_usable, normalize_code},
         lookup::{Notice, notice, public_survey},
         model::{Access, Channel, TextStatus},
+        queries,
         question_cache::questions_for_answering,
         screening::personal_data_hints,
     },
@@ -320,6 +321,8 @@ pub async fn submit(
             .exec_without_returning(db)
             .await?;
     }
+    // Last: on PostgreSQL the count's row stays locked until the commit.
+    queries::count_responses(db, survey_id, 1).await?;
     Ok(Submitted::Stored)
 }
 

@@ -6,7 +6,7 @@ use teilhabe::{
         codes::code_counts,
         free_text::pending_free_text_count,
         model::{Kind, Question},
-        queries::{self as surveys, response_count},
+        queries::{self as surveys},
     },
 };
 use uuid::Uuid;
@@ -21,6 +21,21 @@ use crate::{
 
 /// A page whose form carries the session's CSRF token (the token is per session).
 const TOKEN_PAGE: &str = "/subscribe";
+
+/// How many responses `survey` has stored, checked against the count the results are kept under
+/// (raised with every stored response, never by a refused one).
+async fn response_count(
+    db: &sea_orm::DatabaseConnection,
+    survey: Uuid,
+) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+    let stored = entity::survey_responses::Entity::find()
+        .filter(entity::survey_responses::Column::SurveyId.eq(survey))
+        .count(db)
+        .await? as i64;
+    assert_eq!(surveys::response_count(db, survey).await?, stored);
+    Ok(stored)
+}
 
 fn name(q: &Question) -> String {
     format!("q-{}", q.model.id)
