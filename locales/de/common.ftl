@@ -17,6 +17,7 @@ pagination-label = Seiten
 pagination-prev = Vorherige Seite
 pagination-next = Nächste Seite
 pagination-status = Seite { $current } von { $pages }
+pagination-status-more = Seite { $current } von mehr als { $pages }
 search-button = Suchen
 form-error-summary = Bitte prüfen Sie Ihre Angaben
 back-to-profile = Zurück zu Mein Konto

@@ -17,6 +17,7 @@ pagination-label = Pages
 pagination-prev = Previous page
 pagination-next = Next page
 pagination-status = Page { $current } of { $pages }
+pagination-status-more = Page { $current } of more than { $pages }
 search-button = Search
 form-error-summary = Please check what you entered
 back-to-profile = Back to my account

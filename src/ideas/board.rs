@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 use entity::ideas;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -13,7 +13,7 @@ use crate::{
     error::AppResult,
     web::{
         context::Ctx,
-        pagination::{PER_PAGE, PageQuery, PageView},
+        pagination::{PER_PAGE, PageQuery, PageView, pages_ahead},
     },
 };
 
@@ -115,7 +115,7 @@ pub async fn board(
                 })
                 .collect(),
             filtered: category.is_some() || status.is_some() || district.is_some(),
-            pagination: PageView::new(index, pages, &base),
+            pagination: PageView::counted(index, pages, &base),
         },
     )
 }
@@ -171,7 +171,7 @@ pub async fn board_page(
     filter: &ListFilter,
     page: u64,
     per_page: u64,
-) -> Result<(Vec<ideas::Model>, u64), DbErr> {
+) -> Result<(Vec<ideas::Model>, (u64, bool)), DbErr> {
     // A category belongs to one board (the handler checks it), so filtering by the category
     // alone lets the database use the category's own index for both the page and the count.
     let mut query = match filter.category_id {
@@ -190,9 +190,12 @@ pub async fn board_page(
         Sort::Supported => query.order_by_desc(ideas::Column::SupportCount),
         Sort::Discussed => query.order_by_desc(ideas::Column::CommentCount),
     };
-    let paginator = query
-        .order_by_desc(ideas::Column::Id)
-        .paginate(db, per_page);
-    let pages = paginator.num_pages().await?;
-    Ok((paginator.fetch_page(page).await?, pages))
+    let query = query.order_by_desc(ideas::Column::Id);
+    let pages = pages_ahead(db, &query, page, per_page).await?;
+    let list = query
+        .offset(page * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((list, pages))
 }

@@ -1373,3 +1373,60 @@ async fn the_flag_form_shows_what_is_being_flagged() -> TestResult {
     assert!(form.body.contains("Das ist ein Kommentar zum Melden."));
     Ok(())
 }
+
+/// A long board counts its ideas only some pages ahead of the one shown (counting 100,000 ideas
+/// on every view was the board's main cost), and every idea can still be reached page by page.
+#[tokio::test]
+async fn a_long_board_pages_through_every_idea_and_counts_only_some_pages_ahead() -> TestResult {
+    use sea_orm::{ActiveValue::Set, IntoActiveModel};
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "lstadt", false).await;
+    app.client = new_client();
+    app.signed_in_resident("viel@example.org").await;
+    let code = code_of(
+        &post_idea(&app, &board, "Idee 0", "Text")
+            .await
+            .location
+            .unwrap_or_default(),
+    );
+    let first = teilhabe::ideas::model::find_by_receipt(&app.state.db, &code)
+        .await?
+        .ok_or("idea")?;
+    // 24 pages of 25 ideas and one idea on page 25, newest first.
+    let copies: Vec<_> = (1..=600)
+        .map(|n| {
+            let mut row = first.clone().into_active_model();
+            row.id = Set(Uuid::now_v7());
+            row.title = Set(format!("Idee {n}"));
+            row.receipt_code = Set(format!("L{n:07}"));
+            row.created_at = Set(first.created_at - chrono::Duration::seconds(n));
+            row
+        })
+        .collect();
+    for chunk in copies.chunks(100) {
+        entity::ideas::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&app.state.db)
+            .await?;
+    }
+    app.client = new_client();
+
+    let page = app.get(&board.path).await;
+    assert!(
+        page.body.contains("Seite 1 von mehr als 11"),
+        "counted 11 pages ahead at most"
+    );
+    assert!(page.body.contains("rel=\"next\""));
+    let page = app.get(&format!("{}?page=11", board.path)).await;
+    assert!(page.body.contains("Seite 11 von mehr als 21"));
+    assert!(page.body.contains("Idee 250") && page.body.contains("Idee 274"));
+    let last = app.get(&format!("{}?page=25", board.path)).await;
+    assert!(
+        last.body.contains("Seite 25 von 25"),
+        "the end, counted exactly"
+    );
+    assert!(last.body.contains("Idee 600") && !last.body.contains("rel=\"next\""));
+    let beyond = app.get(&format!("{}?page=30", board.path)).await;
+    assert_eq!(beyond.status, StatusCode::OK);
+    assert!(!beyond.body.contains("Idee 600"));
+    Ok(())
+}
