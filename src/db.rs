@@ -52,7 +52,10 @@ pub async fn connect_with_faults(
         .max_connections(if settings.is_sqlite() { 8 } else { 16 })
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
+        // Statements (their SQL, never their values) at debug level: `TEILHABE_LOG=sqlx=debug`
+        // shows the queries each page makes.
+        .sqlx_logging(true)
+        .sqlx_logging_level(log::LevelFilter::Debug)
         .map_sqlx_sqlite_opts(move |opts| {
             // FULL: a commit is acknowledged only after the WAL is synced, so a power cut or OS
             // crash cannot take back what a resident was told was saved (NORMAL could).
