@@ -3,16 +3,17 @@
 //!
 //! Seeds the demo municipality scaled up — the demo's strategy with its indicators and their
 //! series, rounds, survey, boards and workshops, plus 200 rounds, 50 workshops, 100,000 survey
-//! responses and 100,000 ideas on one board — then measures each page as an anonymous visitor: with
-//! concurrent clients (throughput, p50, p99) and with one client (p50). The reference is a minimal
-//! actix-web + SQLite + handlebars page that reads 200 rows through sea-orm and renders them as a
-//! table; it is measured the same way, first and last, and every figure is printed as a ratio to
-//! the mean of its two runs.
+//! responses and 100,000 ideas on one board (one in a hundred adopted into a goal) — then
+//! measures each page as an anonymous visitor: with concurrent clients (throughput, p50, p99) and
+//! with one client (p50). The reference is a minimal actix-web + SQLite + handlebars page that
+//! reads 200 rows through sea-orm and renders them as a table; it is measured the same way, first
+//! and last, and every figure is printed as a ratio to the mean of its two runs.
 //!
 //! `cargo bench --bench pages`; on PostgreSQL with `TEST_DATABASE_URL` (the reference stays on
 //! SQLite: it is the bare stack's floor). Settings: `BENCH_SECONDS` (seconds per page under load,
 //! default 5), `BENCH_CLIENTS` (concurrent clients, default 32), `BENCH_SINGLE` (requests of the
-//! single client, default 200).
+//! single client, default 200), `BENCH_PAGES` (measure only the pages whose name contains one of
+//! these comma-separated words, e.g. `goal,strategy` for a profile).
 
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
@@ -318,6 +319,15 @@ async fn add_ideas(db: &DatabaseConnection, like: &ideas::Model, count: usize) -
                 row.support_count = Set(((n * 7919) % 500) as i32);
                 row.comment_count = Set(0);
                 row.receipt_code = Set(format!("P{n:07}"));
+                // One idea in a hundred has been adopted into the goal of the one they copy (if
+                // it has one); the others wait for their answer, as on a real board.
+                if n % 100 != 0 || like.official_goal_id.is_none() {
+                    row.official_status = Set("new".into());
+                    row.official_answer = Set(None);
+                    row.official_goal_id = Set(None);
+                    row.official_measure_id = Set(None);
+                    row.answered_at = Set(None);
+                }
                 row.created_at = Set(at);
                 row.updated_at = Set(at);
                 row.published_at = Set(Some(at));
@@ -339,7 +349,10 @@ async fn main() -> BenchResult {
     let app = helpers::spawn_app().await;
     let backend = format!("{:?}", app.state.db.get_database_backend());
     let started = Instant::now();
-    let pages = seed(&app).await?;
+    let mut pages = seed(&app).await?;
+    if let Ok(only) = std::env::var("BENCH_PAGES") {
+        pages.retain(|(name, _)| only.split(',').any(|word| name.contains(word.trim())));
+    }
     println!(
         "[{backend}] seeded the demo with {RESPONSES} responses, {IDEAS} ideas, {ROUNDS} rounds \
          and {WORKSHOPS} workshops more in {:.0?}",
