@@ -10,6 +10,9 @@ pub struct Model {
     pub goal_id: Option<Uuid>,
     pub name: String,
     pub position: i32,
+    /// How many of its ideas are published: kept by database triggers on `ideas` (migration
+    /// 000027), never written by the app.
+    pub published_ideas: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::{DateTime, Utc};
 use entity::{idea_boards, idea_categories, rounds};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
@@ -482,6 +482,7 @@ async fn add_category(
         goal_id: Set(goal_id),
         name: Set(name.to_string()),
         position: Set(position),
+        published_ideas: NotSet,
     }
     .insert(db)
     .await?;

@@ -72,12 +72,12 @@ pub async fn counts_per_goal(
     let list = marks.join(", ");
     let published = moderation::Status::Published.as_str();
     // An idea counts once per goal: under its category's goal, and under the goal it was adopted
-    // into unless that is the same one. Two plain counts (the first read from the index on
-    // category and status alone) instead of one COUNT(DISTINCT …), which sorted every idea.
+    // into unless that is the same one. The first is the categories' kept counts (triggers keep
+    // them, migration 000027), the second counts the adopted ideas alone; one COUNT(DISTINCT …)
+    // over every idea sorted them all, and even a plain count read every idea of the category.
     let by_category = format!(
-        "SELECT c.goal_id AS goal_id, COUNT(*) AS n FROM idea_categories c \
-           JOIN ideas i ON i.category_id = c.id \
-         WHERE i.status = '{published}' AND c.goal_id IN ({list}) GROUP BY c.goal_id"
+        "SELECT goal_id, CAST(SUM(published_ideas) AS BIGINT) AS n FROM idea_categories \
+         WHERE goal_id IN ({list}) GROUP BY goal_id"
     );
     let by_adoption = format!(
         "SELECT i.official_goal_id AS goal_id, COUNT(*) AS n FROM ideas i \

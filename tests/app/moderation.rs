@@ -698,3 +698,63 @@ async fn restoring_a_hidden_idea_closes_its_objection_and_tells_the_author() -> 
     assert_eq!(told, 1);
     Ok(())
 }
+
+/// The strategy page counts a goal's ideas from counts the database keeps on each category; they
+/// follow every publish, hide, restore and withdrawal.
+#[tokio::test]
+async fn a_goals_idea_count_follows_hiding_restoring_and_withdrawing() -> TestResult {
+    let mut app = spawn_app().await;
+    let board = open_board(&app, "zstadt", false).await;
+    let moderator = app.client.clone();
+    app.client = new_client();
+    app.signed_in_resident("zaehl@example.org").await;
+    let mut paths = Vec::new();
+    for title in ["Bänke am Markt", "Mehr Licht im Park"] {
+        let code = code_of(
+            &post_idea(&app, &board, title, "Bitte.")
+                .await
+                .location
+                .unwrap_or_default(),
+        );
+        paths.push(idea_path(&app, &board, &code).await);
+    }
+    let author = app.client.clone();
+    let count = |app: &TestApp| {
+        let client = app.client.clone();
+        let url = app.url("/strategies/zstadt");
+        async move {
+            let body = client.get(url).send().await?.text().await?;
+            Ok::<_, reqwest::Error>(body)
+        }
+    };
+    assert!(count(&app).await?.contains("2 Ideen"));
+
+    app.client = moderator;
+    moderator_of(&mut app, &board, "mod@zstadt.example").await;
+    let id = paths[0].rsplit('/').next().ok_or("id")?;
+    let item = format!("/manage/moderation/{id}");
+    let res = moderate(&app, &item, "hide", &[("reason", "off_topic")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(count(&app).await?.contains("1 Idee"), "hidden");
+    moderate(&app, &item, "restore", &[]).await;
+    assert!(count(&app).await?.contains("2 Ideen"), "restored");
+
+    app.client = author;
+    let res = app
+        .submit(&paths[1], &format!("{}/withdraw", paths[1]), &[])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(count(&app).await?.contains("1 Idee"), "withdrawn");
+
+    // Every category's kept count is what counting its ideas gives.
+    let db = &app.state.db;
+    let ideas = entity::ideas::Entity::find().all(db).await?;
+    for category in entity::idea_categories::Entity::find().all(db).await? {
+        let published = ideas
+            .iter()
+            .filter(|i| i.category_id == category.id && i.status == "published")
+            .count() as i64;
+        assert_eq!(category.published_ideas, published, "{}", category.name);
+    }
+    Ok(())
+}
