@@ -24,7 +24,7 @@ pub mod m20261201_000023_districts_as_areas;
 mod m20261201_000024_import_drafts;
 mod m20261201_000025_ideas_category_status_index;
 mod m20261201_000026_survey_response_counts;
-mod m20261201_000027_idea_category_counts;
+mod m20261201_000027_goal_idea_counts;
 
 pub struct Migrator;
 
@@ -53,7 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000024_import_drafts::Migration),
             Box::new(m20261201_000025_ideas_category_status_index::Migration),
             Box::new(m20261201_000026_survey_response_counts::Migration),
-            Box::new(m20261201_000027_idea_category_counts::Migration),
+            Box::new(m20261201_000027_goal_idea_counts::Migration),
         ]
     }
 }

@@ -19,7 +19,7 @@ use crate::{
         model::{GoodDirection, Period, Unit},
         publication::{
             AreaSeries, Published, adoptions_of, direction_of, indicators_by_id, published_series,
-            unit_of, with_unit, withheld_text,
+            published_whole_series, unit_of, with_unit, withheld_text,
         },
     },
     web::i18n::{self, Lang},
@@ -421,7 +421,7 @@ pub async fn courses_of_goals(
     let adoptions = adoptions_of(db, goal_ids).await?;
     let indicators = indicators_by_id(db, adoptions.iter().map(|a| a.indicator_id)).await?;
     let ids: Vec<Uuid> = indicators.keys().copied().collect();
-    let series = published_series(db, place.municipality, &ids).await?;
+    let series = published_whole_series(db, place.municipality, &ids).await?;
     let mut out: HashMap<Uuid, Vec<CourseLine>> = HashMap::new();
     for a in &adoptions {
         let (Some(indicator), Some((baseline, target))) =

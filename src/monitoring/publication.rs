@@ -5,8 +5,9 @@
 //! municipality publishes at all (those a goal of one of its strategies adopted: strategies are
 //! public, drafts marked), and numbers written with their unit.
 //!
-//! A public surface never reads `indicator_values` itself: it asks [`published_series`], whose
-//! points carry either a number that may be shown or [`Point::value`] `None` — "zu wenige Fälle".
+//! A public surface never reads `indicator_values` itself: it asks [`published_series`] (or
+//! [`published_whole_series`]), whose points carry either a number that may be shown or
+//! [`Point::value`] `None` — "zu wenige Fälle".
 
 use std::collections::HashMap;
 
@@ -103,10 +104,32 @@ pub async fn published_series(
     municipality: &municipalities::Model,
     indicator_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Published>, DbErr> {
-    if indicator_ids.is_empty() {
+    let areas = areas_of(db, municipality.id).await?;
+    series_in(db, municipality, &areas, indicator_ids).await
+}
+
+/// The published series of the whole municipality alone (no districts), as an overview needs
+/// them: a tenth of the values [`published_series`] reads with ten districts.
+pub async fn published_whole_series(
+    db: &impl ConnectionTrait,
+    municipality: &municipalities::Model,
+    indicator_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Published>, DbErr> {
+    let mut areas = areas_of(db, municipality.id).await?;
+    areas.retain(|a| a.whole_municipality);
+    series_in(db, municipality, &areas, indicator_ids).await
+}
+
+/// The series of `indicator_ids` in `areas` (in name order) of `municipality`.
+async fn series_in(
+    db: &impl ConnectionTrait,
+    municipality: &municipalities::Model,
+    areas: &[areas::Model],
+    indicator_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Published>, DbErr> {
+    if indicator_ids.is_empty() || areas.is_empty() {
         return Ok(HashMap::new());
     }
-    let areas = areas_of(db, municipality.id).await?;
     let by_id: HashMap<Uuid, &areas::Model> = areas.iter().map(|a| (a.id, a)).collect();
     let values = indicator_values::Entity::find()
         .filter(indicator_values::Column::IndicatorId.is_in(indicator_ids.iter().copied()))
@@ -126,7 +149,7 @@ pub async fn published_series(
     }
     let mut out: HashMap<Uuid, Published> = HashMap::new();
     // `areas` is in name order, so each indicator's districts are too.
-    for area in &areas {
+    for area in areas {
         for id in indicator_ids {
             let Some(mut points) = grouped.remove(&(*id, area.id)) else {
                 continue;

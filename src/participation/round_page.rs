@@ -53,12 +53,13 @@ async fn round_page(
     preview: bool,
 ) -> AppResult<RoundPage> {
     let (online, outcomes) = online_and_outcomes(ctx, round.id).await?;
+    let (in_person, workshops_held) = crate::workshops::summaries::of_round(ctx, round.id).await?;
     Ok(RoundPage {
         round: round_view(ctx, round, preview).await?,
         online,
-        in_person: crate::workshops::summaries::round_modules(ctx, round.id).await?,
+        in_person,
         outcomes,
-        workshops_held: crate::workshops::summaries::documented_for_round(ctx, round.id).await?,
+        workshops_held,
     })
 }
 

@@ -51,14 +51,21 @@ pub struct GoalLink {
     pub title: String,
 }
 
-/// The round page's in-person offers: its published workshops (and cancelled ones, marked so),
-/// with date and place. Held workshops appear with their documentation instead.
-pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<ModuleView>> {
+/// The round page's workshops, read once: its in-person offers (published workshops, and
+/// cancelled ones marked so, with date and place) and, apart, the held ones with what they
+/// produced.
+pub async fn of_round(
+    ctx: &Ctx,
+    round_id: Uuid,
+) -> AppResult<(Vec<ModuleView>, Vec<DocumentedView>)> {
     let tz = ctx.state.settings.time_zone;
-    Ok(public_for_round(&ctx.state.db, round_id)
-        .await?
+    let (held, offered): (Vec<workshops::Model>, Vec<workshops::Model>) =
+        public_for_round(&ctx.state.db, round_id)
+            .await?
+            .into_iter()
+            .partition(|w| Status::Held.is(&w.status));
+    let modules = offered
         .iter()
-        .filter(|w| !Status::Held.is(&w.status))
         .map(|w| ModuleView {
             href: format!("/workshops/{}", w.id),
             title: w.title.clone(),
@@ -72,7 +79,8 @@ pub async fn round_modules(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<ModuleVie
                 .to_string(),
             cancelled: Status::Cancelled.is(&w.status),
         })
-        .collect())
+        .collect();
+    Ok((modules, documented_views(ctx, &held).await?))
 }
 
 /// Held workshops with what they produced, for the round page or a goal page.
@@ -125,16 +133,6 @@ pub async fn documented_views(
             }
         })
         .collect())
-}
-
-/// Held workshops of a round, for the round page.
-pub async fn documented_for_round(ctx: &Ctx, round_id: Uuid) -> AppResult<Vec<DocumentedView>> {
-    let held: Vec<workshops::Model> = public_for_round(&ctx.state.db, round_id)
-        .await?
-        .into_iter()
-        .filter(|w| Status::Held.is(&w.status))
-        .collect();
-    documented_views(ctx, &held).await
 }
 
 /// Held workshops that informed a goal, for the goal page.

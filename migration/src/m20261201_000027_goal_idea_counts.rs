@@ -1,3 +1,5 @@
+//! What the strategy page reads to count a goal's ideas without reading every idea.
+//!
 //! How many published ideas each board category holds, kept on the category by triggers. The
 //! strategy page counts, per goal, the published ideas in the categories that serve it; with
 //! 100,000 ideas on a board that count read 100,000 index entries on every view. An idea becomes
@@ -6,6 +8,10 @@
 //! where no write can miss it: a trigger after every insert, delete, and change of an idea's
 //! status or category. Filled here from the ideas already stored. The index on ideas'
 //! `(category_id, status)` (migration 000025) served only that count and goes.
+//!
+//! The ideas adopted into a goal from another category are counted apart; the index on
+//! `(official_goal_id, official_status)` gains `status` and `category_id`, so that count reads
+//! the index alone instead of each adopted idea's row (26 ms per view with 1,000 adopted ideas).
 
 use sea_orm_migration::{prelude::*, sea_orm::DbBackend};
 
@@ -102,6 +108,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        replace_goal_index(
+            manager,
+            &[
+                "official_goal_id",
+                "official_status",
+                "status",
+                "category_id",
+            ],
+        )
+        .await?;
         // After the triggers, inside the same transaction: no idea is counted twice or missed.
         db.execute_unprepared(
             r#"UPDATE "idea_categories" SET "published_ideas" =
@@ -121,6 +137,7 @@ impl MigrationTrait for Migration {
         for sql in triggers {
             db.execute_unprepared(sql).await?;
         }
+        replace_goal_index(manager, &["official_goal_id", "official_status"]).await?;
         manager
             .create_index(
                 Index::create()
@@ -140,4 +157,24 @@ impl MigrationTrait for Migration {
             )
             .await
     }
+}
+
+/// `idx_ideas_goal` anew on `columns` of `ideas`.
+async fn replace_goal_index(manager: &SchemaManager<'_>, columns: &[&str]) -> Result<(), DbErr> {
+    manager
+        .drop_index(
+            Index::drop()
+                .name("idx_ideas_goal")
+                .table(Alias::new("ideas"))
+                .to_owned(),
+        )
+        .await?;
+    let mut index = Index::create()
+        .name("idx_ideas_goal")
+        .table(Alias::new("ideas"))
+        .to_owned();
+    for column in columns {
+        index.col(Alias::new(*column));
+    }
+    manager.create_index(index).await
 }
