@@ -13,7 +13,12 @@
 //! SQLite: it is the bare stack's floor). Settings: `BENCH_SECONDS` (seconds per page under load,
 //! default 5), `BENCH_CLIENTS` (concurrent clients, default 32), `BENCH_SINGLE` (requests of the
 //! single client, default 200), `BENCH_PAGES` (measure only the pages whose name contains one of
-//! these comma-separated words, e.g. `goal,strategy` for a profile).
+//! these comma-separated words, e.g. `goal,strategy` for a profile), `BENCH_LOG` (a log filter
+//! for stderr: `sqlx=debug` lists every statement with its time).
+//!
+//! Last, it starts the release binary (`teilhabe serve`) on the seeded data and reports its
+//! memory (RSS): after one view of each page, at the peak while the clients read all pages in
+//! turn, and 10 s after the load.
 
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
@@ -341,8 +346,128 @@ async fn add_ideas(db: &DatabaseConnection, like: &ideas::Model, count: usize) -
     Ok(())
 }
 
+// ---- memory of the real server ----
+
+/// The resident set of process `pid` in KB (Linux `/proc`).
+fn rss_kb(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Memory of `teilhabe serve` (the release binary, as an operator runs it) on the seeded data:
+/// RSS once it answers, its peak while `clients` read every page in turn for `seconds`, and
+/// 10 s after the load. On SQLite it serves a copy of the seeded database.
+async fn memory(
+    app: &helpers::TestApp,
+    pages: &[(&'static str, String)],
+    clients: usize,
+    seconds: f64,
+) -> BenchResult<(u64, u64, u64)> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let dir = tempfile::tempdir()?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_teilhabe"));
+    command
+        .arg("serve")
+        .env("TEILHABE_DATA_DIR", dir.path())
+        .env("TEILHABE_BIND", format!("127.0.0.1:{port}"))
+        .env("TEILHABE_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if app.state.db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        app.state
+            .db
+            .execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+        std::fs::copy(
+            app.data_dir.join("teilhabe.db"),
+            dir.path().join("teilhabe.db"),
+        )?;
+    } else {
+        let url = app.vars.get("TEILHABE_DATABASE_URL").ok_or("database")?;
+        command.env("TEILHABE_DATABASE_URL", url);
+    }
+    let mut child = command.spawn()?;
+    let pid = child.id();
+    let base = format!("http://127.0.0.1:{port}");
+    let c = client();
+    let up = Instant::now();
+    while !c
+        .get(format!("{base}/healthz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        if up.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            return Err("teilhabe serve did not come up".into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Every page once, so what is kept (templates, questions, counts) is loaded.
+    for (_, path) in pages {
+        let _ = c.get(format!("{base}{path}")).send().await;
+    }
+    let idle = rss_kb(pid).unwrap_or_default();
+    let peak = Arc::new(AtomicU64::new(idle));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(rss_kb(pid).unwrap_or_default(), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let urls: Arc<Vec<String>> =
+        Arc::new(pages.iter().map(|(_, p)| format!("{base}{p}")).collect());
+    let mut tasks = Vec::new();
+    for k in 0..clients {
+        let urls = urls.clone();
+        tasks.push(tokio::spawn(async move {
+            let c = client();
+            let mut n = k;
+            while Instant::now() < deadline {
+                if let Ok(r) = c.get(&urls[n % urls.len()]).send().await {
+                    let _ = r.bytes().await;
+                }
+                n += 1;
+            }
+        }));
+    }
+    for task in tasks {
+        let _ = task.await;
+    }
+    done.store(true, Ordering::Relaxed);
+    let _ = sampler.await;
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let after = rss_kb(pid).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    Ok((idle, peak.load(Ordering::Relaxed), after))
+}
+
 #[tokio::main]
 async fn main() -> BenchResult {
+    // `BENCH_LOG=sqlx=debug` writes every statement the pages make, with its time, to stderr.
+    if let Ok(filter) = std::env::var("BENCH_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .init();
+    }
     let seconds = setting("BENCH_SECONDS", 5) as f64;
     let clients = setting("BENCH_CLIENTS", 32) as usize;
     let single = setting("BENCH_SINGLE", 200) as usize;
@@ -412,6 +537,16 @@ async fn main() -> BenchResult {
             f.errors
         );
     }
+    let (idle, peak, after) = memory(&app, &pages, clients, seconds * 2.0).await?;
+    println!(
+        "[{backend}] memory of `teilhabe serve` (RSS): {:.1} MB after one view of each page, \
+         {:.1} MB at the peak with {clients} clients over all pages for {:.0} s, {:.1} MB 10 s \
+         after",
+        idle as f64 / 1024.0,
+        peak as f64 / 1024.0,
+        seconds * 2.0,
+        after as f64 / 1024.0
+    );
     app.stop().await;
     Ok(())
 }
