@@ -49,7 +49,11 @@ pub async fn connect_with_faults(
     let mut options = ConnectOptions::new(settings.database_url.clone());
     let pg_faults = faults.clone();
     options
-        .max_connections(if settings.is_sqlite() { 8 } else { 16 })
+        .max_connections(if settings.is_sqlite() {
+            sqlite_readers()
+        } else {
+            16
+        })
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
         // Statements (their SQL, never their values) at debug level: `TEILHABE_LOG=sqlx=debug`
@@ -99,6 +103,14 @@ pub async fn connect_with_faults(
             .after_release(|conn, _| Box::pin(discard_if_in_transaction::<sqlx::Postgres>(conn)))
         });
     Ok(Database::connect(options).await?)
+}
+
+/// How many connections the SQLite pool keeps: two per core, from 2 to 8. Each is a thread with
+/// its own page cache (2 MB); readers beyond two per core add memory, not speed (SQLite has one
+/// writer, and the group commit has its own connection).
+fn sqlite_readers() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (2 * cores).clamp(2, 8) as u32
 }
 
 /// Decides, when a connection goes back to the pool, whether it may be reused: `Ok(false)` (the
