@@ -350,10 +350,15 @@ async fn add_ideas(db: &DatabaseConnection, like: &ideas::Model, count: usize) -
 
 /// The resident set of process `pid` in KB (Linux `/proc`).
 fn rss_kb(pid: u32) -> Option<u64> {
+    status_kb(pid, "VmRSS:")
+}
+
+/// A size in KB from `/proc/{pid}/status`, such as `RssAnon:` (the heap, not the mapped binary).
+fn status_kb(pid: u32, field: &str) -> Option<u64> {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()?
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .find_map(|l| l.strip_prefix(field))?
         .trim()
         .trim_end_matches("kB")
         .trim()
@@ -369,7 +374,7 @@ async fn memory(
     pages: &[(&'static str, String)],
     clients: usize,
     seconds: f64,
-) -> BenchResult<(u64, u64, u64)> {
+) -> BenchResult<(u64, u64, u64, u64)> {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     let dir = tempfile::tempdir()?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -453,9 +458,10 @@ async fn memory(
     let _ = sampler.await;
     tokio::time::sleep(Duration::from_secs(10)).await;
     let after = rss_kb(pid).unwrap_or_default();
+    let anonymous = status_kb(pid, "RssAnon:").unwrap_or_default();
     let _ = child.kill();
     let _ = child.wait();
-    Ok((idle, peak.load(Ordering::Relaxed), after))
+    Ok((idle, peak.load(Ordering::Relaxed), after, anonymous))
 }
 
 #[tokio::main]
@@ -537,15 +543,16 @@ async fn main() -> BenchResult {
             f.errors
         );
     }
-    let (idle, peak, after) = memory(&app, &pages, clients, seconds * 2.0).await?;
+    let (idle, peak, after, anonymous) = memory(&app, &pages, clients, seconds * 2.0).await?;
     println!(
         "[{backend}] memory of `teilhabe serve` (RSS): {:.1} MB after one view of each page, \
          {:.1} MB at the peak with {clients} clients over all pages for {:.0} s, {:.1} MB 10 s \
-         after",
+         after ({:.1} MB of it heap, the rest the mapped binary)",
         idle as f64 / 1024.0,
         peak as f64 / 1024.0,
         seconds * 2.0,
-        after as f64 / 1024.0
+        after as f64 / 1024.0,
+        anonymous as f64 / 1024.0
     );
     app.stop().await;
     Ok(())
