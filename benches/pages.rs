@@ -331,7 +331,7 @@ async fn add_ideas(db: &DatabaseConnection, like: &ideas::Model, count: usize) -
                 row.receipt_code = Set(format!("P{n:07}"));
                 // One idea in a hundred has been adopted into the goal of the one they copy (if
                 // it has one); the others wait for their answer, as on a real board.
-                if n % 100 != 0 || like.official_goal_id.is_none() {
+                if !n.is_multiple_of(100) || like.official_goal_id.is_none() {
                     row.official_status = Set("new".into());
                     row.official_answer = Set(None);
                     row.official_goal_id = Set(None);
