@@ -12,7 +12,8 @@
 //!
 //! `cargo bench --bench writes`. Settings: `BENCH_SECONDS` (timed seconds per scenario, default
 //! 10), `BENCH_CLIENTS` (concurrent clients, default 32), `BENCH_BURST` (POSTs per client per
-//! round, default 20).
+//! round, default 20), `BENCH_SCENARIOS` (run only the scenarios whose name contains one of these
+//! comma-separated words, e.g. `survey` for a profile; the reference always runs).
 
 #[path = "../tests/app/helpers.rs"]
 #[allow(dead_code)]
@@ -564,8 +565,15 @@ async fn main() -> BenchResult {
     let mut survey_ratio = 0.0;
     let mut errors = 0;
     let mut survey_p99 = Duration::ZERO;
+    let only = std::env::var("BENCH_SCENARIOS").ok();
     for (name, run) in runs {
         let kind = run.kind;
+        let wanted = only
+            .as_deref()
+            .is_none_or(|only| only.split(',').any(|word| name.contains(word.trim())));
+        if kind != Kind::Vote && !wanted {
+            continue;
+        }
         let f = measure(run, clients, seconds, burst).await;
         let b = base.as_ref().unwrap_or(&f);
         let ratio = f.per_second / b.per_second;
