@@ -486,9 +486,7 @@ async fn main() -> BenchResult {
     let backend = format!("{:?}", app.state.db.get_database_backend());
     let started = Instant::now();
     let mut pages = seed(&app).await?;
-    if let Ok(only) = std::env::var("BENCH_PAGES") {
-        pages.retain(|(name, _)| only.split(',').any(|word| name.contains(word.trim())));
-    }
+    pages.retain(|(name, _)| support::picked("BENCH_PAGES", name));
     println!(
         "[{backend}] seeded the demo with {RESPONSES} responses, {IDEAS} ideas, {ROUNDS} rounds \
          and {WORKSHOPS} workshops more in {:.0?}",

@@ -565,13 +565,9 @@ async fn main() -> BenchResult {
     let mut survey_ratio = 0.0;
     let mut errors = 0;
     let mut survey_p99 = Duration::ZERO;
-    let only = std::env::var("BENCH_SCENARIOS").ok();
     for (name, run) in runs {
         let kind = run.kind;
-        let wanted = only
-            .as_deref()
-            .is_none_or(|only| only.split(',').any(|word| name.contains(word.trim())));
-        if kind != Kind::Vote && !wanted {
+        if kind != Kind::Vote && !support::picked("BENCH_SCENARIOS", name) {
             continue;
         }
         let f = measure(run, clients, seconds, burst).await;

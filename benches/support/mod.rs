@@ -26,6 +26,14 @@ pub fn quantile(sorted: &[Duration], q: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
+/// Whether `name` is among what the environment variable `setting` picks: a comma-separated list
+/// of words, of which `name` contains one (`BENCH_PAGES=goal,strategy`). Unset picks everything.
+pub fn picked(setting: &str, name: &str) -> bool {
+    std::env::var(setting).map_or(true, |words| {
+        words.split(',').any(|word| name.contains(word.trim()))
+    })
+}
+
 /// Musterstadt (minimum group size 5) and its coordinator, as `teilhabe demo` makes them. The
 /// error is a message, so that every bench's own error type takes it.
 pub async fn musterstadt(
