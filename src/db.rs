@@ -106,8 +106,8 @@ pub async fn connect_with_faults(
 }
 
 /// How many connections the SQLite pool keeps: two per core, from 2 to 8. Each is a thread with
-/// its own page cache (2 MB); readers beyond two per core add memory, not speed (SQLite has one
-/// writer, and the group commit has its own connection).
+/// its own page cache (2 MB); connections beyond two per core add memory, not speed (SQLite has
+/// one writer at a time, and the group commit's batches take one connection each).
 fn sqlite_readers() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     (2 * cores).clamp(2, 8) as u32

@@ -73,8 +73,8 @@ enum Reply {
 }
 
 impl Writes {
-    /// On SQLite, opens the writer's own connection (the same options as `db`'s pool: journal,
-    /// `synchronous`, busy timeout, pragmas) and starts the writer task. On PostgreSQL, uses `db`.
+    /// On SQLite, starts the writer task, which runs each batch on a connection of `db`'s pool
+    /// (so with its journal, `synchronous`, busy timeout and pragmas). On PostgreSQL, uses `db`.
     pub async fn start(db: &DatabaseConnection) -> Result<Self, DbErr> {
         if db.get_database_backend() != DbBackend::Sqlite {
             return Ok(Self {
