@@ -1,0 +1,195 @@
+//! The writer under failure: a failing write alone, a failing COMMIT, and batched writes.
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+
+use super::{batch::run_batch, *};
+
+async fn database(dir: &std::path::Path) -> DatabaseConnection {
+    let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+    // As the application's pool: a connection that comes back inside a transaction is closed.
+    let mut options = ConnectOptions::new(url);
+    options.map_sqlx_sqlite_pool_opts(|pool| {
+        pool.after_release(|conn, _| {
+            Box::pin(crate::db::discard_if_in_transaction::<sea_orm::sqlx::Sqlite>(conn))
+        })
+    });
+    let db = Database::connect(options)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A deferred foreign key is checked at COMMIT: a way to make a COMMIT fail on purpose.
+    db.execute_unprepared(
+        "PRAGMA journal_mode = WAL; \
+         CREATE TABLE parent (id INTEGER PRIMARY KEY); \
+         CREATE TABLE note (v TEXT NOT NULL, parent INTEGER \
+           REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    db
+}
+
+/// A write that adds a note; with `orphan`, one whose COMMIT will fail.
+fn note(
+    v: &'static str,
+    orphan: bool,
+) -> impl for<'t> FnOnce(&'t DatabaseTransaction) -> WriteFuture<'t, (), DbErr> + Send + 'static {
+    move |txn| {
+        Box::pin(async move {
+            let parent = if orphan { "42" } else { "NULL" };
+            txn.execute_unprepared(&format!("INSERT INTO note VALUES ('{v}', {parent})"))
+                .await?;
+            Ok(())
+        })
+    }
+}
+
+async fn notes(db: &DatabaseConnection) -> Vec<String> {
+    db.query_all_raw(sea_orm::Statement::from_string(
+        DbBackend::Sqlite,
+        "SELECT v FROM note ORDER BY v",
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
+    .iter()
+    .map(|r| r.try_get_by_index::<String>(0).unwrap_or_default())
+    .collect()
+}
+
+#[tokio::test]
+async fn a_failing_write_is_rolled_back_alone_and_its_batch_mates_are_stored() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (a, a_answer) = job(note("a", false));
+    let (bad, bad_answer) = job(|txn: &DatabaseTransaction| -> WriteFuture<'_, (), DbErr> {
+        Box::pin(async move {
+            txn.execute_unprepared("INSERT INTO note VALUES ('half', NULL)")
+                .await?;
+            txn.execute_unprepared("INSERT INTO no_such_table VALUES (1)")
+                .await?;
+            Ok(())
+        })
+    });
+    let (b, b_answer) = job(note("b", false));
+    let left = run_batch(&db, vec![a, bad, b]).await;
+    assert!(left.is_empty());
+    assert!(reply_of::<(), DbErr>(a_answer.await).is_ok());
+    assert!(reply_of::<(), DbErr>(bad_answer.await).is_err());
+    assert!(reply_of::<(), DbErr>(b_answer.await).is_ok());
+    assert_eq!(notes(&db).await, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn when_the_commit_fails_no_write_of_the_batch_is_acknowledged_or_stored() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (a, a_answer) = job(note("a", false));
+    let (orphan, orphan_answer) = job(note("orphan", true));
+    let left = run_batch(&db, vec![a, orphan]).await;
+    assert!(left.is_empty());
+    assert!(reply_of::<(), DbErr>(a_answer.await).is_err());
+    assert!(reply_of::<(), DbErr>(orphan_answer.await).is_err());
+    assert!(notes(&db).await.is_empty());
+}
+
+#[tokio::test]
+async fn after_a_failed_commit_writes_are_stored_again_on_a_connection_not_left_in_a_transaction() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let writes = Writes::start(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(writes.run(note("orphan", true)).await.is_err());
+    writes
+        .run(note("after", false))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(notes(&db).await, ["after"]);
+    // Another connection sees it: it was committed, not left in an open transaction.
+    db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(notes(&db).await, ["after"]);
+}
+
+/// A batched note: all of a batch go in with one statement; "bad" breaks that statement.
+struct Batched(&'static str);
+
+impl BatchWrite for Batched {
+    type Output = usize;
+    type Error = DbErr;
+
+    fn store_all<'t>(
+        txn: &'t DatabaseTransaction,
+        items: &'t [Self],
+    ) -> WriteFuture<'t, Vec<Result<usize, DbErr>>, DbErr> {
+        Box::pin(async move {
+            let values: Vec<String> = items
+                .iter()
+                .map(|Batched(v)| match *v {
+                    "bad" => "(NULL, NULL)".to_string(),
+                    v => format!("('{v}', NULL)"),
+                })
+                .collect();
+            txn.execute_unprepared(&format!("INSERT INTO note VALUES {}", values.join(", ")))
+                .await?;
+            // Each item learns how many were stored with it.
+            Ok(items.iter().map(|_| Ok(items.len())).collect())
+        })
+    }
+}
+
+fn batched(v: &'static str) -> (Job, oneshot::Receiver<Reply>) {
+    let (reply, answer) = oneshot::channel();
+    let work = Work::Together {
+        kind: TypeId::of::<Batched>(),
+        item: Box::new(Batched(v)),
+        store: store_erased::<Batched>,
+    };
+    (Job { work, reply }, answer)
+}
+
+#[tokio::test]
+async fn batched_writes_are_stored_by_one_call_beside_writes_that_run_alone() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (a, a_answer) = batched("a");
+    let (alone, alone_answer) = job(note("alone", false));
+    let (b, b_answer) = batched("b");
+    let left = run_batch(&db, vec![a, alone, b]).await;
+    assert!(left.is_empty());
+    assert_eq!(reply_of::<usize, DbErr>(a_answer.await).ok(), Some(2));
+    assert_eq!(reply_of::<usize, DbErr>(b_answer.await).ok(), Some(2));
+    assert!(reply_of::<(), DbErr>(alone_answer.await).is_ok());
+    assert_eq!(notes(&db).await, ["a", "alone", "b"]);
+}
+
+#[tokio::test]
+async fn when_the_batched_call_fails_each_write_is_stored_alone_and_only_the_bad_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (a, a_answer) = batched("a");
+    let (bad, bad_answer) = batched("bad");
+    let (b, b_answer) = batched("b");
+    let left = run_batch(&db, vec![a, bad, b]).await;
+    assert!(left.is_empty());
+    // Stored one by one: each was the only one in its call.
+    assert_eq!(reply_of::<usize, DbErr>(a_answer.await).ok(), Some(1));
+    assert!(reply_of::<usize, DbErr>(bad_answer.await).is_err());
+    assert_eq!(reply_of::<usize, DbErr>(b_answer.await).ok(), Some(1));
+    assert_eq!(notes(&db).await, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn a_batched_write_through_the_writer_is_committed_and_visible_to_other_connections() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let writes = Writes::start(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let (one, two) = tokio::join!(
+        writes.run_batched(Batched("one")),
+        writes.run_batched(Batched("two"))
+    );
+    assert!(one.is_ok() && two.is_ok());
+    assert!(writes.run_batched(Batched("bad")).await.is_err());
+    db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(notes(&db).await, ["one", "two"]);
+}
