@@ -133,7 +133,54 @@ pub async fn hit(
     subject: &str,
     now: i64,
 ) -> Result<bool, AppError> {
-    Ok(record(db, keys, limit, subject, now).await? <= limit.max)
+    Ok(hit_many(db, keys, limit, &[subject], now).await? == [true])
+}
+
+/// Counts one hit for each of `subjects` (a subject may come several times) and tells for each,
+/// in order, whether it is still within the limit, as if they had come one after the other. One
+/// statement for all: the group commit counts a batch of survey answers at once.
+pub async fn hit_many(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    limit: Limit,
+    subjects: &[&str],
+    now: i64,
+) -> Result<Vec<bool>, AppError> {
+    let keyed: Vec<String> = subjects
+        .iter()
+        .map(|subject| keys.keyed_hash(&[limit.name, subject]))
+        .collect();
+    // Each key once, with its number of hits, in the order first seen.
+    let mut added: Vec<(&str, i32)> = Vec::new();
+    for key in &keyed {
+        match added.iter_mut().find(|(k, _)| k == key) {
+            Some((_, n)) => *n += 1,
+            None => added.push((key, 1)),
+        }
+    }
+    let counted = record(db, limit, &added, now).await?;
+    let mut seen: Vec<(&str, i32)> = Vec::new();
+    let mut within = Vec::with_capacity(keyed.len());
+    for key in &keyed {
+        let before = match seen.iter_mut().find(|(k, _)| k == key) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                seen.push((key, 1));
+                1
+            }
+        };
+        let total = counted
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, t)| *t);
+        let of_this_key = added.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+        // This hit is number `before` of the batch's hits on the key, which end at `total`.
+        within.push(total - of_this_key + before <= limit.max);
+    }
+    Ok(within)
 }
 
 /// Forgets the hits of `subject`, as after a successful login.
@@ -159,35 +206,44 @@ pub fn too_many(limit: Limit) -> AppError {
     }
 }
 
+/// Adds `added` hits to each key in one statement; gives each key's hits in the window after it.
 async fn record(
     db: &impl ConnectionTrait,
-    keys: &Keys,
     limit: Limit,
-    subject: &str,
+    added: &[(&str, i32)],
     now: i64,
-) -> Result<i32, AppError> {
-    let key = keys.keyed_hash(&[limit.name, subject]);
+) -> Result<Vec<(String, i32)>, AppError> {
+    if added.is_empty() {
+        return Ok(Vec::new());
+    }
     let window = window_start(limit, now);
     let backend = db.get_database_backend();
+    let rows: Vec<String> = (0..added.len())
+        .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+        .collect();
+    let values = added
+        .iter()
+        .flat_map(|(key, n)| [(*key).to_string().into(), window.into(), (*n).into()]);
     // One statement, so concurrent hits on several instances all count. A row of an earlier
     // window starts over.
     let sql = placeholders(
         backend,
-        "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
-         ON CONFLICT (key) DO UPDATE SET \
-           hits = CASE WHEN rate_limits.window_start = $2 THEN rate_limits.hits + 1 ELSE 1 END, \
-           window_start = $2 \
-         RETURNING hits",
+        &format!(
+            "INSERT INTO rate_limits (key, window_start, hits) VALUES {} \
+             ON CONFLICT (key) DO UPDATE SET \
+               hits = CASE WHEN rate_limits.window_start = excluded.window_start \
+                 THEN rate_limits.hits + excluded.hits ELSE excluded.hits END, \
+               window_start = excluded.window_start \
+             RETURNING key, hits",
+            rows.join(", ")
+        ),
     );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [key.into(), window.into()],
-        ))
-        .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("rate limit upsert returned no row")))?;
-    Ok(row.try_get("", "hits")?)
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "key")?, row.try_get("", "hits")?)))
+        .collect()
 }
 
 /// The start of the fixed window `now` falls in: a multiple of the window's length since the Unix
@@ -206,4 +262,53 @@ pub async fn prune(db: &impl ConnectionTrait, now: i64) -> Result<(), sea_orm::D
     ))
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Database};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn hits_counted_together_are_judged_as_if_they_came_one_after_the_other() {
+        let db = Database::connect("sqlite::memory:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        crate::db::migrate(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let keys = Keys::from_secret(b"a secret for the rate limit test");
+        let limit = Limit {
+            name: "test",
+            max: 3,
+            window_seconds: 60,
+        };
+        let now = 6_000;
+        assert!(hit(&db, &keys, limit, "a", now).await.unwrap_or_default());
+        // "a" has one hit: two more are allowed, "b" has three.
+        let within = hit_many(&db, &keys, limit, &["a", "b", "a", "a", "b"], now)
+            .await
+            .unwrap_or_default();
+        assert_eq!(within, [true, true, true, false, true]);
+        assert!(!hit(&db, &keys, limit, "a", now).await.unwrap_or(true));
+        assert!(hit(&db, &keys, limit, "b", now).await.unwrap_or_default());
+        assert!(!hit(&db, &keys, limit, "b", now).await.unwrap_or(true));
+        // A new window starts over, for every key of the statement.
+        let later = hit_many(&db, &keys, limit, &["a", "b"], now + 60)
+            .await
+            .unwrap_or_default();
+        assert_eq!(later, [true, true]);
+        let hits: i32 = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT SUM(hits) AS n FROM rate_limits",
+            ))
+            .await
+            .ok()
+            .flatten()
+            .and_then(|row| row.try_get("", "n").ok())
+            .unwrap_or_default();
+        assert_eq!(hits, 2);
+    }
 }
