@@ -20,7 +20,7 @@ use crate::{
         queries,
         question_form::QuestionInput,
         questions::add_question,
-        submit,
+        store,
     },
 };
 
@@ -322,7 +322,7 @@ pub async fn add_responses(
                     ));
                 }
             }
-            answer_rows.extend(submit::answer_rows(response_id, &answers));
+            answer_rows.extend(store::answer_rows(response_id, &answers));
         }
         for chunk in response_rows.chunks(500) {
             survey_responses::Entity::insert_many(chunk.to_vec())

@@ -3,7 +3,7 @@
 //!
 //! One file per use case, each with its handlers and the service functions only it uses:
 //! building (`builder`, `questions`, `question_order`, `lifecycle`), answering (`answering` holds
-//! the rules, `answer` the pages, `submit` the write, `question_cache` the questions they read), `paper` entry and `print`, access `codes`,
+//! the rules, `answer` the pages, `submit` the POST, `store` the write of one response or many, `question_cache` the questions they read), `paper` entry and `print`, access `codes`,
 //! `results` (with `results_cache`, the counts kept in memory) and `export`, the `free_text` release queue, and what other slices read (`goals`,
 //! `marks`, `queries`).
 
@@ -33,5 +33,6 @@ pub mod result_views;
 pub mod results;
 pub mod results_cache;
 pub mod screening;
+pub mod store;
 pub mod submit;
 pub mod suppression;

@@ -20,7 +20,7 @@ use crate::{
         lookup::{SurveyLink, managed},
         model::{Channel, Question, Status},
         queries::{self, audit_entry},
-        submit::submit,
+        store::submit,
     },
     web::{
         context::Ctx,

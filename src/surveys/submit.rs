@@ -1,32 +1,26 @@
-//! Submitting a response: the POST of the online answer form (back, next, submit), and the one
-//! short write that stores a response anonymously together with its participation mark (or the
-//! access code's "used" flag), committed with others arriving at the same time (group commit).
-//! Paper entry stores its responses through the same `submit`.
+//! Submitting a response: the POST of the online answer form (back, next, submit), and the short
+//! write that stores it anonymously with its participation mark (or the access code's "used"
+//! flag), together with the other answers arriving at the same time (group commit). How responses
+//! are stored, online and on paper, is in `store.rs`.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use chrono::NaiveDate;
-use entity::{
-    survey_access_codes, survey_answers, survey_participations, survey_responses, surveys,
-};
-use sea_orm::{
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait,
-    sea_query::{Expr, OnConflict},
-};
+use entity::{survey_participations, surveys};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, TransactionTrait};
 use uuid::Uuid;
 
 use crate::{
     error::{AppError, AppResult},
+    group_commit::{BatchWrite, WriteFuture},
     secrets::Keys,
     surveys::{
         answer::{AnswerPage, answerable},
         answering::{Answer, OnlinePage, RawAnswers, check_online, shown_pages},
-        codes::{code_hash, code_usable, normalize_code},
+        codes::{code_usable, normalize_code},
         lookup::{Notice, notice, public_survey},
-        model::{Access, Channel, TextStatus},
-        queries,
+        model::{Access, Channel},
         question_cache::questions_for_answering,
-        screening::personal_data_hints,
+        store::{NewResponse, participation_mark, submit, submit_many},
     },
     web::{
         context::{Ctx, see_other},
@@ -212,8 +206,98 @@ pub async fn answer(
     }
 }
 
-/// One short write, committed together with others arriving at the same time (group commit).
-/// The rate-limit hit counts even when the response is refused.
+/// An online answer on its way to the group commit, which stores those of one batch together
+/// ([`store::submit_many`]); each counts a hit on its address's rate limit, also when it is refused.
+struct OnlineAnswer {
+    keys: Keys,
+    client_ip: String,
+    now: i64,
+    survey_id: Uuid,
+    answers: Vec<(Uuid, Answer)>,
+    guards: Vec<Guard>,
+    today: NaiveDate,
+}
+
+impl OnlineAnswer {
+    fn response(&self) -> NewResponse<'_> {
+        NewResponse {
+            survey_id: self.survey_id,
+            answers: &self.answers,
+            channel: Channel::Online,
+            today: self.today,
+        }
+    }
+
+    /// The one participation mark the answer is checked against, if that is all (no guard, or a
+    /// person or a browser); `None` for an access code or several guards, checked one by one.
+    fn single_mark(&self) -> Option<Option<String>> {
+        match self.guards.as_slice() {
+            [] => Some(None),
+            [guard] => participation_mark(&self.keys, self.survey_id, guard).map(Some),
+            _ => None,
+        }
+    }
+
+    /// Stores an answer with an access code or several guards on its own.
+    async fn submit_guarded(&self, txn: &DatabaseTransaction) -> Result<Submitted, DbErr> {
+        let (keys, survey, answers) = (&self.keys, self.survey_id, &self.answers);
+        let (online, guards, today) = (Channel::Online, &self.guards, self.today);
+        // With one guard a refusal comes before anything is written, so only several guards (a
+        // person and a code) need a savepoint to undo the first mark.
+        if guards.len() < 2 {
+            return submit(txn, keys, survey, answers, online, guards, today).await;
+        }
+        let attempt = txn.begin().await?;
+        let outcome = submit(&attempt, keys, survey, answers, online, guards, today).await?;
+        if outcome == Submitted::Stored {
+            attempt.commit().await?;
+        } else {
+            attempt.rollback().await?;
+        }
+        Ok(outcome)
+    }
+}
+
+impl BatchWrite for OnlineAnswer {
+    /// `None`: refused by the rate limit.
+    type Output = Option<Submitted>;
+    type Error = AppError;
+
+    fn store_all<'t>(
+        txn: &'t DatabaseTransaction,
+        items: &'t [Self],
+    ) -> WriteFuture<'t, Vec<AppResult<Option<Submitted>>>, AppError> {
+        Box::pin(async move {
+            let Some(first) = items.first() else {
+                return Ok(Vec::new());
+            };
+            // One window for the batch: hits that straddle its start count in the later one.
+            let now = items.iter().map(|item| item.now).max().unwrap_or(first.now);
+            let addresses: Vec<&str> = items.iter().map(|item| item.client_ip.as_str()).collect();
+            let limit = rate_limit::SURVEY_SUBMIT_PER_IP;
+            let within = rate_limit::hit_many(txn, &first.keys, limit, &addresses, now).await?;
+            let mut outcomes: Vec<Option<Submitted>> = vec![None; items.len()];
+            let mut together = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                if !within.get(i).copied().unwrap_or(false) {
+                    continue;
+                }
+                match item.single_mark() {
+                    Some(mark) => together.push((i, (item.response(), mark))),
+                    None => outcomes[i] = Some(item.submit_guarded(txn).await?),
+                }
+            }
+            let (places, responses): (Vec<usize>, Vec<_>) = together.into_iter().unzip();
+            let stored = submit_many(txn, &responses).await?;
+            for (i, outcome) in places.into_iter().zip(stored) {
+                outcomes[i] = Some(outcome);
+            }
+            Ok(outcomes.into_iter().map(Ok).collect())
+        })
+    }
+}
+
+/// One short write, stored together with others arriving at the same time (group commit).
 async fn submit_online(
     ctx: &Ctx,
     survey_id: Uuid,
@@ -221,147 +305,17 @@ async fn submit_online(
     guards: Vec<Guard>,
 ) -> AppResult<Submitted> {
     let now = ctx.state.clock.now();
-    let today = now
-        .with_timezone(&ctx.state.settings.time_zone)
-        .date_naive();
-    let (keys, client_ip) = (ctx.state.keys.clone(), ctx.client_ip());
-    let outcome = ctx
-        .state
-        .writes
-        .run(move |txn| {
-            Box::pin(async move {
-                let limit = rate_limit::SURVEY_SUBMIT_PER_IP;
-                if !rate_limit::hit(txn, &keys, limit, &client_ip, now.timestamp()).await? {
-                    return Ok(None);
-                }
-                let (answers, online) = (&answers, Channel::Online);
-                // With one guard a refusal comes before anything is written, so only several
-                // guards (a person and a code) need a savepoint to undo the first mark.
-                if guards.len() < 2 {
-                    let outcome = submit(txn, &keys, survey_id, answers, online, &guards, today);
-                    return Ok::<_, AppError>(Some(outcome.await?));
-                }
-                let attempt = txn.begin().await?;
-                let outcome =
-                    submit(&attempt, &keys, survey_id, answers, online, &guards, today).await?;
-                if outcome == Submitted::Stored {
-                    attempt.commit().await?;
-                } else {
-                    attempt.rollback().await?;
-                }
-                Ok(Some(outcome))
-            })
-        })
-        .await?;
+    let answer = OnlineAnswer {
+        keys: ctx.state.keys.clone(),
+        client_ip: ctx.client_ip(),
+        now: now.timestamp(),
+        survey_id,
+        answers,
+        guards,
+        today: now
+            .with_timezone(&ctx.state.settings.time_zone)
+            .date_naive(),
+    };
+    let outcome = ctx.state.writes.run_batched(answer).await?;
     outcome.ok_or_else(|| rate_limit::too_many(rate_limit::SURVEY_SUBMIT_PER_IP))
-}
-
-/// Stores a response. Run inside a write transaction: the participation marks (or the code's
-/// "used" flag) and the response commit together, and the unique hash makes a second response
-/// impossible even when two arrive at once. Nothing on the response points to the guards.
-pub async fn submit(
-    db: &impl ConnectionTrait,
-    keys: &Keys,
-    survey_id: Uuid,
-    answers: &[(Uuid, Answer)],
-    channel: Channel,
-    guards: &[Guard],
-    today: NaiveDate,
-) -> Result<Submitted, DbErr> {
-    for guard in guards {
-        let hash = match guard {
-            Guard::User(id) => guard_hash(keys, survey_id, "user", &id.to_string()),
-            Guard::Browser(v) => guard_hash(keys, survey_id, "browser", v),
-            Guard::Code(code) => {
-                let used = survey_access_codes::Entity::update_many()
-                    .filter(
-                        survey_access_codes::Column::CodeHash.eq(code_hash(keys, survey_id, code)),
-                    )
-                    .filter(survey_access_codes::Column::SurveyId.eq(survey_id))
-                    .filter(survey_access_codes::Column::Used.eq(false))
-                    .col_expr(survey_access_codes::Column::Used, Expr::value(true))
-                    .exec(db)
-                    .await?
-                    .rows_affected;
-                if used != 1 {
-                    return Ok(Submitted::CodeInvalid);
-                }
-                continue;
-            }
-        };
-        let inserted = survey_participations::Entity::insert(survey_participations::ActiveModel {
-            guard_hash: Set(hash),
-            survey_id: Set(survey_id),
-        })
-        .on_conflict(
-            OnConflict::column(survey_participations::Column::GuardHash)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-        if inserted == 0 {
-            return Ok(Submitted::AlreadyTaken);
-        }
-    }
-    // Random (v4) ids: a time-ordered id would tell when the response came in.
-    let response_id = Uuid::new_v4();
-    // Without reading the row back: one statement less in the writer's batch.
-    survey_responses::Entity::insert(survey_responses::ActiveModel {
-        id: Set(response_id),
-        survey_id: Set(survey_id),
-        channel: Set(channel.as_str().into()),
-        submitted_on: Set(today),
-    })
-    .exec_without_returning(db)
-    .await?;
-    let rows = answer_rows(response_id, answers);
-    if !rows.is_empty() {
-        survey_answers::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await?;
-    }
-    // Last: on PostgreSQL the count's row stays locked until the commit.
-    queries::count_responses(db, survey_id, 1).await?;
-    Ok(Submitted::Stored)
-}
-
-/// The answer rows of one response.
-pub fn answer_rows(
-    response_id: Uuid,
-    answers: &[(Uuid, Answer)],
-) -> Vec<survey_answers::ActiveModel> {
-    let row =
-        |question_id: Uuid, option_id: Option<Uuid>, number: Option<i32>, text: Option<String>| {
-            let status = text
-                .as_ref()
-                .map(|_| TextStatus::Pending.as_str().to_string());
-            let marked = text.as_deref().map(|t| !personal_data_hints(t).is_empty());
-            survey_answers::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                response_id: Set(response_id),
-                question_id: Set(question_id),
-                option_id: Set(option_id),
-                number_value: Set(number),
-                text_value: Set(text),
-                text_status: Set(status),
-                text_marked: Set(marked),
-            }
-        };
-    let mut rows = Vec::new();
-    for (question_id, answer) in answers {
-        match answer {
-            Answer::Choices(options, other) => {
-                for o in options {
-                    rows.push(row(*question_id, Some(*o), None, None));
-                }
-                if let Some(text) = other {
-                    rows.push(row(*question_id, None, None, Some(text.clone())));
-                }
-            }
-            Answer::Number(n) => rows.push(row(*question_id, None, Some(*n), None)),
-            Answer::Text(t) => rows.push(row(*question_id, None, None, Some(t.clone()))),
-        }
-    }
-    rows
 }

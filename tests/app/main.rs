@@ -33,6 +33,7 @@ mod page_semantics;
 mod rounds;
 mod sessions;
 mod strategy;
+mod survey_batches;
 mod surveys;
 mod unlinkability;
 mod web;
