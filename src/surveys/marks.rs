@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Que
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::{secrets::Keys, surveys::submit::guard_hash};
+use crate::{secrets::Keys, surveys::store::guard_hash};
 
 /// The participation marks an account could have left: one keyed hash per survey. Answers never
 /// point to them, so these marks are all that ties an account to surveys.

@@ -26,7 +26,7 @@ use crate::{
         model::{Channel, TextStatus},
         queries,
         screening::personal_data_hints,
-        submit::{Guard, Submitted, guard_hash},
+        submit::{Guard, Submitted},
     },
 };
 
@@ -39,6 +39,11 @@ pub struct NewResponse<'a> {
     pub answers: &'a [(Uuid, Answer)],
     pub channel: Channel,
     pub today: NaiveDate,
+}
+
+/// The keyed hash a participation is stored as: nothing on the response points to it.
+pub(super) fn guard_hash(keys: &Keys, survey_id: Uuid, who: &str, value: &str) -> String {
+    keys.keyed_hash(&["survey-participation", who, &survey_id.to_string(), value])
 }
 
 /// The participation mark `guard` leaves on `survey_id`; `None` for an access code, which is

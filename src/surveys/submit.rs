@@ -49,11 +49,6 @@ pub enum Submitted {
     CodeInvalid,
 }
 
-/// The keyed hash a participation is stored as: nothing on the response points to it.
-pub(super) fn guard_hash(keys: &Keys, survey_id: Uuid, who: &str, value: &str) -> String {
-    keys.keyed_hash(&["survey-participation", who, &survey_id.to_string(), value])
-}
-
 /// Who this browser or person is, as the participation guard sees them.
 pub fn guards(ctx: &Ctx, survey: &surveys::Model, code: Option<String>) -> AppResult<Vec<Guard>> {
     let mut out = Vec::new();
@@ -94,12 +89,10 @@ pub async fn already_taken(
     guards: &[Guard],
 ) -> Result<bool, DbErr> {
     for guard in guards {
-        let hash = match guard {
-            Guard::User(id) => guard_hash(keys, survey_id, "user", &id.to_string()),
-            Guard::Browser(v) => guard_hash(keys, survey_id, "browser", v),
-            Guard::Code(_) => continue,
+        let Some(mark) = participation_mark(keys, survey_id, guard) else {
+            continue;
         };
-        if survey_participations::Entity::find_by_id(hash)
+        if survey_participations::Entity::find_by_id(mark)
             .one(db)
             .await?
             .is_some()
