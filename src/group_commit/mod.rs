@@ -47,6 +47,13 @@ const MAX_BATCH: usize = 128;
 /// Writes waiting for the writer; senders beyond this wait for room (back-pressure).
 const QUEUE: usize = 1024;
 
+/// What [`BatchWrite::store_all`] returns: one result per item, or the error of the whole call.
+pub type BatchFuture<'t, W> = WriteFuture<
+    't,
+    Vec<Result<<W as BatchWrite>::Output, <W as BatchWrite>::Error>>,
+    <W as BatchWrite>::Error,
+>;
+
 /// A write of which many can be stored together in a few statements.
 pub trait BatchWrite: Send + Sync + Sized + 'static {
     type Output: Send + 'static;
@@ -55,10 +62,7 @@ pub trait BatchWrite: Send + Sync + Sized + 'static {
     /// Stores `items` in `txn` and gives one result per item, in their order. An item's `Err`
     /// must mean that nothing of that item was written. An `Err` for the whole call makes the
     /// writer roll back everything the call wrote and store each item alone (a call with one item).
-    fn store_all<'t>(
-        txn: &'t DatabaseTransaction,
-        items: &'t [Self],
-    ) -> WriteFuture<'t, Vec<Result<Self::Output, Self::Error>>, Self::Error>;
+    fn store_all<'t>(txn: &'t DatabaseTransaction, items: &'t [Self]) -> BatchFuture<'t, Self>;
 }
 
 /// Where short writes go: the SQLite writer task, or the PostgreSQL pool.

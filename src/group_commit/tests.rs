@@ -116,10 +116,7 @@ impl BatchWrite for Batched {
     type Output = usize;
     type Error = DbErr;
 
-    fn store_all<'t>(
-        txn: &'t DatabaseTransaction,
-        items: &'t [Self],
-    ) -> WriteFuture<'t, Vec<Result<usize, DbErr>>, DbErr> {
+    fn store_all<'t>(txn: &'t DatabaseTransaction, items: &'t [Self]) -> BatchFuture<'t, Self> {
         Box::pin(async move {
             let values: Vec<String> = items
                 .iter()

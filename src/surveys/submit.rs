@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::{
     error::{AppError, AppResult},
-    group_commit::{BatchWrite, WriteFuture},
+    group_commit::{BatchFuture, BatchWrite},
     secrets::Keys,
     surveys::{
         answer::{AnswerPage, answerable},
@@ -256,10 +256,7 @@ impl BatchWrite for OnlineAnswer {
     type Output = Option<Submitted>;
     type Error = AppError;
 
-    fn store_all<'t>(
-        txn: &'t DatabaseTransaction,
-        items: &'t [Self],
-    ) -> WriteFuture<'t, Vec<AppResult<Option<Submitted>>>, AppError> {
+    fn store_all<'t>(txn: &'t DatabaseTransaction, items: &'t [Self]) -> BatchFuture<'t, Self> {
         Box::pin(async move {
             let Some(first) = items.first() else {
                 return Ok(Vec::new());
