@@ -17,45 +17,50 @@ use crate::{
     helpers::{TestResult, csrf_token, new_client, spawn_app},
 };
 
+/// The rows `sql` (with `$1` for the survey) gives for `survey`.
+async fn rows_of(
+    app: &crate::helpers::TestApp,
+    sql: &str,
+    survey: uuid::Uuid,
+) -> Vec<sea_orm::QueryResult> {
+    let backend = app.state.db.get_database_backend();
+    let sql = teilhabe::db::placeholders(backend, sql);
+    let statement = Statement::from_sql_and_values(backend, sql, [survey.into()]);
+    app.state
+        .db
+        .query_all_raw(statement)
+        .await
+        .unwrap_or_default()
+}
+
 /// The free-text answers stored for `survey`, sorted, and how many answers each response has.
 async fn stored(app: &crate::helpers::TestApp, survey: uuid::Uuid) -> (Vec<String>, Vec<i64>) {
-    let db = &app.state.db;
-    let backend = db.get_database_backend();
-    let sql = teilhabe::db::placeholders(
-        backend,
+    let texts = rows_of(
+        app,
         "SELECT a.text_value AS t FROM survey_answers a \
          JOIN survey_responses r ON r.id = a.response_id \
          WHERE r.survey_id = $1 AND a.text_value IS NOT NULL ORDER BY a.text_value",
-    );
-    let texts = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [survey.into()],
-        ))
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|row| row.try_get::<String>("", "t").ok())
-        .collect();
-    let sql = teilhabe::db::placeholders(
-        backend,
+        survey,
+    )
+    .await;
+    let per_response = rows_of(
+        app,
         "SELECT COUNT(a.id) AS n FROM survey_responses r \
          LEFT JOIN survey_answers a ON a.response_id = r.id \
          WHERE r.survey_id = $1 GROUP BY r.id",
-    );
-    let per_response = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [survey.into()],
-        ))
-        .await
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|row| row.try_get::<i64>("", "n").ok())
-        .collect();
-    (texts, per_response)
+        survey,
+    )
+    .await;
+    (
+        texts
+            .iter()
+            .filter_map(|row| row.try_get("", "t").ok())
+            .collect(),
+        per_response
+            .iter()
+            .filter_map(|row| row.try_get("", "n").ok())
+            .collect(),
+    )
 }
 
 #[tokio::test]
