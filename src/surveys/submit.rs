@@ -200,7 +200,7 @@ pub async fn answer(
 }
 
 /// An online answer on its way to the group commit, which stores those of one batch together
-/// ([`store::submit_many`]); each counts a hit on its address's rate limit, also when it is refused.
+/// ([`submit_many`]); each counts a hit on its address's rate limit, also when it is refused.
 struct OnlineAnswer {
     keys: Keys,
     client_ip: String,
