@@ -158,27 +158,21 @@ pub async fn hit_many(
             None => added.push((key, 1)),
         }
     }
-    let counted = record(db, limit, &added, now).await?;
-    let mut seen: Vec<(&str, i32)> = Vec::new();
+    // Each key's count before the batch's hits, raised hit by hit below.
+    let mut count: Vec<(String, i32)> = record(db, limit, &added, now).await?;
+    for (key, total) in &mut count {
+        *total -= added.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
+    }
     let mut within = Vec::with_capacity(keyed.len());
     for key in &keyed {
-        let before = match seen.iter_mut().find(|(k, _)| k == key) {
+        let allowed = match count.iter_mut().find(|(k, _)| k == key) {
             Some((_, n)) => {
                 *n += 1;
-                *n
+                *n <= limit.max
             }
-            None => {
-                seen.push((key, 1));
-                1
-            }
+            None => false,
         };
-        let total = counted
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or(0, |(_, t)| *t);
-        let of_this_key = added.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n);
-        // This hit is number `before` of the batch's hits on the key, which end at `total`.
-        within.push(total - of_this_key + before <= limit.max);
+        within.push(allowed);
     }
     Ok(within)
 }
