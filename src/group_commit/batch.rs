@@ -1,13 +1,16 @@
 //! One batch of the writer: one transaction, each write (or each group of batched writes) in a
 //! savepoint of its own, then one `COMMIT`; every write answered once its fate is known.
 
-use std::{any::TypeId, panic::AssertUnwindSafe};
+use std::{any::TypeId, panic::AssertUnwindSafe, time::Instant};
 
 use futures_util::FutureExt;
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use tokio::sync::oneshot;
 
-use super::{Erased, Job, Ran, Reply, RunFn, StoreFn, Stored, Work, WriteFuture, no_result};
+use super::{
+    Erased, Job, Ran, Reply, RunFn, StoreFn, Stored, Work, WriteFuture, no_result,
+    stats::WriterStats,
+};
 
 type Answer = oneshot::Sender<Reply>;
 /// Writes whose savepoint was released, answered after the `COMMIT`.
@@ -94,7 +97,13 @@ fn panicked() -> DbErr {
 
 /// Runs `batch` in one transaction and answers every write; returns the writes it did not reach
 /// because the transaction broke.
-pub(super) async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> Vec<Job> {
+pub(super) async fn run_batch(
+    db: &DatabaseConnection,
+    batch: Vec<Job>,
+    stats: &WriterStats,
+) -> Vec<Job> {
+    let began = Instant::now();
+    let writes = batch.len();
     let txn = match crate::db::begin_write(db).await {
         Ok(txn) => txn,
         Err(e) => {
@@ -128,7 +137,10 @@ pub(super) async fn run_batch(db: &DatabaseConnection, batch: Vec<Job>) -> Vec<J
         fail(kept.into_iter().map(|(answer, _)| answer), &e);
         return left;
     }
-    match txn.commit().await {
+    let committing = Instant::now();
+    let committed = txn.commit().await;
+    stats.record(writes, committing - began, committing.elapsed());
+    match committed {
         Ok(()) => {
             for (answer, value) in kept {
                 let _ = answer.send(Reply::Done(value));

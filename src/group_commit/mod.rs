@@ -31,13 +31,17 @@
 //! not exclude each other, so there is nothing to gain by queuing.
 
 mod batch;
+mod stats;
 #[cfg(test)]
 mod tests;
 
-use std::{any::Any, any::TypeId, collections::VecDeque, future::Future, pin::Pin};
+use std::{any::Any, any::TypeId, collections::VecDeque, future::Future, pin::Pin, sync::Arc};
 
 use sea_orm::{DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
 use tokio::sync::{mpsc, oneshot};
+
+pub use stats::WriterFigures;
+use stats::WriterStats;
 
 /// The future a write closure returns, borrowing the transaction it runs in.
 pub type WriteFuture<'t, T, E> = Pin<Box<dyn Future<Output = Result<T, E>> + Send + 't>>;
@@ -74,7 +78,7 @@ pub struct Writes {
 #[derive(Clone)]
 enum Inner {
     Pool(DatabaseConnection),
-    Writer(mpsc::Sender<Job>),
+    Writer(mpsc::Sender<Job>, Arc<WriterStats>),
 }
 
 type Erased = Box<dyn Any + Send>;
@@ -134,10 +138,19 @@ impl Writes {
             });
         }
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(writer(db.clone(), receiver));
+        let stats = Arc::new(WriterStats::default());
+        tokio::spawn(writer(db.clone(), receiver, stats.clone()));
         Ok(Self {
-            inner: Inner::Writer(sender),
+            inner: Inner::Writer(sender, stats),
         })
+    }
+
+    /// What the SQLite writer has done since it started; `None` on PostgreSQL, which has none.
+    pub fn figures(&self) -> Option<WriterFigures> {
+        match &self.inner {
+            Inner::Pool(_) => None,
+            Inner::Writer(_, stats) => Some(stats.figures()),
+        }
     }
 
     /// Runs `write` in a write transaction and returns its result once that is committed. An
@@ -163,7 +176,7 @@ impl Writes {
                     }
                 };
             }
-            Inner::Writer(sender) => sender,
+            Inner::Writer(sender, _) => sender,
         };
         let (job, answer) = job(write);
         if sender.send(job).await.is_err() {
@@ -191,7 +204,7 @@ impl Writes {
                 }
                 return result;
             }
-            Inner::Writer(sender) => sender,
+            Inner::Writer(sender, _) => sender,
         };
         let (reply, answer) = oneshot::channel();
         let work = Work::Together {
@@ -281,7 +294,11 @@ fn no_result() -> DbErr {
 }
 
 /// The writer task: takes what is waiting (up to [`MAX_BATCH`]) and runs it as one batch.
-async fn writer(db: DatabaseConnection, mut receiver: mpsc::Receiver<Job>) {
+async fn writer(
+    db: DatabaseConnection,
+    mut receiver: mpsc::Receiver<Job>,
+    stats: Arc<WriterStats>,
+) {
     let mut waiting: VecDeque<Job> = VecDeque::new();
     loop {
         if waiting.is_empty() {
@@ -299,7 +316,7 @@ async fn writer(db: DatabaseConnection, mut receiver: mpsc::Receiver<Job>) {
         let take = waiting.len().min(MAX_BATCH);
         let batch: Vec<Job> = waiting.drain(..take).collect();
         // Writes a broken batch did not reach go first into the next one.
-        for job in batch::run_batch(&db, batch).await.into_iter().rev() {
+        for job in batch::run_batch(&db, batch, &stats).await.into_iter().rev() {
             waiting.push_front(job);
         }
     }

@@ -1,5 +1,7 @@
 //! The writer under failure: a failing write alone, a failing COMMIT, and batched writes.
 
+use std::time::Duration;
+
 use sea_orm::{ConnectOptions, ConnectionTrait, Database};
 
 use super::{batch::run_batch, *};
@@ -70,7 +72,7 @@ async fn a_failing_write_is_rolled_back_alone_and_its_batch_mates_are_stored() {
         })
     });
     let (b, b_answer) = job(note("b", false));
-    let left = run_batch(&db, vec![a, bad, b]).await;
+    let left = run_batch(&db, vec![a, bad, b], &WriterStats::default()).await;
     assert!(left.is_empty());
     assert!(reply_of::<(), DbErr>(a_answer.await).is_ok());
     assert!(reply_of::<(), DbErr>(bad_answer.await).is_err());
@@ -84,7 +86,7 @@ async fn when_the_commit_fails_no_write_of_the_batch_is_acknowledged_or_stored()
     let db = database(dir.path()).await;
     let (a, a_answer) = job(note("a", false));
     let (orphan, orphan_answer) = job(note("orphan", true));
-    let left = run_batch(&db, vec![a, orphan]).await;
+    let left = run_batch(&db, vec![a, orphan], &WriterStats::default()).await;
     assert!(left.is_empty());
     assert!(reply_of::<(), DbErr>(a_answer.await).is_err());
     assert!(reply_of::<(), DbErr>(orphan_answer.await).is_err());
@@ -150,7 +152,7 @@ async fn batched_writes_are_stored_by_one_call_beside_writes_that_run_alone() {
     let (a, a_answer) = batched("a");
     let (alone, alone_answer) = job(note("alone", false));
     let (b, b_answer) = batched("b");
-    let left = run_batch(&db, vec![a, alone, b]).await;
+    let left = run_batch(&db, vec![a, alone, b], &WriterStats::default()).await;
     assert!(left.is_empty());
     assert_eq!(reply_of::<usize, DbErr>(a_answer.await).ok(), Some(2));
     assert_eq!(reply_of::<usize, DbErr>(b_answer.await).ok(), Some(2));
@@ -165,7 +167,7 @@ async fn when_the_batched_call_fails_each_write_is_stored_alone_and_only_the_bad
     let (a, a_answer) = batched("a");
     let (bad, bad_answer) = batched("bad");
     let (b, b_answer) = batched("b");
-    let left = run_batch(&db, vec![a, bad, b]).await;
+    let left = run_batch(&db, vec![a, bad, b], &WriterStats::default()).await;
     assert!(left.is_empty());
     // Stored one by one: each was the only one in its call.
     assert_eq!(reply_of::<usize, DbErr>(a_answer.await).ok(), Some(1));
@@ -189,4 +191,26 @@ async fn a_batched_write_through_the_writer_is_committed_and_visible_to_other_co
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(notes(&db).await, ["one", "two"]);
+}
+
+#[tokio::test]
+async fn the_writer_counts_its_batches_and_writes_including_a_batch_whose_commit_failed() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let writes = Writes::start(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let start = writes.figures().unwrap_or_default();
+    assert_eq!(start, WriterFigures::default());
+    let (a, b, c) = tokio::join!(
+        writes.run(note("a", false)),
+        writes.run(note("b", false)),
+        writes.run(note("c", false))
+    );
+    assert!(a.is_ok() && b.is_ok() && c.is_ok());
+    assert!(writes.run(note("orphan", true)).await.is_err());
+    let done = writes.figures().unwrap_or_default().since(start);
+    assert_eq!(done.writes, 4);
+    // The three joined writes share one batch or come one by one; the failing one is alone.
+    assert!((2..=4).contains(&done.batches), "{done:?}");
+    assert!(done.mean_batch() >= 1.0);
+    assert!(done.running > Duration::ZERO && done.committing > Duration::ZERO);
 }
