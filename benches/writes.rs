@@ -8,7 +8,9 @@
 //!
 //! Each scenario runs in rounds: the clients prepare their requests (a survey form must be fetched
 //! for every answer: each answer needs a new browser), wait for each other, then send their POSTs
-//! at once; only the POST phases are timed, until they add up to the duration.
+//! at once; only the POST phases are timed, until they add up to the duration. Below the table,
+//! on SQLite, what the group-commit writer did during each scenario: batches, writes per batch,
+//! and the time a batch took running its writes and committing.
 //!
 //! `cargo bench --bench writes`. Settings: `BENCH_SECONDS` (timed seconds per scenario, default
 //! 10), `BENCH_CLIENTS` (concurrent clients, default 32), `BENCH_BURST` (POSTs per client per
