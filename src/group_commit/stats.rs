@@ -13,29 +13,30 @@ use std::{
 pub(super) struct WriterStats {
     batches: AtomicU64,
     writes: AtomicU64,
-    running_micros: AtomicU64,
-    committing_micros: AtomicU64,
+    running_nanos: AtomicU64,
+    committing_nanos: AtomicU64,
 }
 
 impl WriterStats {
     /// One batch of `writes` that took `running` from `BEGIN` to its last write and
     /// `committing` for its `COMMIT` (successful or not).
     pub(super) fn record(&self, writes: usize, running: Duration, committing: Duration) {
-        let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        // u64 nanoseconds last 584 years.
+        let nanos = |d: Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.writes.fetch_add(writes as u64, Ordering::Relaxed);
-        self.running_micros
-            .fetch_add(micros(running), Ordering::Relaxed);
-        self.committing_micros
-            .fetch_add(micros(committing), Ordering::Relaxed);
+        self.running_nanos
+            .fetch_add(nanos(running), Ordering::Relaxed);
+        self.committing_nanos
+            .fetch_add(nanos(committing), Ordering::Relaxed);
     }
 
     pub(super) fn figures(&self) -> WriterFigures {
         WriterFigures {
             batches: self.batches.load(Ordering::Relaxed),
             writes: self.writes.load(Ordering::Relaxed),
-            running: Duration::from_micros(self.running_micros.load(Ordering::Relaxed)),
-            committing: Duration::from_micros(self.committing_micros.load(Ordering::Relaxed)),
+            running: Duration::from_nanos(self.running_nanos.load(Ordering::Relaxed)),
+            committing: Duration::from_nanos(self.committing_nanos.load(Ordering::Relaxed)),
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The writer under failure: a failing write alone, a failing COMMIT, and batched writes.
+//! The writer under failure: a failing write alone, a failing COMMIT, and batched writes; and the
+//! writer's running totals.
 
 use std::time::Duration;
 
