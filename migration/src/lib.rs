@@ -25,6 +25,7 @@ mod m20261201_000024_import_drafts;
 mod m20261201_000025_ideas_category_status_index;
 mod m20261201_000026_survey_response_counts;
 mod m20261201_000027_goal_idea_counts;
+mod m20261201_000028_one_question_index_on_answers;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000025_ideas_category_status_index::Migration),
             Box::new(m20261201_000026_survey_response_counts::Migration),
             Box::new(m20261201_000027_goal_idea_counts::Migration),
+            Box::new(m20261201_000028_one_question_index_on_answers::Migration),
         ]
     }
 }
