@@ -26,6 +26,7 @@ mod m20261201_000025_ideas_category_status_index;
 mod m20261201_000026_survey_response_counts;
 mod m20261201_000027_goal_idea_counts;
 mod m20261201_000028_one_question_index_on_answers;
+mod m20261201_000029_survey_answer_counts;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000026_survey_response_counts::Migration),
             Box::new(m20261201_000027_goal_idea_counts::Migration),
             Box::new(m20261201_000028_one_question_index_on_answers::Migration),
+            Box::new(m20261201_000029_survey_answer_counts::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use crate::{
     error::AppError,
     identity::CurrentUser,
     surveys::{
+        answer_counts::Tally,
         answering::Answer,
         builder::{SurveyInput, create_survey},
         lifecycle::{set_results_published, set_status},
@@ -253,6 +254,7 @@ pub async fn add_responses(
         let batch = (count - done).min(2_000);
         let mut response_rows = Vec::with_capacity(batch);
         let mut answer_rows: Vec<survey_answers::ActiveModel> = Vec::with_capacity(batch * 8);
+        let mut tally = Tally::default();
         for n in done..done + batch {
             let response_id = Uuid::new_v4();
             let day = now.date_naive() - Duration::days((n % 12) as i64);
@@ -323,6 +325,7 @@ pub async fn add_responses(
                 }
             }
             answer_rows.extend(store::answer_rows(response_id, &answers));
+            tally.add_response(&answers);
         }
         for chunk in response_rows.chunks(500) {
             survey_responses::Entity::insert_many(chunk.to_vec())
@@ -334,6 +337,7 @@ pub async fn add_responses(
                 .exec_without_returning(db)
                 .await?;
         }
+        tally.store(db).await?;
         queries::count_responses(db, survey_id, batch as i64).await?;
         done += batch;
     }

@@ -25,7 +25,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, 
 
 /// The tables mixed, each with its primary key's index on PostgreSQL and a column whose rewrite to
 /// itself touches no foreign key.
-const TABLES: [(&str, &str, &str); 4] = [
+const TABLES: [(&str, &str, &str); 7] = [
     ("survey_responses", "survey_responses_pkey", "channel"),
     ("survey_answers", "survey_answers_pkey", "text_status"),
     (
@@ -34,6 +34,22 @@ const TABLES: [(&str, &str, &str); 4] = [
         "guard_hash",
     ),
     ("survey_access_codes", "survey_access_codes_pkey", "used"),
+    // The counts kept for the results: which rows exist first says what the first responses chose.
+    (
+        "survey_option_counts",
+        "survey_option_counts_pkey",
+        "answers",
+    ),
+    (
+        "survey_number_counts",
+        "survey_number_counts_pkey",
+        "answers",
+    ),
+    (
+        "survey_question_counts",
+        "survey_question_counts_pkey",
+        "texts",
+    ),
 ];
 
 /// How many responses, participations and used codes there are: when these numbers change, there

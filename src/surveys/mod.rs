@@ -8,6 +8,7 @@
 //! `marks`, `queries`).
 
 pub mod answer;
+pub mod answer_counts;
 pub mod answering;
 pub mod builder;
 pub mod codes;

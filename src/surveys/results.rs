@@ -1,6 +1,6 @@
-//! The results of a survey: all aggregates computed in SQL (counts, respondents, averages, the
-//! breakdown by a demographic question, released free texts) and the results page, published to
-//! residents or previewed by staff.
+//! The results of a survey: its aggregates (counts, respondents and averages read from the counts
+//! kept beside the answers; the breakdown by a demographic question counted in SQL; released free
+//! texts) and the results page, published to residents or previewed by staff.
 
 use std::collections::HashMap;
 
@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::{
     error::{AppError, AppResult},
     surveys::{
+        answer_counts,
         lookup::{Notice, RoundLink, is_public, is_staff_of, notice},
         model::{Cell, Question, TextStatus},
         queries::{self, id_list, stmt},
@@ -43,72 +44,25 @@ fn cell_of(row: &QueryResult) -> Result<Cell, DbErr> {
     })
 }
 
-/// Counts, respondents and averages of a survey's questions. The queries filter by question id,
-/// so they read the covering indexes on `survey_answers` and never the table.
+/// Counts, respondents and averages of a survey's questions, from the counts kept beside the
+/// answers (`answer_counts.rs`): a few rows per question, whatever the number of responses.
 pub async fn aggregates(
     db: &impl ConnectionTrait,
     survey_id: Uuid,
     questions: &[Question],
 ) -> Result<Aggregates, DbErr> {
-    let backend = db.get_database_backend();
-    let mut out = Aggregates::default();
-    if let Some(row) = db
-        .query_one_raw(stmt(
-            backend,
-            "SELECT COUNT(*) AS n FROM survey_responses WHERE survey_id = $1",
-            vec![survey_id.into()],
-        ))
-        .await?
-    {
-        out.responses = row.try_get("", "n")?;
-    }
     let all: Vec<Uuid> = questions.iter().map(|q| q.model.id).collect();
-    if !all.is_empty() {
-        let (list, values) = id_list(1, &all);
-        for row in db
-            .query_all_raw(stmt(
-                backend,
-                &format!(
-                    "SELECT question_id, COUNT(DISTINCT response_id) AS n, \
-                       AVG(CAST(number_value AS DOUBLE PRECISION)) AS average \
-                     FROM survey_answers WHERE question_id IN {list} GROUP BY question_id"
-                ),
-                values,
-            ))
-            .await?
-        {
-            out.respondents.insert(
-                row.try_get("", "question_id")?,
-                (row.try_get("", "n")?, row.try_get("", "average")?),
-            );
-        }
-    }
     let counted: Vec<Uuid> = questions
         .iter()
         .filter(|q| q.kind.is_counted())
         .map(|q| q.model.id)
         .collect();
-    if !counted.is_empty() {
-        let (list, values) = id_list(1, &counted);
-        for row in db
-            .query_all_raw(stmt(
-                backend,
-                &format!(
-                    "SELECT question_id, option_id, number_value, COUNT(*) AS n \
-                     FROM survey_answers WHERE question_id IN {list} \
-                     GROUP BY question_id, option_id, number_value"
-                ),
-                values,
-            ))
-            .await?
-        {
-            out.counts.insert(
-                (row.try_get("", "question_id")?, cell_of(&row)?),
-                row.try_get("", "n")?,
-            );
-        }
-    }
-    Ok(out)
+    let kept = answer_counts::kept(db, &all, &counted).await?;
+    Ok(Aggregates {
+        responses: queries::response_count(db, survey_id).await?,
+        respondents: kept.respondents,
+        counts: kept.counts,
+    })
 }
 
 #[derive(Debug, Default)]

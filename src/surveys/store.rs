@@ -22,6 +22,7 @@ use uuid::Uuid;
 use crate::{
     secrets::Keys,
     surveys::{
+        answer_counts::Tally,
         answering::Answer,
         codes::code_hash,
         model::{Channel, TextStatus},
@@ -218,6 +219,13 @@ async fn insert_responses(
             .exec_without_returning(db)
             .await?;
     }
+    // Last, the kept counts (the results' and each survey's): on PostgreSQL their rows stay
+    // locked until the commit, and every transaction raises them in the same order.
+    let mut tally = Tally::default();
+    for response in responses {
+        tally.add_response(response.answers);
+    }
+    tally.store(db).await?;
     let mut surveys: Vec<(Uuid, i64)> = Vec::new();
     for response in responses {
         match surveys.iter_mut().find(|(id, _)| *id == response.survey_id) {
@@ -225,7 +233,6 @@ async fn insert_responses(
             None => surveys.push((response.survey_id, 1)),
         }
     }
-    // Last: on PostgreSQL the count's row stays locked until the commit.
     for (survey_id, added) in surveys {
         queries::count_responses(db, survey_id, added).await?;
     }

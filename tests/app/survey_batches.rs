@@ -183,3 +183,259 @@ async fn responses_stored_together_refuse_a_mark_taken_before_or_earlier_in_the_
     assert_eq!(per_response, [1, 1, 1]);
     Ok(())
 }
+
+/// The counts kept beside the answers, per table, as `(question, key, count)` sorted; and the
+/// same counted from the stored answers.
+async fn kept_and_counted(
+    app: &crate::helpers::TestApp,
+    survey: uuid::Uuid,
+) -> (Vec<(String, String, i64)>, Vec<(String, String, i64)>) {
+    // The key is an option's id (`o`), a number (`v`) or a name (`k`).
+    let of = |rows: Vec<sea_orm::QueryResult>| -> Vec<(String, String, i64)> {
+        let mut out: Vec<(String, String, i64)> = rows
+            .iter()
+            .filter_map(|row| {
+                let key = row
+                    .try_get::<uuid::Uuid>("", "o")
+                    .map(|o| o.to_string())
+                    .or_else(|_| row.try_get::<i32>("", "v").map(|v| v.to_string()))
+                    .or_else(|_| row.try_get::<String>("", "k"));
+                Some((
+                    row.try_get::<uuid::Uuid>("", "q").ok()?.to_string(),
+                    key.ok()?,
+                    row.try_get::<i64>("", "n").ok()?,
+                ))
+            })
+            .collect();
+        assert_eq!(out.len(), rows.len(), "a row that could not be read");
+        out.sort();
+        out
+    };
+    let questions = "SELECT id FROM survey_questions WHERE survey_id = $1";
+    let mut kept = Vec::new();
+    let mut counted = Vec::new();
+    for (kept_sql, counted_sql) in [
+        (
+            "SELECT question_id AS q, option_id AS o, answers AS n \
+             FROM survey_option_counts WHERE question_id IN (QS)",
+            "SELECT question_id AS q, option_id AS o, COUNT(*) AS n \
+             FROM survey_answers WHERE question_id IN (QS) AND option_id IS NOT NULL \
+             GROUP BY question_id, option_id",
+        ),
+        (
+            "SELECT question_id AS q, number_value AS v, answers AS n \
+             FROM survey_number_counts WHERE question_id IN (QS)",
+            "SELECT question_id AS q, number_value AS v, COUNT(*) AS n \
+             FROM survey_answers WHERE question_id IN (QS) AND option_id IS NULL \
+             AND number_value IS NOT NULL GROUP BY question_id, number_value",
+        ),
+        (
+            "SELECT question_id AS q, 'respondents' AS k, respondents AS n \
+             FROM survey_question_counts WHERE question_id IN (QS)",
+            "SELECT question_id AS q, 'respondents' AS k, COUNT(DISTINCT response_id) AS n \
+             FROM survey_answers WHERE question_id IN (QS) GROUP BY question_id",
+        ),
+        (
+            "SELECT question_id AS q, 'texts' AS k, texts AS n \
+             FROM survey_question_counts WHERE question_id IN (QS) AND texts > 0",
+            "SELECT question_id AS q, 'texts' AS k, COUNT(*) AS n FROM survey_answers \
+             WHERE question_id IN (QS) AND option_id IS NULL AND number_value IS NULL \
+             GROUP BY question_id",
+        ),
+    ] {
+        kept.extend(of(
+            rows_of(app, &kept_sql.replace("QS", questions), survey).await
+        ));
+        counted.extend(of(rows_of(
+            app,
+            &counted_sql.replace("QS", questions),
+            survey,
+        )
+        .await));
+    }
+    (kept, counted)
+}
+
+#[tokio::test]
+async fn the_counts_kept_for_the_results_equal_counting_the_stored_answers() -> TestResult {
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "dstadt", "none").await;
+    for fields in [
+        &[
+            ("kind", "multiple"),
+            ("prompt", "Was hilft Ihnen?"),
+            ("options", "Beratung\nKita\nFahrgeld"),
+            ("allow_other", "on"),
+        ][..],
+        &[("kind", "number"), ("prompt", "Wie viele Personen?")],
+        &[("kind", "short_text"), ("prompt", "Was fehlt Ihnen?")],
+    ] {
+        add_question(&app, &f, fields).await;
+    }
+    let qs = add_question(
+        &app,
+        &f,
+        &[("kind", "yesno"), ("prompt", "Haben Sie Kinder?")],
+    )
+    .await;
+    open_survey(&app, &f).await;
+    let (multiple, number, text) = (&qs[0], qs[1].model.id, qs[2].model.id);
+    let option = |i: usize| multiple.options[i].id;
+    let answers: Vec<Vec<(uuid::Uuid, Answer)>> = vec![
+        // Two options and "other": one respondent of the question, three answers.
+        vec![
+            (
+                multiple.model.id,
+                Answer::Choices(vec![option(0), option(2)], Some("Nachbarn".into())),
+            ),
+            (number, Answer::Number(3)),
+            (text, Answer::Text("Ein Bus am Abend".into())),
+        ],
+        vec![
+            (multiple.model.id, Answer::Choices(vec![option(0)], None)),
+            (number, Answer::Number(3)),
+        ],
+        // Refused below (its mark is taken): it must not be counted.
+        vec![(number, Answer::Number(7))],
+        vec![
+            (multiple.model.id, Answer::Choices(vec![], None)),
+            (number, Answer::Number(-2)),
+            (text, Answer::Text("Licht".into())),
+        ],
+    ];
+    let response = |i: usize, mark: &str| {
+        (
+            NewResponse {
+                survey_id: f.survey,
+                answers: &answers[i],
+                channel: Channel::Online,
+                today: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default(),
+            },
+            Some(mark.to_string()),
+        )
+    };
+    let txn = app.state.db.begin().await?;
+    let outcomes = submit_many(
+        &txn,
+        &[
+            response(0, "a"),
+            response(1, "b"),
+            response(2, "a"),
+            response(3, "c"),
+        ],
+    )
+    .await?;
+    txn.commit().await?;
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == Submitted::Stored).count(),
+        3
+    );
+
+    // And one through the answer form, the way a resident sends it.
+    let url = app.url(&format!("/surveys/{}", f.survey));
+    let client = new_client();
+    let form = client.get(&url).send().await?.text().await?;
+    let token = csrf_token(&form).ok_or("no token on the answer form")?;
+    let fields = vec![
+        ("csrf_token".to_string(), token),
+        (format!("q-{}", multiple.model.id), option(1).to_string()),
+        (format!("q-{}", number), "3".to_string()),
+        ("action".to_string(), "submit".to_string()),
+    ];
+    assert_eq!(
+        client.post(&url).form(&fields).send().await?.status(),
+        StatusCode::SEE_OTHER
+    );
+
+    let (kept, counted) = kept_and_counted(&app, f.survey).await;
+    assert_eq!(kept, counted);
+    let first = option(0).to_string();
+    let of = |q: uuid::Uuid, k: &str| {
+        kept.iter()
+            .find(|(kq, kk, _)| *kq == q.to_string() && kk == k)
+            .map(|(_, _, n)| *n)
+    };
+    assert_eq!(of(multiple.model.id, &first), Some(2));
+    assert_eq!(of(multiple.model.id, "respondents"), Some(3));
+    assert_eq!(of(multiple.model.id, "texts"), Some(1));
+    assert_eq!(of(number, "3"), Some(3));
+    assert_eq!(of(number, "7"), None);
+    assert_eq!(of(number, "respondents"), Some(4));
+    assert_eq!(of(text, "texts"), Some(2));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_kept_counts_keep_no_order_of_writing_once_mixed() -> TestResult {
+    let app = spawn_app().await;
+    let f = draft_survey(&app, "estadt", "none").await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Wie kommen Sie zur Arbeit?"),
+            ("options", "Bus\nRad\nAuto"),
+        ],
+    )
+    .await;
+    open_survey(&app, &f).await;
+    let question = &qs[0];
+    // Three responses in three transactions, each adding a row of its own option.
+    for (i, option) in question.options.iter().enumerate() {
+        let answers = vec![(question.model.id, Answer::Choices(vec![option.id], None))];
+        let txn = app.state.db.begin().await?;
+        let stored = submit_many(
+            &txn,
+            &[(
+                NewResponse {
+                    survey_id: f.survey,
+                    answers: &answers,
+                    channel: Channel::Online,
+                    today: chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default(),
+                },
+                Some(format!("mark-{i}")),
+            )],
+        )
+        .await?;
+        txn.commit().await?;
+        assert_eq!(stored, [Submitted::Stored]);
+    }
+    teilhabe::surveys::mixing::mix(&app.state.db).await?;
+
+    let db = &app.state.db;
+    let backend = db.get_database_backend();
+    for table in [
+        "survey_option_counts",
+        "survey_number_counts",
+        "survey_question_counts",
+    ] {
+        match backend {
+            // Stored in key order: there is no rowid that would keep the order of inserting.
+            sea_orm::DbBackend::Sqlite => assert!(
+                db.query_all_raw(Statement::from_string(
+                    backend,
+                    format!("SELECT rowid FROM {table}")
+                ))
+                .await
+                .is_err(),
+                "{table} has a rowid"
+            ),
+            // Rewritten in one transaction: every row carries the same writer.
+            _ => {
+                let rows = db
+                    .query_all_raw(Statement::from_string(
+                        backend,
+                        format!("SELECT DISTINCT CAST(xmin AS TEXT) AS x FROM {table}"),
+                    ))
+                    .await?;
+                assert!(
+                    rows.len() <= 1,
+                    "{table}: rows written by {} transactions",
+                    rows.len()
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! The counts a survey's results show, kept beside the answers (`survey_option_counts`,
+//! `survey_number_counts`, `survey_question_counts`): raised in the transaction that stores the
+//! answers, read by the results instead of counting every answer again whenever a new response
+//! has come in. Answers are never deleted one by one and the counts go with their question, so
+//! they always equal what counting the stored answers would give.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use entity::{survey_number_counts, survey_option_counts, survey_question_counts};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
+    sea_query::{Alias, Expr, ExprTrait, OnConflict},
+};
+use uuid::Uuid;
+
+use crate::surveys::{answering::Answer, model::Cell};
+
+/// Counter rows per statement: far below SQLite's and PostgreSQL's limits on bound values.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// What a number of responses add to the counts. Ordered maps: every transaction raises the
+/// rows in the same order, so two on PostgreSQL never wait for each other in a cycle.
+#[derive(Debug, Default, PartialEq)]
+pub struct Tally {
+    options: BTreeMap<(Uuid, Uuid), i64>,
+    numbers: BTreeMap<(Uuid, i32), i64>,
+    /// Per question: respondents and texts.
+    questions: BTreeMap<Uuid, (i64, i64)>,
+}
+
+impl Tally {
+    /// Adds one response's answers, counted as `store::answer_rows` stores them: a row per chosen
+    /// option, per "other" text, per number and per text; a question counts the response as a
+    /// respondent when it got at least one row.
+    pub fn add_response(&mut self, answers: &[(Uuid, Answer)]) {
+        let mut answered = BTreeSet::new();
+        for (question, answer) in answers {
+            let mut texts = 0;
+            match answer {
+                Answer::Choices(options, other) => {
+                    for option in options {
+                        *self.options.entry((*question, *option)).or_default() += 1;
+                        answered.insert(*question);
+                    }
+                    if other.is_some() {
+                        texts += 1;
+                    }
+                }
+                Answer::Number(n) => {
+                    *self.numbers.entry((*question, *n)).or_default() += 1;
+                    answered.insert(*question);
+                }
+                Answer::Text(_) => texts += 1,
+            }
+            if texts > 0 {
+                self.questions.entry(*question).or_default().1 += texts;
+                answered.insert(*question);
+            }
+        }
+        for question in answered {
+            self.questions.entry(question).or_default().0 += 1;
+        }
+    }
+
+    /// Raises the kept counts by this tally, in the caller's transaction.
+    pub async fn store(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        let options: Vec<survey_option_counts::ActiveModel> = self
+            .options
+            .iter()
+            .map(|(&(question_id, option_id), &answers)| {
+                survey_option_counts::Model {
+                    question_id,
+                    option_id,
+                    answers,
+                }
+                .into_active_model()
+            })
+            .collect();
+        for chunk in options.chunks(ROWS_PER_STATEMENT) {
+            survey_option_counts::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        survey_option_counts::Column::QuestionId,
+                        survey_option_counts::Column::OptionId,
+                    ])
+                    .value(
+                        survey_option_counts::Column::Answers,
+                        raised(survey_option_counts::Entity, "answers"),
+                    )
+                    .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+        }
+        let numbers: Vec<survey_number_counts::ActiveModel> = self
+            .numbers
+            .iter()
+            .map(|(&(question_id, number_value), &answers)| {
+                survey_number_counts::Model {
+                    question_id,
+                    number_value,
+                    answers,
+                }
+                .into_active_model()
+            })
+            .collect();
+        for chunk in numbers.chunks(ROWS_PER_STATEMENT) {
+            survey_number_counts::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::columns([
+                        survey_number_counts::Column::QuestionId,
+                        survey_number_counts::Column::NumberValue,
+                    ])
+                    .value(
+                        survey_number_counts::Column::Answers,
+                        raised(survey_number_counts::Entity, "answers"),
+                    )
+                    .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+        }
+        let questions: Vec<survey_question_counts::ActiveModel> = self
+            .questions
+            .iter()
+            .map(
+                |(&question_id, &(respondents, texts))| survey_question_counts::ActiveModel {
+                    question_id: Set(question_id),
+                    respondents: Set(respondents),
+                    texts: Set(texts),
+                },
+            )
+            .collect();
+        for chunk in questions.chunks(ROWS_PER_STATEMENT) {
+            survey_question_counts::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::column(survey_question_counts::Column::QuestionId)
+                        .values([
+                            (
+                                survey_question_counts::Column::Respondents,
+                                raised(survey_question_counts::Entity, "respondents"),
+                            ),
+                            (
+                                survey_question_counts::Column::Texts,
+                                raised(survey_question_counts::Entity, "texts"),
+                            ),
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(db)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// `table.column + excluded.column`: the kept count raised by the one the insert proposed.
+fn raised(table: impl EntityTrait, column: &str) -> Expr {
+    Expr::col((table, Alias::new(column)))
+        .add(Expr::col((Alias::new("excluded"), Alias::new(column))))
+}
+
+/// The kept counts of some questions: respondents and the average of its numbers per question,
+/// and the answers per cell of the questions in `counted`.
+#[derive(Debug, Default)]
+pub struct Kept {
+    pub respondents: HashMap<Uuid, (i64, Option<f64>)>,
+    pub counts: HashMap<(Uuid, Cell), i64>,
+}
+
+/// Reads the kept counts of `questions`; cells only for those in `counted`.
+pub async fn kept(
+    db: &impl ConnectionTrait,
+    questions: &[Uuid],
+    counted: &[Uuid],
+) -> Result<Kept, DbErr> {
+    let mut out = Kept::default();
+    if questions.is_empty() {
+        return Ok(out);
+    }
+    let is_counted = |q: &Uuid| counted.contains(q);
+    let numbers = survey_number_counts::Entity::find()
+        .filter(survey_number_counts::Column::QuestionId.is_in(questions.iter().copied()))
+        .all(db)
+        .await?;
+    // Per question: the sum of its numbers and how many there are, for the average.
+    let mut sums: HashMap<Uuid, (i128, i64)> = HashMap::new();
+    for row in &numbers {
+        let sum = sums.entry(row.question_id).or_default();
+        sum.0 += i128::from(row.number_value) * i128::from(row.answers);
+        sum.1 += row.answers;
+        if is_counted(&row.question_id) {
+            out.counts.insert(
+                (row.question_id, Cell::Value(row.number_value)),
+                row.answers,
+            );
+        }
+    }
+    for row in survey_question_counts::Entity::find()
+        .filter(survey_question_counts::Column::QuestionId.is_in(questions.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let average = sums
+            .get(&row.question_id)
+            .filter(|(_, n)| *n > 0)
+            .map(|(sum, n)| *sum as f64 / *n as f64);
+        out.respondents
+            .insert(row.question_id, (row.respondents, average));
+        if row.texts > 0 && is_counted(&row.question_id) {
+            out.counts.insert((row.question_id, Cell::Other), row.texts);
+        }
+    }
+    if !counted.is_empty() {
+        for row in survey_option_counts::Entity::find()
+            .filter(survey_option_counts::Column::QuestionId.is_in(counted.iter().copied()))
+            .all(db)
+            .await?
+        {
+            out.counts
+                .insert((row.question_id, Cell::Option(row.option_id)), row.answers);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_counts_what_the_answer_rows_hold_and_each_response_once_per_question() {
+        let (choice, number, text) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let mut tally = Tally::default();
+        // Two options and an "other" text on one question: one respondent, three rows.
+        tally.add_response(&[
+            (
+                choice,
+                Answer::Choices(vec![a, b], Some("mehr Bänke".into())),
+            ),
+            (number, Answer::Number(3)),
+        ]);
+        tally.add_response(&[
+            (choice, Answer::Choices(vec![a], None)),
+            (number, Answer::Number(3)),
+            (text, Answer::Text("Licht im Park".into())),
+        ]);
+        // Nothing chosen: no row is stored, so no respondent either.
+        tally.add_response(&[(choice, Answer::Choices(vec![], None))]);
+        assert_eq!(
+            tally.options,
+            BTreeMap::from([((choice, a), 2), ((choice, b), 1)])
+        );
+        assert_eq!(tally.numbers, BTreeMap::from([((number, 3), 2)]));
+        assert_eq!(
+            tally.questions,
+            BTreeMap::from([(choice, (2, 1)), (number, (2, 0)), (text, (1, 1))])
+        );
+    }
+}
