@@ -65,100 +65,76 @@ impl Tally {
 
     /// Raises the kept counts by this tally, in the caller's transaction.
     pub async fn store(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
-        let options: Vec<survey_option_counts::ActiveModel> = self
+        use survey_question_counts as question;
+        use {survey_number_counts as number, survey_option_counts as option};
+        let options = self
             .options
             .iter()
             .map(|(&(question_id, option_id), &answers)| {
-                survey_option_counts::Model {
+                option::Model {
                     question_id,
                     option_id,
                     answers,
                 }
                 .into_active_model()
-            })
-            .collect();
-        for chunk in options.chunks(ROWS_PER_STATEMENT) {
-            survey_option_counts::Entity::insert_many(chunk.to_vec())
-                .on_conflict(
-                    OnConflict::columns([
-                        survey_option_counts::Column::QuestionId,
-                        survey_option_counts::Column::OptionId,
-                    ])
-                    .value(
-                        survey_option_counts::Column::Answers,
-                        raised(survey_option_counts::Entity, "answers"),
-                    )
-                    .to_owned(),
-                )
-                .exec_without_returning(db)
-                .await?;
-        }
-        let numbers: Vec<survey_number_counts::ActiveModel> = self
+            });
+        let key = [option::Column::QuestionId, option::Column::OptionId];
+        raise::<option::Entity>(db, options, &key, &[option::Column::Answers]).await?;
+        let numbers = self
             .numbers
             .iter()
             .map(|(&(question_id, number_value), &answers)| {
-                survey_number_counts::Model {
+                number::Model {
                     question_id,
                     number_value,
                     answers,
                 }
                 .into_active_model()
-            })
-            .collect();
-        for chunk in numbers.chunks(ROWS_PER_STATEMENT) {
-            survey_number_counts::Entity::insert_many(chunk.to_vec())
-                .on_conflict(
-                    OnConflict::columns([
-                        survey_number_counts::Column::QuestionId,
-                        survey_number_counts::Column::NumberValue,
-                    ])
-                    .value(
-                        survey_number_counts::Column::Answers,
-                        raised(survey_number_counts::Entity, "answers"),
-                    )
-                    .to_owned(),
-                )
-                .exec_without_returning(db)
-                .await?;
-        }
-        let questions: Vec<survey_question_counts::ActiveModel> = self
+            });
+        let key = [number::Column::QuestionId, number::Column::NumberValue];
+        raise::<number::Entity>(db, numbers, &key, &[number::Column::Answers]).await?;
+        let questions = self
             .questions
             .iter()
             .map(
-                |(&question_id, &(respondents, texts))| survey_question_counts::ActiveModel {
+                |(&question_id, &(respondents, texts))| question::ActiveModel {
                     question_id: Set(question_id),
                     respondents: Set(respondents),
                     texts: Set(texts),
                 },
-            )
-            .collect();
-        for chunk in questions.chunks(ROWS_PER_STATEMENT) {
-            survey_question_counts::Entity::insert_many(chunk.to_vec())
-                .on_conflict(
-                    OnConflict::column(survey_question_counts::Column::QuestionId)
-                        .values([
-                            (
-                                survey_question_counts::Column::Respondents,
-                                raised(survey_question_counts::Entity, "respondents"),
-                            ),
-                            (
-                                survey_question_counts::Column::Texts,
-                                raised(survey_question_counts::Entity, "texts"),
-                            ),
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(db)
-                .await?;
-        }
-        Ok(())
+            );
+        let counts = [question::Column::Respondents, question::Column::Texts];
+        raise::<question::Entity>(db, questions, &[question::Column::QuestionId], &counts).await
     }
 }
 
-/// `table.column + excluded.column`: the kept count raised by the one the insert proposed.
-fn raised(table: impl EntityTrait, column: &str) -> Expr {
-    Expr::col((table, Alias::new(column)))
-        .add(Expr::col((Alias::new("excluded"), Alias::new(column))))
+/// Inserts `rows`, or where a row with the same `key` is kept, raises its `counts` by theirs
+/// (`counts = counts + excluded.counts`).
+async fn raise<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: impl Iterator<Item = E::ActiveModel>,
+    key: &[E::Column],
+    counts: &[E::Column],
+) -> Result<(), DbErr>
+where
+    E::ActiveModel: Clone + Send,
+{
+    let rows: Vec<E::ActiveModel> = rows.collect();
+    let raised = counts.iter().map(|column| {
+        let sum =
+            Expr::col((E::default(), *column)).add(Expr::col((Alias::new("excluded"), *column)));
+        (*column, sum)
+    });
+    let on_conflict = OnConflict::columns(key.iter().copied())
+        .values(raised)
+        .to_owned();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        E::insert_many(chunk.to_vec())
+            .on_conflict(on_conflict.clone())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The kept counts of some questions: respondents and the average of its numbers per question,
