@@ -30,31 +30,17 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds one response's answers, counted as `store::answer_rows` stores them: a row per chosen
-    /// option, per "other" text, per number and per text; a question counts the response as a
-    /// respondent when it got at least one row.
+    /// Adds one response's answers, one count per answer row they are stored as
+    /// ([`Answer::cells`]); a question counts the response as a respondent when it got a row.
     pub fn add_response(&mut self, answers: &[(Uuid, Answer)]) {
         let mut answered = BTreeSet::new();
         for (question, answer) in answers {
-            let mut texts = 0;
-            match answer {
-                Answer::Choices(options, other) => {
-                    for option in options {
-                        *self.options.entry((*question, *option)).or_default() += 1;
-                        answered.insert(*question);
-                    }
-                    if other.is_some() {
-                        texts += 1;
-                    }
+            for (cell, _) in answer.cells() {
+                match cell {
+                    Cell::Option(o) => *self.options.entry((*question, o)).or_default() += 1,
+                    Cell::Value(n) => *self.numbers.entry((*question, n)).or_default() += 1,
+                    Cell::Other => self.questions.entry(*question).or_default().1 += 1,
                 }
-                Answer::Number(n) => {
-                    *self.numbers.entry((*question, *n)).or_default() += 1;
-                    answered.insert(*question);
-                }
-                Answer::Text(_) => texts += 1,
-            }
-            if texts > 0 {
-                self.questions.entry(*question).or_default().1 += texts;
                 answered.insert(*question);
             }
         }

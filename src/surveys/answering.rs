@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::{
-    surveys::model::{Kind, Question},
+    surveys::model::{Cell, Kind, Question},
     web::forms::{CheckForm, FormErrors, multiline},
 };
 
@@ -34,6 +34,22 @@ pub enum Answer {
     Choices(Vec<Uuid>, Option<String>),
     Number(i32),
     Text(String),
+}
+
+impl Answer {
+    /// What the answer is stored as, one answer row each: a chosen option, a number, or a text
+    /// (`Cell::Other`: a free text, or "other" beside the options) with that text.
+    pub fn cells(&self) -> Vec<(Cell, Option<&str>)> {
+        match self {
+            Answer::Choices(options, other) => options
+                .iter()
+                .map(|o| (Cell::Option(*o), None))
+                .chain(other.as_deref().map(|t| (Cell::Other, Some(t))))
+                .collect(),
+            Answer::Number(n) => vec![(Cell::Value(*n), None)],
+            Answer::Text(t) => vec![(Cell::Other, Some(t.as_str()))],
+        }
+    }
 }
 
 /// A posted answer form: every value per field name, in order.

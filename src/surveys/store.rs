@@ -26,7 +26,7 @@ use crate::{
         answer_counts::Tally,
         answering::Answer,
         codes::code_hash,
-        model::{Channel, TextStatus},
+        model::{Cell, Channel, TextStatus},
         queries,
         screening::personal_data_hints,
         submit::{Guard, Submitted},
@@ -262,20 +262,17 @@ pub fn answer_rows(
                 text_marked: Set(marked),
             }
         };
-    let mut rows = Vec::new();
-    for (question_id, answer) in answers {
-        match answer {
-            Answer::Choices(options, other) => {
-                for o in options {
-                    rows.push(row(*question_id, Some(*o), None, None));
-                }
-                if let Some(text) = other {
-                    rows.push(row(*question_id, None, None, Some(text.clone())));
-                }
-            }
-            Answer::Number(n) => rows.push(row(*question_id, None, Some(*n), None)),
-            Answer::Text(t) => rows.push(row(*question_id, None, None, Some(t.clone()))),
-        }
-    }
-    rows
+    answers
+        .iter()
+        .flat_map(|(question_id, answer)| {
+            answer.cells().into_iter().map(|(cell, text)| {
+                let (option, number) = match cell {
+                    Cell::Option(o) => (Some(o), None),
+                    Cell::Value(n) => (None, Some(n)),
+                    Cell::Other => (None, None),
+                };
+                row(*question_id, option, number, text.map(str::to_string))
+            })
+        })
+        .collect()
 }
