@@ -30,6 +30,7 @@ pub mod round_target_groups;
 pub mod rounds;
 pub mod strategies;
 pub mod survey_access_codes;
+pub mod survey_answered_sets;
 pub mod survey_answers;
 pub mod survey_number_counts;
 pub mod survey_option_counts;

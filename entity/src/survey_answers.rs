@@ -2,6 +2,10 @@ use sea_orm::entity::prelude::*;
 
 /// One answer of a response: a chosen option (one row per option for multiple choice), a number
 /// (scale, yes/no/don't know, number) or a text (free text, "other").
+///
+/// `id` is unique and random. On SQLite the table's own key is (`response_id`, `id`), so a
+/// response's answers are stored together, and only answers with a `text_status` are indexed by
+/// `id`: look one up by id together with its text status (migration 000030).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "survey_answers")]
 pub struct Model {

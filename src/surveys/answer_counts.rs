@@ -1,12 +1,15 @@
 //! The counts a survey's results show, kept beside the answers (`survey_option_counts`,
-//! `survey_number_counts`, `survey_question_counts`): raised in the transaction that stores the
-//! answers, read by the results instead of counting every answer again whenever a new response
-//! has come in. Answers are never deleted one by one and the counts go with their question, so
-//! they always equal what counting the stored answers would give.
+//! `survey_number_counts`, `survey_question_counts`), and the sets of questions responses
+//! answered (`survey_answered_sets`, for the responses per goal): raised in the transaction that
+//! stores the answers, read instead of counting every answer again whenever a new response has
+//! come in. Answers are never deleted one by one and the counts go with their question (the sets
+//! with their survey), so they always equal what counting the stored answers would give.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use entity::{survey_number_counts, survey_option_counts, survey_question_counts};
+use entity::{
+    survey_answered_sets, survey_number_counts, survey_option_counts, survey_question_counts,
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, QueryFilter,
@@ -27,12 +30,25 @@ pub struct Tally {
     numbers: BTreeMap<(Uuid, i32), i64>,
     /// Per question: respondents and texts.
     questions: BTreeMap<Uuid, (i64, i64)>,
+    /// Per survey and set of answered questions ([`set_key`]): responses.
+    sets: BTreeMap<(Uuid, String), i64>,
+}
+
+/// The key a set of answered questions is kept under: their ids, sorted, separated by spaces
+/// (as migration 000030 wrote them).
+fn set_key(questions: &BTreeSet<Uuid>) -> String {
+    questions
+        .iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 impl Tally {
-    /// Adds one response's answers, one count per answer row they are stored as
-    /// ([`Answer::cells`]); a question counts the response as a respondent when it got a row.
-    pub fn add_response(&mut self, answers: &[(Uuid, Answer)]) {
+    /// Adds one response to `survey_id`: one count per answer row its answers are stored as
+    /// ([`Answer::cells`]); a question counts the response as a respondent when it got a row, and
+    /// the questions that got one are the response's answered set.
+    pub fn add_response(&mut self, survey_id: Uuid, answers: &[(Uuid, Answer)]) {
         let mut answered = BTreeSet::new();
         for (question, answer) in answers {
             for (cell, _) in answer.cells() {
@@ -44,8 +60,14 @@ impl Tally {
                 answered.insert(*question);
             }
         }
-        for question in answered {
-            self.questions.entry(question).or_default().0 += 1;
+        for question in &answered {
+            self.questions.entry(*question).or_default().0 += 1;
+        }
+        if !answered.is_empty() {
+            *self
+                .sets
+                .entry((survey_id, set_key(&answered)))
+                .or_default() += 1;
         }
     }
 
@@ -90,7 +112,24 @@ impl Tally {
                 },
             );
         let counts = [question::Column::Respondents, question::Column::Texts];
-        raise::<question::Entity>(db, questions, &[question::Column::QuestionId], &counts).await
+        raise::<question::Entity>(db, questions, &[question::Column::QuestionId], &counts).await?;
+        let sets = self
+            .sets
+            .iter()
+            .map(|((survey_id, questions), &responses)| {
+                survey_answered_sets::Model {
+                    survey_id: *survey_id,
+                    questions: questions.clone(),
+                    responses,
+                }
+                .into_active_model()
+            });
+        let key = [
+            survey_answered_sets::Column::SurveyId,
+            survey_answered_sets::Column::Questions,
+        ];
+        let counts = [survey_answered_sets::Column::Responses];
+        raise::<survey_answered_sets::Entity>(db, sets, &key, &counts).await
     }
 }
 
@@ -187,6 +226,40 @@ pub async fn kept(
     Ok(out)
 }
 
+/// For each goal in `links` (question → goal), how many responses to `survey_id` answered at
+/// least one of its questions: the sum over the kept answered sets that hold one.
+pub async fn responses_per_goal(
+    db: &impl ConnectionTrait,
+    survey_id: Uuid,
+    links: &[(Uuid, Uuid)],
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    let mut out: HashMap<Uuid, i64> = HashMap::new();
+    if links.is_empty() {
+        return Ok(out);
+    }
+    for set in survey_answered_sets::Entity::find()
+        .filter(survey_answered_sets::Column::SurveyId.eq(survey_id))
+        .all(db)
+        .await?
+    {
+        let answered: BTreeSet<Uuid> = set
+            .questions
+            .split(' ')
+            .map(Uuid::parse_str)
+            .collect::<Result<_, _>>()
+            .map_err(|e| DbErr::Custom(format!("survey_answered_sets: {e}")))?;
+        let goals: BTreeSet<Uuid> = links
+            .iter()
+            .filter(|(question, _)| answered.contains(question))
+            .map(|(_, goal)| *goal)
+            .collect();
+        for goal in goals {
+            *out.entry(goal).or_default() += set.responses;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,22 +268,29 @@ mod tests {
     fn a_tally_counts_what_the_answer_rows_hold_and_each_response_once_per_question() {
         let (choice, number, text) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let survey = Uuid::new_v4();
         let mut tally = Tally::default();
         // Two options and an "other" text on one question: one respondent, three rows.
-        tally.add_response(&[
-            (
-                choice,
-                Answer::Choices(vec![a, b], Some("mehr Bänke".into())),
-            ),
-            (number, Answer::Number(3)),
-        ]);
-        tally.add_response(&[
-            (choice, Answer::Choices(vec![a], None)),
-            (number, Answer::Number(3)),
-            (text, Answer::Text("Licht im Park".into())),
-        ]);
+        tally.add_response(
+            survey,
+            &[
+                (
+                    choice,
+                    Answer::Choices(vec![a, b], Some("mehr Bänke".into())),
+                ),
+                (number, Answer::Number(3)),
+            ],
+        );
+        tally.add_response(
+            survey,
+            &[
+                (choice, Answer::Choices(vec![a], None)),
+                (number, Answer::Number(3)),
+                (text, Answer::Text("Licht im Park".into())),
+            ],
+        );
         // Nothing chosen: no row is stored, so no respondent either.
-        tally.add_response(&[(choice, Answer::Choices(vec![], None))]);
+        tally.add_response(survey, &[(choice, Answer::Choices(vec![], None))]);
         assert_eq!(
             tally.options,
             BTreeMap::from([((choice, a), 2), ((choice, b), 1)])
@@ -219,6 +299,15 @@ mod tests {
         assert_eq!(
             tally.questions,
             BTreeMap::from([(choice, (2, 1)), (number, (2, 0)), (text, (1, 1))])
+        );
+        // The sets: {choice, number} and {choice, number, text}; the empty response has none.
+        let set = |qs: &[Uuid]| (survey, set_key(&qs.iter().copied().collect()));
+        assert_eq!(
+            tally.sets,
+            BTreeMap::from([
+                (set(&[choice, number]), 1),
+                (set(&[choice, number, text]), 1)
+            ])
         );
     }
 }

@@ -325,7 +325,7 @@ pub async fn add_responses(
                 }
             }
             answer_rows.extend(store::answer_rows(response_id, &answers));
-            tally.add_response(&answers);
+            tally.add_response(survey_id, &answers);
         }
         for chunk in response_rows.chunks(500) {
             survey_responses::Entity::insert_many(chunk.to_vec())

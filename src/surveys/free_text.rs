@@ -82,6 +82,8 @@ pub async fn mark_unscreened_texts(db: &impl ConnectionTrait) -> Result<u64, DbE
         for chunk in ids.chunks(500) {
             survey_answers::Entity::update_many()
                 .col_expr(survey_answers::Column::TextMarked, Expr::value(mark))
+                // With the status: answers are found by id only among those with one.
+                .filter(survey_answers::Column::TextStatus.eq(TextStatus::Pending.as_str()))
                 .filter(survey_answers::Column::Id.is_in(chunk.iter().map(|a| a.id)))
                 .exec(db)
                 .await?;

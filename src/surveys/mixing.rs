@@ -25,7 +25,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, 
 
 /// The tables mixed, each with its primary key's index on PostgreSQL and a column whose rewrite to
 /// itself touches no foreign key.
-const TABLES: [(&str, &str, &str); 7] = [
+const TABLES: [(&str, &str, &str); 8] = [
     ("survey_responses", "survey_responses_pkey", "channel"),
     ("survey_answers", "survey_answers_pkey", "text_status"),
     (
@@ -34,7 +34,8 @@ const TABLES: [(&str, &str, &str); 7] = [
         "guard_hash",
     ),
     ("survey_access_codes", "survey_access_codes_pkey", "used"),
-    // The counts kept for the results: which rows exist first says what the first responses chose.
+    // The counts kept for the results and the answered sets: which rows exist first says what
+    // the first responses chose or skipped.
     (
         "survey_option_counts",
         "survey_option_counts_pkey",
@@ -49,6 +50,11 @@ const TABLES: [(&str, &str, &str); 7] = [
         "survey_question_counts",
         "survey_question_counts_pkey",
         "texts",
+    ),
+    (
+        "survey_answered_sets",
+        "survey_answered_sets_pkey",
+        "responses",
     ),
 ];
 

@@ -1,6 +1,7 @@
 //! The results of a survey: its aggregates (counts, respondents and averages read from the counts
-//! kept beside the answers; the breakdown by a demographic question counted in SQL; released free
-//! texts) and the results page, published to residents or previewed by staff.
+//! kept beside the answers; the breakdown by a demographic question counted in SQL over the
+//! survey's responses; released free texts) and the results page, published to residents or
+//! previewed by staff.
 
 use std::collections::HashMap;
 
@@ -73,25 +74,22 @@ pub struct Breakdown {
     pub counts: HashMap<(Uuid, Uuid, Cell), i64>,
 }
 
-/// Counts per group of a demographic (single-choice) question.
+/// Counts per group of a demographic (single-choice) question of `survey_id`: the groups from the
+/// kept counts of its options, the rest counted over the survey's responses, whose answers are
+/// stored together (migration 000030).
 pub async fn breakdown(
     db: &impl ConnectionTrait,
+    survey_id: Uuid,
     questions: &[Question],
     by: Uuid,
 ) -> Result<Breakdown, DbErr> {
     let backend = db.get_database_backend();
     let mut out = Breakdown::default();
-    for row in db
-        .query_all_raw(stmt(
-            backend,
-            "SELECT option_id, COUNT(*) AS n FROM survey_answers \
-             WHERE question_id = $1 AND option_id IS NOT NULL GROUP BY option_id",
-            vec![by.into()],
-        ))
-        .await?
-    {
-        out.groups
-            .insert(row.try_get("", "option_id")?, row.try_get("", "n")?);
+    let kept = answer_counts::kept(db, &[by], &[by]).await?;
+    for ((_, cell), n) in kept.counts {
+        if let Cell::Option(option) = cell {
+            out.groups.insert(option, n);
+        }
     }
     let counted: Vec<Uuid> = questions
         .iter()
@@ -101,16 +99,19 @@ pub async fn breakdown(
     if counted.is_empty() {
         return Ok(out);
     }
-    let (list, mut values) = id_list(2, &counted);
+    let (list, mut values) = id_list(3, &counted);
     values.insert(0, by.into());
+    values.insert(0, survey_id.into());
     for row in db
         .query_all_raw(stmt(
             backend,
             &format!(
                 "SELECT d.option_id AS grp, a.question_id, a.option_id, a.number_value, COUNT(*) AS n \
-                 FROM survey_answers d \
-                 JOIN survey_answers a ON a.response_id = d.response_id \
-                 WHERE d.question_id = $1 AND d.option_id IS NOT NULL AND a.question_id IN {list} \
+                 FROM survey_responses r \
+                 JOIN survey_answers d ON d.response_id = r.id \
+                 JOIN survey_answers a ON a.response_id = r.id \
+                 WHERE r.survey_id = $1 AND d.question_id = $2 AND d.option_id IS NOT NULL \
+                 AND a.question_id IN {list} \
                  GROUP BY d.option_id, a.question_id, a.option_id, a.number_value"
             ),
             values,

@@ -1,6 +1,6 @@
-//! The aggregates of surveys, kept in memory. Counting a survey's answers reads every one of
-//! them: at 100,000 responses the counts take about a third of a second and a breakdown by a
-//! demographic question seconds, on every view of the results page, a goal page or the export.
+//! The aggregates of surveys, kept in memory. Most are read from the counts kept beside the
+//! answers (`answer_counts.rs`), but a breakdown by a demographic question reads every response,
+//! and a results page, a goal page or an export asks for the same numbers again and again.
 //!
 //! Each entry is kept under two numbers the database holds: the survey's `definition_version`
 //! (raised by every change to its questions and options, in the same transaction) and the
@@ -28,6 +28,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::surveys::{
+    answer_counts,
     model::Question,
     queries::{response_count, stmt},
     results::{Aggregates, Breakdown, aggregates, breakdown},
@@ -92,7 +93,7 @@ pub async fn survey_breakdown(
     }
     let txn = snapshot(db).await?;
     let responses = response_count(&txn, survey.id).await?;
-    let computed = Arc::new(breakdown(&txn, questions, by).await?);
+    let computed = Arc::new(breakdown(&txn, survey.id, questions, by).await?);
     txn.commit().await?;
     let version = Version {
         definition: survey.definition_version,
@@ -116,22 +117,19 @@ pub async fn survey_responses_per_goal(
     }
     let txn = snapshot(db).await?;
     let responses = response_count(&txn, survey.id).await?;
-    let rows = txn
+    let links: Vec<(Uuid, Uuid)> = txn
         .query_all_raw(stmt(
             txn.get_database_backend(),
-            "SELECT g.goal_id, COUNT(DISTINCT a.response_id) AS n \
-             FROM survey_questions q \
-             JOIN survey_question_goals g ON g.question_id = q.id \
-             JOIN survey_answers a ON a.question_id = q.id \
-             WHERE q.survey_id = $1 GROUP BY g.goal_id",
+            "SELECT g.question_id, g.goal_id FROM survey_question_goals g \
+             JOIN survey_questions q ON q.id = g.question_id WHERE q.survey_id = $1",
             vec![survey.id.into()],
         ))
-        .await?;
-    txn.commit().await?;
-    let computed: HashMap<Uuid, i64> = rows
+        .await?
         .iter()
-        .map(|r| Ok((r.try_get("", "goal_id")?, r.try_get("", "n")?)))
+        .map(|r| Ok((r.try_get("", "question_id")?, r.try_get("", "goal_id")?)))
         .collect::<Result<_, DbErr>>()?;
+    let computed = answer_counts::responses_per_goal(&txn, survey.id, &links).await?;
+    txn.commit().await?;
     let computed = Arc::new(computed);
     let version = Version {
         definition: survey.definition_version,

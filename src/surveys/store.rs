@@ -224,7 +224,7 @@ async fn insert_responses(
     // locked until the commit, and every transaction raises them in the same order.
     let mut tally = Tally::default();
     for response in responses {
-        tally.add_response(response.answers);
+        tally.add_response(response.survey_id, response.answers);
     }
     tally.store(db).await?;
     let mut surveys: Vec<(Uuid, i64)> = Vec::new();

@@ -5,6 +5,7 @@ mod a11y;
 mod access;
 mod accounts;
 mod admin;
+mod answered_sets;
 mod architecture;
 mod dashboard;
 mod districts;

@@ -1,6 +1,10 @@
 //! Survey answers that arrive together: on SQLite the group commit stores a batch of them with a
 //! few statements for all (`surveys/store.rs`); each must still be stored once, with its own
 //! answers, and a second answer from the same browser refused, in the same batch or a later one.
+//! The counts and answered sets kept beside the answers (`surveys/answer_counts.rs`) must equal
+//! counting the stored answers, however they were stored.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
@@ -256,6 +260,52 @@ async fn kept_and_counted(
     (kept, counted)
 }
 
+/// The answered sets kept for `survey` (`survey_answered_sets`), as `(questions, responses)`
+/// sorted; and the same counted from the stored answers.
+pub async fn kept_and_counted_sets(
+    app: &crate::helpers::TestApp,
+    survey: uuid::Uuid,
+) -> (Vec<(String, i64)>, Vec<(String, i64)>) {
+    let mut kept: Vec<(String, i64)> = rows_of(
+        app,
+        "SELECT questions, responses FROM survey_answered_sets WHERE survey_id = $1",
+        survey,
+    )
+    .await
+    .iter()
+    .filter_map(|row| {
+        Some((
+            row.try_get("", "questions").ok()?,
+            row.try_get("", "responses").ok()?,
+        ))
+    })
+    .collect();
+    kept.sort();
+    let mut per_response: BTreeMap<uuid::Uuid, BTreeSet<String>> = BTreeMap::new();
+    for row in rows_of(
+        app,
+        "SELECT a.response_id AS r, a.question_id AS q FROM survey_answers a \
+         JOIN survey_responses s ON s.id = a.response_id WHERE s.survey_id = $1",
+        survey,
+    )
+    .await
+    {
+        let (Ok(r), Ok(q)) = (
+            row.try_get::<uuid::Uuid>("", "r"),
+            row.try_get::<uuid::Uuid>("", "q"),
+        ) else {
+            panic!("an answer that could not be read");
+        };
+        per_response.entry(r).or_default().insert(q.to_string());
+    }
+    let mut counted: BTreeMap<String, i64> = BTreeMap::new();
+    for questions in per_response.values() {
+        let key: Vec<&str> = questions.iter().map(String::as_str).collect();
+        *counted.entry(key.join(" ")).or_default() += 1;
+    }
+    (kept, counted.into_iter().collect())
+}
+
 #[tokio::test]
 async fn the_counts_kept_for_the_results_equal_counting_the_stored_answers() -> TestResult {
     let app = spawn_app().await;
@@ -349,6 +399,9 @@ async fn the_counts_kept_for_the_results_equal_counting_the_stored_answers() -> 
 
     let (kept, counted) = kept_and_counted(&app, f.survey).await;
     assert_eq!(kept, counted);
+    let (kept_sets, counted_sets) = kept_and_counted_sets(&app, f.survey).await;
+    assert_eq!(kept_sets, counted_sets);
+    assert!(kept_sets.len() >= 2, "responses answered different sets");
     let first = option(0).to_string();
     let of = |q: uuid::Uuid, k: &str| {
         kept.iter()
@@ -409,6 +462,7 @@ async fn the_kept_counts_keep_no_order_of_writing_once_mixed() -> TestResult {
         "survey_option_counts",
         "survey_number_counts",
         "survey_question_counts",
+        "survey_answered_sets",
     ] {
         match backend {
             // Stored in key order: there is no rowid that would keep the order of inserting.

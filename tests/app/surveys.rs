@@ -492,6 +492,10 @@ async fn a_response_holds_no_link_to_the_person_or_the_code() -> TestResult {
         columns(&app, "survey_participations").await,
         ["guard_hash", "survey_id"]
     );
+    assert_eq!(
+        columns(&app, "survey_answered_sets").await,
+        ["questions", "responses", "survey_id"]
+    );
 
     // The rows: a random (v4) id, the day, the channel; the guard is an opaque hash.
     let responses = entity::survey_responses::Entity::find()
