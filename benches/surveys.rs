@@ -43,6 +43,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| e.to_string())?;
     txn.commit().await?;
+    // PostgreSQL plans by statistics its autovacuum gathers a while after large changes; an
+    // operator's database has them, a freshly seeded one not yet (as in the pages bench).
+    if sea_orm::ConnectionTrait::get_database_backend(db) == sea_orm::DbBackend::Postgres {
+        sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
+    }
     let before = surveys::response_count(db, survey).await?;
     println!(
         "[{backend}] seeded {before} responses in {:.1} s (batched multi-row INSERTs)",
