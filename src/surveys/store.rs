@@ -6,8 +6,8 @@
 //! One at a time with [`submit`] (paper entry, surveys with access codes, a person who is also
 //! asked for a code), or many at once with [`submit_many`]: the online answers of one group-commit
 //! batch, with one statement each for their marks, their responses, their answers (per 1,000 rows),
-//! the counts kept per option, number and question (`answer_counts.rs`) and each survey's kept
-//! count, whatever their number.
+//! the counts kept per option, number and question and the answered sets (`answer_counts.rs`) and
+//! each survey's kept count, whatever their number.
 
 use std::collections::HashSet;
 
