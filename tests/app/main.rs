@@ -31,6 +31,7 @@ mod monitoring;
 mod monitoring_import;
 mod monitoring_public;
 mod page_semantics;
+mod query_plans;
 mod rounds;
 mod sessions;
 mod strategy;
