@@ -1,5 +1,6 @@
-//! One batch of the writer: one transaction, each write (or each group of batched writes) in a
-//! savepoint of its own, then one `COMMIT`; every write answered once its fate is known.
+//! One batch of the writer: one transaction, each write (or each group of batched writes) after
+//! the first in a savepoint of its own, then one `COMMIT`; every write answered once its fate is
+//! known.
 
 use std::{any::TypeId, panic::AssertUnwindSafe, time::Instant};
 
@@ -61,6 +62,13 @@ fn units(batch: Vec<Job>) -> Vec<Unit> {
 }
 
 impl Unit {
+    fn into_answers(self) -> Vec<Answer> {
+        match self {
+            Unit::Alone(_, answer) => vec![answer],
+            Unit::Together { answers, .. } => answers,
+        }
+    }
+
     fn into_jobs(self) -> Vec<Job> {
         match self {
             Unit::Alone(run, reply) => vec![Job {
@@ -104,16 +112,16 @@ pub(super) async fn run_batch(
 ) -> Vec<Job> {
     let began = Instant::now();
     let writes = batch.len();
-    let txn = match crate::db::begin_write(db).await {
+    let mut kept: Kept = Vec::with_capacity(batch.len());
+    let mut units = units(batch).into_iter();
+    let txn = match first(db, units.next(), &mut kept).await {
         Ok(txn) => txn,
         Err(e) => {
             tracing::error!(error = %e, "the database writer cannot begin a transaction");
-            fail(batch.into_iter().map(|job| job.reply), &e);
+            fail(units.flat_map(Unit::into_answers), &e);
             return Vec::new();
         }
     };
-    let mut kept: Kept = Vec::with_capacity(batch.len());
-    let mut units = units(batch).into_iter();
     let mut broken: Option<DbErr> = None;
     for unit in units.by_ref() {
         let done = match unit {
@@ -152,6 +160,92 @@ pub(super) async fn run_batch(
         }
     }
     left
+}
+
+/// Begins the batch's transaction with its first unit in it. That unit has the transaction to
+/// itself, so it needs no savepoint: if it fails, the transaction is rolled back and a new one
+/// begun. Under load most batches are a single unit (the survey answers of one batch), and a
+/// savepoint costs two more statements and makes SQLite copy every page the unit changes to a
+/// sub-journal first. `Err`: no transaction could be begun (the unit has been answered).
+async fn first(
+    db: &DatabaseConnection,
+    unit: Option<Unit>,
+    kept: &mut Kept,
+) -> Result<DatabaseTransaction, DbErr> {
+    let txn = match crate::db::begin_write(db).await {
+        Ok(txn) => txn,
+        Err(e) => {
+            fail(unit.into_iter().flat_map(Unit::into_answers), &e);
+            return Err(e);
+        }
+    };
+    let Some(unit) = unit else { return Ok(txn) };
+    match unit {
+        Unit::Alone(run, answer) => match AssertUnwindSafe(run(&txn)).catch_unwind().await {
+            Ok(Ran { ok: true, value }) => {
+                kept.push((answer, value));
+                Ok(txn)
+            }
+            Ok(Ran { ok: false, value }) => {
+                // The write's own error: nothing of it is stored.
+                let _ = txn.rollback().await;
+                let _ = answer.send(Reply::Done(value));
+                crate::db::begin_write(db).await
+            }
+            Err(_) => {
+                let _ = txn.rollback().await;
+                fail([answer], &panicked());
+                crate::db::begin_write(db).await
+            }
+        },
+        Unit::Together {
+            store,
+            items,
+            answers,
+            ..
+        } => match AssertUnwindSafe(store(&txn, items)).catch_unwind().await {
+            Ok(Stored {
+                outcome: Ok(results),
+                ..
+            }) => {
+                keep(answers, results, kept);
+                Ok(txn)
+            }
+            Ok(Stored {
+                items,
+                outcome: Err(value),
+            }) => {
+                let _ = txn.rollback().await;
+                if items.len() < 2 {
+                    // It was alone already: the call's error is the write's own.
+                    if let Some(answer) = answers.into_iter().next() {
+                        let _ = answer.send(Reply::Done(value));
+                    }
+                    return crate::db::begin_write(db).await;
+                }
+                let txn = match crate::db::begin_write(db).await {
+                    Ok(txn) => txn,
+                    Err(e) => {
+                        fail(answers, &e);
+                        return Err(e);
+                    }
+                };
+                match one_by_one(&txn, store, items, answers, kept).await {
+                    Ok(()) => Ok(txn),
+                    Err(e) => {
+                        let _ = txn.rollback().await;
+                        fail(kept.drain(..).map(|(answer, _)| answer), &e);
+                        crate::db::begin_write(db).await
+                    }
+                }
+            }
+            Err(_) => {
+                let _ = txn.rollback().await;
+                fail(answers, &panicked());
+                crate::db::begin_write(db).await
+            }
+        },
+    }
 }
 
 /// A write's results once its savepoint is released: the stored ones wait for the `COMMIT`, a
@@ -288,7 +382,19 @@ async fn together(
             }
         }
     };
-    // One by one, so that a write that cannot be stored does not take the others with it.
+    one_by_one(txn, store, items, answers, kept).await
+}
+
+/// Stores each of `items` alone in a savepoint of its own, so that a write that cannot be stored
+/// does not take the others with it. `Err`: the transaction broke (every write has been answered,
+/// the ones stored before it wait in `kept`).
+async fn one_by_one(
+    txn: &DatabaseTransaction,
+    store: StoreFn,
+    items: Vec<Erased>,
+    answers: Vec<Answer>,
+    kept: &mut Kept,
+) -> Result<(), DbErr> {
     let mut answers = answers.into_iter();
     for item in items {
         let Some(answer) = answers.next() else { break };

@@ -5,7 +5,8 @@
 //! behind one another's flushes. Here one writer task commits the writes that arrived meanwhile
 //! together, in one transaction on a connection of the shared pool: `BEGIN IMMEDIATE`, then each
 //! write inside its own `SAVEPOINT` (a write that fails is rolled back to its savepoint and
-//! answered with its error, its batch-mates go on), then one `COMMIT`. Every request is answered
+//! answered with its error, its batch-mates go on), then one `COMMIT`. The first write needs no
+//! savepoint: if it fails, the transaction is rolled back and a new one begun. Every request is answered
 //! only after its batch's `COMMIT` returned, so a 303 means the write is on disk. If the `COMMIT`
 //! (or anything that leaves the transaction in doubt) fails, every write of the batch gets the
 //! error; the pool closes a connection that comes back still inside a transaction
@@ -23,9 +24,9 @@
 //!   type waiting in a batch are stored by one call, in a few statements for all of them, inside
 //!   one savepoint. On the pool every statement is a hand-off to the connection's thread and back,
 //!   which costs more than SQLite's own work on a short write, so a write that comes at volume is
-//!   worth storing in bulk. If that call fails, its savepoint is rolled back and each write is
-//!   stored alone in a savepoint of its own, so one write that cannot be stored does not take the
-//!   others with it.
+//!   worth storing in bulk. If that call fails, its savepoint (or, first in the batch, the
+//!   transaction) is rolled back and each write is stored alone in a savepoint of its own, so one
+//!   write that cannot be stored does not take the others with it.
 //!
 //! On PostgreSQL both run the write in a transaction of its own on the pool: PostgreSQL writers do
 //! not exclude each other, so there is nothing to gain by queuing.

@@ -63,15 +63,7 @@ async fn a_failing_write_is_rolled_back_alone_and_its_batch_mates_are_stored() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let db = database(dir.path()).await;
     let (a, a_answer) = job(note("a", false));
-    let (bad, bad_answer) = job(|txn: &DatabaseTransaction| -> WriteFuture<'_, (), DbErr> {
-        Box::pin(async move {
-            txn.execute_unprepared("INSERT INTO note VALUES ('half', NULL)")
-                .await?;
-            txn.execute_unprepared("INSERT INTO no_such_table VALUES (1)")
-                .await?;
-            Ok(())
-        })
-    });
+    let (bad, bad_answer) = job(half_then_error);
     let (b, b_answer) = job(note("b", false));
     let left = run_batch(&db, vec![a, bad, b], &WriterStats::default()).await;
     assert!(left.is_empty());
@@ -79,6 +71,53 @@ async fn a_failing_write_is_rolled_back_alone_and_its_batch_mates_are_stored() {
     assert!(reply_of::<(), DbErr>(bad_answer.await).is_err());
     assert!(reply_of::<(), DbErr>(b_answer.await).is_ok());
     assert_eq!(notes(&db).await, ["a", "b"]);
+}
+
+/// A write that stores half of itself, then fails.
+fn half_then_error(txn: &DatabaseTransaction) -> WriteFuture<'_, (), DbErr> {
+    Box::pin(async move {
+        txn.execute_unprepared("INSERT INTO note VALUES ('half', NULL)")
+            .await?;
+        txn.execute_unprepared("INSERT INTO no_such_table VALUES (1)")
+            .await?;
+        Ok(())
+    })
+}
+
+#[tokio::test]
+async fn a_failing_first_write_is_rolled_back_and_the_writes_after_it_are_stored() {
+    // The first write of a batch runs without a savepoint: its failure rolls back the whole
+    // transaction, which must then begin again for the others.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (bad, bad_answer) = job(half_then_error);
+    let (a, a_answer) = job(note("a", false));
+    let (b, b_answer) = batched("b");
+    let left = run_batch(&db, vec![bad, a, b], &WriterStats::default()).await;
+    assert!(left.is_empty());
+    assert!(reply_of::<(), DbErr>(bad_answer.await).is_err());
+    assert!(reply_of::<(), DbErr>(a_answer.await).is_ok());
+    assert_eq!(reply_of::<usize, DbErr>(b_answer.await).ok(), Some(1));
+    assert_eq!(notes(&db).await, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn a_first_write_that_panics_is_rolled_back_and_the_writes_after_it_are_stored() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (panics, panics_answer) = job(|txn: &DatabaseTransaction| -> WriteFuture<'_, (), DbErr> {
+        Box::pin(async move {
+            txn.execute_unprepared("INSERT INTO note VALUES ('half', NULL)")
+                .await?;
+            panic!("a bug in a write");
+        })
+    });
+    let (a, a_answer) = job(note("a", false));
+    let left = run_batch(&db, vec![panics, a], &WriterStats::default()).await;
+    assert!(left.is_empty());
+    assert!(reply_of::<(), DbErr>(panics_answer.await).is_err());
+    assert!(reply_of::<(), DbErr>(a_answer.await).is_ok());
+    assert_eq!(notes(&db).await, ["a"]);
 }
 
 #[tokio::test]
@@ -175,6 +214,32 @@ async fn when_the_batched_call_fails_each_write_is_stored_alone_and_only_the_bad
     assert!(reply_of::<usize, DbErr>(bad_answer.await).is_err());
     assert_eq!(reply_of::<usize, DbErr>(b_answer.await).ok(), Some(1));
     assert_eq!(notes(&db).await, ["a", "b"]);
+}
+
+#[tokio::test]
+async fn when_a_batched_call_first_in_its_batch_fails_the_writes_of_the_batch_are_still_stored() {
+    // The call ran without a savepoint: the transaction is rolled back and begun again, then each
+    // batched write is stored alone, and the write after them too.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let db = database(dir.path()).await;
+    let (a, a_answer) = batched("a");
+    let (bad, bad_answer) = batched("bad");
+    let (after, after_answer) = job(note("after", false));
+    let left = run_batch(&db, vec![a, bad, after], &WriterStats::default()).await;
+    assert!(left.is_empty());
+    assert_eq!(reply_of::<usize, DbErr>(a_answer.await).ok(), Some(1));
+    assert!(reply_of::<usize, DbErr>(bad_answer.await).is_err());
+    assert!(reply_of::<(), DbErr>(after_answer.await).is_ok());
+    assert_eq!(notes(&db).await, ["a", "after"]);
+
+    // A batched write alone first in its batch: its error is its own, the next write is stored.
+    let (bad, bad_answer) = batched("bad");
+    let (next, next_answer) = job(note("next", false));
+    let left = run_batch(&db, vec![bad, next], &WriterStats::default()).await;
+    assert!(left.is_empty());
+    assert!(reply_of::<usize, DbErr>(bad_answer.await).is_err());
+    assert!(reply_of::<(), DbErr>(next_answer.await).is_ok());
+    assert_eq!(notes(&db).await, ["a", "after", "next"]);
 }
 
 #[tokio::test]
