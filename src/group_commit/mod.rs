@@ -6,15 +6,16 @@
 //! together, in one transaction on a connection of the shared pool: `BEGIN IMMEDIATE`, then each
 //! write inside its own `SAVEPOINT` (a write that fails is rolled back to its savepoint and
 //! answered with its error, its batch-mates go on), then one `COMMIT`. The first write needs no
-//! savepoint: if it fails, the transaction is rolled back and a new one begun. Every request is answered
-//! only after its batch's `COMMIT` returned, so a 303 means the write is on disk. If the `COMMIT`
-//! (or anything that leaves the transaction in doubt) fails, every write of the batch gets the
-//! error; the pool closes a connection that comes back still inside a transaction
+//! savepoint: if it fails, the transaction is rolled back and a new one begun. Every request is
+//! answered only after its batch's `COMMIT` returned, so a 303 means the write is on disk. If the
+//! `COMMIT` (or anything that leaves the transaction in doubt) fails, every write of the batch
+//! gets the error; the pool closes a connection that comes back still inside a transaction
 //! (`db::discard_if_in_transaction`), so it is never used again in a broken one. Using the pool
 //! also means the writer sees the same settings and fault hooks as every other connection.
 //!
 //! Two kinds of write:
-//! - [`Writes::run`] takes a closure, run on its own in its savepoint. Handlers use it as
+//! - [`Writes::run`] takes a closure, run on its own (in a savepoint, unless first in its batch).
+//!   Handlers use it as
 //!   `state.writes.run(move |txn| Box::pin(async move { service::thing(txn, …).await })).await`.
 //!   The closure runs on the writer task, so it takes what it needs by value (`move`). It must not
 //!   wait for anything but the database. A closure that needs to undo part of its work while
