@@ -32,6 +32,8 @@ pub mod strategies;
 pub mod survey_access_codes;
 pub mod survey_answered_sets;
 pub mod survey_answers;
+pub mod survey_breakdown_number_counts;
+pub mod survey_breakdown_option_counts;
 pub mod survey_number_counts;
 pub mod survey_option_counts;
 pub mod survey_options;

@@ -28,6 +28,7 @@ mod m20261201_000027_goal_idea_counts;
 mod m20261201_000028_one_question_index_on_answers;
 mod m20261201_000029_survey_answer_counts;
 mod m20261201_000030_answers_stored_by_response;
+mod m20261201_000031_survey_breakdown_counts;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000028_one_question_index_on_answers::Migration),
             Box::new(m20261201_000029_survey_answer_counts::Migration),
             Box::new(m20261201_000030_answers_stored_by_response::Migration),
+            Box::new(m20261201_000031_survey_breakdown_counts::Migration),
         ]
     }
 }

@@ -1,14 +1,16 @@
 //! The counts a survey's results show, kept beside the answers (`survey_option_counts`,
-//! `survey_number_counts`, `survey_question_counts`), and the sets of questions responses
-//! answered (`survey_answered_sets`, for the responses per goal): raised in the transaction that
-//! stores the answers, read instead of counting every answer again whenever a new response has
+//! `survey_number_counts`, `survey_question_counts`), the counts of its breakdowns by demographic
+//! questions (`survey_breakdown_option_counts`, `survey_breakdown_number_counts`) and the sets of
+//! questions responses answered (`survey_answered_sets`, for the responses per goal): raised in
+//! the transaction that stores the answers, read instead of counting every answer again whenever a new response has
 //! come in. Answers are never deleted one by one and the counts go with their question (the sets
 //! with their survey), so they always equal what counting the stored answers would give.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use entity::{
-    survey_answered_sets, survey_number_counts, survey_option_counts, survey_question_counts,
+    survey_answered_sets, survey_breakdown_number_counts, survey_breakdown_option_counts,
+    survey_number_counts, survey_option_counts, survey_question_counts,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -17,7 +19,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::surveys::{answering::Answer, model::Cell};
+use crate::surveys::{
+    answering::Answer,
+    model::Cell,
+    queries::{id_list, stmt},
+};
 
 /// Counter rows per statement: far below SQLite's and PostgreSQL's limits on bound values.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -131,6 +137,94 @@ impl Tally {
         let counts = [survey_answered_sets::Column::Responses];
         raise::<survey_answered_sets::Entity>(db, sets, &key, &counts).await
     }
+}
+
+/// The answers of counted questions that are not demographic among `responses`, each beside the
+/// demographic choices of its response: what the kept breakdown counts count.
+const BREAKDOWN_PAIRS: &str = "FROM survey_answers d \
+     JOIN survey_questions g ON g.id = d.question_id AND g.demographic \
+     JOIN survey_answers a ON a.response_id = d.response_id \
+     JOIN survey_questions q ON q.id = a.question_id AND NOT q.demographic \
+     WHERE d.option_id IS NOT NULL AND d.response_id IN";
+
+/// Raises the kept breakdown counts (`survey_breakdown_option_counts`,
+/// `survey_breakdown_number_counts`, migration 000031) by the answers of `responses`, stored in
+/// the caller's transaction just before. Counted in SQL from the stored rows, so they hold
+/// whatever questions are demographic in this transaction. In key order, as [`Tally::store`].
+pub async fn raise_breakdowns(db: &impl ConnectionTrait, responses: &[Uuid]) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for chunk in responses.chunks(ROWS_PER_STATEMENT) {
+        let (list, ids) = id_list(2, chunk);
+        let mut values = vec![sea_orm::Value::from(Uuid::nil())];
+        values.extend(ids);
+        db.execute_raw(stmt(
+            backend,
+            &format!(
+                "INSERT INTO survey_breakdown_option_counts \
+                 (group_option_id, question_id, option_id, answers) \
+                 SELECT d.option_id, a.question_id, COALESCE(a.option_id, $1), COUNT(*) \
+                 {BREAKDOWN_PAIRS} {list} AND q.kind IN ('single', 'multiple') \
+                 GROUP BY d.option_id, a.question_id, COALESCE(a.option_id, $1) \
+                 ORDER BY 1, 2, 3 \
+                 ON CONFLICT (group_option_id, question_id, option_id) \
+                 DO UPDATE SET answers = survey_breakdown_option_counts.answers + excluded.answers"
+            ),
+            values,
+        ))
+        .await?;
+        let (list, values) = id_list(1, chunk);
+        db.execute_raw(stmt(
+            backend,
+            &format!(
+                "INSERT INTO survey_breakdown_number_counts \
+                 (group_option_id, question_id, number_value, answers) \
+                 SELECT d.option_id, a.question_id, a.number_value, COUNT(*) \
+                 {BREAKDOWN_PAIRS} {list} AND q.kind IN ('scale', 'yesno') \
+                 AND a.number_value IS NOT NULL \
+                 GROUP BY d.option_id, a.question_id, a.number_value \
+                 ORDER BY 1, 2, 3 \
+                 ON CONFLICT (group_option_id, question_id, number_value) \
+                 DO UPDATE SET answers = survey_breakdown_number_counts.answers + excluded.answers"
+            ),
+            values,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The kept breakdown counts of the groups `groups` (the options of a demographic question):
+/// (group, question, cell) → answers.
+pub async fn kept_breakdown(
+    db: &impl ConnectionTrait,
+    groups: &[Uuid],
+) -> Result<HashMap<(Uuid, Uuid, Cell), i64>, DbErr> {
+    use {survey_breakdown_number_counts as numbers, survey_breakdown_option_counts as options};
+    let mut out = HashMap::new();
+    if groups.is_empty() {
+        return Ok(out);
+    }
+    for row in options::Entity::find()
+        .filter(options::Column::GroupOptionId.is_in(groups.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let cell = if row.option_id.is_nil() {
+            Cell::Other
+        } else {
+            Cell::Option(row.option_id)
+        };
+        out.insert((row.group_option_id, row.question_id, cell), row.answers);
+    }
+    for row in numbers::Entity::find()
+        .filter(numbers::Column::GroupOptionId.is_in(groups.iter().copied()))
+        .all(db)
+        .await?
+    {
+        let cell = Cell::Value(row.number_value);
+        out.insert((row.group_option_id, row.question_id, cell), row.answers);
+    }
+    Ok(out)
 }
 
 /// Inserts `rows`, or where a row with the same `key` is kept, raises its `counts` by theirs

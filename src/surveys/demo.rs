@@ -13,7 +13,7 @@ use crate::{
     error::AppError,
     identity::CurrentUser,
     surveys::{
-        answer_counts::Tally,
+        answer_counts::{self, Tally},
         answering::Answer,
         builder::{SurveyInput, create_survey},
         lifecycle::{set_results_published, set_status},
@@ -255,8 +255,10 @@ pub async fn add_responses(
         let mut response_rows = Vec::with_capacity(batch);
         let mut answer_rows: Vec<survey_answers::ActiveModel> = Vec::with_capacity(batch * 8);
         let mut tally = Tally::default();
+        let mut response_ids = Vec::with_capacity(batch);
         for n in done..done + batch {
             let response_id = Uuid::new_v4();
+            response_ids.push(response_id);
             let day = now.date_naive() - Duration::days((n % 12) as i64);
             response_rows.push(survey_responses::ActiveModel {
                 id: Set(response_id),
@@ -338,6 +340,7 @@ pub async fn add_responses(
                 .await?;
         }
         tally.store(db).await?;
+        answer_counts::raise_breakdowns(db, &response_ids).await?;
         queries::count_responses(db, survey_id, batch as i64).await?;
         done += batch;
     }

@@ -25,7 +25,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, 
 
 /// The tables mixed, each with its primary key's index on PostgreSQL and a column whose rewrite to
 /// itself touches no foreign key.
-const TABLES: [(&str, &str, &str); 8] = [
+const TABLES: [(&str, &str, &str); 10] = [
     ("survey_responses", "survey_responses_pkey", "channel"),
     ("survey_answers", "survey_answers_pkey", "text_status"),
     (
@@ -34,8 +34,8 @@ const TABLES: [(&str, &str, &str); 8] = [
         "guard_hash",
     ),
     ("survey_access_codes", "survey_access_codes_pkey", "used"),
-    // The counts kept for the results and the answered sets: which rows exist first says what
-    // the first responses chose or skipped.
+    // The counts kept for the results and breakdowns and the answered sets: which rows exist
+    // first says what the first responses chose or skipped.
     (
         "survey_option_counts",
         "survey_option_counts_pkey",
@@ -55,6 +55,16 @@ const TABLES: [(&str, &str, &str); 8] = [
         "survey_answered_sets",
         "survey_answered_sets_pkey",
         "responses",
+    ),
+    (
+        "survey_breakdown_option_counts",
+        "survey_breakdown_option_counts_pkey",
+        "answers",
+    ),
+    (
+        "survey_breakdown_number_counts",
+        "survey_breakdown_number_counts_pkey",
+        "answers",
     ),
 ];
 

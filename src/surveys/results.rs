@@ -1,7 +1,6 @@
-//! The results of a survey: its aggregates (counts, respondents and averages read from the counts
-//! kept beside the answers; the breakdown by a demographic question counted in SQL over the
-//! survey's responses; released free texts) and the results page, published to residents or
-//! previewed by staff.
+//! The results of a survey: its aggregates (counts, respondents and averages) and its breakdowns
+//! by a demographic question, both read from the counts kept beside the answers; released free
+//! texts; and the results page, published to residents or previewed by staff.
 
 use std::collections::HashMap;
 
@@ -9,7 +8,6 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::survey_answers;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QueryResult,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -20,7 +18,7 @@ use crate::{
         answer_counts,
         lookup::{Notice, RoundLink, is_public, is_staff_of, notice},
         model::{Cell, Question, TextStatus},
-        queries::{self, id_list, stmt},
+        queries,
         result_views::{BreakdownView, QuestionResult, breakdown_view, fewer_than, results_views},
         results_cache::{survey_aggregates, survey_breakdown},
     },
@@ -33,16 +31,6 @@ pub struct Aggregates {
     /// Per question: how many responses answered it, and the average of its numbers.
     pub respondents: HashMap<Uuid, (i64, Option<f64>)>,
     pub counts: HashMap<(Uuid, Cell), i64>,
-}
-
-fn cell_of(row: &QueryResult) -> Result<Cell, DbErr> {
-    let option: Option<Uuid> = row.try_get("", "option_id")?;
-    let number: Option<i32> = row.try_get("", "number_value")?;
-    Ok(match (option, number) {
-        (Some(o), _) => Cell::Option(o),
-        (None, Some(n)) => Cell::Value(n),
-        (None, None) => Cell::Other,
-    })
 }
 
 /// Counts, respondents and averages of a survey's questions, from the counts kept beside the
@@ -74,16 +62,14 @@ pub struct Breakdown {
     pub counts: HashMap<(Uuid, Uuid, Cell), i64>,
 }
 
-/// Counts per group of a demographic (single-choice) question of `survey_id`: the groups from the
-/// kept counts of its options, the rest counted over the survey's responses, whose answers are
-/// stored together (migration 000030).
+/// Counts per group of a demographic (single-choice) question `by`: the groups from the kept
+/// counts of its options, the cells of the other questions from the kept breakdown counts
+/// (`answer_counts.rs`). Read in one snapshot, the two agree.
 pub async fn breakdown(
     db: &impl ConnectionTrait,
-    survey_id: Uuid,
     questions: &[Question],
     by: Uuid,
 ) -> Result<Breakdown, DbErr> {
-    let backend = db.get_database_backend();
     let mut out = Breakdown::default();
     let kept = answer_counts::kept(db, &[by], &[by]).await?;
     for ((_, cell), n) in kept.counts {
@@ -91,42 +77,12 @@ pub async fn breakdown(
             out.groups.insert(option, n);
         }
     }
-    let counted: Vec<Uuid> = questions
+    let groups: Vec<Uuid> = questions
         .iter()
-        .filter(|q| q.kind.is_counted() && q.model.id != by)
-        .map(|q| q.model.id)
+        .filter(|q| q.model.id == by)
+        .flat_map(|q| q.options.iter().map(|o| o.id))
         .collect();
-    if counted.is_empty() {
-        return Ok(out);
-    }
-    let (list, mut values) = id_list(3, &counted);
-    values.insert(0, by.into());
-    values.insert(0, survey_id.into());
-    for row in db
-        .query_all_raw(stmt(
-            backend,
-            &format!(
-                "SELECT d.option_id AS grp, a.question_id, a.option_id, a.number_value, COUNT(*) AS n \
-                 FROM survey_responses r \
-                 JOIN survey_answers d ON d.response_id = r.id \
-                 JOIN survey_answers a ON a.response_id = r.id \
-                 WHERE r.survey_id = $1 AND d.question_id = $2 AND d.option_id IS NOT NULL \
-                 AND a.question_id IN {list} \
-                 GROUP BY d.option_id, a.question_id, a.option_id, a.number_value"
-            ),
-            values,
-        ))
-        .await?
-    {
-        out.counts.insert(
-            (
-                row.try_get("", "grp")?,
-                row.try_get("", "question_id")?,
-                cell_of(&row)?,
-            ),
-            row.try_get("", "n")?,
-        );
-    }
+    out.counts = answer_counts::kept_breakdown(db, &groups).await?;
     Ok(out)
 }
 

@@ -1,6 +1,6 @@
-//! The aggregates of surveys, kept in memory. Most are read from the counts kept beside the
-//! answers (`answer_counts.rs`), but a breakdown by a demographic question reads every response,
-//! and a results page, a goal page or an export asks for the same numbers again and again.
+//! The aggregates of surveys, kept in memory. They are read from the counts kept beside the
+//! answers (`answer_counts.rs`), a few hundred rows at most, but a results page, a goal page or an
+//! export asks for the same numbers again and again.
 //!
 //! Each entry is kept under two numbers the database holds: the survey's `definition_version`
 //! (raised by every change to its questions and options, in the same transaction) and the
@@ -93,7 +93,7 @@ pub async fn survey_breakdown(
     }
     let txn = snapshot(db).await?;
     let responses = response_count(&txn, survey.id).await?;
-    let computed = Arc::new(breakdown(&txn, survey.id, questions, by).await?);
+    let computed = Arc::new(breakdown(&txn, questions, by).await?);
     txn.commit().await?;
     let version = Version {
         definition: survey.definition_version,

@@ -6,8 +6,8 @@
 //! One at a time with [`submit`] (paper entry, surveys with access codes, a person who is also
 //! asked for a code), or many at once with [`submit_many`]: the online answers of one group-commit
 //! batch, with one statement each for their marks, their responses, their answers (per 1,000 rows),
-//! the counts kept per option, number and question and the answered sets (`answer_counts.rs`) and
-//! each survey's kept count, whatever their number.
+//! the counts kept per option, number and question and the answered sets (`answer_counts.rs`),
+//! the kept breakdown counts (two) and each survey's kept count, whatever their number.
 
 use std::collections::HashSet;
 
@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::{
     secrets::Keys,
     surveys::{
-        answer_counts::Tally,
+        answer_counts::{self, Tally},
         answering::Answer,
         codes::code_hash,
         model::{Cell, Channel, TextStatus},
@@ -227,6 +227,8 @@ async fn insert_responses(
         tally.add_response(response.survey_id, response.answers);
     }
     tally.store(db).await?;
+    let stored: Vec<Uuid> = ids.iter().map(|(id, _)| *id).collect();
+    answer_counts::raise_breakdowns(db, &stored).await?;
     let mut surveys: Vec<(Uuid, i64)> = Vec::new();
     for response in responses {
         match surveys.iter_mut().find(|(id, _)| *id == response.survey_id) {

@@ -36,6 +36,7 @@ mod rounds;
 mod sessions;
 mod strategy;
 mod survey_batches;
+mod survey_breakdowns;
 mod surveys;
 mod unlinkability;
 mod web;

@@ -422,7 +422,7 @@ async fn the_counts_kept_for_the_results_equal_counting_the_stored_answers() -> 
 async fn the_kept_counts_keep_no_order_of_writing_once_mixed() -> TestResult {
     let app = spawn_app().await;
     let f = draft_survey(&app, "estadt", "none").await;
-    let qs = add_question(
+    add_question(
         &app,
         &f,
         &[
@@ -432,11 +432,29 @@ async fn the_kept_counts_keep_no_order_of_writing_once_mixed() -> TestResult {
         ],
     )
     .await;
+    let qs = add_question(
+        &app,
+        &f,
+        &[
+            ("kind", "single"),
+            ("prompt", "Wie alt sind Sie?"),
+            ("options", "unter 30\n30 und älter"),
+            ("demographic", "on"),
+        ],
+    )
+    .await;
     open_survey(&app, &f).await;
-    let question = &qs[0];
-    // Three responses in three transactions, each adding a row of its own option.
+    let (question, age) = (&qs[0], &qs[1]);
+    // Three responses in three transactions, each adding a row of its own option, also to the
+    // breakdown by age.
     for (i, option) in question.options.iter().enumerate() {
-        let answers = vec![(question.model.id, Answer::Choices(vec![option.id], None))];
+        let answers = vec![
+            (question.model.id, Answer::Choices(vec![option.id], None)),
+            (
+                age.model.id,
+                Answer::Choices(vec![age.options[i % 2].id], None),
+            ),
+        ];
         let txn = app.state.db.begin().await?;
         let stored = submit_many(
             &txn,
@@ -463,6 +481,8 @@ async fn the_kept_counts_keep_no_order_of_writing_once_mixed() -> TestResult {
         "survey_number_counts",
         "survey_question_counts",
         "survey_answered_sets",
+        "survey_breakdown_option_counts",
+        "survey_breakdown_number_counts",
     ] {
         match backend {
             // Stored in key order: there is no rowid that would keep the order of inserting.
