@@ -165,10 +165,10 @@ fn fields(qs: &[Question], i: usize, last: usize) -> Vec<(String, String)> {
     }
     out.push((name(1), option(1, i % 2)));
     out.push((name(2), option(2, 0)));
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         out.push((name(2), option(2, 1)));
     }
-    if i % 5 == 0 {
+    if i.is_multiple_of(5) {
         out.push((name(2), "other".to_string()));
         out.push((format!("{}-other", name(2)), "Nachbarn".to_string()));
     }
