@@ -4,7 +4,7 @@
 //! storage is back, writes work without a restart.
 
 use reqwest::StatusCode;
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use uuid::Uuid;
 
 use crate::{
@@ -348,6 +348,34 @@ async fn health_reports_whether_the_database_can_be_written_and_the_free_space()
     app.state.clock.advance(chrono::Duration::seconds(11));
     assert_eq!(app.get("/healthz").await.status, StatusCode::OK);
     Ok(())
+}
+
+#[tokio::test]
+async fn every_sqlite_connection_syncs_each_commit_and_keeps_a_small_page_cache() -> TestResult {
+    let app = spawn_app().await;
+    if is_postgres(&app) {
+        return Ok(());
+    }
+    // Two transactions open at once hold two connections of the pool.
+    let (first, second) = (app.state.db.begin().await?, app.state.db.begin().await?);
+    for txn in [&first, &second] {
+        // FULL (2): a commit is synced before it is acknowledged.
+        assert_eq!(pragma(txn, "synchronous").await?, 2);
+        // Negative: KiB, not pages (the server's memory budget, `src/db.rs`).
+        let kib = i64::from(teilhabe::db::PAGE_CACHE_KIB);
+        assert_eq!(pragma(txn, "cache_size").await?, -kib);
+    }
+    Ok(())
+}
+
+async fn pragma(db: &impl ConnectionTrait, name: &str) -> Result<i64, String> {
+    let sql = format!("PRAGMA {name}");
+    db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("no row")?
+        .try_get_by_index::<i64>(0)
+        .map_err(|e| format!("{e:?}"))
 }
 
 /// Runs the built binary with the test app's data directory and database.
