@@ -2,9 +2,10 @@
 //! `survey_number_counts`, `survey_question_counts`), the counts of its breakdowns by demographic
 //! questions (`survey_breakdown_option_counts`, `survey_breakdown_number_counts`) and the sets of
 //! questions responses answered (`survey_answered_sets`, for the responses per goal): raised in
-//! the transaction that stores the answers, read instead of counting every answer again whenever a new response has
-//! come in. Answers are never deleted one by one and the counts go with their question (the sets
-//! with their survey), so they always equal what counting the stored answers would give.
+//! the transaction that stores the answers, read instead of counting every answer again whenever
+//! a new response has come in. Answers are never deleted one by one and the counts go with their
+//! question or group option (the sets with their survey), so they always equal what counting the
+//! stored answers would give.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
