@@ -1,8 +1,8 @@
 // Checks pages of a running Teilhabe in headless Chromium and prints one JSON line per step:
 // axe-core (WCAG 2.1 A/AA and best practices) at 360 px, the page width at 360 and 320 px
-// (reflow), the title, the contrast of the focus ring on a header link and on a link in the
-// content, where the focus is and whether it can be seen, and the language of the page's
-// heading. Signs in first when TEILHABE_A11Y_EMAIL and TEILHABE_A11Y_PASSWORD are set.
+// (reflow) and table captions cut off at 320 px, the title, the contrast of the focus ring on a
+// header link and on a link in the content, where the focus is and whether it can be seen, and
+// the language of the page's heading. Signs in first when TEILHABE_A11Y_EMAIL and TEILHABE_A11Y_PASSWORD are set.
 //
 // Usage: node axe.js BASE_URL STEP...  where a STEP is
 //   /path          open the page
@@ -126,6 +126,16 @@ async function ringOn(page, selector) {
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     await page.setViewportSize({ width: NARROW, height: HEIGHT });
     const width320 = await page.evaluate(() => document.documentElement.scrollWidth);
+    // A table wider than the screen scrolls inside its region, so the page does not; but its
+    // caption's text must still fit on the screen, or it is cut off until one scrolls sideways.
+    const cutCaptions = await page.evaluate(() => [...document.querySelectorAll('caption')]
+      .filter((caption) => !caption.classList.contains('visually-hidden'))
+      .filter((caption) => {
+        const text = document.createRange();
+        text.selectNodeContents(caption);
+        return text.getBoundingClientRect().right > window.innerWidth + 1;
+      })
+      .map((caption) => caption.textContent.trim()));
     await page.setViewportSize({ width: WIDE, height: HEIGHT });
     // A key press first, so the browser shows the focus as it does for keyboard users.
     await page.keyboard.press('Shift');
@@ -138,6 +148,7 @@ async function ringOn(page, selector) {
       status: response.status(),
       width,
       width320,
+      cutCaptions,
       ...facts,
       focus,
       headerRing,

@@ -296,6 +296,12 @@ async fn resident_and_staff_pages_pass_axe_and_the_checks_beyond_it() -> TestRes
                 ));
             }
         }
+        if result["cutCaptions"] != serde_json::json!([]) {
+            fail(format!(
+                "table captions cut off at 320 px: {}",
+                result["cutCaptions"]
+            ));
+        }
         if result["violations"] != serde_json::json!([]) {
             fail(format!("axe: {}", result["violations"]));
         }
