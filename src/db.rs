@@ -81,30 +81,50 @@ pub async fn connect_with_faults(
         })
         .map_sqlx_sqlite_pool_opts(move |pool| {
             let (on_connect, on_acquire) = (faults.clone(), faults.clone());
-            pool.after_connect(move |conn, _| {
-                let faults = on_connect.clone();
-                Box::pin(async move { faults.apply_sqlite(conn).await })
-            })
-            .before_acquire(move |conn, _| {
-                let faults = on_acquire.clone();
-                Box::pin(async move { faults.apply_sqlite(conn).await.map(|()| true) })
-            })
-            .after_release(|conn, _| Box::pin(discard_if_in_transaction::<sqlx::Sqlite>(conn)))
+            // No ping when a connection is taken from the pool: an SQLite connection lives in
+            // this process and no server or network can drop it, and sqlx pings every connection
+            // that comes back anyway. Each ping is a round trip to the connection's thread, and a
+            // page's every statement took one from the pool.
+            pool.test_before_acquire(false)
+                .after_connect(move |conn, _| {
+                    let faults = on_connect.clone();
+                    Box::pin(async move { faults.apply_sqlite(conn).await })
+                })
+                .before_acquire(move |conn, _| {
+                    let faults = on_acquire.clone();
+                    Box::pin(async move { faults.apply_sqlite(conn).await.map(|()| true) })
+                })
+                .after_release(|conn, _| Box::pin(discard_if_in_transaction::<sqlx::Sqlite>(conn)))
         })
         .map_sqlx_postgres_pool_opts(move |pool| {
             let (on_connect, on_acquire) = (pg_faults.clone(), pg_faults.clone());
-            pool.after_connect(move |conn, _| {
-                let faults = on_connect.clone();
-                Box::pin(async move { faults.apply_postgres(conn).await })
-            })
-            .before_acquire(move |conn, _| {
-                let faults = on_acquire.clone();
-                Box::pin(async move { faults.apply_postgres(conn).await.map(|()| true) })
-            })
-            .after_release(|conn, _| Box::pin(discard_if_in_transaction::<sqlx::Postgres>(conn)))
+            // A PostgreSQL connection is checked with a ping only when it has been idle for
+            // [`PING_AFTER_IDLE`]: a server restart, a proxy or a firewall drops idle
+            // connections, while a busy one answered a moment ago. A ping on every taking was a
+            // network round trip before each statement of a page.
+            pool.test_before_acquire(false)
+                .after_connect(move |conn, _| {
+                    let faults = on_connect.clone();
+                    Box::pin(async move { faults.apply_postgres(conn).await })
+                })
+                .before_acquire(move |conn, meta| {
+                    let faults = on_acquire.clone();
+                    Box::pin(async move {
+                        if meta.idle_for >= PING_AFTER_IDLE {
+                            conn.ping().await?;
+                        }
+                        faults.apply_postgres(conn).await.map(|()| true)
+                    })
+                })
+                .after_release(|conn, _| {
+                    Box::pin(discard_if_in_transaction::<sqlx::Postgres>(conn))
+                })
         });
     Ok(Database::connect(options).await?)
 }
+
+/// A pooled PostgreSQL connection idle at least this long is pinged before it is used.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
 
 /// The page cache of each SQLite connection, in KiB (SQLite's default is 2,000). Every pooled
 /// connection keeps its own, and with SQLite's allocations in mimalloc that took about 15 MB of
