@@ -9,8 +9,9 @@ use std::{sync::Arc, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
+    AccessMode, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DbErr, IsolationLevel, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
     sqlx::{
         self, Connection,
         sqlite::{SqliteJournalMode, SqliteSynchronous},
@@ -219,4 +220,26 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// Begins a read-only transaction whose reads all see one state of the database: a page read in
+/// it never shows a count that disagrees with the list beside it. SQLite in WAL mode gives a
+/// deferred transaction one snapshot from its first read; PostgreSQL needs `REPEATABLE READ`.
+///
+/// It is also the cheap way to read a page: every statement outside a transaction takes a
+/// connection from the pool and gives it back, and sqlx pings each connection it gets back (a
+/// round trip to SQLite's connection thread, or over the network to PostgreSQL). Within one
+/// transaction a page's statements share one connection. Ended with `commit` (nothing to write);
+/// dropped on an error, it is rolled back.
+pub async fn read_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(
+                Some(IsolationLevel::RepeatableRead),
+                Some(AccessMode::ReadOnly),
+            )
+            .await
+        }
+        _ => db.begin().await,
+    }
 }

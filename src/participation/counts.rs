@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{DatabaseTransaction, DbErr};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -17,10 +17,10 @@ pub struct Participation {
     pub workshops: i64,
 }
 
-/// For each of `goal_ids`, its [`Participation`] (each part counted in SQL). Goals without any
-/// are missing from the map.
+/// For each of `goal_ids`, its [`Participation`] (each part counted in SQL), read in `db`, the
+/// page's read snapshot. Goals without any are missing from the map.
 pub async fn participation_counts(
-    db: &DatabaseConnection,
+    db: &DatabaseTransaction,
     goal_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Participation>, DbErr> {
     if goal_ids.is_empty() {

@@ -1,13 +1,15 @@
 //! `/goals/{id}`: one goal as residents read it: its measures, and what participation fed it
 //! (the rounds that served it, ideas adopted into it, workshops and survey results about it), and
-//! the indicators it adopted as monitoring publishes them.
+//! the indicators it adopted as monitoring publishes them. All of it is read in one snapshot.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
     admin::service as admin,
+    db::read_snapshot,
     error::{AppError, AppResult},
     monitoring::public_views::{self as monitoring, GoalMonitoring},
     participation::strategy_page::Place,
@@ -75,7 +77,8 @@ struct Page {
 
 /// `/goals/{id}`: one goal, its measures and the participation rounds that feed it.
 pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let db = &snap;
     let at = strategy::find_goal(db, id.into_inner())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -107,7 +110,7 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
             archived_at: at.goal.archived_at.map(|t| t.to_rfc3339()),
         },
         measures: measure_views(&ctx, &measures),
-        rounds: rounds_of(&ctx, at.goal.id).await?,
+        rounds: rounds_of(&ctx, db, at.goal.id).await?,
         ideas: crate::ideas::summaries::adopted_into_goal(db, at.goal.id)
             .await?
             .iter()
@@ -117,10 +120,12 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
                 status_label: ctx.t(&format!("idea-official-{}", i.official_status)),
             })
             .collect(),
-        workshops_held: crate::workshops::summaries::documented_for_goal(&ctx, at.goal.id).await?,
+        workshops_held: crate::workshops::summaries::documented_for_goal(&ctx, db, at.goal.id)
+            .await?,
         survey_results: goal_results(db, ctx.lang, at.goal.id).await?,
         monitoring: indicators,
     };
+    snap.commit().await?;
     ctx.render_about(
         StatusCode::OK,
         "strategy/goal",
@@ -131,21 +136,23 @@ pub async fn public_goal(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRespons
 }
 
 /// The public rounds that served the goal, newest first.
-async fn rounds_of(ctx: &Ctx, goal_id: Uuid) -> AppResult<Vec<RoundLink>> {
+async fn rounds_of(
+    ctx: &Ctx,
+    db: &impl ConnectionTrait,
+    goal_id: Uuid,
+) -> AppResult<Vec<RoundLink>> {
     let tz = ctx.state.settings.time_zone;
     let pattern = ctx.t("format-date");
-    Ok(
-        crate::rounds::model::public_rounds_for_goal(&ctx.state.db, goal_id)
-            .await?
-            .into_iter()
-            .map(|r| RoundLink {
-                href: format!("/rounds/{}", r.slug),
-                title: r.title,
-                status_label: ctx.t(&format!("strategy-round-status-{}", r.status)),
-                // A round's period is whole days: it ends at the start of the day after its last.
-                starts_on: first_day(tz, r.starts_at).format(&pattern).to_string(),
-                ends_on: last_day(tz, r.ends_at).format(&pattern).to_string(),
-            })
-            .collect(),
-    )
+    Ok(crate::rounds::model::public_rounds_for_goal(db, goal_id)
+        .await?
+        .into_iter()
+        .map(|r| RoundLink {
+            href: format!("/rounds/{}", r.slug),
+            title: r.title,
+            status_label: ctx.t(&format!("strategy-round-status-{}", r.status)),
+            // A round's period is whole days: it ends at the start of the day after its last.
+            starts_on: first_day(tz, r.starts_at).format(&pattern).to_string(),
+            ends_on: last_day(tz, r.ends_at).format(&pattern).to_string(),
+        })
+        .collect())
 }

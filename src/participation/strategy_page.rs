@@ -1,15 +1,17 @@
 //! `/strategies/{slug}`: a municipality's strategy as residents read it, each goal with the
-//! participation that fed it.
+//! participation that fed it, all read in one snapshot.
 
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use entity::{goals, measures, municipalities};
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
     admin::service as admin,
+    db::read_snapshot,
     error::{AppError, AppResult},
     monitoring::public_views::{CourseLine, Place as MonitoringPlace, courses_of_goals},
     participation::counts::{Participation, participation_counts},
@@ -102,7 +104,8 @@ pub async fn public_strategy(
     slug: web::Path<String>,
     query: web::Query<StrategyQuery>,
 ) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let db = &snap;
     let place = admin::municipality_by_slug(db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -126,6 +129,7 @@ pub async fn public_strategy(
             strategy: None,
             others: Vec::new(),
         };
+        snap.commit().await?;
         return ctx.render("strategy/show", "strategy-public-title", page);
     };
     let others = all
@@ -140,7 +144,8 @@ pub async fn public_strategy(
         .collect();
     let tree = strategy::tree(db, chosen).await?;
     let counts = participation_counts(db, &tree.goal_ids()).await?;
-    let monitoring = monitoring_overview(&ctx, &place, &tree).await?;
+    let monitoring = monitoring_overview(&ctx, db, &place, &tree).await?;
+    snap.commit().await?;
     let s = &tree.strategy;
     let page = Page {
         municipality: Place::of(&place),
@@ -208,6 +213,7 @@ fn field_views(
 /// indicators' course.
 async fn monitoring_overview(
     ctx: &Ctx,
+    db: &impl ConnectionTrait,
     place: &municipalities::Model,
     tree: &strategy::Tree,
 ) -> AppResult<Vec<GoalCourses>> {
@@ -215,7 +221,7 @@ async fn monitoring_overview(
         municipality: place,
         lang: ctx.lang,
     };
-    let mut courses = courses_of_goals(&ctx.state.db, &at, &tree.goal_ids()).await?;
+    let mut courses = courses_of_goals(db, &at, &tree.goal_ids()).await?;
     Ok(tree
         .fields
         .iter()

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::{
     audit::service as audit,
+    db::read_snapshot,
     error::AppResult,
     identity::CurrentUser,
     surveys::{
@@ -107,7 +108,9 @@ pub async fn export_aggregates(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpR
     let (user, survey, round) = managed(&ctx, *id).await?;
     let db = &ctx.state.db;
     let all = queries::questions(db, survey.id).await?;
-    let agg = survey_aggregates(db, &survey, &all).await?;
+    let snap = read_snapshot(db).await?;
+    let agg = survey_aggregates(&snap, &survey, &all).await?;
+    snap.commit().await?;
     let mut sheet = Sheet::new([
         ctx.t("survey-export-question"),
         ctx.t("survey-export-answer"),
@@ -251,7 +254,9 @@ pub async fn export_responses(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpRe
     ];
     header.extend(all.iter().map(|q| q.model.prompt.clone()));
     let mut sheet = Sheet::new(&header)?;
-    let agg = survey_aggregates(db, &survey, &all).await?;
+    let snap = read_snapshot(db).await?;
+    let agg = survey_aggregates(&snap, &survey, &all).await?;
+    snap.commit().await?;
     let min = i64::from(survey.min_group_size);
     let columns = Columns {
         ctx: &ctx,

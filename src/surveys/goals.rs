@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{rounds, survey_question_goals, survey_questions, surveys};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use serde::Serialize;
@@ -25,9 +25,9 @@ use crate::{
 
 /// For each goal, how many survey responses answered a question that informs it (draft surveys
 /// aside). Responses of different surveys are different people's answers, so the per-survey
-/// counts, kept in memory by `results_cache`, add up.
+/// counts, kept in memory by `results_cache`, add up. Read in `db`, the page's read snapshot.
 pub async fn responses_per_goal(
-    db: &DatabaseConnection,
+    db: &DatabaseTransaction,
     goal_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, i64>, DbErr> {
     if goal_ids.is_empty() {
@@ -114,9 +114,9 @@ pub struct GoalSurveyResults {
 }
 
 /// The published survey results of the questions that inform `goal_id`, as the goal page shows
-/// them (suppressed like the results page).
+/// them (suppressed like the results page). Read in `db`, the page's read snapshot.
 pub async fn goal_results(
-    db: &DatabaseConnection,
+    db: &DatabaseTransaction,
     lang: Lang,
     goal_id: Uuid,
 ) -> Result<Vec<GoalSurveyResults>, DbErr> {

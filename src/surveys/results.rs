@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
+    db::read_snapshot,
     error::{AppError, AppResult},
     surveys::{
         answer_counts,
@@ -139,7 +140,8 @@ pub async fn results(
     id: web::Path<Uuid>,
     query: web::Query<ResultsQuery>,
 ) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let db = &snap;
     let (survey, round) = queries::find_with_round(db, *id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -186,6 +188,7 @@ pub async fn results(
             current: by.is_some_and(|b| b.model.id == q.model.id),
         })
         .collect();
+    snap.commit().await?;
     ctx.render_about(
         StatusCode::OK,
         "surveys/results",

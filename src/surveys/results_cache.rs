@@ -11,9 +11,10 @@
 //! row) and uses the entry only when both numbers agree, so every instance sees a new response at
 //! once, as the results did before.
 //!
-//! What is kept is computed in one read snapshot together with the response count it is kept
-//! under, so an entry never holds answers of responses its number does not count. Suppression
-//! is applied by the views to these same numbers, as before.
+//! Every function takes a read snapshot (`db::read_snapshot`), which the caller's page reads in
+//! as a whole: the response count an entry is kept under and the counts it holds are read in
+//! that one snapshot, so an entry never holds answers of responses its number does not count.
+//! Suppression is applied by the views to these same numbers, as before.
 
 use std::{
     collections::HashMap,
@@ -21,10 +22,7 @@ use std::{
 };
 
 use entity::surveys;
-use sea_orm::{
-    AccessMode, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    IsolationLevel, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr};
 use uuid::Uuid;
 
 use crate::surveys::{
@@ -58,22 +56,15 @@ static KEPT: LazyLock<Mutex<HashMap<Uuid, (Version, Entry)>>> = LazyLock::new(Mu
 /// The counts, respondents and averages of all questions of `survey` (`questions` are all its
 /// questions, in order).
 pub async fn survey_aggregates(
-    db: &DatabaseConnection,
+    snap: &DatabaseTransaction,
     survey: &surveys::Model,
     questions: &[Question],
 ) -> Result<Arc<Aggregates>, DbErr> {
-    let now = current(db, survey).await?;
-    if let Some(kept) = with_entry(survey.id, now, |e| e.aggregates.clone()) {
+    let version = current(snap, survey).await?;
+    if let Some(kept) = with_entry(survey.id, version, |e| e.aggregates.clone()) {
         return Ok(kept);
     }
-    let txn = snapshot(db).await?;
-    let responses = response_count(&txn, survey.id).await?;
-    let computed = Arc::new(aggregates(&txn, survey.id, questions).await?);
-    txn.commit().await?;
-    let version = Version {
-        definition: survey.definition_version,
-        responses,
-    };
+    let computed = Arc::new(aggregates(snap, survey.id, questions).await?);
     keep(survey.id, version, |e| {
         e.aggregates = Some(computed.clone())
     });
@@ -82,23 +73,16 @@ pub async fn survey_aggregates(
 
 /// The breakdown of `survey`'s counted questions by its demographic question `by`.
 pub async fn survey_breakdown(
-    db: &DatabaseConnection,
+    snap: &DatabaseTransaction,
     survey: &surveys::Model,
     questions: &[Question],
     by: Uuid,
 ) -> Result<Arc<Breakdown>, DbErr> {
-    let now = current(db, survey).await?;
-    if let Some(kept) = with_entry(survey.id, now, |e| e.breakdowns.get(&by).cloned()) {
+    let version = current(snap, survey).await?;
+    if let Some(kept) = with_entry(survey.id, version, |e| e.breakdowns.get(&by).cloned()) {
         return Ok(kept);
     }
-    let txn = snapshot(db).await?;
-    let responses = response_count(&txn, survey.id).await?;
-    let computed = Arc::new(breakdown(&txn, questions, by).await?);
-    txn.commit().await?;
-    let version = Version {
-        definition: survey.definition_version,
-        responses,
-    };
+    let computed = Arc::new(breakdown(snap, questions, by).await?);
     keep(survey.id, version, |e| {
         e.breakdowns.insert(by, computed.clone());
     });
@@ -108,18 +92,16 @@ pub async fn survey_breakdown(
 /// For each goal the questions of `survey` inform, how many of its responses answered at least
 /// one of those questions.
 pub async fn survey_responses_per_goal(
-    db: &DatabaseConnection,
+    snap: &DatabaseTransaction,
     survey: &surveys::Model,
 ) -> Result<Arc<HashMap<Uuid, i64>>, DbErr> {
-    let now = current(db, survey).await?;
-    if let Some(kept) = with_entry(survey.id, now, |e| e.per_goal.clone()) {
+    let version = current(snap, survey).await?;
+    if let Some(kept) = with_entry(survey.id, version, |e| e.per_goal.clone()) {
         return Ok(kept);
     }
-    let txn = snapshot(db).await?;
-    let responses = response_count(&txn, survey.id).await?;
-    let links: Vec<(Uuid, Uuid)> = txn
+    let links: Vec<(Uuid, Uuid)> = snap
         .query_all_raw(stmt(
-            txn.get_database_backend(),
+            snap.get_database_backend(),
             "SELECT g.question_id, g.goal_id FROM survey_question_goals g \
              JOIN survey_questions q ON q.id = g.question_id WHERE q.survey_id = $1",
             vec![survey.id.into()],
@@ -128,38 +110,17 @@ pub async fn survey_responses_per_goal(
         .iter()
         .map(|r| Ok((r.try_get("", "question_id")?, r.try_get("", "goal_id")?)))
         .collect::<Result<_, DbErr>>()?;
-    let computed = answer_counts::responses_per_goal(&txn, survey.id, &links).await?;
-    txn.commit().await?;
-    let computed = Arc::new(computed);
-    let version = Version {
-        definition: survey.definition_version,
-        responses,
-    };
+    let computed = Arc::new(answer_counts::responses_per_goal(snap, survey.id, &links).await?);
     keep(survey.id, version, |e| e.per_goal = Some(computed.clone()));
     Ok(computed)
 }
 
-async fn current(db: &DatabaseConnection, survey: &surveys::Model) -> Result<Version, DbErr> {
+/// The numbers `survey`'s counts in `snap` are kept under.
+async fn current(snap: &DatabaseTransaction, survey: &surveys::Model) -> Result<Version, DbErr> {
     Ok(Version {
         definition: survey.definition_version,
-        responses: response_count(db, survey.id).await?,
+        responses: response_count(snap, survey.id).await?,
     })
-}
-
-/// A read-only transaction whose reads all see one state of the database. SQLite in WAL mode
-/// gives a deferred transaction one snapshot from its first read; PostgreSQL needs
-/// `REPEATABLE READ` for that.
-async fn snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    match db.get_database_backend() {
-        DbBackend::Postgres => {
-            db.begin_with_config(
-                Some(IsolationLevel::RepeatableRead),
-                Some(AccessMode::ReadOnly),
-            )
-            .await
-        }
-        _ => db.begin().await,
-    }
 }
 
 fn with_entry<T>(

@@ -80,15 +80,15 @@ pub async fn of_round(
             cancelled: Status::Cancelled.is(&w.status),
         })
         .collect();
-    Ok((modules, documented_views(ctx, &held).await?))
+    Ok((modules, documented_views(ctx, &ctx.state.db, &held).await?))
 }
 
 /// Held workshops with what they produced, for the round page or a goal page.
 pub async fn documented_views(
     ctx: &Ctx,
+    db: &impl ConnectionTrait,
     list: &[workshops::Model],
 ) -> AppResult<Vec<DocumentedView>> {
-    let db = &ctx.state.db;
     let ids: Vec<Uuid> = list.iter().map(|w| w.id).collect();
     let mut occupied = occupancy(db, &ids).await?;
     let mut links = goal_ids(db, &ids).await?;
@@ -136,9 +136,13 @@ pub async fn documented_views(
 }
 
 /// Held workshops that informed a goal, for the goal page.
-pub async fn documented_for_goal(ctx: &Ctx, goal_id: Uuid) -> AppResult<Vec<DocumentedView>> {
-    let list = documented_list_for_goal(&ctx.state.db, goal_id).await?;
-    documented_views(ctx, &list).await
+pub async fn documented_for_goal(
+    ctx: &Ctx,
+    db: &impl ConnectionTrait,
+    goal_id: Uuid,
+) -> AppResult<Vec<DocumentedView>> {
+    let list = documented_list_for_goal(db, goal_id).await?;
+    documented_views(ctx, db, &list).await
 }
 
 /// The public workshops of a round, by date.
