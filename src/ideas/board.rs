@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    error::AppResult,
+    db::read_snapshot,
+    error::{AppError, AppResult},
     web::{
         context::Ctx,
         pagination::{PER_PAGE, PageQuery, PageView, pages_ahead},
@@ -18,8 +19,8 @@ use crate::{
 };
 
 use super::districts::board_areas;
-use super::model::{OfficialStatus, categories};
-use super::views::{BoardHead, Card, Choice, board_head, card, public_board};
+use super::model::{OfficialStatus, categories, find_public_board};
+use super::views::{BoardHead, Card, Choice, board_head, card};
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct BoardQuery {
@@ -41,8 +42,11 @@ pub async fn board(
     path: web::Path<Uuid>,
     query: web::Query<BoardQuery>,
 ) -> AppResult<HttpResponse> {
-    let (board, round) = public_board(&ctx, *path).await?;
-    let db = &ctx.state.db;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let db = &snap;
+    let (board, round) = find_public_board(db, *path)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let categories = categories(db, board.id).await?;
     let sort = Sort::parse(&query.sort);
     let category = Uuid::parse_str(&query.category)
@@ -61,6 +65,7 @@ pub async fn board(
     };
     let index = PageQuery { page: query.page }.index();
     let (list, pages) = board_page(db, board.id, &filter, index, PER_PAGE).await?;
+    snap.commit().await?;
     let mut params = vec![("sort", sort.as_str().to_string())];
     if let Some(c) = category {
         params.push(("category", c.to_string()));

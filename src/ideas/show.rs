@@ -11,6 +11,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::{
+    db::read_snapshot,
     error::AppResult,
     moderation::model as moderation,
     web::{
@@ -150,6 +151,7 @@ fn comment_view(ctx: &Ctx, idea: &ideas::Model, c: &idea_comments::Model) -> Com
     }
 }
 
+/// The idea's page, everything besides the board and the idea read in one snapshot.
 pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
     let IdeaPage {
         ctx,
@@ -161,7 +163,8 @@ pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
         errors,
         status,
     } = page;
-    let db = &ctx.state.db;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let db = &snap;
     let categories = categories(db, board.id).await?;
     let viewer = ctx.user.as_ref().map(|u| u.id);
     let (top, replies, comment_pages) =
@@ -235,6 +238,7 @@ pub(super) async fn idea_page(page: IdeaPage<'_>) -> AppResult<HttpResponse> {
         ),
         errors: errors.view(ctx.lang),
     };
+    snap.commit().await?;
     ctx.render_about(status, "ideas/show", "idea-page-title", &idea.title, view)
 }
 

@@ -1,11 +1,14 @@
 //! `/rounds/{slug}` and its preview for coordinators: everything a resident needs to take part in
 //! a round, its surveys, idea boards and workshops included, and what a finished round left.
+//! Read in one snapshot.
 
 use actix_web::{HttpResponse, web};
+use sea_orm::DatabaseTransaction;
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
+    db::read_snapshot,
     error::{AppError, AppResult},
     rounds::{
         model::{find_public, managed_round},
@@ -33,29 +36,34 @@ struct RoundPage {
 
 /// `/rounds/{slug}`: everything a resident needs to take part. Drafts do not exist here.
 pub async fn show(ctx: Ctx, slug: web::Path<String>) -> AppResult<HttpResponse> {
-    let round = find_public(&ctx.state.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let page = round_page(&ctx, &round, false).await?;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let round = find_public(&snap, &slug).await?.ok_or(AppError::NotFound)?;
+    let page = round_page(&ctx, &snap, &round, false).await?;
+    snap.commit().await?;
     ctx.render_title("rounds/show", &round.title, page)
 }
 
 /// The public page of any round, drafts included, as residents will see it.
 pub async fn preview(ctx: Ctx, id: web::Path<Uuid>) -> AppResult<HttpResponse> {
     let (_, round) = managed_round(&ctx, *id).await?;
-    let page = round_page(&ctx, &round, true).await?;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let page = round_page(&ctx, &snap, &round, true).await?;
+    snap.commit().await?;
     ctx.render_title("rounds/show", &round.title, page)
 }
 
+/// The page's parts, all read in `snap`.
 async fn round_page(
     ctx: &Ctx,
+    snap: &DatabaseTransaction,
     round: &entity::rounds::Model,
     preview: bool,
 ) -> AppResult<RoundPage> {
-    let (online, outcomes) = online_and_outcomes(ctx, round.id).await?;
-    let (in_person, workshops_held) = crate::workshops::summaries::of_round(ctx, round.id).await?;
+    let (online, outcomes) = online_and_outcomes(ctx, snap, round.id).await?;
+    let (in_person, workshops_held) =
+        crate::workshops::summaries::of_round(ctx, snap, round.id).await?;
     Ok(RoundPage {
-        round: round_view(ctx, round, preview).await?,
+        round: round_view(ctx, snap, round, preview).await?,
         online,
         in_person,
         outcomes,
@@ -66,8 +74,11 @@ async fn round_page(
 /// The ways to take part on the internet (the round's public surveys and idea boards), and what
 /// a finished round left behind: the published results of its surveys and its idea boards with
 /// the administration's answers (held workshops show their documentation on their own).
-async fn online_and_outcomes(ctx: &Ctx, round_id: Uuid) -> AppResult<(Vec<Link>, Vec<Link>)> {
-    let db = &ctx.state.db;
+async fn online_and_outcomes(
+    ctx: &Ctx,
+    db: &DatabaseTransaction,
+    round_id: Uuid,
+) -> AppResult<(Vec<Link>, Vec<Link>)> {
     let surveys = crate::surveys::queries::public_surveys_of_round(db, round_id).await?;
     let boards = crate::ideas::summaries::boards_of_round(db, round_id).await?;
     let titled = |key: &str, title: &str| {

@@ -10,6 +10,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::{
+    db::read_snapshot,
     error::AppResult,
     rounds::{
         forms::HomeQuery,
@@ -155,7 +156,8 @@ struct HomePage {
 /// `/`: open rounds first, then closed and evaluated ones; filterable by municipality and by
 /// target group.
 pub async fn home(ctx: Ctx, query: web::Query<HomeQuery>) -> AppResult<HttpResponse> {
-    let db = &ctx.state.db;
+    let snap = read_snapshot(&ctx.state.db).await?;
+    let db = &snap;
     let places = municipalities_with_rounds(db).await?;
     let place = places
         .iter()
@@ -192,6 +194,7 @@ pub async fn home(ctx: Ctx, query: web::Query<HomeQuery>) -> AppResult<HttpRespo
     // subscription only once there is a municipality to subscribe to.
     let nothing_published = places.is_empty();
     let can_subscribe = !nothing_published || any_municipality(db).await?;
+    snap.commit().await?;
     let mut params = Vec::new();
     if let Some(m) = place {
         params.push(("municipality", m.slug.clone()));

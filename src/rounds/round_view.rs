@@ -3,6 +3,7 @@
 //! assembled by the read model above (`participation::round_page`).
 
 use entity::rounds;
+use sea_orm::ConnectionTrait;
 use serde::Serialize;
 
 use crate::{
@@ -58,8 +59,12 @@ pub struct RoundView {
 }
 
 /// The round's part of its page; `preview` when a coordinator looks at it before residents do.
-pub async fn round_view(ctx: &Ctx, round: &rounds::Model, preview: bool) -> AppResult<RoundView> {
-    let db = &ctx.state.db;
+pub async fn round_view(
+    ctx: &Ctx,
+    db: &impl ConnectionTrait,
+    round: &rounds::Model,
+    preview: bool,
+) -> AppResult<RoundView> {
     let municipality = admin::find_municipality(db, round.municipality_id)
         .await?
         .ok_or(AppError::NotFound)?;

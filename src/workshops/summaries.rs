@@ -56,11 +56,12 @@ pub struct GoalLink {
 /// produced.
 pub async fn of_round(
     ctx: &Ctx,
+    db: &impl ConnectionTrait,
     round_id: Uuid,
 ) -> AppResult<(Vec<ModuleView>, Vec<DocumentedView>)> {
     let tz = ctx.state.settings.time_zone;
     let (held, offered): (Vec<workshops::Model>, Vec<workshops::Model>) =
-        public_for_round(&ctx.state.db, round_id)
+        public_for_round(db, round_id)
             .await?
             .into_iter()
             .partition(|w| Status::Held.is(&w.status));
@@ -80,7 +81,7 @@ pub async fn of_round(
             cancelled: Status::Cancelled.is(&w.status),
         })
         .collect();
-    Ok((modules, documented_views(ctx, &ctx.state.db, &held).await?))
+    Ok((modules, documented_views(ctx, db, &held).await?))
 }
 
 /// Held workshops with what they produced, for the round page or a goal page.
