@@ -32,6 +32,7 @@ mod monitoring_import;
 mod monitoring_public;
 mod page_semantics;
 mod query_plans;
+mod read_snapshots;
 mod rounds;
 mod sessions;
 mod strategy;
