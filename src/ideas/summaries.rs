@@ -86,21 +86,21 @@ pub async fn counts_per_goal(
            AND (c.goal_id IS NULL OR c.goal_id <> i.official_goal_id) \
          GROUP BY i.official_goal_id"
     );
+    // Both in one statement (each is a round trip to the database): the goal list's numbered
+    // parameters are bound once and read by both parts.
+    let sql = format!(
+        "SELECT goal_id, CAST(SUM(n) AS BIGINT) AS n \
+         FROM ({by_category} UNION ALL {by_adoption}) AS parts GROUP BY goal_id"
+    );
     let values: Vec<sea_orm::Value> = goal_ids.iter().map(|id| (*id).into()).collect();
-    let mut out = HashMap::new();
-    for sql in [by_category, by_adoption] {
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                placeholders(backend, &sql),
-                values.clone(),
-            ))
-            .await?;
-        for row in rows {
-            let goal: Uuid = row.try_get("", "goal_id")?;
-            let n: i64 = row.try_get("", "n")?;
-            *out.entry(goal).or_insert(0) += n;
-        }
-    }
-    Ok(out)
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, &sql),
+            values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "goal_id")?, row.try_get("", "n")?)))
+        .collect()
 }

@@ -8,6 +8,7 @@ use entity::{rounds, survey_question_goals, survey_questions, surveys};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
+    sea_query::{Expr, ExprTrait, Query},
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 use crate::{
     surveys::{
         model::{Question, Status},
-        queries::{self, id_list, round_rel, stmt},
+        queries::{self, round_rel},
         result_views::{QuestionResult, results_views},
         results::released_texts,
         results_cache::{survey_aggregates, survey_responses_per_goal},
@@ -33,22 +34,28 @@ pub async fn responses_per_goal(
     if goal_ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let (list, values) = id_list(1, goal_ids);
-    let informing: Vec<Uuid> = db
-        .query_all_raw(stmt(
-            db.get_database_backend(),
-            &format!(
-                "SELECT DISTINCT q.survey_id FROM survey_question_goals g \
-                 JOIN survey_questions q ON q.id = g.question_id WHERE g.goal_id IN {list}"
-            ),
-            values,
-        ))
-        .await?
-        .iter()
-        .map(|r| r.try_get("", "survey_id"))
-        .collect::<Result<_, DbErr>>()?;
+    // The surveys with a question informing one of the goals, in one statement.
+    let informing = Query::select()
+        .distinct()
+        .column((survey_questions::Entity, survey_questions::Column::SurveyId))
+        .from(survey_question_goals::Entity)
+        .inner_join(
+            survey_questions::Entity,
+            Expr::col((survey_questions::Entity, survey_questions::Column::Id)).equals((
+                survey_question_goals::Entity,
+                survey_question_goals::Column::QuestionId,
+            )),
+        )
+        .and_where(
+            Expr::col((
+                survey_question_goals::Entity,
+                survey_question_goals::Column::GoalId,
+            ))
+            .is_in(goal_ids.iter().copied()),
+        )
+        .to_owned();
     let with_responses = surveys::Entity::find()
-        .filter(surveys::Column::Id.is_in(informing))
+        .filter(surveys::Column::Id.in_subquery(informing))
         .filter(surveys::Column::Status.ne(Status::Draft.as_str()))
         .all(db)
         .await?;
