@@ -1,7 +1,7 @@
 use chrono::Duration;
-use entity::workshop_signups;
+use entity::{goals, workshop_signups};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use uuid::Uuid;
 
 use crate::{
@@ -732,6 +732,8 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
     let res = app.submit(&manage, &format!("{manage}/held"), &[]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let goal = setup.goal.to_string();
+    // A second goal of the strategy that no round serves: the workshop alone informed it.
+    let informed_only = second_goal(&app, setup.goal, "Kita-Plätze schaffen").await?;
     let res = app
         .submit(
             &manage,
@@ -739,6 +741,7 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
             &[
                 ("documentation", "Wir brauchen **mehr Kita-Plätze**."),
                 ("goal_ids", &goal),
+                ("goal_ids", &informed_only.to_string()),
             ],
         )
         .await;
@@ -774,8 +777,37 @@ async fn a_held_workshop_publishes_its_documentation_and_attendance_only_as_a_sa
         "the round and the workshop count: {}",
         strategy.body
     );
+    // No separator before the first part that is there.
+    assert!(
+        strategy.body.contains("<p class=\"muted\">1 Werkstatt"),
+        "the workshop count alone: {}",
+        strategy.body
+    );
     let _ = setup.place;
     Ok(())
+}
+
+/// Adds a goal to the field of action of `beside`, after it.
+async fn second_goal(app: &TestApp, beside: Uuid, title: &str) -> Result<Uuid, DbErr> {
+    let first = goals::Entity::find_by_id(beside)
+        .one(&app.state.db)
+        .await?
+        .ok_or(DbErr::RecordNotFound("goal".into()))?;
+    let now = app.state.clock.now();
+    let goal = goals::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        field_of_action_id: Set(first.field_of_action_id),
+        title: Set(title.into()),
+        description: Set(String::new()),
+        target_text: Set(None),
+        position: Set(first.position + 1),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&app.state.db)
+    .await?;
+    Ok(goal.id)
 }
 
 #[tokio::test]
